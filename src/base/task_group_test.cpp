@@ -1,0 +1,118 @@
+#include "base/task_group.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "base/errors.hpp"
+#include "base/timeout.hpp"
+
+namespace goop {
+namespace {
+namespace asio = boost::asio;
+using namespace std::chrono_literals;
+
+// Waits on a timer for `d`; honours cancellation (the timer wait is cancelled).
+asio::awaitable<void> wait_for(asio::steady_timer::duration d, int* finished) {
+  asio::steady_timer t(co_await asio::this_coro::executor, d);
+  co_await t.async_wait(asio::use_awaitable);
+  ++*finished;
+}
+
+// A task that ignores total cancellation and only yields to terminal cancellation.
+asio::awaitable<void> stubborn(int* finished) {
+  co_await asio::this_coro::reset_cancellation_state(asio::enable_terminal_cancellation());
+  asio::steady_timer t(co_await asio::this_coro::executor, 1h);
+  auto [ec] = co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
+  if (ec == asio::error::operation_aborted) ++*finished;
+}
+
+TEST(TaskGroup, StopCancelsRunningTasksWellBeforeTheirTimers) {
+  asio::io_context io;
+  TaskGroup group(io.get_executor(), "test");
+  int finished = 0;
+  ASSERT_TRUE(group.spawn(wait_for(1h, &finished), "sleeper"));
+  ASSERT_TRUE(group.spawn(wait_for(1h, &finished), "sleeper"));
+  EXPECT_EQ(group.size(), 2u);
+  bool all_stopped = false;
+  const auto start = std::chrono::steady_clock::now();
+  asio::co_spawn(io, [&]() -> asio::awaitable<void> { all_stopped = co_await group.async_stop(10s); },
+                 asio::detached);
+  io.run_for(20s);
+  EXPECT_TRUE(all_stopped);
+  EXPECT_EQ(group.size(), 0u);
+  EXPECT_EQ(finished, 0);  // cancelled, not completed
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 5s);
+}
+
+TEST(TaskGroup, EscalatesToTerminalCancellation) {
+  asio::io_context io;
+  TaskGroup group(io.get_executor(), "test");
+  int finished = 0;
+  group.spawn(stubborn(&finished));
+  bool all_stopped = false;
+  asio::co_spawn(io, [&]() -> asio::awaitable<void> { all_stopped = co_await group.async_stop(200ms); },
+                 asio::detached);
+  io.run_for(20s);
+  EXPECT_TRUE(all_stopped);
+  EXPECT_EQ(finished, 1);
+}
+
+TEST(TaskGroup, RefusesTasksAfterClose) {
+  asio::io_context io;
+  TaskGroup group(io.get_executor(), "test");
+  group.close();
+  int finished = 0;
+  EXPECT_FALSE(group.spawn(wait_for(1ms, &finished)));
+  io.run_for(1s);
+  EXPECT_EQ(finished, 0);
+}
+
+TEST(TaskGroup, ExceptionInTaskIsContained) {
+  asio::io_context io;
+  TaskGroup group(io.get_executor(), "test");
+  group.spawn([]() -> asio::awaitable<void> {
+    throw std::runtime_error("boom");
+    co_return;
+  }());
+  io.run_for(5s);
+  EXPECT_EQ(group.size(), 0u);
+}
+
+asio::awaitable<Result<int>> answer_after(asio::steady_timer::duration d) {
+  asio::steady_timer t(co_await asio::this_coro::executor, d);
+  auto [ec] = co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
+  if (ec) co_return ec;
+  co_return 42;
+}
+
+TEST(WithTimeout, ReturnsValueWhenFasterThanDeadline) {
+  asio::io_context io;
+  Result<int> r = make_error_code(Errc::kIo);
+  asio::co_spawn(io, [&]() -> asio::awaitable<void> { r = co_await with_timeout(answer_after(1ms), 10s); },
+                 asio::detached);
+  io.run_for(20s);
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(*r, 42);
+}
+
+TEST(WithTimeout, ReturnsTimeoutAndCancelsTheOperation) {
+  asio::io_context io;
+  Result<int> r = 0;
+  const auto start = std::chrono::steady_clock::now();
+  asio::co_spawn(io, [&]() -> asio::awaitable<void> { r = co_await with_timeout(answer_after(1h), 50ms); },
+                 asio::detached);
+  io.run_for(20s);
+  ASSERT_TRUE(r.has_error());
+  EXPECT_EQ(r.error(), make_error_code(Errc::kTimeout));
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 5s);
+}
+
+}  // namespace
+}  // namespace goop

@@ -1,0 +1,47 @@
+#pragma once
+// with_timeout(op, d): runs `op` with a deadline (STYLE.md §7). If the deadline passes first,
+// `op` receives terminal cancellation and the result is Errc::kTimeout. The branches never
+// throw: an exception escaping `op` becomes Errc::kCancelled (cancellation) or is rethrown
+// only if it is not a system_error. Must be awaited on the caller's executor.
+
+#include <chrono>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/deferred.hpp>
+#include <boost/asio/experimental/parallel_group.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/system/system_error.hpp>
+
+#include "base/errors.hpp"
+#include "base/result.hpp"
+
+namespace goop {
+
+template <class T>
+boost::asio::awaitable<Result<T>> with_timeout(boost::asio::awaitable<Result<T>> op,
+                                               std::chrono::steady_clock::duration d) {
+  namespace asio = boost::asio;
+  auto ex = co_await asio::this_coro::executor;
+  asio::steady_timer timer(ex, d);
+  auto [order, eptr, result, timer_ec] =
+      co_await asio::experimental::make_parallel_group(
+          asio::co_spawn(ex, std::move(op), asio::deferred), timer.async_wait(asio::deferred))
+          .async_wait(asio::experimental::wait_for_one(), asio::use_awaitable);
+  (void)timer_ec;
+  if (order[0] == 0) {
+    if (eptr) {
+      try {
+        std::rethrow_exception(eptr);
+      } catch (const boost::system::system_error& e) {
+        co_return e.code();
+      }
+    }
+    co_return std::move(result);
+  }
+  co_return make_error_code(Errc::kTimeout);
+}
+
+}  // namespace goop

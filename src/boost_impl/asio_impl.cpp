@@ -1,0 +1,3 @@
+// Compiles Asio's non-template bodies once (BOOST_ASIO_SEPARATE_COMPILATION).
+#include <boost/asio/impl/src.hpp>
+#include <boost/asio/ssl/impl/src.hpp>

@@ -1,0 +1,2 @@
+// Compiles Boost.URL once; everything else includes only its headers.
+#include <boost/url/src.hpp>

@@ -1,0 +1,138 @@
+// The goop2 binary as a user runs it: separate processes, real folders, real signals.
+
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "../support/process.hpp"
+
+namespace goop::testing {
+namespace {
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+TEST(Cli, VersionAndHelp) {
+  auto v = run({goop2_binary(), "version"});
+  EXPECT_EQ(v.code, 0);
+  EXPECT_TRUE(v.out.starts_with("goop2 ")) << v.out;
+  auto h = run({goop2_binary(), "help"});
+  EXPECT_EQ(h.code, 0);
+  EXPECT_NE(h.out.find("goop2 peer <dir>"), std::string::npos);
+}
+
+TEST(Cli, UnknownCommandPrintsUsageAndExits2) {
+  auto r = run({goop2_binary(), "serve"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("unknown command 'serve'"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("Usage:"), std::string::npos);
+  auto none = run({goop2_binary()});
+  EXPECT_EQ(none.code, 2);
+}
+
+TEST(Cli, PeerWithoutFolderExits2) {
+  auto r = run({goop2_binary(), "peer"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("'peer' needs a folder"), std::string::npos) << r.err;
+}
+
+TEST(Cli, PeerCreatesFolderLayoutAndStopsCleanlyOnSigterm) {
+  TempDir tmp;
+  const fs::path dir = fs::path(tmp.path()) / "mysite";
+  std::string peer_id;
+  {
+    Process p({goop2_binary(), "peer", dir.string()});
+    ASSERT_TRUE(p.wait_stdout_contains("Press Ctrl+C to stop.", 20s)) << p.out() << p.err();
+    EXPECT_NE(p.out().find("(created with defaults)"), std::string::npos) << p.out();
+    EXPECT_NE(p.out().find("(new identity)"), std::string::npos);
+    const auto at = p.out().find("12D3KooW");
+    ASSERT_NE(at, std::string::npos);
+    peer_id = p.out().substr(at, 52);
+
+    EXPECT_TRUE(fs::is_regular_file(dir / "goop.json"));
+    EXPECT_TRUE(fs::is_regular_file(dir / "site" / "index.html"));
+    EXPECT_TRUE(fs::is_regular_file(dir / "site" / "style.css"));
+    EXPECT_TRUE(fs::is_directory(dir / "site" / "images"));
+    EXPECT_TRUE(fs::is_regular_file(dir / "data.db"));
+    ASSERT_TRUE(fs::is_regular_file(dir / "data" / "identity.key"));
+    EXPECT_EQ(fs::file_size(dir / "data" / "identity.key"), 68u);
+    struct stat st {};
+    ASSERT_EQ(::stat((dir / "goop.json").c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 0777, 0600u);
+    std::ifstream cfg(dir / "goop.json");
+    std::string text((std::istreambuf_iterator<char>(cfg)), {});
+    EXPECT_NE(text.find("\"label\": \"mysite\""), std::string::npos);
+    EXPECT_EQ(text.find("\"nacl_private_key\": \"\""), std::string::npos) << "NaCl keys generated";
+
+    p.signal(SIGTERM);
+    auto code = p.wait_exit(10s);
+    ASSERT_TRUE(code.has_value()) << "did not stop within 10 s";
+    EXPECT_EQ(*code, 0) << p.err();
+  }
+  // A second start keeps the same identity.
+  Process again({goop2_binary(), "peer", dir.string()});
+  ASSERT_TRUE(again.wait_stdout_contains("Press Ctrl+C to stop.", 20s)) << again.err();
+  EXPECT_NE(again.out().find(peer_id), std::string::npos);
+  EXPECT_EQ(again.out().find("(new identity)"), std::string::npos);
+  again.signal(SIGINT);
+  EXPECT_EQ(again.wait_exit(10s), 0);
+}
+
+TEST(Cli, InvalidConfigExits2NamingFieldValueAndRule) {
+  TempDir tmp;
+  std::ofstream(fs::path(tmp.path()) / "goop.json")
+      << R"({"presence": {"heartbeat_seconds": 20, "ttl_seconds": 20}})";
+  auto r = run({goop2_binary(), "peer", tmp.path()});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("presence.heartbeat_seconds (20) must be less than presence.ttl_seconds (20)"),
+            std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(fs::path(tmp.path()) / "data" / "identity.key")) << "nothing created";
+}
+
+TEST(Cli, MalformedJsonNamesLineAndColumn) {
+  TempDir tmp;
+  std::ofstream(fs::path(tmp.path()) / "goop.json") << "{\n  \"profile\": {\"label\": \"x\"\n}\n";
+  auto r = run({goop2_binary(), "peer", tmp.path()});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("line 4, column 1"), std::string::npos) << r.err;
+}
+
+TEST(Cli, CorruptIdentityStopsThePeerAndKeepsTheFile) {
+  TempDir tmp;
+  fs::create_directories(fs::path(tmp.path()) / "data");
+  std::ofstream(fs::path(tmp.path()) / "data" / "identity.key") << "truncated";
+  auto r = run({goop2_binary(), "peer", tmp.path()});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("identity key"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("will not start"), std::string::npos) << r.err;
+  EXPECT_EQ(fs::file_size(fs::path(tmp.path()) / "data" / "identity.key"), 9u);
+}
+
+TEST(Cli, RendezvousCreatesConfigButDoesNotSaveForcedFlags) {
+  TempDir tmp;
+  Process p({goop2_binary(), "rendezvous", tmp.path()});
+  ASSERT_TRUE(p.wait_stdout_contains("Press Ctrl+C to stop.", 20s)) << p.err();
+  p.signal(SIGTERM);
+  EXPECT_EQ(p.wait_exit(10s), 0) << p.err();
+  std::ifstream cfg(fs::path(tmp.path()) / "goop.json");
+  std::string text((std::istreambuf_iterator<char>(cfg)), {});
+  EXPECT_NE(text.find("\"rendezvous_only\": false"), std::string::npos) << text;
+}
+
+TEST(Cli, SecondSignalExitsAtOnce) {
+  // The clean shutdown finishes quickly here, so this checks the exit path stays sound when
+  // two signals arrive back to back: the process ends either cleanly or by the forced exit.
+  TempDir tmp;
+  Process p({goop2_binary(), "peer", tmp.path()});
+  ASSERT_TRUE(p.wait_stdout_contains("Press Ctrl+C to stop.", 20s)) << p.err();
+  p.signal(SIGINT);
+  p.signal(SIGINT);
+  auto code = p.wait_exit(10s);
+  ASSERT_TRUE(code.has_value());
+  EXPECT_TRUE(*code == 0 || *code == 128 + SIGINT) << *code;
+}
+
+}  // namespace
+}  // namespace goop::testing

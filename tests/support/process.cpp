@@ -1,0 +1,134 @@
+#include "process.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <stdexcept>
+
+extern char** environ;
+
+namespace goop::testing {
+
+Process::Process(std::vector<std::string> argv, std::string cwd) {
+  int out[2], err[2];
+  if (::pipe2(out, O_CLOEXEC) != 0 || ::pipe2(err, O_CLOEXEC) != 0) {
+    throw std::runtime_error(std::string("pipe: ") + std::strerror(errno));
+  }
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_adddup2(&fa, out[1], 1);
+  posix_spawn_file_actions_adddup2(&fa, err[1], 2);
+  if (!cwd.empty()) posix_spawn_file_actions_addchdir_np(&fa, cwd.c_str());
+  std::vector<char*> args;
+  for (auto& a : argv) args.push_back(a.data());
+  args.push_back(nullptr);
+  const int rc = ::posix_spawn(&pid_, args[0], &fa, nullptr, args.data(), environ);
+  posix_spawn_file_actions_destroy(&fa);
+  ::close(out[1]);
+  ::close(err[1]);
+  out_fd_ = out[0];
+  err_fd_ = err[0];
+  if (rc == 0) pid_fd_ = static_cast<int>(::syscall(SYS_pidfd_open, pid_, 0));
+  if (rc != 0) {
+    ::close(out_fd_);
+    ::close(err_fd_);
+    throw std::runtime_error("cannot start " + argv[0] + ": " + std::strerror(rc));
+  }
+}
+
+Process::~Process() {
+  if (!status_ && pid_ > 0) {
+    ::kill(pid_, SIGKILL);
+    int st;
+    ::waitpid(pid_, &st, 0);
+  }
+  if (out_fd_ >= 0) ::close(out_fd_);
+  if (err_fd_ >= 0) ::close(err_fd_);
+  if (pid_fd_ >= 0) ::close(pid_fd_);
+}
+
+bool Process::pump(Clock::time_point until) {
+  pollfd fds[3] = {{out_fd_, POLLIN, 0}, {err_fd_, POLLIN, 0}, {status_ ? -1 : pid_fd_, POLLIN, 0}};
+  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now());
+  const int n = ::poll(fds, 3, static_cast<int>(std::max<long>(0, left.count())));
+  if (n <= 0) return out_fd_ >= 0 || err_fd_ >= 0;
+  std::string* sinks[2] = {&out_, &err_};
+  int* fdp[2] = {&out_fd_, &err_fd_};
+  for (int i = 0; i < 2; ++i) {
+    if (*fdp[i] < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+    char buf[4096];
+    const ssize_t r = ::read(*fdp[i], buf, sizeof buf);
+    if (r > 0) {
+      sinks[i]->append(buf, static_cast<size_t>(r));
+    } else if (r == 0 || errno != EINTR) {
+      ::close(*fdp[i]);
+      *fdp[i] = -1;
+    }
+  }
+  if (fds[2].fd >= 0 && (fds[2].revents & POLLIN)) reap(false);
+  return out_fd_ >= 0 || err_fd_ >= 0;
+}
+
+void Process::reap(bool block) {
+  int st;
+  if (::waitpid(pid_, &st, block ? 0 : WNOHANG) == pid_) {
+    status_ = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+  }
+}
+
+bool Process::wait_stdout(const std::function<bool(const std::string&)>& pred,
+                          Clock::duration timeout) {
+  const auto until = Clock::now() + timeout;
+  while (!pred(out_)) {
+    if (Clock::now() >= until || out_fd_ < 0) return pred(out_);
+    pump(until);
+  }
+  return true;
+}
+
+void Process::signal(int signo) {
+  if (!status_) ::kill(pid_, signo);
+}
+
+std::optional<int> Process::wait_exit(Clock::duration timeout) {
+  const auto until = Clock::now() + timeout;
+  // Keep draining the pipes so a child blocked on a full pipe can exit; then collect the rest
+  // of its output (up to the deadline).
+  while (!status_ && Clock::now() < until) pump(until);
+  while (status_ && (out_fd_ >= 0 || err_fd_ >= 0) && Clock::now() < until) pump(until);
+  return status_;
+}
+
+Completed run(std::vector<std::string> argv, Process::Clock::duration timeout) {
+  Process p(std::move(argv));
+  auto code = p.wait_exit(timeout);
+  if (!code) throw std::runtime_error("process did not exit in time");
+  return {*code, p.out(), p.err()};
+}
+
+std::string goop2_binary() {
+  const char* bin = std::getenv("GOOP2_BIN");  // lets a test run against another build
+  return bin && *bin ? bin : GOOP2_BIN;
+}
+
+TempDir::TempDir() {
+  std::string tmpl = (std::filesystem::temp_directory_path() / "goop2-test-XXXXXX").string();
+  if (!::mkdtemp(tmpl.data())) throw std::runtime_error(std::string("mkdtemp: ") + std::strerror(errno));
+  path_ = tmpl;
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  std::filesystem::remove_all(path_, ec);
+}
+
+}  // namespace goop::testing

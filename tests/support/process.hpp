@@ -1,0 +1,77 @@
+#pragma once
+// A child process for end-to-end tests: started with posix_spawn, stdout and stderr captured
+// through pipes, killed (SIGKILL) if still running when the object is destroyed. Every wait
+// takes a deadline; nothing sleeps.
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace goop::testing {
+
+class Process {
+ public:
+  using Clock = std::chrono::steady_clock;
+
+  // Starts argv[0] (a path) with the given arguments in `cwd` (empty: the current directory).
+  // Throws std::runtime_error if it cannot be started.
+  explicit Process(std::vector<std::string> argv, std::string cwd = {});
+  Process(const Process&) = delete;
+  Process& operator=(const Process&) = delete;
+  ~Process();
+
+  // Reads output until `pred(stdout_text)` holds or the deadline passes. Returns whether it held.
+  bool wait_stdout(const std::function<bool(const std::string&)>& pred, Clock::duration timeout);
+  bool wait_stdout_contains(const std::string& needle, Clock::duration timeout) {
+    return wait_stdout([&](const std::string& s) { return s.find(needle) != std::string::npos; }, timeout);
+  }
+
+  void signal(int signo);
+  // Waits for exit; returns the exit code (128+signal if killed), or nullopt on timeout.
+  std::optional<int> wait_exit(Clock::duration timeout);
+
+  const std::string& out() const { return out_; }
+  const std::string& err() const { return err_; }
+  pid_t pid() const { return pid_; }
+
+ private:
+  // Drains whatever the pipes have, waiting at most until `until`. Returns false at EOF on both.
+  bool pump(Clock::time_point until);
+  void reap(bool block);
+
+  pid_t pid_ = -1;
+  int out_fd_ = -1;
+  int err_fd_ = -1;
+  int pid_fd_ = -1;  // pidfd: readable when the child exits
+  std::string out_;
+  std::string err_;
+  std::optional<int> status_;
+};
+
+// Runs to completion (with a deadline) and returns {exit code, stdout, stderr}.
+struct Completed {
+  int code;
+  std::string out;
+  std::string err;
+};
+Completed run(std::vector<std::string> argv, Process::Clock::duration timeout = std::chrono::seconds(30));
+
+// Path of the goop2 binary under test: $GOOP2_BIN if set, else the one this build made.
+std::string goop2_binary();
+
+// A fresh temporary directory, removed with its contents on destruction.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+}  // namespace goop::testing
