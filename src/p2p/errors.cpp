@@ -27,6 +27,7 @@ class P2pCategory final : public boost::system::error_category {
       case Errc::kTooLarge: return "message exceeds size limit";
       case Errc::kTruncated: return "input ends in the middle of a value";
       case Errc::kUnknownProtocolCode: return "unknown protocol code";
+      case Errc::kEndOfStream: return "end of stream";
     }
     return "unknown p2p error";
   }

@@ -21,6 +21,7 @@ enum class Errc {
   kTooLarge,               // a message exceeds its size cap
   kTruncated,              // input ended in the middle of a value
   kUnknownProtocolCode,    // a multiaddr or multicodec code we do not know
+  kEndOfStream,            // the remote closed its write side; no more bytes will come
 };
 
 const boost::system::error_category& p2p_category() noexcept;
