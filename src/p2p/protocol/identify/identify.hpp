@@ -1,0 +1,52 @@
+#pragma once
+// libp2p identify (specs: identify/README.md): `/ipfs/id/1.0.0` (the responder writes one
+// message and closes) and `/ipfs/id/push/1.0.0` (the pusher writes one message and closes).
+// The message is a varint-length-prefixed protobuf:
+//   Identify { bytes publicKey = 1; repeated bytes listenAddrs = 2; repeated string protocols = 3;
+//              bytes observedAddr = 4; string protocolVersion = 5; string agentVersion = 6;
+//              bytes signedPeerRecord = 8; }
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/asio/awaitable.hpp>
+
+#include "base/bytes.hpp"
+#include "base/result.hpp"
+#include "p2p/io/byte_stream.hpp"
+
+namespace goop::p2p::identify {
+
+inline constexpr std::string_view kProtocolId = "/ipfs/id/1.0.0";
+inline constexpr std::string_view kPushProtocolId = "/ipfs/id/push/1.0.0";
+inline constexpr std::string_view kProtocolVersion = "ipfs/0.1.0";
+// go and js accept at most 8 KiB (js MAX_IDENTIFY_MESSAGE_SIZE).
+inline constexpr std::size_t kMaxMessageSize = 8 * 1024;
+inline constexpr std::size_t kMaxProtocols = 256;
+inline constexpr std::size_t kMaxAddrs = 128;
+inline constexpr auto kTimeout = std::chrono::seconds(10);
+
+struct Message {
+  std::optional<Bytes> public_key;     // protobuf PublicKey
+  std::vector<Bytes> listen_addrs;     // binary multiaddrs
+  std::vector<std::string> protocols;
+  std::optional<Bytes> observed_addr;  // binary multiaddr
+  std::optional<std::string> protocol_version;
+  std::optional<std::string> agent_version;
+  std::optional<Bytes> signed_peer_record;
+};
+
+Bytes encode(const Message& m);
+// Errors: Errc::kTooLarge over kMaxMessageSize, kResourceLimit for more than kMaxProtocols
+// protocols or kMaxAddrs addresses, kInvalidEncoding for malformed protobuf.
+Result<Message> decode(BytesView in);
+
+// Writes `m` on `s` and half-closes (responder and pusher side).
+boost::asio::awaitable<Result<void>> send(ByteStream& s, Message m);
+// Reads one message within kTimeout (requester and push-receiver side).
+boost::asio::awaitable<Result<Message>> receive(ByteStream& s);
+
+}  // namespace goop::p2p::identify

@@ -1,0 +1,46 @@
+#pragma once
+// TCP as a ByteStream, plus dialing and listening on 127.0.0.1/IPv6/any with deadlines.
+// TCP_NODELAY is set on every socket (libp2p handshakes are many small messages).
+
+#include <chrono>
+#include <functional>
+#include <memory>
+
+#include <boost/asio/ip/tcp.hpp>
+
+#include "p2p/io/byte_stream.hpp"
+
+namespace goop::p2p::tcp {
+
+inline constexpr auto kDialTimeout = std::chrono::seconds(10);
+
+class TcpStream final : public ByteStream {
+ public:
+  explicit TcpStream(boost::asio::ip::tcp::socket socket);
+  ~TcpStream() override;
+
+  boost::asio::awaitable<Result<std::size_t>> read_some(std::span<std::uint8_t> buf) override;
+  boost::asio::awaitable<Result<void>> write(BytesView data) override;
+  boost::asio::awaitable<Result<void>> close_write() override;
+  void reset() override;
+  boost::asio::any_io_executor get_executor() override { return socket_.get_executor(); }
+
+  // Endpoints as seen when the connection was made (valid after close too).
+  const boost::asio::ip::tcp::endpoint& local_endpoint() const noexcept { return local_; }
+  const boost::asio::ip::tcp::endpoint& remote_endpoint() const noexcept { return remote_; }
+
+ private:
+  boost::asio::ip::tcp::socket socket_;
+  boost::asio::ip::tcp::endpoint local_, remote_;
+  bool write_closed_ = false;
+};
+
+// Connects to `ep` within `timeout`. Errors: Errc::kTimeout, or the OS error (refused, ...).
+boost::asio::awaitable<Result<std::unique_ptr<TcpStream>>> dial(
+    boost::asio::ip::tcp::endpoint ep, std::chrono::steady_clock::duration timeout = kDialTimeout);
+
+// Maps an Asio/OS error to the p2p error a ByteStream reports (eof -> kEndOfStream, reset and
+// broken pipe -> kConnectionClosed, operation_aborted stays).
+error_code map_socket_error(const error_code& ec);
+
+}  // namespace goop::p2p::tcp
