@@ -116,3 +116,25 @@ TEST(WithTimeout, ReturnsTimeoutAndCancelsTheOperation) {
 
 }  // namespace
 }  // namespace goop
+
+namespace goop {
+namespace {
+struct NoDefault {
+  explicit NoDefault(int v) : value(v) {}
+  int value;
+};
+
+TEST(WithTimeout, WorksForResultsWithoutDefaultConstructor) {
+  boost::asio::io_context io;
+  std::optional<Result<NoDefault>> r;
+  boost::asio::co_spawn(io, [&]() -> boost::asio::awaitable<void> {
+    r = co_await with_timeout([]() -> boost::asio::awaitable<Result<NoDefault>> { co_return NoDefault(7); }(),
+                              std::chrono::seconds(5));
+  }, boost::asio::detached);
+  io.run_for(std::chrono::seconds(10));
+  ASSERT_TRUE(r.has_value());
+  ASSERT_TRUE(r->has_value());
+  EXPECT_EQ((*r)->value, 7);
+}
+}  // namespace
+}  // namespace goop

@@ -5,6 +5,7 @@
 // only if it is not a system_error. Must be awaited on the caller's executor.
 
 #include <chrono>
+#include <optional>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -20,6 +21,15 @@
 
 namespace goop {
 
+namespace detail {
+// parallel_group default-constructs each branch's result; std::optional makes that possible
+// for any T (PeerId, for one, has no default constructor).
+template <class T>
+boost::asio::awaitable<std::optional<Result<T>>> as_optional(boost::asio::awaitable<Result<T>> op) {
+  co_return co_await std::move(op);
+}
+}  // namespace detail
+
 template <class T>
 boost::asio::awaitable<Result<T>> with_timeout(boost::asio::awaitable<Result<T>> op,
                                                std::chrono::steady_clock::duration d) {
@@ -28,7 +38,8 @@ boost::asio::awaitable<Result<T>> with_timeout(boost::asio::awaitable<Result<T>>
   asio::steady_timer timer(ex, d);
   auto [order, eptr, result, timer_ec] =
       co_await asio::experimental::make_parallel_group(
-          asio::co_spawn(ex, std::move(op), asio::deferred), timer.async_wait(asio::deferred))
+          asio::co_spawn(ex, detail::as_optional(std::move(op)), asio::deferred),
+          timer.async_wait(asio::deferred))
           .async_wait(asio::experimental::wait_for_one(), asio::use_awaitable);
   (void)timer_ec;
   if (order[0] == 0) {
@@ -39,7 +50,8 @@ boost::asio::awaitable<Result<T>> with_timeout(boost::asio::awaitable<Result<T>>
         co_return e.code();
       }
     }
-    co_return std::move(result);
+    if (result) co_return std::move(*result);
+    co_return make_error_code(Errc::kCancelled);
   }
   co_return make_error_code(Errc::kTimeout);
 }

@@ -1,0 +1,128 @@
+// js-libp2p v3 as the independent libp2p peer for Goop2's interop tests.
+// Run with: node --import ./polyfill.mjs peer.mjs <mode> [args]
+//
+//   listen                 start, print {"peerId","addrs"} as one JSON line, serve until stdin
+//                          closes; prints one JSON line per identified remote peer.
+//   dial <multiaddr>       dial the peer, run every check, print one JSON result line, exit.
+//
+// Protocols served: identify, ping, and /goop2/echo/1.0.0 (echo every byte, then close).
+// Logs go to stderr, results to stdout (test-plans rule).
+import { createLibp2p } from 'libp2p'
+import { tcp } from '@libp2p/tcp'
+import { noise } from '@chainsafe/libp2p-noise'
+import { yamux } from '@chainsafe/libp2p-yamux'
+import { identify } from '@libp2p/identify'
+import { ping } from '@libp2p/ping'
+import { multiaddr } from '@multiformats/multiaddr'
+import { createHash, randomBytes } from 'node:crypto'
+
+const ECHO = '/goop2/echo/1.0.0'
+const out = (obj) => process.stdout.write(JSON.stringify(obj) + '\n')
+const log = (...a) => process.stderr.write(a.join(' ') + '\n')
+
+async function echoHandler (stream) {
+  try {
+    for await (const chunk of stream) {
+      if (!stream.send(chunk.subarray ? chunk.subarray() : chunk)) await stream.onDrain()
+    }
+    await stream.close()
+  } catch (err) {
+    log('echo handler:', err.message)
+  }
+}
+
+async function makeNode () {
+  const node = await createLibp2p({
+    addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
+    transports: [tcp()],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    connectionManager: { inboundConnectionThreshold: 10000, maxIncomingPendingConnections: 1000 },
+    services: { identify: identify(), ping: ping() }
+  })
+  await node.handle(ECHO, echoHandler, { maxInboundStreams: 256, maxOutboundStreams: 256 })
+  return node
+}
+
+// Sends `data` on a new echo stream and returns the sha256 of what comes back.
+async function echo (node, peer, data) {
+  const stream = await node.dialProtocol(peer, ECHO, { runOnLimitedConnection: true })
+  const hash = createHash('sha256')
+  let received = 0
+  const reader = (async () => {
+    for await (const chunk of stream) {
+      const buf = chunk.subarray ? chunk.subarray() : chunk
+      hash.update(buf)
+      received += buf.length
+    }
+  })()
+  const CHUNK = 64 * 1024
+  for (let off = 0; off < data.length; off += CHUNK) {
+    if (!stream.send(data.subarray(off, off + CHUNK))) await stream.onDrain()
+  }
+  await stream.close()
+  await reader
+  return { received, sha256: hash.digest('hex') }
+}
+
+async function dialMode (target) {
+  const node = await makeNode()
+  const ma = multiaddr(target)
+  const identified = new Promise((resolve) => {
+    node.addEventListener('peer:identify', (evt) => resolve(evt.detail))
+  })
+  const t0 = performance.now()
+  const conn = await node.dial(ma)
+  const peer = conn.remotePeer
+  const result = { ok: true, remotePeer: peer.toString(), connectMs: performance.now() - t0 }
+  try {
+    // identify runs on connect; its result arrives as an event (10 s limit).
+    const info = await Promise.race([identified,
+      new Promise((resolve, reject) => setTimeout(() => reject(new Error('no identify within 10 s')), 10000).unref())])
+    result.remoteProtocols = info.protocols
+    result.remoteAgent = info.agentVersion || ''
+    result.pingMs = await node.services.ping.ping(peer)
+
+    const big = randomBytes(10 * 1024 * 1024)
+    const sent = createHash('sha256').update(big).digest('hex')
+    const t1 = performance.now()
+    const e = await echo(node, peer, big)
+    result.echo10MiB = { ok: e.sha256 === sent && e.received === big.length, ms: performance.now() - t1 }
+
+    const many = await Promise.all(Array.from({ length: 100 }, async (_, i) => {
+      const d = randomBytes(1000 + i)
+      const r = await echo(node, peer, d)
+      return r.sha256 === createHash('sha256').update(d).digest('hex')
+    }))
+    result.concurrent100 = many.every(Boolean)
+
+    // Reset mid-transfer: the remote must survive and keep serving new streams.
+    const s = await node.dialProtocol(peer, ECHO)
+    s.send(randomBytes(100000))
+    s.abort(new Error('test reset'))
+    const after = await echo(node, peer, Buffer.from('still alive'))
+    result.afterReset = after.received === 11
+  } catch (err) {
+    result.ok = false
+    result.error = err.stack || String(err)
+  }
+  await node.hangUp(peer).catch(() => {})
+  out(result)
+  await node.stop()
+}
+
+async function listenMode () {
+  const node = await makeNode()
+  node.addEventListener('peer:identify', (evt) => {
+    const d = evt.detail
+    out({ identified: d.peerId.toString(), protocols: d.protocols, agent: d.agentVersion || '' })
+  })
+  out({ peerId: node.peerId.toString(), addrs: node.getMultiaddrs().map(a => a.toString()) })
+  process.stdin.resume()
+  process.stdin.on('end', async () => { await node.stop(); process.exit(0) })
+}
+
+const [mode, arg] = process.argv.slice(2)
+if (mode === 'listen') await listenMode()
+else if (mode === 'dial') await dialMode(arg)
+else { log('usage: peer.mjs listen | dial <multiaddr>'); process.exit(2) }
