@@ -127,6 +127,7 @@ Result<Multiaddr> Multiaddr::from_bytes(BytesView in) {
     in = in.subspan(code->size);
     const auto* p = find_multiaddr_protocol(code->value);
     if (!p) return make_error_code(Errc::kUnknownProtocolCode);
+    if (m.ends_in_path()) return invalid();  // its text would swallow what follows
     std::size_t size = static_cast<std::size_t>(p->size);
     if (p->size == kVar) {
       auto len = decode_uvarint(in);
@@ -175,6 +176,12 @@ std::string Multiaddr::to_string() const {
   return out;
 }
 
+bool Multiaddr::ends_in_path() const noexcept {
+  if (components_.empty()) return false;
+  const auto* p = find_multiaddr_protocol(components_.back().code);
+  return p && p->path;
+}
+
 std::optional<MultiaddrComponent> Multiaddr::first(std::uint32_t code) const {
   for (const auto& c : components_) {
     if (c.code == code) return c;
@@ -186,6 +193,7 @@ Result<Multiaddr> Multiaddr::encapsulate(const Multiaddr& other) const {
   if (bytes_.size() + other.bytes_.size() > kMaxMultiaddrBytes) {
     return make_error_code(Errc::kTooLarge);
   }
+  if (ends_in_path() && !other.empty()) return invalid();
   Multiaddr m = *this;
   for (const auto& c : other.components_) m.push(c);
   return m;

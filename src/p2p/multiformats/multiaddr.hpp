@@ -65,9 +65,11 @@ inline constexpr std::uint32_t kWss = 0x01de;
 inline constexpr std::uint32_t kHttp = 0x01e0;
 }  // namespace ma
 
-// Size caps: larger inputs are refused with Errc::kTooLarge before any decoding.
+// Size caps: larger inputs are refused with Errc::kTooLarge before any decoding. The text cap
+// fits the text of any binary multiaddr within kMaxMultiaddrBytes (a valueless protocol such as
+// "/webrtc-direct" prints 7 characters per binary byte), so every decoded address re-parses.
 inline constexpr std::size_t kMaxMultiaddrBytes = 1024;
-inline constexpr std::size_t kMaxMultiaddrText = 2048;
+inline constexpr std::size_t kMaxMultiaddrText = 8 * 1024;
 
 // What the codec knows about one protocol.
 struct MultiaddrProtocol {
@@ -103,7 +105,7 @@ class Multiaddr {
   static Result<Multiaddr> parse(std::string_view text);
   // Decodes the binary form. Errors: Errc::kTooLarge above kMaxMultiaddrBytes;
   // Errc::kUnknownProtocolCode for an unknown code; Errc::kInvalidEncoding for a bad varint,
-  // a truncated value or an invalid value (a p2p value that is no PeerId multihash, an empty
+  // a truncated value, a component after a path protocol (unix) or an invalid value (a p2p value that is no PeerId multihash, an empty
   // dns name or one containing '/').
   static Result<Multiaddr> from_bytes(BytesView bytes);
   // "/ip4/a.b.c.d/tcp/N" or "/ip6/.../tcp/N" (an IPv4-mapped IPv6 address stays ip6).
@@ -117,7 +119,8 @@ class Multiaddr {
   // The first component's value with this code, if any.
   std::optional<MultiaddrComponent> first(std::uint32_t code) const;
 
-  // this ++ other. Errors: Errc::kTooLarge if the result exceeds kMaxMultiaddrBytes.
+  // this ++ other. Errors: Errc::kTooLarge if the result exceeds kMaxMultiaddrBytes;
+  // Errc::kInvalidEncoding if this ends in a path protocol (unix), which must come last.
   Result<Multiaddr> encapsulate(const Multiaddr& other) const;
   // Removes the last occurrence of `suffix` (as a component sequence) and everything after it
   // (go-multiaddr Decapsulate). Returns *this unchanged if `suffix` does not occur or is empty.
@@ -129,7 +132,7 @@ class Multiaddr {
   // p2p).
   std::optional<PeerId> peer_id() const;
   // This address ending in /p2p/<id>: replaces a trailing p2p component, otherwise appends one.
-  // Errors: Errc::kTooLarge as encapsulate.
+  // Errors as encapsulate.
   Result<Multiaddr> with_peer_id(const PeerId& id) const;
   // This address without a trailing /p2p/ component.
   Multiaddr without_peer_id() const;
@@ -144,6 +147,7 @@ class Multiaddr {
   }
 
  private:
+  bool ends_in_path() const noexcept;
   // Appends a component whose value is already validated, updating bytes_.
   void push(MultiaddrComponent c);
 

@@ -103,6 +103,7 @@ TEST(Multiaddr, UnixIsAPathProtocol) {
   // js: multiaddr('/unix/%2Ftmp%2Fx.sock').bytes; the same value in go's text form.
   EXPECT_EQ(hex_of(*Multiaddr::parse("/unix/tmp/x.sock")), "90030b2f746d702f782e736f636b");
   EXPECT_EQ(m->to_string(), "/unix/tmp/goop/x.sock");
+  EXPECT_EQ(m->encapsulate(*Multiaddr::parse("/ws")).error(), make_error_code(Errc::kInvalidEncoding));
 }
 
 TEST(Multiaddr, RejectsMalformedText) {
@@ -150,6 +151,7 @@ TEST(Multiaddr, RejectsMalformedBytes) {
   EXPECT_EQ(err("35032f6162"), invalid);          // '/' in a dns name
   EXPECT_EQ(err("a5030400010203"), invalid);      // p2p value is no multihash
   EXPECT_EQ(err("90030161"), invalid);            // unix path without leading '/'
+  EXPECT_EQ(err("9003012f0600"), invalid);        // anything after a unix path
   EXPECT_EQ(err("80"), invalid);                  // truncated varint code
   EXPECT_EQ(err("8400"), invalid);                // non-minimal varint
   EXPECT_EQ(err("ff01"), make_error_code(Errc::kUnknownProtocolCode));
