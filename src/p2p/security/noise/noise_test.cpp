@@ -190,6 +190,29 @@ TEST(NoiseHandshake, TamperedMessage3IsRejectedByResponder) {
   }(std::move(a), std::move(b)));
 }
 
+TEST(NoiseHandshake, TamperedTransportFrameAfterHandshakeIsRejected) {
+  asio::io_context io;
+  auto [a, b] = MemoryStream::make_pair(io.get_executor());
+  run_coro(io, [](std::unique_ptr<MemoryStream> x,
+                  std::unique_ptr<MemoryStream> y) -> asio::awaitable<void> {
+    // The responder's message 2 frame is 2 + 32 + 48 + 104 (payload) + 16 = 202 bytes; its
+    // first transport frame follows. Flip a ciphertext byte of that frame.
+    auto both = co_await run_both(
+        secure_outbound(std::move(x), Ed25519PrivateKey::generate(), std::nullopt),
+        secure_inbound(std::make_unique<TamperStream>(std::move(y), 202 + 2 + 3),
+                       Ed25519PrivateKey::generate()));
+    EXPECT_TRUE(both.out && *both.out && both.in && *both.in);
+    if (!both.out || !*both.out || !both.in || !*both.in) co_return;
+    EXPECT_TRUE(co_await (*both.in)->stream->write(as_bytes("secret")));
+    std::array<std::uint8_t, 16> buf{};
+    auto n = co_await (*both.out)->stream->read_some(buf);
+    EXPECT_EQ(n.error(), make_error_code(Errc::kProtocolViolation));
+    // The initiator reset the connection, so the responder's read fails too.
+    n = co_await (*both.in)->stream->read_some(buf);
+    EXPECT_EQ(n.error(), make_error_code(Errc::kStreamReset));
+  }(std::move(a), std::move(b)));
+}
+
 TEST(NoiseHandshake, TimesOutWhenTheRemoteSaysNothing) {
   asio::io_context io;
   auto [a, b] = MemoryStream::make_pair(io.get_executor());
