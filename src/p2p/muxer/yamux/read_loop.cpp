@@ -157,6 +157,10 @@ Result<void> SessionCore::handle_stream_frame(const Header& h) {
     cur_remaining = h.length;
     cur_flags = h.flags;
     cur_stream = s;
+    if (s && s->remote_fin && h.length > 0) {
+      GOOP_LOG_DEBUG(lg, "stream={} data after FIN dropped", s->id);
+      cur_stream.reset();
+    }
     if (cur_remaining == 0 && s) {
       cur_stream.reset();
       apply_flags(*s, h.flags);
