@@ -107,10 +107,10 @@ struct RawPeer {
   std::unique_ptr<MemoryStream> raw;
   testing::End end;
 
-  RawPeer(asio::io_context& io, Config cfg = {}) {
+  RawPeer(asio::io_context& io, Config cfg = {}, Role role = Role::kServer) {
     auto [a, b] = MemoryStream::make_pair(io.get_executor());
     raw = std::move(a);
-    end.session = std::make_unique<Session>(std::move(b), Role::kServer, cfg);
+    end.session = std::make_unique<Session>(std::move(b), role, cfg);
     end.session->set_stream_handler(
         [this](std::unique_ptr<MuxedStream> s) { end.inbound.push_back(std::move(s)); });
     end.session->set_on_closed([this](error_code ec) { end.closed = ec; });
@@ -187,6 +187,29 @@ TEST(YamuxProtocol, AnswersPingsAndAcksStreams) {
     std::uint8_t buf[16];
     auto n = co_await s->read_some(buf);
     EXPECT_EQ(as_chars(BytesView(buf, n.value())), "hello");
+    co_await peer.end.session->close(1s);
+  }());
+}
+
+TEST(YamuxProtocol, UnacknowledgedStreamsMakeOpenStreamWait) {
+  asio::io_context io;
+  Config cfg;
+  cfg.max_ack_backlog = 2;
+  RawPeer peer(io, cfg, Role::kClient);  // the test plays a server that is slow to ACK
+  run_coro(io, [&]() -> asio::awaitable<void> {
+    auto s1 = co_await peer.end.session->open_stream();
+    auto s2 = co_await peer.end.session->open_stream();
+    EXPECT_TRUE(s1 && s2);
+    auto blocked = co_await with_timeout(peer.end.session->open_stream(), 30ms);
+    EXPECT_EQ(blocked.error(), make_error_code(goop::Errc::kTimeout));
+    auto ack = testing::frame(FrameType::kWindowUpdate, Flag::kAck, (*s1)->id(), 0);
+    EXPECT_TRUE((co_await peer.raw->write(ack)).has_value());
+    auto s3 = co_await with_timeout(peer.end.session->open_stream(), 5s);
+    EXPECT_TRUE(s3.has_value());
+    if (s3) {
+      EXPECT_EQ((*s3)->id(), 5u);  // the cancelled call took no id
+    }
+    (void)co_await peer.raw->close_write();
     co_await peer.end.session->close(1s);
   }());
 }
