@@ -1,11 +1,13 @@
 // js-libp2p v3 as the independent libp2p peer for Goop2's interop tests.
 // Run with: node --import ./polyfill.mjs peer.mjs <mode> [args]
 //
-//   listen                 start, print {"peerId","addrs"} as one JSON line, serve until stdin
-//                          closes; prints one JSON line per identified remote peer.
+//   listen                 start, print {"peerId","addrs"} as one JSON line, serve until
+//                          SIGTERM or the parent exits; one JSON line per identified peer.
 //   dial <multiaddr>       dial the peer, run every check, print one JSON result line, exit.
+//   perf-client <multiaddr> <bytes>   throughput to the peer's sink; prints {"mbPerSec"}.
 //
-// Protocols served: identify, ping, and /goop2/echo/1.0.0 (echo every byte, then close).
+// Protocols served: identify, ping, /goop2/echo/1.0.0 (echo every byte, then close) and
+// /goop2/sink/1.0.0 (read everything, reply with the byte count as 8 bytes, close).
 // Logs go to stderr, results to stdout (test-plans rule).
 import { createLibp2p } from 'libp2p'
 import { tcp } from '@libp2p/tcp'
@@ -17,6 +19,7 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { createHash, randomBytes } from 'node:crypto'
 
 const ECHO = '/goop2/echo/1.0.0'
+const SINK = '/goop2/sink/1.0.0'
 const out = (obj) => process.stdout.write(JSON.stringify(obj) + '\n')
 const log = (...a) => process.stderr.write(a.join(' ') + '\n')
 
@@ -41,6 +44,7 @@ async function makeNode () {
     services: { identify: identify(), ping: ping() }
   })
   await node.handle(ECHO, echoHandler, { maxInboundStreams: 256, maxOutboundStreams: 256 })
+  await node.handle(SINK, sinkHandler)
   return node
 }
 
@@ -74,7 +78,7 @@ async function dialMode (target) {
   const t0 = performance.now()
   const conn = await node.dial(ma)
   const peer = conn.remotePeer
-  const result = { ok: true, remotePeer: peer.toString(), connectMs: performance.now() - t0 }
+  const result = { ok: true, localPeer: node.peerId.toString(), remotePeer: peer.toString(), connectMs: performance.now() - t0 }
   try {
     // identify runs on connect; its result arrives as an event (10 s limit).
     const info = await Promise.race([identified,
@@ -118,11 +122,43 @@ async function listenMode () {
     out({ identified: d.peerId.toString(), protocols: d.protocols, agent: d.agentVersion || '' })
   })
   out({ peerId: node.peerId.toString(), addrs: node.getMultiaddrs().map(a => a.toString()) })
-  process.stdin.resume()
-  process.stdin.on('end', async () => { await node.stop(); process.exit(0) })
+  const stop = async () => { await node.stop(); process.exit(0) }
+  process.on('SIGTERM', stop)
+  process.on('SIGINT', stop)
+  // Never outlive the test that started us.
+  const parent = process.ppid
+  setInterval(() => { if (process.ppid !== parent) stop() }, 500)
 }
 
-const [mode, arg] = process.argv.slice(2)
+// perf-client <multiaddr> <bytes>: streams <bytes> to the peer's echo-free sink
+// (/goop2/sink/1.0.0: reads everything, replies with 8 bytes, closes) and prints MB/s.
+async function perfClient (target, bytes) {
+  const node = await makeNode()
+  const conn = await node.dial(multiaddr(target))
+  const stream = await node.dialProtocol(conn.remotePeer, SINK)
+  const chunk = randomBytes(256 * 1024)
+  const t0 = performance.now()
+  for (let sent = 0; sent < bytes; sent += chunk.length) {
+    if (!stream.send(chunk.subarray(0, Math.min(chunk.length, bytes - sent)))) await stream.onDrain()
+  }
+  await stream.close()
+  for await (const _ of stream) { /* the 8-byte receipt */ }
+  const secs = (performance.now() - t0) / 1000
+  out({ bytes, seconds: secs, mbPerSec: bytes / secs / 1e6 })
+  await node.stop()
+}
+
+async function sinkHandler (stream) {
+  let n = 0
+  for await (const chunk of stream) n += chunk.byteLength
+  const receipt = new Uint8Array(8)
+  new DataView(receipt.buffer).setBigUint64(0, BigInt(n))
+  stream.send(receipt)
+  await stream.close()
+}
+
+const [mode, arg, arg2] = process.argv.slice(2)
 if (mode === 'listen') await listenMode()
 else if (mode === 'dial') await dialMode(arg)
-else { log('usage: peer.mjs listen | dial <multiaddr>'); process.exit(2) }
+else if (mode === 'perf-client') await perfClient(arg, Number(arg2))
+else { log('usage: peer.mjs listen | dial <multiaddr> | perf-client <multiaddr> <bytes>'); process.exit(2) }

@@ -7,7 +7,9 @@
 //  * reset(): abort both directions; the remote's pending and later reads/writes fail with
 //    Errc::kStreamReset. Use it on any protocol error.
 //  * Reads after the remote's half-close return the buffered bytes, then kEndOfStream.
-//  * Destroying a MuxedStream that is not fully closed resets it.
+//  * Destroying a MuxedStream resets it, unless our side was closed cleanly with close_write()
+//    and nothing unread is buffered: then the remote may still finish its half (data it sends
+//    from then on resets the stream, since nobody will read it).
 //  * Deadlines: wrap reads in with_timeout(); a timed-out read leaves the stream usable only
 //    for reset().
 

@@ -63,4 +63,10 @@ Bytes encode_ls_response(const std::vector<std::string>& protocols);
 // malformed (bad varint, overrunning length, no trailing '\n').
 Result<std::vector<std::string>> decode_ls_response(std::string_view text);
 
+// A one-element protocol list. (Write `co_await select_one(s, protocol_list(p))`, not
+// `{std::string(p)}`: GCC 12 miscompiles braced lists inside co_await arguments.)
+inline std::vector<std::string> protocol_list(std::string_view protocol) {
+  return {std::string(protocol)};
+}
+
 }  // namespace goop::p2p::multistream

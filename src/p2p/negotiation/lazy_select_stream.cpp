@@ -31,7 +31,8 @@ asio::awaitable<Result<void>> check_echo(ByteStream& s, std::string protocol) {
 
 LazySelectStream::LazySelectStream(std::unique_ptr<MuxedStream> inner, std::string protocol,
                                    std::chrono::steady_clock::duration timeout)
-    : inner_(std::move(inner)), timeout_(timeout), sent_(inner_->get_executor()) {
+    : inner_(std::move(inner)), timeout_(timeout), sent_(inner_->get_executor()),
+      echo_done_(inner_->get_executor()) {
   if (!is_valid_protocol_name(protocol)) failure_ = make_error_code(goop::Errc::kInvalidArgument);
   set_protocol(std::move(protocol));
 }
@@ -63,28 +64,43 @@ asio::awaitable<Result<void>> LazySelectStream::write(BytesView data) {
   co_return co_await inner_->write(data);
 }
 
-asio::awaitable<Result<std::size_t>> LazySelectStream::read_some(std::span<std::uint8_t> buf) {
-  if (failure_) co_return *failure_;
-  if (!echo_checked_) {
+asio::awaitable<Result<void>> LazySelectStream::ensure_echo_checked() {
+  while (echo_ == Echo::kChecking) {  // the other side (reader or closer) is checking
+    if (!co_await echo_done_.wait()) co_return make_error_code(asio::error::operation_aborted);
+  }
+  if (echo_ == Echo::kUnchecked) {
+    echo_ = Echo::kChecking;
     // A write in progress carries the proposal already: no need to wait for it.
     if (send_ == Send::kNotSent) {
       bool sent_now = false;
-      GOOP_CO_TRY_VOID(co_await send_proposal({}, sent_now));
+      auto sent = co_await send_proposal({}, sent_now);
+      if (!sent) failure_ = sent.error();
     }
-    auto r = co_await with_timeout(check_echo(*inner_, protocol()), timeout_);
-    echo_checked_ = true;
-    if (!r) {
-      failure_ = r.error();
-      co_return r.error();
+    if (!failure_) {
+      auto r = co_await with_timeout(check_echo(*inner_, protocol()), timeout_);
+      if (!r) failure_ = r.error();
     }
+    echo_ = Echo::kChecked;
+    echo_done_.notify();
   }
+  if (failure_) co_return *failure_;
+  co_return Result<void>{};
+}
+
+asio::awaitable<Result<std::size_t>> LazySelectStream::read_some(std::span<std::uint8_t> buf) {
+  if (failure_) co_return *failure_;
+  if (echo_ != Echo::kChecked) GOOP_CO_TRY_VOID(co_await ensure_echo_checked());
   co_return co_await inner_->read_some(buf);
 }
 
+// As go-multistream's lazy client: finish reading the negotiation before half-closing, so the
+// listener sees our FIN only after it has answered (js-libp2p otherwise loses a FIN that
+// arrives together with the proposal, and the stream never ends on its side).
 asio::awaitable<Result<void>> LazySelectStream::close_write() {
   if (failure_) co_return *failure_;
   bool sent_now = false;
   GOOP_CO_TRY_VOID(co_await send_proposal({}, sent_now));
+  if (echo_ != Echo::kChecked) GOOP_CO_TRY_VOID(co_await ensure_echo_checked());
   co_return co_await inner_->close_write();
 }
 

@@ -47,7 +47,11 @@ class LazySelectStream final : public MuxedStream {
   std::chrono::steady_clock::duration timeout_;
   Send send_ = Send::kNotSent;
   AsyncEvent sent_;  // notified when send_ leaves kSending
-  bool echo_checked_ = false;
+  // The echo check is done once, by the first read_some() or by close_write().
+  enum class Echo { kUnchecked, kChecking, kChecked };
+  Echo echo_ = Echo::kUnchecked;
+  AsyncEvent echo_done_;  // notified when echo_ becomes kChecked
+  boost::asio::awaitable<Result<void>> ensure_echo_checked();
   std::optional<error_code> failure_;  // sticky result of the echo check
 };
 

@@ -17,22 +17,26 @@ namespace goop::p2p::testing {
 template <class T>
 T run_coro(boost::asio::io_context& io, boost::asio::awaitable<T> task,
            std::chrono::steady_clock::duration timeout = std::chrono::seconds(10)) {
-  std::optional<T> value;
-  std::exception_ptr error;
-  bool done = false;
-  boost::asio::co_spawn(io, std::move(task), [&](std::exception_ptr e, T v) {
-    done = true;
-    error = e;
-    if (!e) value.emplace(std::move(v));
+  // Shared, so a task that completes after we gave up on it writes to live memory.
+  struct State {
+    std::optional<T> value;
+    std::exception_ptr error;
+    bool done = false;
+  };
+  auto st = std::make_shared<State>();
+  boost::asio::co_spawn(io, std::move(task), [st](std::exception_ptr e, T v) {
+    st->done = true;
+    st->error = e;
+    if (!e) st->value.emplace(std::move(v));
   });
   const auto until = std::chrono::steady_clock::now() + timeout;
-  while (!done && std::chrono::steady_clock::now() < until) {
+  while (!st->done && std::chrono::steady_clock::now() < until) {
     io.run_one_until(until);
     if (io.stopped()) io.restart();
   }
-  if (!done) throw std::runtime_error("coroutine did not finish within the test's deadline");
-  if (error) std::rethrow_exception(error);
-  return std::move(*value);
+  if (!st->done) throw std::runtime_error("coroutine did not finish within the test's deadline");
+  if (st->error) std::rethrow_exception(st->error);
+  return std::move(*st->value);
 }
 
 inline void run_coro(boost::asio::io_context& io, boost::asio::awaitable<void> task,

@@ -62,7 +62,11 @@ asio::awaitable<void> SessionCore::read_loop() {
       if (cur_remaining > 0) {
         const std::size_t take = std::min<std::size_t>(cur_remaining, len - pos);
         if (take == 0) break;
-        if (cur_stream) deliver(*cur_stream, buf.data() + pos, take);
+        if (cur_stream && cur_stream->abandoned) {
+          reset_stream(*cur_stream);  // nobody will read it: tell the remote
+        } else if (cur_stream) {
+          deliver(*cur_stream, buf.data() + pos, take);
+        }
         pos += take;
         cur_remaining -= static_cast<std::uint32_t>(take);
         if (cur_remaining == 0 && cur_stream) {

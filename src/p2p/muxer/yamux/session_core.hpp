@@ -44,6 +44,9 @@ struct StreamState {
   bool remote_fin = false;
   bool reset = false;
   bool removed = false;  // no longer in the session's map
+  // The Stream object is gone after a clean close_write(): we wait for the remote's FIN and
+  // discard nothing (data arriving now would be unread, so it resets the stream instead).
+  bool abandoned = false;
   // Send side.
   std::uint64_t send_credit = kInitialWindow;
   std::size_t queued_frames = 0;  // our Data frames still in the writer queue

@@ -14,10 +14,15 @@ Stream::Stream(std::shared_ptr<detail::SessionCore> core, std::shared_ptr<detail
     : core_(std::move(core)), st_(std::move(st)) {}
 
 Stream::~Stream() {
-  if (!st_->fully_closed()) {
-    reset();
+  auto& s = *st_;
+  if (s.fully_closed()) {
+    core_->forget(s);
+  } else if (s.local_fin && s.buffered() == 0 && !core_->closed && !s.removed) {
+    // The common "reply, close_write, return" of a handler: our half ended cleanly and nothing
+    // unread is lost, so let the remote end its half instead of resetting under it.
+    s.abandoned = true;
   } else {
-    core_->forget(*st_);
+    reset();
   }
 }
 

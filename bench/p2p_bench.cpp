@@ -1,0 +1,290 @@
+// libp2p benchmarks (issue 3 targets, spec/libp2p.md §7). Every figure is printed beside a
+// reference measured in the same run: a raw ChaCha20-Poly1305 framed TCP stream (what Noise
+// costs at the least) and js-libp2p itself.
+//
+//   goop_bench_p2p          run everything (needs `scripts/setup` for the js peer)
+
+#include <openssl/evp.h>
+#include <sys/resource.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/use_future.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/json.hpp>
+
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <thread>
+
+#include <fmt/core.h>
+
+#include "../tests/support/process.hpp"
+#include "p2p/errors.hpp"
+#include "p2p/host/host.hpp"
+#include "p2p/host/upgrader.hpp"
+#include "p2p/io/framing.hpp"
+#include "p2p/transport/tcp/tcp_stream.hpp"
+
+namespace asio = boost::asio;
+using asio::ip::tcp;
+using namespace goop;
+using namespace goop::p2p;
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+constexpr std::string_view kSink = "/goop2/sink/1.0.0";
+constexpr std::string_view kSmall = "/goop2/echo/1.0.0";
+
+double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+long rss_kib() {
+  std::ifstream f("/proc/self/status");
+  std::string line;
+  while (std::getline(f, line)) {
+    if (line.starts_with("VmRSS:")) return std::stol(line.substr(6));
+  }
+  return 0;
+}
+
+// A node on its own thread.
+struct Node {
+  asio::io_context io{1};
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> guard{io.get_executor()};
+  std::unique_ptr<Host> host;
+  std::thread thread;
+
+  explicit Node(HostConfig cfg = {}) {
+    host = std::make_unique<Host>(io.get_executor(), Ed25519PrivateKey::generate(), cfg);
+    host->set_stream_handler(std::string(kSink), sink);
+    host->set_stream_handler(std::string(kSmall), small_echo);
+    if (auto r = host->start(); !r) throw std::runtime_error(r.error().message);
+    thread = std::thread([this] { io.run(); });
+  }
+  ~Node() {
+    asio::co_spawn(io, host->async_stop(5s), asio::use_future).get();
+    guard.reset();
+    thread.join();
+  }
+  template <class T>
+  T run(asio::awaitable<T> task) {
+    return asio::co_spawn(io, std::move(task), asio::use_future).get();
+  }
+  std::string addr() const { return host->listen_addrs().at(0).to_string() + "/p2p/" + host->id().to_base58(); }
+
+  static asio::awaitable<void> sink(std::unique_ptr<MuxedStream> s, PeerId) {
+    std::vector<std::uint8_t> buf(256 * 1024);
+    std::uint64_t n = 0;
+    for (;;) {
+      auto r = co_await s->read_some(buf);
+      if (!r) break;
+      n += *r;
+    }
+    std::uint8_t receipt[8];
+    for (int i = 0; i < 8; ++i) receipt[i] = static_cast<std::uint8_t>(n >> (56 - 8 * i));
+    (void)co_await s->write(receipt);
+    (void)co_await s->close_write();
+  }
+  static asio::awaitable<void> small_echo(std::unique_ptr<MuxedStream> s, PeerId) {
+    std::uint8_t buf[256];
+    auto n = co_await s->read_some(buf);
+    if (n) (void)co_await s->write(BytesView(buf, *n));
+    (void)co_await s->close_write();
+  }
+};
+
+// Streams `bytes` to `peer`'s sink and waits for the receipt. Returns MB/s.
+asio::awaitable<Result<double>> send_to_sink(Host& host, PeerId peer, std::vector<Multiaddr> addrs,
+                                             std::size_t bytes) {
+  GOOP_CO_TRY_VOID(co_await host.connect(peer, addrs));
+  GOOP_CO_TRY(auto s, co_await host.new_stream(peer, multistream::protocol_list(kSink)));
+  Bytes chunk(256 * 1024, 0x5a);
+  const auto t0 = Clock::now();
+  for (std::size_t sent = 0; sent < bytes; sent += chunk.size()) {
+    GOOP_CO_TRY_VOID(co_await s->write(BytesView(chunk.data(), std::min(chunk.size(), bytes - sent))));
+  }
+  GOOP_CO_TRY_VOID(co_await s->close_write());
+  std::uint8_t receipt[8];
+  GOOP_CO_TRY_VOID(co_await read_exact(*s, receipt));
+  co_return bytes / seconds_since(t0) / 1e6;
+}
+
+// The reference: ChaCha20-Poly1305 over TCP with Noise's framing (2-byte length, 65519-byte
+// plaintext frames, 16-byte tag), sender and receiver on two threads, no libp2p at all.
+double raw_aead_mb_per_s(std::size_t bytes) {
+  asio::io_context io;
+  tcp::acceptor acc(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+  const unsigned char key[32] = {1};
+  std::thread receiver([&] {
+    tcp::socket s = acc.accept();
+    EVP_CIPHER_CTX* ctx = EVP_CIPHER_CTX_new();
+    EVP_DecryptInit_ex(ctx, EVP_chacha20_poly1305(), nullptr, key, nullptr);
+    std::vector<unsigned char> frame(65535), plain(65535);
+    std::uint64_t nonce = 0;
+    for (std::size_t got = 0; got < bytes;) {
+      unsigned char len[2];
+      asio::read(s, asio::buffer(len));
+      const std::size_t n = static_cast<std::size_t>(len[0] << 8 | len[1]);
+      asio::read(s, asio::buffer(frame.data(), n));
+      unsigned char iv[12] = {};
+      std::memcpy(iv + 4, &nonce, 8);
+      ++nonce;
+      int out = 0;
+      EVP_DecryptInit_ex(ctx, nullptr, nullptr, nullptr, iv);
+      EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_SET_TAG, 16, frame.data() + n - 16);
+      EVP_DecryptUpdate(ctx, plain.data(), &out, frame.data(), static_cast<int>(n - 16));
+      int fin = 0;
+      if (EVP_DecryptFinal_ex(ctx, plain.data() + out, &fin) != 1) throw std::runtime_error("bad tag");
+      got += static_cast<std::size_t>(out);
+    }
+    asio::write(s, asio::buffer("k", 1));
+    EVP_CIPHER_CTX_free(ctx);
+  });
+  tcp::socket s(io);
+  s.connect(acc.local_endpoint());
+  s.set_option(tcp::no_delay(true));
+  EVP_CIPHER_CTX* ctx = EVP_CIPHER_CTX_new();
+  EVP_EncryptInit_ex(ctx, EVP_chacha20_poly1305(), nullptr, key, nullptr);
+  std::vector<unsigned char> plain(65519, 0x5a), batch;
+  std::uint64_t nonce = 0;
+  const auto t0 = Clock::now();
+  for (std::size_t sent = 0; sent < bytes;) {
+    batch.clear();
+    for (int f = 0; f < 4 && sent < bytes; ++f) {  // batch 4 frames per write, as our SecureStream may
+      const std::size_t n = std::min(plain.size(), bytes - sent);
+      const std::size_t at = batch.size();
+      batch.resize(at + 2 + n + 16);
+      batch[at] = static_cast<unsigned char>((n + 16) >> 8);
+      batch[at + 1] = static_cast<unsigned char>((n + 16) & 0xff);
+      unsigned char iv[12] = {};
+      std::memcpy(iv + 4, &nonce, 8);
+      ++nonce;
+      int out = 0, fin = 0;
+      EVP_EncryptInit_ex(ctx, nullptr, nullptr, nullptr, iv);
+      EVP_EncryptUpdate(ctx, batch.data() + at + 2, &out, plain.data(), static_cast<int>(n));
+      EVP_EncryptFinal_ex(ctx, batch.data() + at + 2 + out, &fin);
+      EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_GET_TAG, 16, batch.data() + at + 2 + n);
+      sent += n;
+    }
+    asio::write(s, asio::buffer(batch));
+  }
+  char ack;
+  asio::read(s, asio::buffer(&ack, 1));
+  const double mbs = bytes / seconds_since(t0) / 1e6;
+  receiver.join();
+  EVP_CIPHER_CTX_free(ctx);
+  return mbs;
+}
+
+std::string interop_dir() { return std::string(GOOP_SOURCE_DIR) + "/tests/interop"; }
+std::vector<std::string> node_cmd(std::vector<std::string> args) {
+  std::vector<std::string> cmd = {"/usr/bin/env", "node", "--import", "./polyfill.mjs", "peer.mjs"};
+  cmd.insert(cmd.end(), args.begin(), args.end());
+  return cmd;
+}
+
+struct JsListener {
+  goop::testing::Process proc{node_cmd({"listen"}), interop_dir()};
+  std::string addr;
+  JsListener() {
+    if (!proc.wait_stdout_contains("\n", 30s)) throw std::runtime_error("js peer did not start: " + proc.err());
+    auto hello = boost::json::parse(proc.out().substr(0, proc.out().find('\n'))).as_object();
+    addr = std::string(hello.at("addrs").as_array().at(0).as_string());
+  }
+};
+
+double js_client_in_dir(const std::string& addr, std::size_t bytes) {
+  goop::testing::Process p(node_cmd({"perf-client", addr, std::to_string(bytes)}), interop_dir());
+  auto code = p.wait_exit(300s);
+  if (!code || *code != 0) throw std::runtime_error("js perf-client failed: " + p.err());
+  return boost::json::parse(p.out().substr(0, p.out().find('\n'))).as_object().at("mbPerSec").to_number<double>();
+}
+
+// Fresh TCP + Noise + yamux + one 32-byte request/response, `n` times; returns sorted ms.
+std::vector<double> handshake_latencies(Node& server, int n) {
+  Node client_io;  // its own thread; we use the upgrader directly to force fresh connections
+  auto ep = server.host->listen_addrs().at(0).tcp_endpoint().value();
+  const PeerId expected = server.host->id();
+  std::vector<double> ms;
+  for (int i = 0; i < n; ++i) {
+    auto t = client_io.run([](tcp::endpoint to, PeerId want) -> asio::awaitable<Result<double>> {
+      const auto t0 = Clock::now();
+      GOOP_CO_TRY(auto raw, co_await p2p::tcp::dial(to));
+      GOOP_CO_TRY(auto up, co_await upgrade_outbound(std::move(raw), Ed25519PrivateKey::generate(), want, {}));
+      up.session->start();
+      GOOP_CO_TRY(auto s, co_await up.session->open_stream());
+      auto lazy = multistream::make_lazy_select(std::move(s), std::string(kSmall));
+      Bytes req(32, 7);
+      GOOP_CO_TRY_VOID(co_await lazy->write(req));
+      std::uint8_t resp[32];
+      GOOP_CO_TRY_VOID(co_await read_exact(*lazy, resp));
+      const double elapsed = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+      lazy->reset();
+      co_await up.session->close(1s);
+      co_return elapsed;
+    }(ep, expected));
+    if (t) ms.push_back(*t);
+  }
+  std::sort(ms.begin(), ms.end());
+  return ms;
+}
+
+double percentile(const std::vector<double>& sorted, double p) {
+  if (sorted.empty()) return 0;
+  return sorted[std::min(sorted.size() - 1, static_cast<std::size_t>(p * static_cast<double>(sorted.size())))];
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  (void)argc;
+  (void)argv;
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);
+  const std::size_t big = std::size_t{512} << 20, js_bytes = std::size_t{128} << 20;
+
+  fmt::print("== p2p single-stream throughput over loopback\n");
+  const double raw = raw_aead_mb_per_s(big);
+  fmt::print("  reference: raw ChaCha20-Poly1305 framed TCP   {:8.0f} MB/s\n", raw);
+  double ours = 0;
+  {
+    Node a, b;
+    auto pa = a.host->id();
+    auto addrs = a.host->listen_addrs();
+    auto r = b.run(send_to_sink(*b.host, pa, addrs, big));
+    if (!r) throw std::runtime_error("C++ -> C++ transfer failed: " + r.error().message());
+    ours = *r;
+  }
+  JsListener js_server;
+  const double js_js = js_client_in_dir(js_server.addr, js_bytes);
+  double cpp_js = 0;
+  {
+    Node b;
+    auto ma = Multiaddr::parse(js_server.addr).value();
+    auto r = b.run(send_to_sink(*b.host, *ma.peer_id(), {ma}, js_bytes));
+    if (!r) throw std::runtime_error("C++ -> js transfer failed: " + r.error().message());
+    cpp_js = *r;
+  }
+  fmt::print("  goop2 C++ -> C++ (TCP+Noise+yamux)             {:8.0f} MB/s  = {:.2f} x reference, {:.1f} x js<->js\n",
+             ours, ours / raw, ours / js_js);
+  fmt::print("  reference: js-libp2p -> js-libp2p              {:8.0f} MB/s\n", js_js);
+  fmt::print("  goop2 C++ -> js-libp2p                         {:8.0f} MB/s  = {:.2f} x js<->js\n", cpp_js,
+             cpp_js / js_js);
+
+  fmt::print("== new connection + handshake + one 32-byte request/response (loopback)\n");
+  {
+    Node server;
+    auto ms = handshake_latencies(server, 500);
+    fmt::print("  {} connections: p50 {:.2f} ms, p99 {:.2f} ms (targets: 2 ms, 5 ms)\n", ms.size(),
+               percentile(ms, 0.5), percentile(ms, 0.99));
+    double total = 0;
+    for (double m : ms) total += m;
+    fmt::print("  sequential rate {:.0f} handshakes/s (one client)\n", 1000.0 * static_cast<double>(ms.size()) / total);
+  }
+  return 0;
+}

@@ -1,0 +1,106 @@
+#pragma once
+// Host: a libp2p node. Listens and dials over TCP, upgrades every connection (Noise, yamux),
+// keeps one connection per peer for reuse, dispatches inbound streams to protocol handlers by
+// multistream-select, and runs identify (+ push) and ping. Knows nothing of Goop.
+//
+// Executor rule: everything on the executor given at construction (the node thread).
+// Lifetime: call async_stop() and await it before destroying the Host.
+//
+// Invariants:
+//  1. connections_ holds only started, open sessions; a closed session is removed at once and
+//     a `disconnected` event is emitted when a peer's last connection goes.
+//  2. At most one outbound dial per peer is in flight; concurrent connect() calls share it.
+//  3. Inbound connections being upgraded plus established ones never exceed the limits.
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+
+#include "base/result.hpp"
+#include "p2p/crypto/keys.hpp"
+#include "p2p/crypto/peer_id.hpp"
+#include "p2p/host/peerstore.hpp"
+#include "p2p/multiformats/multiaddr.hpp"
+#include "p2p/muxer/muxed_stream.hpp"
+#include "p2p/muxer/yamux/session.hpp"
+#include "p2p/negotiation/codec.hpp"
+
+namespace goop::p2p {
+
+struct HostConfig {
+  std::vector<std::string> listen = {"/ip4/127.0.0.1/tcp/0"};
+  std::string agent_version = "goop2/dev";
+  std::size_t max_connections = 1024;        // established, both directions
+  std::size_t max_pending_inbound = 128;     // accepted but not yet upgraded
+  std::chrono::steady_clock::duration dial_timeout = std::chrono::seconds(10);
+  // Inbound streams still negotiating their protocol, per connection.
+  std::size_t max_negotiating_streams = 64;
+  yamux::Config muxer{};
+};
+
+enum class ConnectionEvent { kConnected, kDisconnected };
+
+// Receives an inbound stream whose protocol was negotiated (stream->protocol()). The handler
+// owns the stream. It runs in the host's task group and is cancelled at shutdown.
+using StreamHandler =
+    std::function<boost::asio::awaitable<void>(std::unique_ptr<MuxedStream>, PeerId remote)>;
+
+class Host {
+ public:
+  Host(boost::asio::any_io_executor ex, Ed25519PrivateKey identity, HostConfig config);
+  Host(const Host&) = delete;
+  Host& operator=(const Host&) = delete;
+  ~Host();
+
+  const PeerId& id() const noexcept;
+  // Binds every configured listen address (port 0 picks a free one) and starts accepting.
+  // Errors name the address and the reason (e.g. port in use).
+  Expected<void> start();
+  // The bound addresses with their real ports, without /p2p.
+  std::vector<Multiaddr> listen_addrs() const;
+
+  // Registers (or replaces) the handler for `protocol`; connected peers get an identify push.
+  void set_stream_handler(std::string protocol, StreamHandler handler);
+  void remove_stream_handler(const std::string& protocol);
+  std::vector<std::string> protocols() const;
+
+  // Ensures a connection to `peer`, dialling `addrs` (and the peerstore's) in order until one
+  // works. Concurrent calls for the same peer share one dial. Errors: the last dial error,
+  // Errc::kPeerIdMismatch, kTimeout, or Errc::kResourceLimit at the connection limit.
+  boost::asio::awaitable<Result<void>> connect(PeerId peer, std::vector<Multiaddr> addrs = {});
+
+  // Opens a stream to `peer` (connecting first if needed) and negotiates the first of
+  // `protocols` the peer supports. With one protocol the negotiation is lazy (0-RTT): data can
+  // be written at once and a refusal surfaces as Errc::kNegotiationFailed on the first read.
+  boost::asio::awaitable<Result<std::unique_ptr<MuxedStream>>> new_stream(PeerId peer,
+                                                                         std::vector<std::string> protocols);
+
+  // One ping round trip to a connected (or dialable) peer.
+  boost::asio::awaitable<Result<std::chrono::nanoseconds>> ping(PeerId peer);
+
+  bool is_connected(const PeerId& peer) const;
+  std::vector<PeerId> connected_peers() const;
+  Peerstore& peerstore() noexcept;
+
+  // Called on the node executor for each connect/disconnect of a peer (not per connection).
+  void on_connection_event(std::function<void(const PeerId&, ConnectionEvent)> cb);
+  // Called when identify (or push) updated a peer's info.
+  void on_identified(std::function<void(const PeerId&)> cb);
+
+  // Stops accepting, closes every connection (yamux GoAway) and waits for all tasks, within
+  // `deadline`.
+  boost::asio::awaitable<void> async_stop(std::chrono::steady_clock::duration deadline);
+
+  struct Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace goop::p2p
