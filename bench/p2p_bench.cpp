@@ -5,9 +5,17 @@
 //   goop_bench_p2p          run everything (needs `scripts/setup` for the js peer)
 
 #include <openssl/evp.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 
+#include <csignal>
+
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/read.hpp>
@@ -29,6 +37,8 @@
 #include "p2p/host/upgrader.hpp"
 #include "p2p/io/framing.hpp"
 #include "p2p/transport/tcp/tcp_stream.hpp"
+#include "p2p/negotiation/lazy_select_stream.hpp"
+#include "p2p/muxer/yamux/session.hpp"
 
 namespace asio = boost::asio;
 using asio::ip::tcp;
@@ -235,6 +245,60 @@ std::vector<double> handshake_latencies(Node& server, int n) {
   return ms;
 }
 
+// Several concurrent dialers doing fresh handshakes for `secs` against `server`.
+double inbound_handshakes_per_s(Node& server, int concurrency, double secs) {
+  Node client_io;
+  auto ep = server.host->listen_addrs().at(0).tcp_endpoint().value();
+  const PeerId expected = server.host->id();
+  const auto key = Ed25519PrivateKey::generate();
+  return client_io.run([](tcp::endpoint to, PeerId want, Ed25519PrivateKey k, int n, double limit) -> asio::awaitable<double> {
+    auto ex = co_await asio::this_coro::executor;
+    const auto end = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(limit));
+    int done = 0, running = n;
+    for (int i = 0; i < n; ++i) {
+      asio::co_spawn(ex, [](tcp::endpoint e, PeerId w, Ed25519PrivateKey key, Clock::time_point stop, int& count) -> asio::awaitable<void> {
+        while (Clock::now() < stop) {
+          auto raw = co_await p2p::tcp::dial(e);
+          if (!raw) continue;
+          auto up = co_await upgrade_outbound(std::move(*raw), key, w, {});
+          if (!up) continue;
+          ++count;
+          up->session->start();
+          co_await up->session->close(1s);
+        }
+      }(to, want, k, end, done), [&running](std::exception_ptr) { --running; });
+    }
+    const auto t0 = Clock::now();
+    while (running > 0) {
+      asio::steady_timer t(ex, 5ms);
+      co_await t.async_wait(asio::use_awaitable);
+    }
+    co_return done / seconds_since(t0);
+  }(ep, expected, key, concurrency, secs));
+}
+
+// Holds `n` idle connections to `addr` (runs in a child process so the server's RSS is its own).
+int idle_clients(const std::string& addr, int n) {
+  asio::io_context io;
+  auto ma = Multiaddr::parse(addr).value();
+  std::vector<std::unique_ptr<yamux::Session>> sessions;
+  asio::co_spawn(io, [&]() -> asio::awaitable<void> {
+    for (int i = 0; i < n; ++i) {
+      auto raw = co_await p2p::tcp::dial(*ma.tcp_endpoint());
+      if (!raw) continue;
+      auto up = co_await upgrade_outbound(std::move(*raw), Ed25519PrivateKey::generate(), *ma.peer_id(), {});
+      if (!up) continue;
+      up->session->start();
+      sessions.push_back(std::move(up->session));
+    }
+    fmt::print("ready {}\n", sessions.size());
+    std::fflush(stdout);
+  }, asio::detached);
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // never outlive the benchmark
+  io.run();
+  return 0;
+}
+
 double percentile(const std::vector<double>& sorted, double p) {
   if (sorted.empty()) return 0;
   return sorted[std::min(sorted.size() - 1, static_cast<std::size_t>(p * static_cast<double>(sorted.size())))];
@@ -243,8 +307,7 @@ double percentile(const std::vector<double>& sorted, double p) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  (void)argc;
-  (void)argv;
+  if (argc == 4 && std::string_view(argv[1]) == "--idle-clients") return idle_clients(argv[2], std::atoi(argv[3]));
   std::setvbuf(stdout, nullptr, _IOLBF, 0);
   const std::size_t big = std::size_t{512} << 20, js_bytes = std::size_t{128} << 20;
 
@@ -285,6 +348,29 @@ int main(int argc, char** argv) {
     double total = 0;
     for (double m : ms) total += m;
     fmt::print("  sequential rate {:.0f} handshakes/s (one client)\n", 1000.0 * static_cast<double>(ms.size()) / total);
+    const double rate = inbound_handshakes_per_s(server, 16, 3.0);
+    fmt::print("  inbound handshakes with 16 concurrent dialers (same 2-core box): {:.0f}/s (target 1000/s)\n", rate);
+  }
+
+  fmt::print("== memory: 1000 idle connections (server process RSS)\n");
+  {
+    Node server;
+    const long before = rss_kib();
+    // The dialers run in a child process (so this RSS is the server's alone); it dies with us.
+    goop::testing::Process clients({"/proc/self/exe", "--idle-clients", server.addr(), "1000"});
+    if (!clients.wait_stdout_contains("ready", 120s)) throw std::runtime_error("idle clients did not connect: " + clients.err());
+    std::size_t connected = 0;
+    const auto deadline = Clock::now() + 30s;
+    while (connected < 1000 && Clock::now() < deadline) {
+      connected = server.run([](Host& h) -> asio::awaitable<std::size_t> {
+        asio::steady_timer t(co_await asio::this_coro::executor, 20ms);
+        co_await t.async_wait(asio::use_awaitable);
+        co_return h.connected_peers().size();
+      }(*server.host));
+    }
+    const long after = rss_kib();
+    fmt::print("  {} idle connections: RSS {:.1f} MB -> {:.1f} MB, {:.1f} KiB per connection (target: < 100 MB for 1000)\n",
+               connected, before / 1024.0, after / 1024.0, static_cast<double>(after - before) / static_cast<double>(std::max<std::size_t>(connected, 1)));
   }
   return 0;
 }

@@ -23,6 +23,7 @@
 #include "base/log.hpp"
 #include "goop/config/config.hpp"
 #include "goop/identity/identity.hpp"
+#include "p2p/host/host.hpp"
 #include "storage/db.hpp"
 
 namespace goop::app {
@@ -149,6 +150,7 @@ int run_folder(const std::string& dir_arg, Mode mode) {
   banner.add("label", cfg.profile.label);
 
   std::optional<storage::Db> db;
+  std::unique_ptr<p2p::Host> host;
 
   if (mode == Mode::kPeer) {
     auto id = identity::load_or_create(config::resolve(dir, cfg.identity.key_file));
@@ -165,9 +167,23 @@ int run_folder(const std::string& dir_arg, Mode mode) {
       co_return;
     });
 
+    p2p::HostConfig host_config;
+    host_config.listen = {fmt::format("/ip4/0.0.0.0/tcp/{}", cfg.p2p.listen_port),
+                          fmt::format("/ip6/::/tcp/{}", cfg.p2p.listen_port)};
+    host_config.agent_version = std::string(kAgentPrefix) + kVersion;
+    host = std::make_unique<p2p::Host>(io.get_executor(), id->key, host_config);
+    if (auto started = host->start(); !started) {
+      return fail(kExitFailure, fmt::format("the p2p host cannot start: {}", started.error().message));
+    }
+    lifecycle.add("p2p host", [&host](Lifecycle::Duration d) -> asio::awaitable<void> {
+      co_await host->async_stop(d);
+    });
+
     banner.add("peer ID", id->peer_id.to_base58() + (id->created ? " (new identity)" : ""));
     banner.add("site", site_root.string());
-    banner.add("listen", "none yet: the libp2p host is not part of this build");
+    for (const auto& a : host->listen_addrs()) {
+      banner.add("listen", a.to_string() + "/p2p/" + id->peer_id.to_base58());
+    }
     banner.add("viewer", viewer_url(cfg) + " (not part of this build yet)");
     banner.print("peer");
   } else {

@@ -1,7 +1,11 @@
 // The goop2 binary as a user runs it: separate processes, real folders, real signals.
 
 #include <gtest/gtest.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <sys/stat.h>
 
 #include <filesystem>
@@ -78,6 +82,48 @@ TEST(Cli, PeerCreatesFolderLayoutAndStopsCleanlyOnSigterm) {
   EXPECT_EQ(again.out().find("(new identity)"), std::string::npos);
   again.signal(SIGINT);
   EXPECT_EQ(again.wait_exit(10s), 0);
+}
+
+TEST(Cli, RunningPeerIsReachableByJsLibp2p) {
+  // A real js-libp2p node dials the address the peer printed, identifies it and pings it.
+  TempDir tmp;
+  Process peer({goop2_binary(), "peer", tmp.path()});
+  ASSERT_TRUE(peer.wait_stdout_contains("Press Ctrl+C to stop.", 20s)) << peer.err();
+  const auto& out = peer.out();
+  const auto at = out.find("/ip4/127.0.0.1/tcp/");
+  ASSERT_NE(at, std::string::npos) << out;
+  const std::string addr = out.substr(at, out.find('\n', at) - at);
+  const std::string id = addr.substr(addr.rfind('/') + 1);
+  Process js({"/usr/bin/env", "node", "--import", "./polyfill.mjs", "peer.mjs", "probe", addr},
+             std::string(GOOP_SOURCE_DIR) + "/tests/interop");
+  ASSERT_EQ(js.wait_exit(60s), 0) << js.err();
+  EXPECT_NE(js.out().find("\"ok\":true"), std::string::npos) << js.out();
+  EXPECT_NE(js.out().find("\"remotePeer\":\"" + id + "\""), std::string::npos) << js.out();
+  EXPECT_NE(js.out().find("\"remoteAgent\":\"goop2/"), std::string::npos) << js.out();
+  EXPECT_NE(js.out().find("/ipfs/ping/1.0.0"), std::string::npos) << js.out();
+  peer.signal(SIGTERM);
+  EXPECT_EQ(peer.wait_exit(10s), 0) << peer.err();
+}
+
+TEST(Cli, ListenPortInUseIsAClearError) {
+  // Hold a port, then ask the peer to listen on it.
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_in sa{};
+  sa.sin_family = AF_INET;
+  sa.sin_addr.s_addr = htonl(INADDR_ANY);
+  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa), 0);
+  ASSERT_EQ(::listen(fd, 1), 0);
+  socklen_t len = sizeof sa;
+  ASSERT_EQ(::getsockname(fd, reinterpret_cast<sockaddr*>(&sa), &len), 0);
+  const int port = ntohs(sa.sin_port);
+  TempDir tmp;
+  std::ofstream(fs::path(tmp.path()) / "goop.json") << R"({"p2p": {"listen_port": )" << port << "}}";
+  auto r = run({goop2_binary(), "peer", tmp.path()});
+  ::close(fd);
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("cannot listen on /ip4/0.0.0.0/tcp/" + std::to_string(port)), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("another program uses this port"), std::string::npos) << r.err;
 }
 
 TEST(Cli, InvalidConfigExits2NamingFieldValueAndRule) {

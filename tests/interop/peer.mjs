@@ -5,6 +5,7 @@
 //                          SIGTERM or the parent exits; one JSON line per identified peer.
 //   dial <multiaddr>       dial the peer, run every check, print one JSON result line, exit.
 //   perf-client <multiaddr> <bytes>   throughput to the peer's sink; prints {"mbPerSec"}.
+//   probe <multiaddr>      dial, identify, ping once; prints what it learned.
 //
 // Protocols served: identify, ping, /goop2/echo/1.0.0 (echo every byte, then close) and
 // /goop2/sink/1.0.0 (read everything, reply with the byte count as 8 bytes, close).
@@ -115,6 +116,29 @@ async function dialMode (target) {
   await node.stop()
 }
 
+// probe <multiaddr>: dial, wait for identify, ping once, print what we learned, exit.
+async function probeMode (target) {
+  const node = await makeNode()
+  const identified = new Promise((resolve) => {
+    node.addEventListener('peer:identify', (evt) => resolve(evt.detail))
+  })
+  const result = { ok: true }
+  try {
+    const conn = await node.dial(multiaddr(target))
+    const info = await Promise.race([identified,
+      new Promise((resolve, reject) => setTimeout(() => reject(new Error('no identify within 10 s')), 10000).unref())])
+    result.remotePeer = conn.remotePeer.toString()
+    result.remoteAgent = info.agentVersion || ''
+    result.remoteProtocols = info.protocols
+    result.pingMs = await node.services.ping.ping(conn.remotePeer)
+  } catch (err) {
+    result.ok = false
+    result.error = err.stack || String(err)
+  }
+  out(result)
+  await node.stop()
+}
+
 async function listenMode () {
   const node = await makeNode()
   node.addEventListener('peer:identify', (evt) => {
@@ -161,4 +185,5 @@ const [mode, arg, arg2] = process.argv.slice(2)
 if (mode === 'listen') await listenMode()
 else if (mode === 'dial') await dialMode(arg)
 else if (mode === 'perf-client') await perfClient(arg, Number(arg2))
+else if (mode === 'probe') await probeMode(arg)
 else { log('usage: peer.mjs listen | dial <multiaddr> | perf-client <multiaddr> <bytes>'); process.exit(2) }

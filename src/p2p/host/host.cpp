@@ -8,6 +8,7 @@
 #include "base/timeout.hpp"
 #include "p2p/errors.hpp"
 #include "p2p/host/host_impl.hpp"
+#include "p2p/host/interfaces.hpp"
 #include "p2p/negotiation/dialer.hpp"
 #include "p2p/negotiation/lazy_select_stream.hpp"
 #include "p2p/negotiation/listener.hpp"
@@ -51,7 +52,13 @@ Host::~Host() = default;
 
 const PeerId& Host::id() const noexcept { return impl_->self; }
 Expected<void> Host::start() { return impl_->listen_all(); }
-std::vector<Multiaddr> Host::listen_addrs() const { return impl_->bound; }
+std::vector<Multiaddr> Host::listen_addrs() const {
+  std::vector<Multiaddr> out;
+  for (const auto& b : impl_->bound) {
+    for (auto& a : expand_wildcard(b)) out.push_back(std::move(a));
+  }
+  return out;
+}
 Peerstore& Host::peerstore() noexcept { return impl_->peers; }
 
 void Host::set_stream_handler(std::string protocol, StreamHandler handler) {
@@ -170,7 +177,9 @@ asio::awaitable<void> Host::Impl::serve_stream(std::shared_ptr<Connection> c, st
 identify::Message Host::Impl::identify_message(const Connection& to) const {
   identify::Message m;
   m.public_key = marshal_public_key(identity.public_key());
-  for (const auto& a : bound) m.listen_addrs.push_back(a.bytes());
+  for (const auto& b : bound) {
+    for (const auto& a : expand_wildcard(b)) m.listen_addrs.push_back(a.bytes());
+  }
   for (const auto& [p, h] : handlers) m.protocols.push_back(p);
   m.observed_addr = to.remote_addr.bytes();
   m.protocol_version = std::string(identify::kProtocolVersion);

@@ -36,6 +36,8 @@ namespace goop::p2p {
 struct HostConfig {
   std::vector<std::string> listen = {"/ip4/127.0.0.1/tcp/0"};
   std::string agent_version = "goop2/dev";
+  // A listen address that fails to bind is an error, except IPv6 wildcards when the machine
+  // has no IPv6 (then a warning).
   std::size_t max_connections = 1024;        // established, both directions
   std::size_t max_pending_inbound = 128;     // accepted but not yet upgraded
   std::chrono::steady_clock::duration dial_timeout = std::chrono::seconds(10);
@@ -62,7 +64,8 @@ class Host {
   // Binds every configured listen address (port 0 picks a free one) and starts accepting.
   // Errors name the address and the reason (e.g. port in use).
   Expected<void> start();
-  // The bound addresses with their real ports, without /p2p.
+  // The bound addresses with their real ports, without /p2p. A wildcard listener (0.0.0.0, ::)
+  // is listed once per local interface address.
   std::vector<Multiaddr> listen_addrs() const;
 
   // Registers (or replaces) the handler for `protocol`; connected peers get an identify push.

@@ -16,6 +16,7 @@
 #include "p2p/errors.hpp"
 #include "p2p/io/framing.hpp"
 #include "p2p/testing/run_coro.hpp"
+#include "p2p/transport/tcp/tcp_stream.hpp"
 
 namespace goop::p2p {
 namespace {
@@ -160,6 +161,38 @@ TEST_F(HostPair, DisconnectEventWhenRemoteStops) {
   }(events));
   EXPECT_EQ(events, (std::vector<ConnectionEvent>{ConnectionEvent::kConnected, ConnectionEvent::kDisconnected}));
   EXPECT_FALSE(b_->is_connected(a_->id()));
+}
+
+TEST_F(HostPair, GarbageAndTruncatedHandshakesDoNotStopServingOthers) {
+  const auto ep = *a_->listen_addrs().at(0).tcp_endpoint();
+  auto garbage = run_coro(io_, [](asio::ip::tcp::endpoint to) -> asio::awaitable<int> {
+    int refused = 0;
+    // 1: not multistream at all; 2: a valid header, then an oversized length prefix; 3: a
+    // multistream header and /noise, then half a Noise message and silence-then-close.
+    const std::vector<Bytes> inputs = {
+        Bytes(300, 0xff),
+        {0x13, '/', 'm', 'u', 'l', 't', 'i', 's', 't', 'r', 'e', 'a', 'm', '/', '1', '.', '0', '.', '0', '\n',
+         0xff, 0xff, 0xff, 0x7f},
+        {0x13, '/', 'm', 'u', 'l', 't', 'i', 's', 't', 'r', 'e', 'a', 'm', '/', '1', '.', '0', '.', '0', '\n',
+         0x07, '/', 'n', 'o', 'i', 's', 'e', '\n', 0x00, 0x20, 1, 2, 3}};
+    for (const auto& in : inputs) {
+      auto s = co_await tcp::dial(to);
+      if (!s) continue;
+      (void)co_await (*s)->write(in);
+      (void)co_await (*s)->close_write();
+      std::uint8_t buf[256];
+      for (;;) {  // the host answers what it can, then drops us
+        auto n = co_await (*s)->read_some(buf);
+        if (!n) break;
+      }
+      ++refused;
+    }
+    co_return refused;
+  }(ep), 30s);
+  EXPECT_EQ(garbage, 3);
+  // A well-behaved peer is still served.
+  ASSERT_TRUE(run_coro(io_, b_->connect(a_->id(), a_->listen_addrs())).has_value());
+  EXPECT_TRUE(run_coro(io_, b_->ping(a_->id())).has_value());
 }
 
 }  // namespace

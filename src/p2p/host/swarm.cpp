@@ -33,6 +33,11 @@ Expected<void> Host::Impl::listen_all() {
     if (!ec) acc.set_option(asio::socket_base::reuse_address(true), ec);
     if (!ec) acc.bind(*ep, ec);
     if (!ec) acc.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec && ep->address().is_v6() && ep->address().is_unspecified() &&
+        (ec == asio::error::address_family_not_supported || ec == boost::system::errc::address_not_available)) {
+      GOOP_LOG_WARN(host_log(), "not listening on {}: this machine has no IPv6 ({})", text, ec.message());
+      continue;
+    }
     if (ec) {
       return Error{ec, fmt::format("cannot listen on {}: {}{}", text, ec.message(),
                                    ec == asio::error::address_in_use ? " (another program uses this port; set p2p.listen_port to 0 or another port)" : "")};

@@ -10,7 +10,6 @@ namespace goop::p2p::noise {
 namespace asio = boost::asio;
 
 namespace {
-constexpr std::size_t kWireFrameMax = kLengthPrefixSize + kMaxFrameSize;
 }  // namespace
 
 SecureStream::SecureStream(std::unique_ptr<ByteStream> raw, CipherState send, CipherState recv)
@@ -58,17 +57,30 @@ Result<bool> SecureStream::open_buffered_frame(std::span<std::uint8_t> buf,
   return true;
 }
 
+// The buffer starts at kInitialReadBufferSize (an idle connection costs little) and grows to
+// kReadBufferSize when a frame does not fit or a read fills it (bulk transfer).
 asio::awaitable<Result<void>> SecureStream::fill() {
-  if (rbuf_.empty()) rbuf_.resize(kReadBufferSize);
-  if (raw_begin_ == raw_end_) {
-    raw_begin_ = raw_end_ = 0;
-  } else if (rbuf_.size() - raw_begin_ < kWireFrameMax) {
-    // Not enough room after the partial frame for the largest frame: move it to the front.
+  if (rbuf_.empty()) rbuf_.resize(kInitialReadBufferSize);
+  if (raw_begin_ == raw_end_) raw_begin_ = raw_end_ = 0;
+  // Room the frame being received needs (prefix and body), once its length is known.
+  std::size_t need = kLengthPrefixSize;
+  if (raw_end_ - raw_begin_ >= kLengthPrefixSize) {
+    need += static_cast<std::size_t>(rbuf_[raw_begin_]) << 8 | rbuf_[raw_begin_ + 1];
+  }
+  if (raw_begin_ > 0 && (rbuf_.size() - raw_begin_ < need || raw_end_ == rbuf_.size())) {
+    // Move the partial frame to the front to make room behind it.
     std::memmove(rbuf_.data(), rbuf_.data() + raw_begin_, raw_end_ - raw_begin_);
     raw_end_ -= raw_begin_;
     raw_begin_ = 0;
   }
-  auto n = co_await raw_->read_some(std::span(rbuf_.data() + raw_end_, rbuf_.size() - raw_end_));
+  while ((rbuf_.size() < need || raw_end_ == rbuf_.size()) && rbuf_.size() < kReadBufferSize) {
+    rbuf_.resize(std::min(rbuf_.size() * 2, kReadBufferSize));
+  }
+  const std::size_t room = rbuf_.size() - raw_end_;
+  auto n = co_await raw_->read_some(std::span(rbuf_.data() + raw_end_, room));
+  if (n && *n == room && rbuf_.size() < kReadBufferSize) {
+    rbuf_.resize(std::min(rbuf_.size() * 2, kReadBufferSize));
+  }
   if (!n) {
     if (n.error() == Errc::kEndOfStream && raw_end_ != raw_begin_) {
       co_return fail_read(make_error_code(Errc::kProtocolViolation));  // truncated frame

@@ -31,7 +31,8 @@ namespace goop::p2p::noise {
 inline constexpr std::size_t kLengthPrefixSize = 2;
 inline constexpr std::size_t kMaxFrameSize = 65535;  // one Noise message
 inline constexpr std::size_t kMaxPlaintext = kMaxFrameSize - kTagLen;  // 65519
-inline constexpr std::size_t kReadBufferSize = 128 * 1024;
+inline constexpr std::size_t kReadBufferSize = 128 * 1024;  // at most (>= one whole frame)
+inline constexpr std::size_t kInitialReadBufferSize = 4 * 1024;
 inline constexpr std::size_t kWriteBatchFrames = 4;
 
 class SecureStream final : public ByteStream {
