@@ -41,7 +41,7 @@
 #include "p2p/muxer/yamux/session.hpp"
 
 namespace asio = boost::asio;
-using asio::ip::tcp;
+namespace ip = asio::ip;
 using namespace goop;
 using namespace goop::p2p;
 using namespace std::chrono_literals;
@@ -122,17 +122,17 @@ asio::awaitable<Result<double>> send_to_sink(Host& host, PeerId peer, std::vecto
   GOOP_CO_TRY_VOID(co_await s->close_write());
   std::uint8_t receipt[8];
   GOOP_CO_TRY_VOID(co_await read_exact(*s, receipt));
-  co_return bytes / seconds_since(t0) / 1e6;
+  co_return static_cast<double>(bytes) / seconds_since(t0) / 1e6;
 }
 
 // The reference: ChaCha20-Poly1305 over TCP with Noise's framing (2-byte length, 65519-byte
 // plaintext frames, 16-byte tag), sender and receiver on two threads, no libp2p at all.
 double raw_aead_mb_per_s(std::size_t bytes) {
   asio::io_context io;
-  tcp::acceptor acc(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+  ip::tcp::acceptor acc(io, ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
   const unsigned char key[32] = {1};
   std::thread receiver([&] {
-    tcp::socket s = acc.accept();
+    ip::tcp::socket s = acc.accept();
     EVP_CIPHER_CTX* ctx = EVP_CIPHER_CTX_new();
     EVP_DecryptInit_ex(ctx, EVP_chacha20_poly1305(), nullptr, key, nullptr);
     std::vector<unsigned char> frame(65535), plain(65535);
@@ -156,9 +156,9 @@ double raw_aead_mb_per_s(std::size_t bytes) {
     asio::write(s, asio::buffer("k", 1));
     EVP_CIPHER_CTX_free(ctx);
   });
-  tcp::socket s(io);
+  ip::tcp::socket s(io);
   s.connect(acc.local_endpoint());
-  s.set_option(tcp::no_delay(true));
+  s.set_option(ip::tcp::no_delay(true));
   EVP_CIPHER_CTX* ctx = EVP_CIPHER_CTX_new();
   EVP_EncryptInit_ex(ctx, EVP_chacha20_poly1305(), nullptr, key, nullptr);
   std::vector<unsigned char> plain(65519, 0x5a), batch;
@@ -186,7 +186,7 @@ double raw_aead_mb_per_s(std::size_t bytes) {
   }
   char ack;
   asio::read(s, asio::buffer(&ack, 1));
-  const double mbs = bytes / seconds_since(t0) / 1e6;
+  const double mbs = static_cast<double>(bytes) / seconds_since(t0) / 1e6;
   receiver.join();
   EVP_CIPHER_CTX_free(ctx);
   return mbs;
@@ -223,7 +223,7 @@ std::vector<double> handshake_latencies(Node& server, int n) {
   const PeerId expected = server.host->id();
   std::vector<double> ms;
   for (int i = 0; i < n; ++i) {
-    auto t = client_io.run([](tcp::endpoint to, PeerId want) -> asio::awaitable<Result<double>> {
+    auto t = client_io.run([](ip::tcp::endpoint to, PeerId want) -> asio::awaitable<Result<double>> {
       const auto t0 = Clock::now();
       GOOP_CO_TRY(auto raw, co_await p2p::tcp::dial(to));
       GOOP_CO_TRY(auto up, co_await upgrade_outbound(std::move(raw), Ed25519PrivateKey::generate(), want, {}));
@@ -251,16 +251,16 @@ double inbound_handshakes_per_s(Node& server, int concurrency, double secs) {
   auto ep = server.host->listen_addrs().at(0).tcp_endpoint().value();
   const PeerId expected = server.host->id();
   const auto key = Ed25519PrivateKey::generate();
-  return client_io.run([](tcp::endpoint to, PeerId want, Ed25519PrivateKey k, int n, double limit) -> asio::awaitable<double> {
+  return client_io.run([](ip::tcp::endpoint to, PeerId want, Ed25519PrivateKey k, int n, double limit) -> asio::awaitable<double> {
     auto ex = co_await asio::this_coro::executor;
     const auto end = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(limit));
     int done = 0, running = n;
     for (int i = 0; i < n; ++i) {
-      asio::co_spawn(ex, [](tcp::endpoint e, PeerId w, Ed25519PrivateKey key, Clock::time_point stop, int& count) -> asio::awaitable<void> {
+      asio::co_spawn(ex, [](ip::tcp::endpoint e, PeerId w, Ed25519PrivateKey id_key, Clock::time_point stop, int& count) -> asio::awaitable<void> {
         while (Clock::now() < stop) {
           auto raw = co_await p2p::tcp::dial(e);
           if (!raw) continue;
-          auto up = co_await upgrade_outbound(std::move(*raw), key, w, {});
+          auto up = co_await upgrade_outbound(std::move(*raw), id_key, w, {});
           if (!up) continue;
           ++count;
           up->session->start();
@@ -370,7 +370,7 @@ int main(int argc, char** argv) {
     }
     const long after = rss_kib();
     fmt::print("  {} idle connections: RSS {:.1f} MB -> {:.1f} MB, {:.1f} KiB per connection (target: < 100 MB for 1000)\n",
-               connected, before / 1024.0, after / 1024.0, static_cast<double>(after - before) / static_cast<double>(std::max<std::size_t>(connected, 1)));
+               connected, static_cast<double>(before) / 1024.0, static_cast<double>(after) / 1024.0, static_cast<double>(after - before) / static_cast<double>(std::max<std::size_t>(connected, 1)));
   }
   return 0;
 }
