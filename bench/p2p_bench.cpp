@@ -221,12 +221,13 @@ std::vector<double> handshake_latencies(Node& server, int n) {
   Node client_io;  // its own thread; we use the upgrader directly to force fresh connections
   auto ep = server.host->listen_addrs().at(0).tcp_endpoint().value();
   const PeerId expected = server.host->id();
+  const auto client_key = Ed25519PrivateKey::generate();  // a peer keeps its identity
   std::vector<double> ms;
   for (int i = 0; i < n; ++i) {
-    auto t = client_io.run([](ip::tcp::endpoint to, PeerId want) -> asio::awaitable<Result<double>> {
+    auto t = client_io.run([](ip::tcp::endpoint to, PeerId want, Ed25519PrivateKey key) -> asio::awaitable<Result<double>> {
       const auto t0 = Clock::now();
       GOOP_CO_TRY(auto raw, co_await p2p::tcp::dial(to));
-      GOOP_CO_TRY(auto up, co_await upgrade_outbound(std::move(raw), Ed25519PrivateKey::generate(), want, {}));
+      GOOP_CO_TRY(auto up, co_await upgrade_outbound(std::move(raw), key, want, {}));
       up.session->start();
       GOOP_CO_TRY(auto s, co_await up.session->open_stream());
       auto lazy = multistream::make_lazy_select(std::move(s), std::string(kSmall));
@@ -238,7 +239,7 @@ std::vector<double> handshake_latencies(Node& server, int n) {
       lazy->reset();
       co_await up.session->close(1s);
       co_return elapsed;
-    }(ep, expected));
+    }(ep, expected, client_key));
     if (t) ms.push_back(*t);
   }
   std::sort(ms.begin(), ms.end());

@@ -97,6 +97,8 @@ struct BadJson {
   std::string expect;  // substring of the message
 };
 
+void PrintTo(const BadJson& b, std::ostream* os) { *os << b.text.substr(0, 40); }
+
 class ConfigParseErrors : public ::testing::TestWithParam<BadJson> {};
 
 TEST_P(ConfigParseErrors, NameTheProblem) {
@@ -126,6 +128,8 @@ struct Rule {
   std::string json;
   std::string message;  // exact first-failure message; empty = valid
 };
+
+void PrintTo(const Rule& r, std::ostream* os) { *os << r.name; }
 
 class ConfigRules : public ::testing::TestWithParam<Rule> {};
 

