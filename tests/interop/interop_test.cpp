@@ -197,6 +197,13 @@ TEST_F(Interop, WeDialJs) {
 
 TEST_F(Interop, JsDialsUs) {
   const std::string addr = host_->listen_addrs().at(0).to_string() + "/p2p/" + host_->id().to_base58();
+  std::promise<void> hung_up;
+  host_->on_connection_event([&hung_up, armed = true](const PeerId&, ConnectionEvent e) mutable {
+    if (e == ConnectionEvent::kDisconnected && armed) {
+      armed = false;
+      hung_up.set_value();
+    }
+  });
   run_in_background();
   Process js(node_command({"dial", addr}), interop_dir());
   auto code = js.wait_exit(120s);
@@ -221,6 +228,8 @@ TEST_F(Interop, JsDialsUs) {
     return i ? i->agent_version : std::string();
   });
   EXPECT_TRUE(agent.starts_with("js-libp2p/")) << agent;
+  // js hung up cleanly at the end; we saw the connection go.
+  EXPECT_EQ(hung_up.get_future().wait_for(10s), std::future_status::ready);
 }
 
 }  // namespace
