@@ -21,6 +21,7 @@
 #include "p2p/errors.hpp"
 #include "p2p/host/host.hpp"
 #include "p2p/io/framing.hpp"
+#include "p2p/testing/echo.hpp"
 #include "p2p/testing/run_coro.hpp"
 
 namespace goop::p2p {
@@ -40,52 +41,14 @@ std::vector<std::string> node_command(std::vector<std::string> args) {
 }
 std::string interop_dir() { return std::string(GOOP_SOURCE_DIR) + "/tests/interop"; }
 
-// Our echo handler: every byte back, then half-close.
-asio::awaitable<void> echo(std::unique_ptr<MuxedStream> s, PeerId) {
-  std::vector<std::uint8_t> buf(64 * 1024);
-  for (;;) {
-    auto n = co_await s->read_some(buf);
-    if (!n) break;
-    if (!co_await s->write(BytesView(buf.data(), *n))) co_return;
-  }
-  (void)co_await s->close_write();
-}
-
 std::string sha256_hex(BytesView b) {
   std::uint8_t d[32];
   SHA256(b.data(), b.size(), d);
   return to_hex(BytesView(d, 32));
 }
 
-// Writes `data` on a new echo stream while reading the echo back; returns what came back.
 asio::awaitable<Result<Bytes>> echo_roundtrip(Host& host, PeerId peer, Bytes data) {
-  GOOP_CO_TRY(auto s, co_await host.new_stream(peer, multistream::protocol_list(kEcho)));
-  MuxedStream* raw = s.get();
-  bool written = false;
-  Result<void> wres = make_error_code(Errc::kTimeout);
-  asio::co_spawn(co_await asio::this_coro::executor,
-                 [](MuxedStream* st, const Bytes* d) -> asio::awaitable<Result<void>> {
-                   for (std::size_t off = 0; off < d->size(); off += 64 * 1024) {
-                     const auto n = std::min<std::size_t>(64 * 1024, d->size() - off);
-                     GOOP_CO_TRY_VOID(co_await st->write(BytesView(d->data() + off, n)));
-                   }
-                   co_return co_await st->close_write();
-                 }(raw, &data),
-                 [&](std::exception_ptr, Result<void> r) { wres = r; written = true; });
-  Bytes back;
-  std::vector<std::uint8_t> buf(64 * 1024);
-  for (;;) {
-    auto n = co_await s->read_some(buf);
-    if (!n) {
-      if (n.error() != make_error_code(Errc::kEndOfStream)) co_return n.error();
-      break;
-    }
-    back.insert(back.end(), buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(*n));
-  }
-  auto ex = co_await asio::this_coro::executor;
-  while (!written) co_await asio::post(ex, asio::use_awaitable);
-  if (!wres) co_return wres.error();
-  co_return back;
+  return testing::echo_roundtrip(host, std::move(peer), std::string(kEcho), std::move(data));
 }
 
 class Interop : public ::testing::Test {
@@ -95,7 +58,7 @@ class Interop : public ::testing::Test {
     HostConfig cfg;
     cfg.agent_version = "goop2/interop-test";
     host_ = std::make_unique<Host>(io_.get_executor(), Ed25519PrivateKey::generate(), cfg);
-    host_->set_stream_handler(std::string(kEcho), echo);
+    host_->set_stream_handler(std::string(kEcho), testing::serve_echo);
     auto started = host_->start();
     ASSERT_TRUE(started.has_value()) << started.error().message;
   }

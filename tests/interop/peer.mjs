@@ -21,6 +21,10 @@ import { createHash, randomBytes } from 'node:crypto'
 
 const ECHO = '/goop2/echo/1.0.0'
 const SINK = '/goop2/sink/1.0.0'
+const IDENTIFY_DEADLINE_MS = 10000
+// Resolves with `promise`, or rejects after `ms` naming `what`.
+const withDeadline = (promise, ms, what) => Promise.race([promise,
+  new Promise((resolve, reject) => setTimeout(() => reject(new Error(`no ${what} within ${ms / 1000} s`)), ms).unref())])
 const out = (obj) => process.stdout.write(JSON.stringify(obj) + '\n')
 const log = (...a) => process.stderr.write(a.join(' ') + '\n')
 
@@ -82,8 +86,7 @@ async function dialMode (target) {
   const result = { ok: true, localPeer: node.peerId.toString(), remotePeer: peer.toString(), connectMs: performance.now() - t0 }
   try {
     // identify runs on connect; its result arrives as an event (10 s limit).
-    const info = await Promise.race([identified,
-      new Promise((resolve, reject) => setTimeout(() => reject(new Error('no identify within 10 s')), 10000).unref())])
+    const info = await withDeadline(identified, IDENTIFY_DEADLINE_MS, 'identify')
     result.remoteProtocols = info.protocols
     result.remoteAgent = info.agentVersion || ''
     result.pingMs = await node.services.ping.ping(peer)
@@ -125,8 +128,7 @@ async function probeMode (target) {
   const result = { ok: true }
   try {
     const conn = await node.dial(multiaddr(target))
-    const info = await Promise.race([identified,
-      new Promise((resolve, reject) => setTimeout(() => reject(new Error('no identify within 10 s')), 10000).unref())])
+    const info = await withDeadline(identified, IDENTIFY_DEADLINE_MS, 'identify')
     result.remotePeer = conn.remotePeer.toString()
     result.remoteAgent = info.agentVersion || ''
     result.remoteProtocols = info.protocols

@@ -15,6 +15,7 @@
 
 #include "p2p/errors.hpp"
 #include "p2p/io/framing.hpp"
+#include "p2p/testing/echo.hpp"
 #include "p2p/testing/run_coro.hpp"
 #include "p2p/transport/tcp/tcp_stream.hpp"
 
@@ -26,49 +27,12 @@ using testing::run_coro;
 
 constexpr std::string_view kEcho = "/test/echo/1.0.0";
 
-asio::awaitable<void> echo(std::unique_ptr<MuxedStream> s, PeerId) {
-  std::vector<std::uint8_t> buf(64 * 1024);
-  for (;;) {
-    auto n = co_await s->read_some(buf);
-    if (!n) break;
-    if (!co_await s->write(BytesView(buf.data(), *n))) co_return;
-  }
-  (void)co_await s->close_write();
-}
-
-// Writes `data` while reading the echo back, concurrently.
-asio::awaitable<Result<Bytes>> echo_roundtrip(Host& host, PeerId peer, Bytes data) {
-  GOOP_CO_TRY(auto s, co_await host.new_stream(peer, multistream::protocol_list(kEcho)));
-  auto ex = co_await asio::this_coro::executor;
-  auto written = std::make_shared<std::optional<Result<void>>>();
-  asio::co_spawn(ex, [](MuxedStream* st, const Bytes* d) -> asio::awaitable<Result<void>> {
-    for (std::size_t off = 0; off < d->size(); off += 64 * 1024) {
-      const auto n = std::min<std::size_t>(64 * 1024, d->size() - off);
-      GOOP_CO_TRY_VOID(co_await st->write(BytesView(d->data() + off, n)));
-    }
-    co_return co_await st->close_write();
-  }(s.get(), &data), [written](std::exception_ptr, Result<void> r) { *written = r; });
-  Bytes back;
-  std::vector<std::uint8_t> buf(64 * 1024);
-  for (;;) {
-    auto n = co_await s->read_some(buf);
-    if (!n) {
-      if (n.error() != make_error_code(Errc::kEndOfStream)) co_return n.error();
-      break;
-    }
-    back.insert(back.end(), buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(*n));
-  }
-  while (!*written) co_await asio::post(ex, asio::use_awaitable);
-  if (!**written) co_return (*written)->error();
-  co_return back;
-}
-
 class HostPair : public ::testing::Test {
  protected:
   void SetUp() override {
     a_ = std::make_unique<Host>(io_.get_executor(), Ed25519PrivateKey::generate(), HostConfig{});
     b_ = std::make_unique<Host>(io_.get_executor(), Ed25519PrivateKey::generate(), HostConfig{});
-    a_->set_stream_handler(std::string(kEcho), echo);
+    a_->set_stream_handler(std::string(kEcho), testing::serve_echo);
     ASSERT_TRUE(a_->start().has_value());
     ASSERT_TRUE(b_->start().has_value());
   }
@@ -104,7 +68,7 @@ TEST_F(HostPair, EchoTenMebibytesBothWaysAtOnce) {
   ASSERT_TRUE(run_coro(io_, b_->connect(a_->id(), a_->listen_addrs())).has_value());
   Bytes data(10 << 20);
   randombytes_buf(data.data(), data.size());
-  auto back = run_coro(io_, echo_roundtrip(*b_, a_->id(), data), 60s);
+  auto back = run_coro(io_, testing::echo_roundtrip(*b_, a_->id(), std::string(kEcho), data), 60s);
   ASSERT_TRUE(back.has_value()) << back.error().message();
   EXPECT_TRUE(*back == data);
 }
