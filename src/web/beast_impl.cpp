@@ -1,0 +1,2 @@
+// Compiles Boost.Beast once (BOOST_BEAST_SEPARATE_COMPILATION); only src/web uses Beast.
+#include <boost/beast/src.hpp>

@@ -1,0 +1,421 @@
+// The only TU that instantiates Beast HTTP operations (STYLE.md §11.1). Session loop after
+// Beast's example/http/server/awaitable: one coroutine per connection owns its tcp_stream,
+// with expires_after before every read and write.
+#include "web/http_server.hpp"
+
+#include <list>
+#include <utility>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http.hpp>
+#include <fmt/core.h>
+
+#include "base/errors.hpp"
+#include "base/log.hpp"
+#include "base/task_group.hpp"
+
+namespace goop::web {
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using asio::ip::tcp;
+
+namespace {
+log::Logger lg("web.http");
+constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
+constexpr std::size_t kFirstReadSize = 4096;
+
+struct Route {
+  std::string method;
+  std::string path;  // for a prefix route, without the trailing '*' ("/static/")
+  bool prefix = false;
+  Handler handler;
+};
+
+// One open connection. Lives in its session coroutine's frame; the server lists it so that
+// async_stop() can close it.
+struct Connection {
+  explicit Connection(tcp::socket s) : stream(std::move(s)) {}
+  beast::tcp_stream stream;
+  bool waiting = true;         // reading a request or idle: nothing is lost by closing it
+  SseStream* sse = nullptr;    // set while streaming events
+
+  void close() {
+    beast::error_code ec;
+    stream.socket().shutdown(tcp::socket::shutdown_both, ec);
+    stream.close();
+  }
+};
+
+std::string to_string(beast::string_view s) { return std::string(s.data(), s.size()); }
+
+std::string endpoint_text(const tcp::endpoint& ep) {
+  if (ep.address().is_v6()) return fmt::format("[{}]:{}", ep.address().to_string(), ep.port());
+  return fmt::format("{}:{}", ep.address().to_string(), ep.port());
+}
+
+Request to_request(http::request<http::string_body>& msg, const tcp::endpoint& remote) {
+  Request r;
+  r.method = to_string(msg.method_string());
+  r.target = to_string(msg.target());
+  const std::string_view target = r.target;
+  const std::size_t q = target.find('?');
+  r.path = percent_decode(target.substr(0, q));
+  if (q != std::string_view::npos) r.query = parse_query(target.substr(q + 1));
+  const CaseInsensitiveLess less;
+  for (const auto& field : msg) {
+    std::string name = to_string(field.name_string());
+    std::string value = to_string(field.value());
+    auto [it, inserted] = r.headers.try_emplace(name, value);
+    if (!inserted) {
+      const bool cookie = !less(name, "cookie") && !less("cookie", name);
+      it->second += cookie ? "; " : ", ";
+      it->second += value;
+    }
+  }
+  r.body = std::move(msg.body());
+  r.remote_address = remote.address().to_string();
+  r.remote_port = remote.port();
+  return r;
+}
+
+template <class Message>
+void copy_headers(const Response& res, Message& out) {
+  for (const auto& [name, value] : res.headers) {
+    out.set(beast::string_view(name.data(), name.size()), value);
+  }
+  if (res.headers.find("X-Content-Type-Options") == res.headers.end()) {
+    out.set("X-Content-Type-Options", "nosniff");
+  }
+}
+
+unsigned status_code(int status) {
+  return (status >= 100 && status <= 999) ? static_cast<unsigned>(status) : 500u;
+}
+
+http::response<http::string_body> to_beast(Response res, unsigned version, bool keep_alive,
+                                           bool head) {
+  http::response<http::string_body> out;
+  out.version(version);
+  out.result(status_code(res.status));
+  copy_headers(res, out);
+  out.keep_alive(keep_alive);
+  if (head) {
+    out.content_length(res.body.size());
+  } else {
+    out.body() = std::move(res.body);
+    out.prepare_payload();
+  }
+  return out;
+}
+
+asio::awaitable<Response> call_sync(SyncHandler h, Request req) { co_return h(req); }
+
+}  // namespace
+
+struct HttpServer::Impl {
+  Impl(asio::any_io_executor e, Options o)
+      : ex(std::move(e)), opts(std::move(o)), tasks(ex, "web.http") {}
+
+  asio::any_io_executor ex;
+  Options opts;
+  TaskGroup tasks;
+  std::optional<tcp::acceptor> acceptor;
+  std::uint16_t port = 0;
+  std::vector<Route> routes;
+  std::vector<Guard> guards;
+  std::list<Connection*> connections;
+  bool stopping = false;
+
+  void add_route(std::string method, std::string path, Handler h);
+  asio::awaitable<void> accept_loop();
+  asio::awaitable<void> session(tcp::socket socket);
+  asio::awaitable<Response> dispatch(Request req);
+  Response route_or_refuse(const Request& req, Handler& out) const;
+  asio::awaitable<void> stream_events(Connection& c, Response res, unsigned version);
+};
+
+void HttpServer::Impl::add_route(std::string method, std::string path, Handler h) {
+  Route r{std::move(method), std::move(path), false, std::move(h)};
+  if (r.path.size() >= 2 && r.path.ends_with("/*")) {
+    r.path.pop_back();
+    r.prefix = true;
+  }
+  for (auto& existing : routes) {
+    if (existing.method == r.method && existing.path == r.path && existing.prefix == r.prefix) {
+      existing = std::move(r);
+      return;
+    }
+  }
+  routes.push_back(std::move(r));
+}
+
+// Finds the handler for `req` (exact path first, then the longest prefix; HEAD falls back to
+// GET). On success sets `out` and returns a Response with status 0; otherwise returns the
+// 404/405 to send.
+Response HttpServer::Impl::route_or_refuse(const Request& req, Handler& out) const {
+  const Route* best = nullptr;
+  const Route* head_fallback = nullptr;
+  std::size_t best_rank = 0;
+  std::size_t fallback_rank = 0;
+  std::string allow;
+  for (const auto& r : routes) {
+    const bool match = r.prefix ? req.path.starts_with(r.path) : req.path == r.path;
+    if (!match) continue;
+    // Exact routes rank above every prefix route; longer prefixes above shorter ones.
+    const std::size_t rank = r.prefix ? r.path.size() + 1 : std::string::npos;
+    if (allow.find(r.method) == std::string::npos) allow += (allow.empty() ? "" : ", ") + r.method;
+    if (r.method == req.method && (!best || rank > best_rank)) {
+      best = &r;
+      best_rank = rank;
+    }
+    if (req.method == "HEAD" && r.method == "GET" && (!head_fallback || rank > fallback_rank)) {
+      head_fallback = &r;
+      fallback_rank = rank;
+    }
+  }
+  if (!best) best = head_fallback;
+  if (best) {
+    out = best->handler;
+    Response ok;
+    ok.status = 0;
+    return ok;
+  }
+  if (allow.empty()) return Response::error(404, "not found");
+  Response r = Response::error(405, "method not allowed");
+  r.set_header("Allow", allow);
+  return r;
+}
+
+asio::awaitable<Response> HttpServer::Impl::dispatch(Request req) {
+  const std::string what = req.method + " " + req.path;
+  try {
+    for (std::size_t i = 0; i < guards.size(); ++i) {
+      const Guard guard = guards[i];
+      if (auto refusal = guard(req)) co_return std::move(*refusal);
+    }
+    Handler handler;
+    Response refusal = route_or_refuse(req, handler);
+    if (refusal.status != 0) co_return refusal;
+    Response res = co_await handler(std::move(req));
+    co_return res;
+  } catch (const std::exception& e) {
+    GOOP_LOG_WARN(lg, "{}: handler failed: {}", what, e.what());
+  } catch (...) {
+    GOOP_LOG_WARN(lg, "{}: handler failed with a non-standard exception", what);
+  }
+  co_return Response::error(500, "internal error");
+}
+
+asio::awaitable<void> HttpServer::Impl::accept_loop() {
+  for (;;) {
+    auto [ec, socket] = co_await acceptor->async_accept(kTuple);
+    if (stopping || ec == asio::error::operation_aborted) co_return;
+    if (ec) {
+      // Out of file descriptors and the like: back off instead of spinning.
+      GOOP_LOG_WARN(lg, "accept failed: {}", ec.message());
+      asio::steady_timer backoff(ex, std::chrono::milliseconds(100));
+      co_await backoff.async_wait(kTuple);
+      continue;
+    }
+    // tasks holds this loop plus one task per connection.
+    if (tasks.size() > opts.max_connections) {
+      GOOP_LOG_DEBUG(lg, "refusing a connection: {} open (max_connections)", tasks.size() - 1);
+      beast::error_code ignored;
+      socket.close(ignored);
+      continue;
+    }
+    tasks.spawn(session(std::move(socket)), "http connection");
+  }
+}
+
+asio::awaitable<void> HttpServer::Impl::session(tcp::socket socket) {
+  beast::error_code ec;
+  const tcp::endpoint remote = socket.remote_endpoint(ec);
+  Connection c(std::move(socket));
+  struct Unlink {
+    std::list<Connection*>& list;
+    std::list<Connection*>::iterator it;
+    ~Unlink() { list.erase(it); }
+  } unlink{connections, connections.insert(connections.end(), &c)};
+  GOOP_LOG_DEBUG(lg, "connection from {}", endpoint_text(remote));
+
+  beast::flat_buffer buffer;
+  bool first = true;
+  while (!stopping) {
+    c.waiting = true;
+    if (!first && buffer.size() == 0) {
+      // Idle keep-alive connection: wait for the first byte of the next request.
+      c.stream.expires_after(opts.idle_timeout);
+      auto [idle_ec, n] = co_await c.stream.async_read_some(buffer.prepare(kFirstReadSize), kTuple);
+      if (idle_ec) break;
+      buffer.commit(n);
+    }
+    first = false;
+    http::request_parser<http::string_body> parser;
+    parser.body_limit(opts.body_limit);
+    parser.header_limit(opts.header_limit);
+    c.stream.expires_after(opts.read_timeout);
+    auto [read_ec, read_n] = co_await http::async_read(c.stream, buffer, parser, kTuple);
+    (void)read_n;
+    c.waiting = false;
+    if (read_ec) {
+      std::optional<Response> refusal;
+      if (read_ec == http::error::body_limit) {
+        refusal = Response::error(413, "request body too large");
+      } else if (read_ec == http::error::header_limit) {
+        refusal = Response::error(431, "request headers too large");
+      } else if (read_ec.category() == http::make_error_code(http::error::bad_target).category() &&
+                 read_ec != http::error::end_of_stream && read_ec != http::error::partial_message) {
+        refusal = Response::error(400, "malformed request");
+      }
+      GOOP_LOG_DEBUG(lg, "{}: read ended: {}", endpoint_text(remote), read_ec.message());
+      if (refusal && !stopping) {
+        auto out = to_beast(std::move(*refusal), 11, false, false);
+        c.stream.expires_after(opts.write_timeout);
+        co_await http::async_write(c.stream, out, kTuple);
+      }
+      break;
+    }
+    auto msg = parser.release();
+    const bool head = msg.method() == http::verb::head;
+    const unsigned version = msg.version();
+    const bool client_keep_alive = msg.keep_alive();
+    Response res = co_await dispatch(to_request(msg, remote));
+    if (res.sse_stream) {
+      co_await stream_events(c, std::move(res), version);
+      break;
+    }
+    const bool keep_alive = client_keep_alive && !stopping;
+    auto out = to_beast(std::move(res), version, keep_alive, head);
+    c.stream.expires_after(opts.write_timeout);
+    auto [write_ec, write_n] = co_await http::async_write(c.stream, out, kTuple);
+    (void)write_n;
+    if (write_ec || !keep_alive) break;
+  }
+  c.stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+  GOOP_LOG_DEBUG(lg, "connection from {} closed", endpoint_text(remote));
+}
+
+asio::awaitable<void> HttpServer::Impl::stream_events(Connection& c, Response res,
+                                                      unsigned version) {
+  std::shared_ptr<SseStream> sse = std::move(res.sse_stream);
+  http::response<http::empty_body> head;
+  head.version(version);
+  head.result(status_code(res.status));
+  copy_headers(res, head);
+  head.keep_alive(false);  // no Content-Length: the event stream ends when the connection does
+  http::response_serializer<http::empty_body> sr(head);
+  c.stream.expires_after(opts.write_timeout);
+  auto [head_ec, head_n] = co_await http::async_write_header(c.stream, sr, kTuple);
+  (void)head_n;
+  if (head_ec) {
+    sse->detach();
+    co_return;
+  }
+
+  asio::steady_timer wake(ex);
+  struct Detach {
+    Connection& c;
+    SseStream& s;
+    ~Detach() {
+      s.detach();
+      c.sse = nullptr;
+    }
+  } detach{c, *sse};
+  c.sse = sse.get();
+  sse->set_waker([&wake] { wake.cancel(); });
+  auto cs = co_await asio::this_coro::cancellation_state;
+  while (!stopping && cs.cancelled() == asio::cancellation_type::none) {
+    std::string out = sse->take_pending();
+    if (out.empty()) {
+      if (sse->closed()) break;
+      wake.expires_after(opts.sse_heartbeat);
+      auto [wait_ec] = co_await wake.async_wait(kTuple);
+      if (wait_ec) continue;  // woken by send()/close(), or cancelled: look again
+      out = ": heartbeat\n\n";
+    }
+    c.stream.expires_after(opts.write_timeout);
+    auto [write_ec, write_n] = co_await asio::async_write(c.stream, asio::buffer(out), kTuple);
+    (void)write_n;
+    if (write_ec) {
+      GOOP_LOG_DEBUG(lg, "event stream ended: {}", write_ec.message());
+      break;
+    }
+  }
+}
+
+HttpServer::HttpServer(asio::any_io_executor ex, Options options)
+    : impl_(std::make_unique<Impl>(std::move(ex), std::move(options))) {}
+
+HttpServer::~HttpServer() = default;
+
+void HttpServer::route(std::string method, std::string path, Handler handler) {
+  impl_->add_route(std::move(method), std::move(path), std::move(handler));
+}
+
+void HttpServer::route(std::string method, std::string path, SyncHandler handler) {
+  impl_->add_route(std::move(method), std::move(path),
+                   [h = std::move(handler)](Request req) { return call_sync(h, std::move(req)); });
+}
+
+void HttpServer::add_guard(Guard guard) { impl_->guards.push_back(std::move(guard)); }
+
+Expected<void> HttpServer::listen() {
+  Impl& d = *impl_;
+  if (d.acceptor || d.stopping) {
+    return Error{make_error_code(Errc::kInvalidArgument), "http: listen() called twice"};
+  }
+  beast::error_code ec;
+  const auto addr = asio::ip::make_address(d.opts.bind, ec);
+  if (ec) return Error{ec, fmt::format("http: invalid bind address '{}'", d.opts.bind)};
+  const tcp::endpoint ep(addr, d.opts.port);
+  tcp::acceptor acc(d.ex);
+  acc.open(ep.protocol(), ec);
+  if (!ec) acc.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acc.bind(ep, ec);
+  if (!ec) acc.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    return Error{ec, fmt::format("http: cannot listen on {}: {}{}", endpoint_text(ep), ec.message(),
+                                 ec == asio::error::address_in_use
+                                     ? " (the port is in use by another program; choose another "
+                                       "port, or 0 for any free port)"
+                                     : "")};
+  }
+  const tcp::endpoint bound = acc.local_endpoint(ec);
+  d.port = bound.port();
+  d.acceptor.emplace(std::move(acc));
+  d.tasks.spawn(d.accept_loop(), "http accept");
+  GOOP_LOG_INFO(lg, "listening on http://{}", endpoint_text(bound));
+  return {};
+}
+
+std::uint16_t HttpServer::port() const noexcept { return impl_->port; }
+
+std::size_t HttpServer::connection_count() const noexcept { return impl_->connections.size(); }
+
+asio::awaitable<bool> HttpServer::async_stop(std::chrono::steady_clock::duration deadline) {
+  Impl& d = *impl_;
+  d.stopping = true;
+  if (d.acceptor) {
+    beast::error_code ec;
+    d.acceptor->close(ec);
+  }
+  // close() only queues completions, so the list does not change while we walk it.
+  for (Connection* c : d.connections) {
+    if (c->sse) c->sse->close();
+    if (c->waiting || c->sse) c->close();
+  }
+  const bool all = co_await d.tasks.async_stop(deadline);
+  co_return all;
+}
+
+}  // namespace goop::web
