@@ -313,7 +313,9 @@ TEST_F(HttpServerTest, HostGuardRefusesForeignHosts) {
     };
     auto foreign = co_await fetch(port_, with_host(fmt::format("evil.example:{}", port_)));
     EXPECT_TRUE(foreign.has_value() && foreign->status == 403);
-    if (foreign) EXPECT_EQ(foreign->body, R"({"error":"host not allowed"})");
+    if (foreign) {
+      EXPECT_EQ(foreign->body, R"({"error":"host not allowed"})");
+    }
     auto wrong_port = co_await fetch(port_, with_host("127.0.0.1:1"));
     EXPECT_TRUE(wrong_port.has_value() && wrong_port->status == 403);
     auto missing = co_await fetch(port_, "GET /api/self HTTP/1.0\r\n\r\n");
