@@ -1,6 +1,6 @@
-#include <fmt/core.h>
-
 #include "web/http_server.hpp"
+
+#include <fmt/core.h>
 
 namespace goop::web {
 

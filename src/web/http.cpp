@@ -1,14 +1,16 @@
 #include "web/http.hpp"
 
+#include <fmt/core.h>
+
 #include <algorithm>
 #include <utility>
-
-#include <fmt/core.h>
 
 namespace goop::web {
 namespace {
 
-char lower(char c) noexcept { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+char lower(char c) noexcept {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
 
 int hex_value(char c) noexcept {
   if (c >= '0' && c <= '9') return c - '0';
@@ -93,7 +95,8 @@ bool SseStream::send(std::string_view event, std::string_view data) {
   std::size_t start = 0;
   for (;;) {
     const std::size_t end = data.find('\n', start);
-    std::string_view line = data.substr(start, end == std::string_view::npos ? data.npos : end - start);
+    std::string_view line =
+        data.substr(start, end == std::string_view::npos ? data.npos : end - start);
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     out += "data: ";
     out += line;
@@ -166,11 +169,21 @@ std::string json_escape(std::string_view s) {
   out.reserve(s.size() + 8);
   for (const char c : s) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (static_cast<unsigned char>(c) < 0x20) {
           out += fmt::format("\\u{:04x}", static_cast<unsigned>(static_cast<unsigned char>(c)));

@@ -34,12 +34,12 @@ using Headers = std::map<std::string, std::string, CaseInsensitiveLess>;
 using QueryParams = std::map<std::string, std::string, std::less<>>;
 
 struct Request {
-  std::string method;   // as sent, e.g. "GET"
-  std::string target;   // raw request target, e.g. "/api/peers?limit=10"
-  std::string path;     // percent-decoded path without the query, e.g. "/api/peers"
-  QueryParams query;    // decoded query parameters ('+' is a space); a repeated key keeps the last
+  std::string method;  // as sent, e.g. "GET"
+  std::string target;  // raw request target, e.g. "/api/peers?limit=10"
+  std::string path;    // percent-decoded path without the query, e.g. "/api/peers"
+  QueryParams query;   // decoded query parameters ('+' is a space); a repeated key keeps the last
   Headers headers;
-  std::string body;     // at most Options::body_limit bytes
+  std::string body;            // at most Options::body_limit bytes
   std::string remote_address;  // peer IP as text, e.g. "127.0.0.1"
   std::uint16_t remote_port = 0;
 

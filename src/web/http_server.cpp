@@ -3,8 +3,9 @@
 // with expires_after before every read and write.
 #include "web/http_server.hpp"
 
-#include <list>
-#include <utility>
+#include "base/errors.hpp"
+#include "base/log.hpp"
+#include "base/task_group.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -18,9 +19,8 @@
 #include <boost/beast/http.hpp>
 #include <fmt/core.h>
 
-#include "base/errors.hpp"
-#include "base/log.hpp"
-#include "base/task_group.hpp"
+#include <list>
+#include <utility>
 
 namespace goop::web {
 namespace asio = boost::asio;
@@ -45,8 +45,8 @@ struct Route {
 struct Connection {
   explicit Connection(tcp::socket s) : stream(std::move(s)) {}
   beast::tcp_stream stream;
-  bool waiting = true;         // reading a request or idle: nothing is lost by closing it
-  SseStream* sse = nullptr;    // set while streaming events
+  bool waiting = true;       // reading a request or idle: nothing is lost by closing it
+  SseStream* sse = nullptr;  // set while streaming events
 
   void close() {
     beast::error_code ec;

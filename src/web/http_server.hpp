@@ -25,6 +25,12 @@
 //  2. At most Options::max_connections connections are open; more are closed at accept.
 //  3. After async_stop() completes, no task touches the server; it may then be destroyed.
 
+#include "base/result.hpp"
+#include "web/http.hpp"
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -34,12 +40,6 @@
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <boost/asio/any_io_executor.hpp>
-#include <boost/asio/awaitable.hpp>
-
-#include "base/result.hpp"
-#include "web/http.hpp"
 
 namespace goop::web {
 
@@ -53,9 +53,9 @@ class HttpServer {
  public:
   struct Options {
     std::string bind = "127.0.0.1";
-    std::uint16_t port = 0;                       // 0: any free port, see port()
-    std::size_t body_limit = 1024 * 1024;         // larger bodies get 413
-    std::uint32_t header_limit = 16 * 1024;       // larger header blocks get 431
+    std::uint16_t port = 0;                  // 0: any free port, see port()
+    std::size_t body_limit = 1024 * 1024;    // larger bodies get 413
+    std::uint32_t header_limit = 16 * 1024;  // larger header blocks get 431
     std::chrono::steady_clock::duration read_timeout = std::chrono::seconds(30);
     std::chrono::steady_clock::duration idle_timeout = std::chrono::seconds(60);
     std::chrono::steady_clock::duration write_timeout = std::chrono::seconds(30);

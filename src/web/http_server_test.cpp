@@ -3,9 +3,7 @@
 // run()'s deadline, and timeouts are small Options values.
 #include "web/http_server.hpp"
 
-#include <gtest/gtest.h>
-
-#include <stdexcept>
+#include "base/result.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -17,8 +15,9 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <fmt/core.h>
+#include <gtest/gtest.h>
 
-#include "base/result.hpp"
+#include <stdexcept>
 
 namespace goop::web {
 namespace {
@@ -52,7 +51,8 @@ asio::awaitable<Result<Reply>> read_reply(tcp::socket& s, std::string& buf) {
     pos = eol + 2;
   }
   std::size_t len = 0;
-  if (auto it = r.headers.find("Content-Length"); it != r.headers.end()) len = std::stoul(it->second);
+  if (auto it = r.headers.find("Content-Length"); it != r.headers.end())
+    len = std::stoul(it->second);
   if (buf.size() < head_end + len) {
     auto [ec2, n2] = co_await asio::async_read(
         s, asio::dynamic_buffer(buf), asio::transfer_exactly(head_end + len - buf.size()), kTuple);
@@ -66,8 +66,8 @@ asio::awaitable<Result<Reply>> read_reply(tcp::socket& s, std::string& buf) {
 
 asio::awaitable<Result<tcp::socket>> connect(std::uint16_t port) {
   tcp::socket s(co_await asio::this_coro::executor);
-  auto [ec] = co_await s.async_connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port),
-                                       kTuple);
+  auto [ec] =
+      co_await s.async_connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port), kTuple);
   if (ec) co_return ec;
   co_return std::move(s);
 }
@@ -193,7 +193,8 @@ TEST_F(HttpServerTest, UnknownPathIs404AndWrongMethodIs405) {
 
 TEST_F(HttpServerTest, PrefixRoutesAndHeadFallback) {
   auto& s = make();
-  s.route("GET", "/static/*", [](const Request& r) { return Response::text(200, "prefix " + r.path); });
+  s.route("GET", "/static/*",
+          [](const Request& r) { return Response::text(200, "prefix " + r.path); });
   s.route("GET", "/static/exact", [](const Request&) { return Response::text(200, "exact"); });
   listen();
   run([&]() -> asio::awaitable<void> {
@@ -211,7 +212,8 @@ TEST_F(HttpServerTest, PrefixRoutesAndHeadFallback) {
         fmt::format("HEAD /static/exact HTTP/1.1\r\nHost: 127.0.0.1:{}\r\n\r\n", port_);
     co_await asio::async_write(*h, asio::buffer(raw), kTuple);
     std::string buf;
-    auto [ec, n] = co_await asio::async_read_until(*h, asio::dynamic_buffer(buf), "\r\n\r\n", kTuple);
+    auto [ec, n] =
+        co_await asio::async_read_until(*h, asio::dynamic_buffer(buf), "\r\n\r\n", kTuple);
     EXPECT_FALSE(ec);
     EXPECT_EQ(buf.size(), n);  // nothing after the header
     EXPECT_NE(buf.find("Content-Length: 5\r\n"), std::string::npos) << buf;
@@ -235,6 +237,47 @@ TEST_F(HttpServerTest, BodyOverLimitIs413) {
     if (!big) co_return;
     EXPECT_EQ(big->status, 413);
     EXPECT_EQ(big->body, R"({"error":"request body too large"})");
+  });
+}
+
+TEST_F(HttpServerTest, OversizedHeadersAre431AndGarbageIs400) {
+  auto o = small_options();
+  o.header_limit = 256;
+  auto& s = make(o);
+  s.route("GET", "/", [](const Request&) { return Response::text(200, "hi"); });
+  listen();
+  run([&]() -> asio::awaitable<void> {
+    auto big = co_await fetch(port_, fmt::format("GET / HTTP/1.1\r\nHost: x\r\nX-Big: {}\r\n\r\n",
+                                                 std::string(512, 'a')));
+    EXPECT_TRUE(big.has_value() && big->status == 431);
+    auto garbage = co_await fetch(port_, "NOT HTTP AT ALL\r\n\r\n");
+    EXPECT_TRUE(garbage.has_value() && garbage->status == 400);
+    if (garbage) {
+      EXPECT_EQ(garbage->body, R"({"error":"malformed request"})");
+    }
+  });
+}
+
+TEST_F(HttpServerTest, ConnectionsBeyondTheLimitAreClosed) {
+  auto o = small_options();
+  o.max_connections = 1;
+  auto& s = make(o);
+  s.route("GET", "/", [](const Request&) { return Response::text(200, "hi"); });
+  listen();
+  run([&]() -> asio::awaitable<void> {
+    auto a = co_await connect(port_);
+    EXPECT_TRUE(a.has_value());
+    if (!a) co_return;
+    std::string buf;
+    auto first = co_await exchange(*a, buf, get("/", port_));  // a is now open and counted
+    EXPECT_TRUE(first.has_value() && first->status == 200);
+    auto b = co_await connect(port_);
+    EXPECT_TRUE(b.has_value());
+    if (!b) co_return;
+    const auto ec = co_await read_until_closed(*b);
+    EXPECT_TRUE(ec == asio::error::eof || ec == asio::error::connection_reset) << ec.message();
+    auto again = co_await exchange(*a, buf, get("/", port_));
+    EXPECT_TRUE(again.has_value() && again->status == 200);
   });
 }
 
@@ -263,9 +306,8 @@ TEST_F(HttpServerTest, KeepAliveServesTwoRequestsThenIdleTimeoutCloses) {
   auto o = small_options();
   o.idle_timeout = 200ms;
   auto& s = make(o);
-  s.route("GET", "/port", [](const Request& r) {
-    return Response::text(200, std::to_string(r.remote_port));
-  });
+  s.route("GET", "/port",
+          [](const Request& r) { return Response::text(200, std::to_string(r.remote_port)); });
   listen();
   run([&]() -> asio::awaitable<void> {
     auto c = co_await connect(port_);
@@ -394,7 +436,8 @@ TEST_F(HttpServerTest, SseStreamsEventsAndHeartbeats) {
     const std::string req = get("/api/events", port_);
     co_await asio::async_write(*c, asio::buffer(req), kTuple);
     std::string buf;
-    auto [ec, n] = co_await asio::async_read_until(*c, asio::dynamic_buffer(buf), "\r\n\r\n", kTuple);
+    auto [ec, n] =
+        co_await asio::async_read_until(*c, asio::dynamic_buffer(buf), "\r\n\r\n", kTuple);
     EXPECT_FALSE(ec);
     const std::string head = buf.substr(0, n);
     buf.erase(0, n);

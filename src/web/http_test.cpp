@@ -1,8 +1,8 @@
 #include "web/http.hpp"
 
-#include <gtest/gtest.h>
-
 #include "web/http_server.hpp"
+
+#include <gtest/gtest.h>
 
 namespace goop::web {
 namespace {
