@@ -27,6 +27,7 @@ struct Node {
   GossipSub gs;
   std::map<std::string, int> received;  // data -> count
   std::vector<PeerId> authors;
+  std::map<std::string, PeerId> author_of;  // data -> author
 };
 
 // Polls `pred` every few ms until it holds or `timeout` passes; returns whether it held.
@@ -60,6 +61,7 @@ class GossipNetwork : public ::testing::Test {
       node->gs.subscribe(topic, [node](BytesView data, const PeerId& author, const MessageId&) {
         ++node->received[std::string(as_chars(data))];
         node->authors.push_back(author);
+        node->author_of.insert_or_assign(std::string(as_chars(data)), author);
       });
     }
   }
@@ -113,7 +115,8 @@ TEST_F(GossipNetwork, FiveNodesEachReceiveExactlyOnce) {
     EXPECT_EQ(nodes_[i]->received["one"], i == 3 ? 0 : 1) << "node " << i;
     EXPECT_EQ(nodes_[i]->received["two"], i == 1 ? 0 : 1) << "node " << i;
   }
-  EXPECT_EQ(nodes_[0]->authors.front(), nodes_[3]->host.id());
+  EXPECT_EQ(nodes_[0]->author_of.at("one"), nodes_[3]->host.id());
+  EXPECT_EQ(nodes_[0]->author_of.at("two"), nodes_[1]->host.id());
 }
 
 // A raw peer speaks /meshsub/1.1.0 by hand: forged and unsigned messages are dropped, and a

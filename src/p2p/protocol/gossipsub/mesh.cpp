@@ -90,7 +90,10 @@ void Router::heartbeat() {
     ps.ihaves_this_heartbeat = 0;
     ps.ids_asked_this_heartbeat = 0;
   }
-  for (auto& [topic, mesh] : mesh_) {
+  // (Iterators, not structured bindings: clang 14 cannot capture those in lambdas.)
+  for (auto mit = mesh_.begin(); mit != mesh_.end(); ++mit) {
+    const std::string& topic = mit->first;
+    auto& mesh = mit->second;
     if (mesh.size() < params_.d_lo) {
       for (const auto& p : pick(topic, params_.d - mesh.size(), [&](const PeerId& q) {
              return !mesh.count(q) && !backoff_.active(topic, q, now);

@@ -205,7 +205,7 @@ std::vector<PeerId> Router::pick(const std::string& topic, std::size_t n,
     }
   }
   std::shuffle(c.begin(), c.end(), rng_);
-  if (c.size() > n) c.resize(n);
+  if (c.size() > n) c.erase(c.begin() + static_cast<std::ptrdiff_t>(n), c.end());
   return c;
 }
 

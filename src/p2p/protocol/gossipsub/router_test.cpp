@@ -96,7 +96,9 @@ TEST_F(GossipRouterTest, JoinGraftsUpToDAfterSubscribing) {
   std::map<PeerId, bool> subscribed;
   for (const auto& s : sent_) {
     if (!s.rpc.subscriptions.empty()) subscribed[s.to] = true;
-    if (!s.rpc.control.graft.empty()) EXPECT_TRUE(subscribed[s.to]);
+    if (!s.rpc.control.graft.empty()) {
+      EXPECT_TRUE(subscribed[s.to]);
+    }
   }
   EXPECT_EQ(subscribed.size(), 10u);
 }

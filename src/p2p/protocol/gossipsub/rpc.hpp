@@ -5,7 +5,7 @@
 //
 // Presence: empty `from`, `seqno`, `signature` and `key` are treated as absent and not
 // encoded; `data` and `topic` are always encoded (as js and go do), so re-encoding a decoded
-// message without its signature reproduces the bytes the author signed.
+// message without its signature and key reproduces the bytes the author signed.
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -86,7 +86,7 @@ struct Rpc {
 };
 
 Bytes encode_message(const Message& m);
-// The bytes an author signs: encode_message(m) with the signature left out.
+// The bytes an author signs: encode_message(m) without `signature` and `key`.
 Bytes encode_message_for_signing(const Message& m);
 Bytes encode_rpc(const Rpc& rpc);
 

@@ -7,18 +7,28 @@
 namespace goop::p2p::gossipsub {
 namespace {
 
+// GOOP_TRY_VOID with a per-line name: these calls nest (lambdas inside lambdas) and would
+// otherwise shadow each other.
+#define GS_TRY_VOID(expr)                                                          \
+  do {                                                                             \
+    auto GOOP_CONCAT(gs_st_, __LINE__) = (expr);                                   \
+    if (GOOP_CONCAT(gs_st_, __LINE__).has_error()) return GOOP_CONCAT(gs_st_, __LINE__).error(); \
+  } while (0)
+
 // Field numbers (pubsub/README.md "The RPC", gossipsub-v1.0 "Protobuf").
 enum : std::uint32_t { kRpcSubs = 1, kRpcPublish = 2, kRpcControl = 3 };
 enum : std::uint32_t { kSubSubscribe = 1, kSubTopic = 2 };
 enum : std::uint32_t { kMsgFrom = 1, kMsgData = 2, kMsgSeqno = 3, kMsgTopic = 4, kMsgSig = 5, kMsgKey = 6 };
 enum : std::uint32_t { kCtlIHave = 1, kCtlIWant = 2, kCtlGraft = 3, kCtlPrune = 4 };
 
-void write_message(pb::Writer& w, const Message& m, bool with_signature) {
+// Signing covers neither `signature` nor `key` (go sign.go, js buildRawMessage).
+void write_message(pb::Writer& w, const Message& m, bool for_signing) {
   if (!m.from.empty()) w.bytes(kMsgFrom, m.from);
   w.bytes(kMsgData, m.data);
   if (!m.seqno.empty()) w.bytes(kMsgSeqno, m.seqno);
   w.string(kMsgTopic, m.topic);
-  if (with_signature && !m.signature.empty()) w.bytes(kMsgSig, m.signature);
+  if (for_signing) return;
+  if (!m.signature.empty()) w.bytes(kMsgSig, m.signature);
   if (!m.key.empty()) w.bytes(kMsgKey, m.key);
 }
 
@@ -61,7 +71,7 @@ Result<void> expect_len(const pb::Field& f) {
 }
 
 Result<std::string> topic_of(const pb::Field& f) {
-  GOOP_TRY_VOID(expect_len(f));
+  GS_TRY_VOID(expect_len(f));
   if (f.bytes.size() > kMaxTopicLength) return make_error_code(Errc::kTooLarge);
   return std::string(f.str());
 }
@@ -73,13 +83,13 @@ Result<void> for_each_field(BytesView in, Fn&& fn) {
   for (;;) {
     GOOP_TRY(auto f, r.next());
     if (!f) return {};
-    GOOP_TRY_VOID(fn(*f));
+    GS_TRY_VOID(fn(*f));
   }
 }
 
 Result<SubOpts> decode_subopts(BytesView in) {
   SubOpts s;
-  GOOP_TRY_VOID(for_each_field(in, [&](const pb::Field& f) -> Result<void> {
+  GS_TRY_VOID(for_each_field(in, [&](const pb::Field& f) -> Result<void> {
     if (f.number == kSubSubscribe && f.type == pb::WireType::kVarint) s.subscribe = f.value != 0;
     if (f.number == kSubTopic) {
       GOOP_TRY(s.topic, topic_of(f));
@@ -92,19 +102,19 @@ Result<SubOpts> decode_subopts(BytesView in) {
 // Appends into `c`, so the caps hold over all control fields of one RPC.
 Result<void> decode_control(BytesView in, ControlMessage& c, std::size_t& ids) {
   auto add_id = [&](std::vector<MessageId>& v, const pb::Field& f) -> Result<void> {
-    GOOP_TRY_VOID(expect_len(f));
+    GS_TRY_VOID(expect_len(f));
     if (++ids > kMaxMessageIdsPerRpc) return make_error_code(Errc::kTooLarge);
     v.emplace_back(f.str());
     return {};
   };
-  GOOP_TRY_VOID(for_each_field(in, [&](const pb::Field& f) -> Result<void> {
+  GS_TRY_VOID(for_each_field(in, [&](const pb::Field& f) -> Result<void> {
     if (f.number < kCtlIHave || f.number > kCtlPrune) return {};
-    GOOP_TRY_VOID(expect_len(f));
+    GS_TRY_VOID(expect_len(f));
     switch (f.number) {
       case kCtlIHave: {
         if (c.ihave.size() >= kMaxControlEntriesPerRpc) return make_error_code(Errc::kTooLarge);
         ControlIHave ih;
-        GOOP_TRY_VOID(for_each_field(f.bytes, [&](const pb::Field& g) -> Result<void> {
+        GS_TRY_VOID(for_each_field(f.bytes, [&](const pb::Field& g) -> Result<void> {
           if (g.number == 1) {
             GOOP_TRY(ih.topic, topic_of(g));
           } else if (g.number == 2) {
@@ -118,7 +128,7 @@ Result<void> decode_control(BytesView in, ControlMessage& c, std::size_t& ids) {
       case kCtlIWant: {
         if (c.iwant.size() >= kMaxControlEntriesPerRpc) return make_error_code(Errc::kTooLarge);
         ControlIWant iw;
-        GOOP_TRY_VOID(for_each_field(f.bytes, [&](const pb::Field& g) -> Result<void> {
+        GS_TRY_VOID(for_each_field(f.bytes, [&](const pb::Field& g) -> Result<void> {
           if (g.number == 1) return add_id(iw.ids, g);
           return {};
         }));
@@ -128,7 +138,7 @@ Result<void> decode_control(BytesView in, ControlMessage& c, std::size_t& ids) {
       case kCtlGraft: {
         if (c.graft.size() >= kMaxControlEntriesPerRpc) return make_error_code(Errc::kTooLarge);
         ControlGraft g;
-        GOOP_TRY_VOID(for_each_field(f.bytes, [&](const pb::Field& h) -> Result<void> {
+        GS_TRY_VOID(for_each_field(f.bytes, [&](const pb::Field& h) -> Result<void> {
           if (h.number == 1) {
             GOOP_TRY(g.topic, topic_of(h));
           }
@@ -140,14 +150,14 @@ Result<void> decode_control(BytesView in, ControlMessage& c, std::size_t& ids) {
       case kCtlPrune: {
         if (c.prune.size() >= kMaxControlEntriesPerRpc) return make_error_code(Errc::kTooLarge);
         ControlPrune p;
-        GOOP_TRY_VOID(for_each_field(f.bytes, [&](const pb::Field& h) -> Result<void> {
+        GS_TRY_VOID(for_each_field(f.bytes, [&](const pb::Field& h) -> Result<void> {
           if (h.number == 1) {
             GOOP_TRY(p.topic, topic_of(h));
           } else if (h.number == 2) {
-            GOOP_TRY_VOID(expect_len(h));
+            GS_TRY_VOID(expect_len(h));
             if (p.peers.size() >= kMaxPrunePeers) return make_error_code(Errc::kTooLarge);
             PeerInfo pi;
-            GOOP_TRY_VOID(for_each_field(h.bytes, [&](const pb::Field& k) -> Result<void> {
+            GS_TRY_VOID(for_each_field(h.bytes, [&](const pb::Field& k) -> Result<void> {
               if (k.type != pb::WireType::kLen) return {};
               if (k.number == 1) pi.peer_id.assign(k.bytes.begin(), k.bytes.end());
               if (k.number == 2) pi.signed_peer_record.assign(k.bytes.begin(), k.bytes.end());
@@ -174,13 +184,13 @@ Result<void> decode_control(BytesView in, ControlMessage& c, std::size_t& ids) {
 
 Bytes encode_message(const Message& m) {
   pb::Writer w;
-  write_message(w, m, true);
+  write_message(w, m, false);
   return w.take();
 }
 
 Bytes encode_message_for_signing(const Message& m) {
   pb::Writer w;
-  write_message(w, m, false);
+  write_message(w, m, true);
   return w.take();
 }
 
@@ -199,9 +209,9 @@ Bytes encode_rpc(const Rpc& rpc) {
 
 Result<Message> decode_message(BytesView in) {
   Message m;
-  GOOP_TRY_VOID(for_each_field(in, [&](const pb::Field& f) -> Result<void> {
+  GS_TRY_VOID(for_each_field(in, [&](const pb::Field& f) -> Result<void> {
     if (f.number < kMsgFrom || f.number > kMsgKey) return {};
-    GOOP_TRY_VOID(expect_len(f));
+    GS_TRY_VOID(expect_len(f));
     auto assign = [&](Bytes& b) { b.assign(f.bytes.begin(), f.bytes.end()); };
     switch (f.number) {
       case kMsgFrom: assign(m.from); break;
@@ -224,9 +234,9 @@ Result<Rpc> decode_rpc(BytesView in) {
   if (in.size() > kMaxRpcSize) return make_error_code(Errc::kTooLarge);
   Rpc rpc;
   std::size_t ids = 0;
-  GOOP_TRY_VOID(for_each_field(in, [&](const pb::Field& f) -> Result<void> {
+  GS_TRY_VOID(for_each_field(in, [&](const pb::Field& f) -> Result<void> {
     if (f.number < kRpcSubs || f.number > kRpcControl) return {};
-    GOOP_TRY_VOID(expect_len(f));
+    GS_TRY_VOID(expect_len(f));
     if (f.number == kRpcSubs) {
       if (rpc.subscriptions.size() >= kMaxSubscriptionsPerRpc) return make_error_code(Errc::kTooLarge);
       GOOP_TRY(auto s, decode_subopts(f.bytes));
@@ -237,11 +247,13 @@ Result<Rpc> decode_rpc(BytesView in) {
       rpc.publish.push_back(std::move(m));
     } else {
       // Several control fields merge, as protobuf does for repeated sub-messages.
-      GOOP_TRY_VOID(decode_control(f.bytes, rpc.control, ids));
+      GS_TRY_VOID(decode_control(f.bytes, rpc.control, ids));
     }
     return {};
   }));
   return rpc;
 }
+
+#undef GS_TRY_VOID
 
 }  // namespace goop::p2p::gossipsub
