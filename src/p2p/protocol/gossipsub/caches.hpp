@@ -1,0 +1,79 @@
+#pragma once
+// The router's bookkeeping caches, each a small value type driven by explicit time points
+// (so tests run them on a ManualClock): the message cache for gossip (gossipsub-v1.0
+// "Message Cache"), the seen-message cache (duplicate suppression), and the GRAFT backoff
+// table (gossipsub-v1.1 "PRUNE Backoff"). Not thread-safe; used on the node executor.
+#include <chrono>
+#include <cstddef>
+#include <deque>
+#include <map>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "p2p/crypto/peer_id.hpp"
+#include "p2p/protocol/gossipsub/rpc.hpp"
+
+namespace goop::p2p::gossipsub {
+
+using TimePoint = std::chrono::steady_clock::time_point;
+
+// Keeps messages for `history` heartbeat windows; the ids of the newest `gossip` windows are
+// advertised in IHAVE. Invariant: every id in windows_ is in msgs_ and vice versa.
+class MessageCache {
+ public:
+  MessageCache(std::size_t gossip, std::size_t history);
+  // Adds a message to the newest window (no-op if already present).
+  void put(const MessageId& id, const Message& m);
+  const Message* get(const MessageId& id) const;
+  // Ids of `topic` in the newest `gossip` windows.
+  std::vector<MessageId> gossip_ids(const std::string& topic) const;
+  // Counts an IWANT for `id` from `peer`; returns the new count (v1.1 GossipRetransmission).
+  std::size_t note_iwant(const MessageId& id, const PeerId& peer);
+  // Ends a heartbeat window: the oldest window's messages are forgotten.
+  void shift();
+  std::size_t size() const noexcept { return msgs_.size(); }
+
+ private:
+  struct Entry {
+    Message msg;
+    std::map<PeerId, std::size_t> iwants;
+  };
+  std::size_t gossip_;
+  std::deque<std::vector<std::pair<MessageId, std::string>>> windows_;  // id, topic
+  std::unordered_map<MessageId, Entry> msgs_;
+};
+
+// Remembers message ids for `ttl`. Invariant: order_ is sorted by expiry and holds each id
+// of ids_ once.
+class SeenCache {
+ public:
+  explicit SeenCache(std::chrono::steady_clock::duration ttl) : ttl_(ttl) {}
+  // Marks `id` seen; false if it already was (and has not expired).
+  bool add(const MessageId& id, TimePoint now);
+  bool contains(const MessageId& id) const { return ids_.count(id) != 0; }
+  void sweep(TimePoint now);
+  std::size_t size() const noexcept { return ids_.size(); }
+
+ private:
+  std::chrono::steady_clock::duration ttl_;
+  std::unordered_map<MessageId, TimePoint> ids_;
+  std::deque<std::pair<TimePoint, MessageId>> order_;
+};
+
+// (topic, peer) -> time until which we must not GRAFT that peer into that topic (and reject
+// its GRAFTs).
+class BackoffTable {
+ public:
+  // Extends (never shortens) the backoff of (topic, peer) to `until`.
+  void add(const std::string& topic, const PeerId& peer, TimePoint until);
+  bool active(const std::string& topic, const PeerId& peer, TimePoint now) const;
+  void sweep(TimePoint now);
+  std::size_t size() const noexcept { return until_.size(); }
+
+ private:
+  std::map<std::pair<std::string, PeerId>, TimePoint> until_;
+};
+
+}  // namespace goop::p2p::gossipsub

@@ -1,0 +1,228 @@
+// GossipSub service: wires the Router to the Host (streams, connection events, heartbeat).
+#include "p2p/protocol/gossipsub/gossipsub.hpp"
+
+#include <deque>
+#include <map>
+
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/as_tuple.hpp>
+
+#include "base/async_event.hpp"
+#include "base/log.hpp"
+#include "base/task_group.hpp"
+#include "p2p/errors.hpp"
+#include "p2p/host/host.hpp"
+#include "p2p/io/framing.hpp"
+
+namespace goop::p2p::gossipsub {
+namespace asio = boost::asio;
+namespace {
+log::Logger lg("p2p.gossipsub");
+}
+
+struct Writer {
+  explicit Writer(asio::any_io_executor ex) : wake(std::move(ex)) {}
+  std::deque<Bytes> queue;
+  AsyncEvent wake;
+  bool closed = false;
+};
+
+struct GossipSub::Impl {
+  Impl(Host& h, Ed25519PrivateKey key, Config c, Clock& clock, asio::any_io_executor e)
+      : host(h),
+        config(c),
+        ex(e),
+        tasks(e, "gossipsub"),
+        router(std::move(key), clock, c.params,
+               [this](const PeerId& to, Rpc rpc) { send(to, std::move(rpc)); },
+               [this](const Message& m, const PeerId& author, const MessageId& id) {
+                 if (auto it = handlers.find(m.topic); it != handlers.end()) {
+                   it->second(m.data, author, id);
+                 }
+               }) {}
+
+  Host& host;
+  Config config;
+  asio::any_io_executor ex;
+  TaskGroup tasks;
+  Router router;
+  std::map<std::string, MessageHandler> handlers;
+  std::map<PeerId, std::shared_ptr<Writer>> writers;
+  std::shared_ptr<bool> alive = std::make_shared<bool>(true);
+
+  void send(const PeerId& to, Rpc rpc) {
+    auto& w = ensure_writer(to);
+    if (w.queue.size() >= config.max_queued_rpcs) {
+      GOOP_LOG_WARN(lg, "peer={} send queue full, RPC dropped", to.short_string());
+      return;
+    }
+    w.queue.push_back(encode_rpc(rpc));
+    w.wake.notify();
+  }
+
+  Writer& ensure_writer(const PeerId& peer) {
+    auto& slot = writers[peer];
+    if (!slot) {
+      slot = std::make_shared<Writer>(ex);
+      if (!tasks.spawn(write_loop(this, peer, slot), "writer")) slot->closed = true;
+    }
+    return *slot;
+  }
+
+  void drop_writer(const PeerId& peer, const std::shared_ptr<Writer>& w) {
+    w->closed = true;
+    w->wake.notify();
+    if (auto it = writers.find(peer); it != writers.end() && it->second == w) writers.erase(it);
+  }
+
+  void peer_connected(const PeerId& peer) {
+    ensure_writer(peer);
+    router.add_peer(peer);
+  }
+
+  void peer_disconnected(const PeerId& peer) {
+    if (auto it = writers.find(peer); it != writers.end()) drop_writer(peer, it->second);
+    router.remove_peer(peer);
+  }
+
+  static asio::awaitable<void> write_loop(Impl* self, PeerId peer, std::shared_ptr<Writer> w) {
+    std::vector<std::string> protos{std::string(kProtocolV11), std::string(kProtocolV10)};
+    auto stream = co_await self->host.new_stream(peer, std::move(protos));
+    if (!stream) {
+      GOOP_LOG_DEBUG(lg, "peer={} no gossipsub stream: {}", peer.short_string(),
+                     stream.error().message());
+      if (!w->closed) {
+        self->drop_writer(peer, w);
+        self->router.remove_peer(peer);
+      }
+      co_return;
+    }
+    auto& s = **stream;
+    for (;;) {
+      while (w->queue.empty() && !w->closed) {
+        if (!co_await w->wake.wait()) break;
+      }
+      if (w->queue.empty()) break;
+      Bytes batch;
+      while (!w->queue.empty() && batch.size() < kMaxRpcSize) {
+        append_length_prefixed(batch, w->queue.front());
+        w->queue.pop_front();
+      }
+      auto r = co_await s.write(batch);
+      if (!r) {
+        GOOP_LOG_DEBUG(lg, "peer={} write failed: {}", peer.short_string(), r.error().message());
+        if (!w->closed) {
+          self->drop_writer(peer, w);
+          self->router.remove_peer(peer);
+        }
+        co_return;
+      }
+    }
+    (void)co_await s.close_write();
+  }
+
+  static asio::awaitable<void> read_loop(Impl* self, std::unique_ptr<MuxedStream> s, PeerId peer) {
+    self->peer_connected(peer);
+    for (;;) {
+      auto bytes = co_await read_length_prefixed(*s, kMaxRpcSize);
+      if (!bytes) {
+        GOOP_LOG_DEBUG(lg, "peer={} inbound stream ended: {}", peer.short_string(),
+                       bytes.error().message());
+        co_return;
+      }
+      auto rpc = decode_rpc(*bytes);
+      if (!rpc) {
+        GOOP_LOG_WARN(lg, "peer={} sent a malformed RPC: {}", peer.short_string(), rpc.error().message());
+        s->reset();
+        co_return;
+      }
+      self->router.handle_rpc(peer, std::move(*rpc));
+    }
+  }
+
+  static asio::awaitable<void> heartbeat_loop(Impl* self) {
+    asio::steady_timer t(self->ex);
+    for (;;) {
+      t.expires_after(self->config.params.heartbeat_interval);
+      auto [ec] = co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
+      auto cs = co_await asio::this_coro::cancellation_state;
+      if (ec || cs.cancelled() != asio::cancellation_type::none) co_return;
+      self->router.heartbeat();
+    }
+  }
+
+  // Not a coroutine lambda: the Host may drop its copy of the handler while we run.
+  static asio::awaitable<void> on_inbound(std::shared_ptr<bool> alive, Impl* self,
+                                          std::unique_ptr<MuxedStream> s, PeerId peer) {
+    if (*alive) self->tasks.spawn(read_loop(self, std::move(s), std::move(peer)), "reader");
+    co_return;
+  }
+};
+
+GossipSub::GossipSub(asio::any_io_executor ex, Host& host, Ed25519PrivateKey key, Config config,
+                     Clock& clock)
+    : impl_(std::make_shared<Impl>(host, std::move(key), config, clock, std::move(ex))) {}
+
+GossipSub::~GossipSub() { *impl_->alive = false; }
+
+void GossipSub::start() {
+  Impl* self = impl_.get();
+  auto alive = impl_->alive;
+  for (auto proto : {kProtocolV11, kProtocolV10}) {
+    self->host.set_stream_handler(std::string(proto), [alive, self](std::unique_ptr<MuxedStream> s, PeerId p) {
+      return Impl::on_inbound(alive, self, std::move(s), std::move(p));
+    });
+  }
+  self->host.on_connection_event([alive, self](const PeerId& p, ConnectionEvent e) {
+    if (!*alive) return;
+    if (e == ConnectionEvent::kConnected) {
+      self->peer_connected(p);
+    } else {
+      self->peer_disconnected(p);
+    }
+  });
+  for (const auto& p : self->host.connected_peers()) self->peer_connected(p);
+  self->tasks.spawn(Impl::heartbeat_loop(self), "heartbeat");
+}
+
+void GossipSub::subscribe(const std::string& topic, MessageHandler handler) {
+  impl_->handlers[topic] = std::move(handler);
+  impl_->router.join(topic);
+}
+
+void GossipSub::unsubscribe(const std::string& topic) {
+  impl_->handlers.erase(topic);
+  impl_->router.leave(topic);
+}
+
+Result<MessageId> GossipSub::publish(const std::string& topic, Bytes data) {
+  return impl_->router.publish(topic, std::move(data));
+}
+
+std::vector<PeerId> GossipSub::peers(const std::string& topic) const {
+  return impl_->router.topic_peers(topic);
+}
+
+std::vector<PeerId> GossipSub::mesh_peers(const std::string& topic) const {
+  return impl_->router.mesh_peers(topic);
+}
+
+Router& GossipSub::router_for_testing() { return impl_->router; }
+
+asio::awaitable<void> GossipSub::async_stop(std::chrono::steady_clock::duration deadline) {
+  auto impl = impl_;
+  *impl->alive = false;
+  impl->host.remove_stream_handler(std::string(kProtocolV11));
+  impl->host.remove_stream_handler(std::string(kProtocolV10));
+  impl->tasks.close();
+  for (auto& [_, w] : impl->writers) {
+    w->closed = true;
+    w->wake.notify();
+  }
+  co_await impl->tasks.async_stop(deadline);
+  impl->writers.clear();
+}
+
+}  // namespace goop::p2p::gossipsub

@@ -1,0 +1,86 @@
+#pragma once
+// GossipSub v1.1 service (libp2p specs: pubsub/gossipsub/gossipsub-v1.1.md) on a Host.
+// Speaks /meshsub/1.1.0 and /meshsub/1.0.0 with StrictSign signatures and the go default
+// message id (from || seqno). Peer scoring, peer exchange and IDONTWANT are not implemented.
+//
+// Streams: one long-lived outbound stream per peer carries our RPCs (varint-length-prefixed,
+// written by one writer task with a bounded queue); every inbound stream is read by a reader
+// task. Inbound RPCs are capped at kMaxRpcSize. Reads on these streams have no deadline: they
+// are idle by design, and the connection's yamux keep-alive and the Host notice dead peers.
+//
+// Executor rule: construct, call and destroy on the Host's executor. Lifetime: start(), then
+// await async_stop() before destroying; destroy before the Host.
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+
+#include "base/bytes.hpp"
+#include "base/clock.hpp"
+#include "base/result.hpp"
+#include "p2p/crypto/keys.hpp"
+#include "p2p/crypto/peer_id.hpp"
+#include "p2p/protocol/gossipsub/router.hpp"
+
+namespace goop::p2p {
+class Host;
+}
+
+namespace goop::p2p::gossipsub {
+
+inline constexpr std::string_view kProtocolV11 = "/meshsub/1.1.0";
+inline constexpr std::string_view kProtocolV10 = "/meshsub/1.0.0";
+
+struct Config {
+  Params params{};
+  std::size_t max_queued_rpcs = 1024;  // per peer; beyond it RPCs to that peer are dropped
+};
+
+// Called on the node executor for each verified message on a subscribed topic, once per
+// message id. `data` is valid only during the call; `author` is the signer (message `from`).
+using MessageHandler =
+    std::function<void(BytesView data, const PeerId& author, const MessageId& id)>;
+
+class GossipSub {
+ public:
+  // `ex` is the Host's executor. `key` must be the Host's identity key (it signs our
+  // messages; `from` is host.id()). `host` and `clock` must outlive this object.
+  GossipSub(boost::asio::any_io_executor ex, Host& host, Ed25519PrivateKey key, Config config = {},
+            Clock& clock = SystemClock::instance());
+  GossipSub(const GossipSub&) = delete;
+  GossipSub& operator=(const GossipSub&) = delete;
+  ~GossipSub();
+
+  // Registers the protocol handlers, watches connections (and opens streams to peers already
+  // connected), and starts the heartbeat.
+  void start();
+
+  // Joins `topic`; `handler` (replacing any previous one) gets its messages.
+  void subscribe(const std::string& topic, MessageHandler handler);
+  void unsubscribe(const std::string& topic);
+
+  // Signs and floods `data` to the peers subscribed to `topic`; our own handler is not
+  // called. Returns the message id. Errors: Errc::kTooLarge over kMaxRpcSize.
+  Result<MessageId> publish(const std::string& topic, Bytes data);
+
+  // Peers known to be subscribed to `topic`, and our mesh peers for it.
+  std::vector<PeerId> peers(const std::string& topic) const;
+  std::vector<PeerId> mesh_peers(const std::string& topic) const;
+
+  // Removes the handlers, closes our streams and waits for every task, within `deadline`.
+  boost::asio::awaitable<void> async_stop(std::chrono::steady_clock::duration deadline);
+
+  Router& router_for_testing();
+
+  struct Impl;
+
+ private:
+  std::shared_ptr<Impl> impl_;
+};
+
+}  // namespace goop::p2p::gossipsub

@@ -1,0 +1,134 @@
+#pragma once
+// The GossipSub v1.1 router: pure protocol state, no I/O. It is fed inbound RPCs, local
+// publish/subscribe calls and heartbeat() ticks, and emits outbound RPCs and verified messages
+// through the callbacks given at construction. The service (gossipsub.hpp) drives it from the
+// network; tests drive it directly on a ManualClock.
+//
+// Executor rule: single-threaded (the node executor). Callbacks are called synchronously and
+// must not call back into the router.
+//
+// Invariants:
+//  1. mesh_ has an entry exactly for each joined topic; every mesh peer is a known peer
+//     subscribed to that topic.
+//  2. fanout_ has entries only for topics that are not joined.
+//  3. A message is delivered and forwarded at most once per id within the seen TTL, and only
+//     after its StrictSign signature verified.
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <random>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "base/clock.hpp"
+#include "base/result.hpp"
+#include "p2p/crypto/keys.hpp"
+#include "p2p/crypto/peer_id.hpp"
+#include "p2p/protocol/gossipsub/caches.hpp"
+#include "p2p/protocol/gossipsub/rpc.hpp"
+
+namespace goop::p2p::gossipsub {
+
+struct Params {
+  std::size_t d = 6;
+  std::size_t d_lo = 5;
+  std::size_t d_hi = 12;
+  std::size_t d_lazy = 6;
+  std::chrono::steady_clock::duration heartbeat_interval = std::chrono::seconds(1);
+  std::chrono::steady_clock::duration fanout_ttl = std::chrono::seconds(60);
+  std::size_t mcache_len = 5;
+  std::size_t mcache_gossip = 3;
+  std::chrono::steady_clock::duration seen_ttl = std::chrono::minutes(2);
+  std::chrono::steady_clock::duration prune_backoff = std::chrono::seconds(60);
+  std::chrono::steady_clock::duration unsubscribe_backoff = std::chrono::seconds(10);
+  bool flood_publish = true;
+  std::size_t max_ihave_length = 5000;      // ids asked for per peer per heartbeat
+  std::size_t max_ihave_messages = 10;      // IHAVE messages accepted per peer per heartbeat
+  std::size_t gossip_retransmission = 3;    // IWANT replies per message per peer
+  std::uint64_t rng_seed = 0;               // 0: random
+};
+
+class Router {
+ public:
+  using SendFn = std::function<void(const PeerId& to, Rpc rpc)>;
+  // A verified message on a joined topic: the message, its author, its id.
+  using DeliverFn = std::function<void(const Message& m, const PeerId& author, const MessageId& id)>;
+
+  Router(Ed25519PrivateKey key, Clock& clock, Params params, SendFn send, DeliverFn deliver);
+
+  const PeerId& id() const noexcept { return self_; }
+  const Params& params() const noexcept { return params_; }
+
+  // A peer that speaks gossipsub. Sends it our subscriptions. Idempotent.
+  void add_peer(const PeerId& peer);
+  // Forgets the peer everywhere (mesh, fanout, topics).
+  void remove_peer(const PeerId& peer);
+  bool has_peer(const PeerId& peer) const { return peers_.count(peer) != 0; }
+
+  // Subscribes: announces to all peers, then GRAFTs up to D peers (fanout peers first).
+  void join(const std::string& topic);
+  // Unsubscribes: PRUNEs the mesh (with the unsubscribe backoff) and announces.
+  void leave(const std::string& topic);
+  bool joined(const std::string& topic) const { return mesh_.count(topic) != 0; }
+
+  // Signs and sends a message (flood publish: to every peer subscribed to the topic). The
+  // message is not delivered locally. Errors: kTooLarge if the RPC would exceed kMaxRpcSize.
+  Result<MessageId> publish(const std::string& topic, Bytes data);
+
+  // Handles one RPC from `from` (adding it as a peer if new).
+  void handle_rpc(const PeerId& from, Rpc rpc);
+
+  // One heartbeat (gossipsub-v1.0 "Heartbeat"): mesh maintenance, fanout expiry, gossip
+  // emission, cache shifts. The service calls it every heartbeat_interval; tests directly.
+  void heartbeat();
+
+  std::vector<PeerId> mesh_peers(const std::string& topic) const;
+  std::vector<PeerId> topic_peers(const std::string& topic) const;
+  std::vector<PeerId> fanout_peers(const std::string& topic) const;
+  bool in_backoff(const std::string& topic, const PeerId& peer) const;
+  void set_seqno_for_testing(std::uint64_t next) { seqno_ = next; }
+  Params& params_for_testing() { return params_; }
+
+ private:
+  struct PeerState {
+    std::set<std::string> topics;
+    std::size_t ihaves_this_heartbeat = 0;
+    std::size_t ids_asked_this_heartbeat = 0;
+  };
+  using Outbox = std::map<PeerId, Rpc>;
+
+  void handle_message(const PeerId& from, Message m);
+  void handle_graft(const PeerId& from, const ControlGraft& g, Outbox& out);
+  void handle_prune(const PeerId& from, const ControlPrune& p);
+  void handle_ihave(const PeerId& from, const ControlIHave& ih, ControlIWant& want);
+  void handle_iwant(const PeerId& from, const ControlIWant& iw, Rpc& reply);
+  void forward(const Message& m, const MessageId& id, const PeerId& source, const PeerId& author);
+  void flush(Outbox& out);
+  ControlPrune make_prune(const std::string& topic, std::chrono::steady_clock::duration backoff);
+  // Up to `n` random peers subscribed to `topic` for which `ok(peer)` is true.
+  std::vector<PeerId> pick(const std::string& topic, std::size_t n,
+                           const std::function<bool(const PeerId&)>& ok);
+  void emit_gossip(const std::string& topic, const std::set<PeerId>& exclude, Outbox& out);
+
+  Ed25519PrivateKey key_;
+  PeerId self_;
+  Clock& clock_;
+  Params params_;
+  SendFn send_;
+  DeliverFn deliver_;
+  std::mt19937_64 rng_;
+  std::uint64_t seqno_;
+
+  std::map<PeerId, PeerState> peers_;
+  std::map<std::string, std::set<PeerId>> topics_;   // topic -> subscribed peers
+  std::map<std::string, std::set<PeerId>> mesh_;     // joined topic -> mesh peers
+  std::map<std::string, std::set<PeerId>> fanout_;   // published-not-joined topic -> peers
+  std::map<std::string, TimePoint> fanout_last_pub_;
+  MessageCache mcache_;
+  SeenCache seen_;
+  BackoffTable backoff_;
+};
+
+}  // namespace goop::p2p::gossipsub

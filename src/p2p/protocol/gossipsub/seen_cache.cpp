@@ -1,0 +1,19 @@
+#include "p2p/protocol/gossipsub/caches.hpp"
+
+namespace goop::p2p::gossipsub {
+
+bool SeenCache::add(const MessageId& id, TimePoint now) {
+  sweep(now);
+  if (!ids_.emplace(id, now + ttl_).second) return false;
+  order_.emplace_back(now + ttl_, id);
+  return true;
+}
+
+void SeenCache::sweep(TimePoint now) {
+  while (!order_.empty() && order_.front().first <= now) {
+    ids_.erase(order_.front().second);
+    order_.pop_front();
+  }
+}
+
+}  // namespace goop::p2p::gossipsub
