@@ -4,9 +4,14 @@
 #include <ifaddrs.h>
 #include <net/if.h>
 
+#include <unistd.h>
+
 #include <chrono>
+#include <csignal>
+#include <filesystem>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 
 #include <boost/asio/as_tuple.hpp>
@@ -20,6 +25,7 @@
 #include "p2p/discovery/mdns/mdns.hpp"
 #include "p2p/discovery/mdns/records.hpp"
 #include "p2p/testing/run_coro.hpp"
+#include "support/process.hpp"
 
 namespace goop::p2p::mdns {
 namespace {
@@ -155,6 +161,50 @@ TEST_F(MdnsNetnsTest, AnswersLegacyUnicastQuery) {
   ASSERT_EQ(found.size(), 1u);
   EXPECT_EQ(found[0].id, a.id);
   EXPECT_EQ(found[0].addrs, a.addrs);
+  stop(a);
+}
+
+std::string interop_dir() { return std::string(GOOP_SOURCE_DIR) + "/tests/interop"; }
+
+// The peer ID printed by mdns.mjs in its first line {"peerId":"..."}.
+std::optional<PeerId> js_peer_id(const std::string& out) {
+  constexpr std::string_view key = "{\"peerId\":\"";
+  const auto at = out.find(key);
+  if (at == std::string::npos) return std::nullopt;
+  const auto end = out.find('"', at + key.size());
+  if (end == std::string::npos) return std::nullopt;
+  auto id = PeerId::parse(std::string_view(out).substr(at + key.size(), end - at - key.size()));
+  if (!id) return std::nullopt;
+  return *id;
+}
+
+// js-libp2p's @libp2p/mdns (default serviceTag "_p2p._udp.local") finds us and we find it.
+TEST_F(MdnsNetnsTest, FindsJsPeerBothWays) {
+  if (!std::filesystem::exists(interop_dir() + "/node_modules/@libp2p/mdns")) {
+    GTEST_SKIP() << "no node_modules/@libp2p/mdns in tests/interop (run npm ci there)";
+  }
+  goop::testing::Process js({"/usr/bin/env", "node", "--import", "./polyfill.mjs", "mdns.mjs",
+                             "_p2p._udp.local", "1000"},
+                            interop_dir());
+  ASSERT_TRUE(js.wait_stdout([](const std::string& o) { return js_peer_id(o).has_value(); }, 20s))
+      << js.err();
+  const PeerId js_id = *js_peer_id(js.out());
+  Node a(io_, "goop-mdns", {addr("/ip4/127.0.0.1/tcp/4501")});
+  ASSERT_TRUE(a.service->start());
+  const std::string seen_by_js = "\"discovered\":\"" + a.id.to_base58() + "\"";
+  const auto until = std::chrono::steady_clock::now() + 15s;
+  bool js_sees_us = false;
+  while (std::chrono::steady_clock::now() < until && !(js_sees_us && a.found.contains(js_id))) {
+    io_.run_for(20ms);
+    if (io_.stopped()) io_.restart();
+    js_sees_us = js.wait_stdout_contains(seen_by_js, 1ms);
+  }
+  EXPECT_TRUE(js_sees_us) << js.out() << js.err();
+  ASSERT_TRUE(a.found.contains(js_id));
+  EXPECT_FALSE(a.found[js_id].empty());
+  for (const auto& m : a.found[js_id]) EXPECT_FALSE(m.peer_id().has_value()) << m.to_string();
+  js.signal(SIGTERM);
+  (void)js.wait_exit(5s);
   stop(a);
 }
 
