@@ -25,7 +25,7 @@
 #include "p2p/discovery/mdns/mdns.hpp"
 #include "p2p/discovery/mdns/records.hpp"
 #include "p2p/testing/run_coro.hpp"
-#include "support/process.hpp"
+#include "../support/process.hpp"
 
 namespace goop::p2p::mdns {
 namespace {
