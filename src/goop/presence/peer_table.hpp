@@ -1,0 +1,94 @@
+#pragma once
+// The peer table: who is around, what they announced, and whether we can reach them
+// (spec/net.md §5.5, §5.7). It is the single identity cache the viewer lists.
+//
+// Executor rule: node executor only; not thread-safe. Time comes from the Clock (a ManualClock
+// in tests). Every change is reported to the event callbacks synchronously and none is ever
+// dropped (the Go peer drops events when its 16-slot channel is full). A callback must not
+// change the table itself (post the change instead).
+//
+// Invariants:
+//  1. An entry is online iff offline_since is empty.
+//  2. Favourites are never pruned (they persist, as the issue asks; the Go peer drops them).
+//  3. reachable turns false only after two counted probe failures at least 2 s apart.
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/clock.hpp"
+
+namespace goop::presence {
+
+// What a peer announces about itself.
+struct PeerIdentity {
+  std::string content;  // label
+  std::string email;
+  std::string avatar_hash;
+  bool video_disabled = false;
+  std::string active_template;
+  std::string public_key;  // NaCl, base64 (sticky: an empty value keeps the known key)
+  bool encryption_supported = false;  // sticky once true
+  bool verified = false;
+  std::string goop_client_version;  // sticky: empty keeps the known version
+};
+
+struct PeerEntry {
+  PeerIdentity identity;
+  std::vector<std::string> addrs;
+  bool reachable = false;
+  bool favorite = false;
+  Clock::time_point last_seen{};
+  std::optional<Clock::time_point> offline_since;  // empty = online
+  int fail_streak = 0;
+  Clock::time_point last_fail{};
+
+  bool online() const noexcept { return !offline_since.has_value(); }
+};
+
+enum class PeerEvent { kUpdate, kRemove };
+
+class PeerTable {
+ public:
+  using EventFn = std::function<void(const std::string& peer_id, PeerEvent)>;
+  // Probe failures closer together than this count once.
+  static constexpr auto kFailureDebounce = std::chrono::seconds(2);
+
+  explicit PeerTable(Clock& clock) : clock_(clock) {}
+
+  void on_event(EventFn fn) { listeners_.push_back(std::move(fn)); }
+
+  // A presence was heard: replaces the identity fields (public key, encryption support and
+  // client version are sticky), keeps reachable/favourite/streak, marks the peer online and
+  // seen now. With keep_verified (gossip, which is not authoritative for it) the known
+  // `verified` stays. New addresses are merged in front. A new peer starts unreachable.
+  void upsert(const std::string& peer, const PeerIdentity& id, const std::vector<std::string>& addrs,
+              bool keep_verified);
+  // Inserts a peer remembered from the peer cache as offline and unreachable; no-op if known.
+  void seed(const std::string& peer, const PeerIdentity& id, const std::vector<std::string>& addrs, bool favorite);
+  // Marks the peer offline and unreachable; an event only on the online -> offline transition.
+  void mark_offline(const std::string& peer);
+  // Result of a reachability probe (debounced for failures, see invariant 3).
+  void set_reachable(const std::string& peer, bool ok);
+  void set_favorite(const std::string& peer, bool favorite);
+  void remove(const std::string& peer);
+
+  // Online peers not seen for `ttl` go offline; offline non-favourite peers offline for longer
+  // than `grace` are removed.
+  void prune(std::chrono::seconds ttl, std::chrono::minutes grace);
+
+  const PeerEntry* find(const std::string& peer) const;
+  const std::map<std::string, PeerEntry>& entries() const noexcept { return peers_; }
+
+ private:
+  void emit(const std::string& peer, PeerEvent e);
+
+  Clock& clock_;
+  std::map<std::string, PeerEntry> peers_;
+  std::vector<EventFn> listeners_;
+};
+
+}  // namespace goop::presence
