@@ -192,15 +192,8 @@ double raw_aead_mb_per_s(std::size_t bytes) {
   return mbs;
 }
 
-std::string interop_dir() { return std::string(GOOP_SOURCE_DIR) + "/tests/interop"; }
-std::vector<std::string> node_cmd(std::vector<std::string> args) {
-  std::vector<std::string> cmd = {"/usr/bin/env", "node", "--import", "./polyfill.mjs", "peer.mjs"};
-  cmd.insert(cmd.end(), args.begin(), args.end());
-  return cmd;
-}
-
 struct JsListener {
-  goop::testing::Process proc{node_cmd({"listen"}), interop_dir()};
+  goop::testing::Process proc{goop::testing::js_command("peer.mjs", {"listen"}), goop::testing::interop_dir()};
   std::string addr;
   JsListener() {
     if (!proc.wait_stdout_contains("\n", 30s)) throw std::runtime_error("js peer did not start: " + proc.err());
@@ -210,7 +203,7 @@ struct JsListener {
 };
 
 double js_client_in_dir(const std::string& addr, std::size_t bytes) {
-  goop::testing::Process p(node_cmd({"perf-client", addr, std::to_string(bytes)}), interop_dir());
+  goop::testing::Process p(goop::testing::js_command("peer.mjs", {"perf-client", addr, std::to_string(bytes)}), goop::testing::interop_dir());
   auto code = p.wait_exit(300s);
   if (!code || *code != 0) throw std::runtime_error("js perf-client failed: " + p.err());
   return boost::json::parse(p.out().substr(0, p.out().find('\n'))).as_object().at("mbPerSec").to_number<double>();

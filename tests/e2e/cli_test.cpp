@@ -94,8 +94,7 @@ TEST(Cli, RunningPeerIsReachableByJsLibp2p) {
   ASSERT_NE(at, std::string::npos) << out;
   const std::string addr = out.substr(at, out.find('\n', at) - at);
   const std::string id = addr.substr(addr.rfind('/') + 1);
-  Process js({"/usr/bin/env", "node", "--import", "./polyfill.mjs", "peer.mjs", "probe", addr},
-             std::string(GOOP_SOURCE_DIR) + "/tests/interop");
+  Process js(js_command("peer.mjs", {"probe", addr}), interop_dir());
   ASSERT_EQ(js.wait_exit(60s), 0) << js.err();
   EXPECT_NE(js.out().find("\"ok\":true"), std::string::npos) << js.out();
   EXPECT_NE(js.out().find("\"remotePeer\":\"" + id + "\""), std::string::npos) << js.out();

@@ -34,12 +34,6 @@ using testing::run_coro;
 
 constexpr std::string_view kEcho = "/goop2/echo/1.0.0";
 
-std::vector<std::string> node_command(std::vector<std::string> args) {
-  std::vector<std::string> cmd = {"/usr/bin/env", "node", "--import", "./polyfill.mjs", "peer.mjs"};
-  cmd.insert(cmd.end(), args.begin(), args.end());
-  return cmd;
-}
-std::string interop_dir() { return std::string(GOOP_SOURCE_DIR) + "/tests/interop"; }
 
 std::string sha256_hex(BytesView b) {
   std::uint8_t d[32];
@@ -88,7 +82,7 @@ class Interop : public ::testing::Test {
 };
 
 TEST_F(Interop, WeDialJs) {
-  Process js(node_command({"listen"}), interop_dir());
+  Process js(goop::testing::js_command("peer.mjs", {"listen"}), goop::testing::interop_dir());
   ASSERT_TRUE(js.wait_stdout_contains("\n", 30s)) << js.err();
   const auto hello = json::parse(js.out().substr(0, js.out().find('\n'))).as_object();
   const auto js_id = PeerId::parse(std::string(hello.at("peerId").as_string()));
@@ -168,7 +162,7 @@ TEST_F(Interop, JsDialsUs) {
     }
   });
   run_in_background();
-  Process js(node_command({"dial", addr}), interop_dir());
+  Process js(goop::testing::js_command("peer.mjs", {"dial", addr}), goop::testing::interop_dir());
   auto code = js.wait_exit(120s);
   ASSERT_TRUE(code.has_value()) << "js dialer did not finish";
   ASSERT_EQ(*code, 0) << js.err();

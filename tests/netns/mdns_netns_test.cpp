@@ -164,8 +164,6 @@ TEST_F(MdnsNetnsTest, AnswersLegacyUnicastQuery) {
   stop(a);
 }
 
-std::string interop_dir() { return std::string(GOOP_SOURCE_DIR) + "/tests/interop"; }
-
 // The peer ID printed by mdns.mjs in its first line {"peerId":"..."}.
 std::optional<PeerId> js_peer_id(const std::string& out) {
   constexpr std::string_view key = "{\"peerId\":\"";
@@ -180,12 +178,11 @@ std::optional<PeerId> js_peer_id(const std::string& out) {
 
 // js-libp2p's @libp2p/mdns (default serviceTag "_p2p._udp.local") finds us and we find it.
 TEST_F(MdnsNetnsTest, FindsJsPeerBothWays) {
-  if (!std::filesystem::exists(interop_dir() + "/node_modules/@libp2p/mdns")) {
+  if (!std::filesystem::exists(goop::testing::interop_dir() + "/node_modules/@libp2p/mdns")) {
     GTEST_SKIP() << "no node_modules/@libp2p/mdns in tests/interop (run npm ci there)";
   }
-  goop::testing::Process js({"/usr/bin/env", "node", "--import", "./polyfill.mjs", "mdns.mjs",
-                             "_p2p._udp.local", "1000"},
-                            interop_dir());
+  goop::testing::Process js(goop::testing::js_command("mdns.mjs", {"_p2p._udp.local", "1000"}),
+                            goop::testing::interop_dir());
   ASSERT_TRUE(js.wait_stdout([](const std::string& o) { return js_peer_id(o).has_value(); }, 20s))
       << js.err();
   const PeerId js_id = *js_peer_id(js.out());

@@ -120,6 +120,14 @@ std::string goop2_binary() {
   return bin && *bin ? bin : GOOP2_BIN;
 }
 
+std::string interop_dir() { return std::string(GOOP_SOURCE_DIR) + "/tests/interop"; }
+
+std::vector<std::string> js_command(std::string script, std::vector<std::string> args) {
+  std::vector<std::string> cmd = {"/usr/bin/env", "node", "--import", "./polyfill.mjs", std::move(script)};
+  cmd.insert(cmd.end(), std::make_move_iterator(args.begin()), std::make_move_iterator(args.end()));
+  return cmd;
+}
+
 TempDir::TempDir() {
   std::string tmpl = (std::filesystem::temp_directory_path() / "goop2-test-XXXXXX").string();
   if (!::mkdtemp(tmpl.data())) throw std::runtime_error(std::string("mkdtemp: ") + std::strerror(errno));

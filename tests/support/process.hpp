@@ -63,6 +63,12 @@ Completed run(std::vector<std::string> argv, Process::Clock::duration timeout = 
 // Path of the goop2 binary under test: $GOOP2_BIN if set, else the one this build made.
 std::string goop2_binary();
 
+// tests/interop: the js-libp2p test peers and their node_modules (installed by scripts/setup).
+std::string interop_dir();
+// The command that runs `script` from tests/interop with Node 20's polyfill, plus `args`; start
+// it with Process(js_command(...), interop_dir()) so the packages resolve.
+std::vector<std::string> js_command(std::string script, std::vector<std::string> args);
+
 // A fresh temporary directory, removed with its contents on destruction.
 class TempDir {
  public:
