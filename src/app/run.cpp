@@ -18,12 +18,12 @@
 
 #include "app/cli.hpp"
 #include "app/lifecycle.hpp"
+#include "app/peer_node.hpp"
 #include "app/starter_site.hpp"
 #include "app/version.hpp"
 #include "base/log.hpp"
 #include "goop/config/config.hpp"
 #include "goop/identity/identity.hpp"
-#include "p2p/host/host.hpp"
 #include "storage/db.hpp"
 
 namespace goop::app {
@@ -78,11 +78,6 @@ class Signals {
   std::function<void(int)> on_first_;
   int count_ = 0;
 };
-
-std::string viewer_url(const config::Config& c) {
-  const std::string addr = config::normalized_http_addr(c.viewer.http_addr);
-  return addr.empty() ? "a free port on 127.0.0.1" : "http://" + addr;
-}
 
 }  // namespace
 
@@ -150,11 +145,13 @@ int run_folder(const std::string& dir_arg, Mode mode) {
   banner.add("label", cfg.profile.label);
 
   std::optional<storage::Db> db;
-  std::unique_ptr<p2p::Host> host;
+  std::unique_ptr<PeerNode> node;
 
   if (mode == Mode::kPeer) {
     auto id = identity::load_or_create(config::resolve(dir, cfg.identity.key_file));
     if (!id) return fail(kExitFailure, id.error().message);
+    const std::string peer_id = id->peer_id.to_base58();
+    const bool created = id->created;
     const fs::path site_root = config::resolve(dir, cfg.paths.site_root);
     if (auto site = ensure_starter_site(site_root, cfg.profile.label); !site) {
       return fail(kExitFailure, site.error().message);
@@ -167,24 +164,21 @@ int run_folder(const std::string& dir_arg, Mode mode) {
       co_return;
     });
 
-    p2p::HostConfig host_config;
-    host_config.listen = {fmt::format("/ip4/0.0.0.0/tcp/{}", cfg.p2p.listen_port),
-                          fmt::format("/ip6/::/tcp/{}", cfg.p2p.listen_port)};
-    host_config.agent_version = std::string(kAgentPrefix) + kVersion;
-    host = std::make_unique<p2p::Host>(io.get_executor(), id->key, host_config);
-    if (auto started = host->start(); !started) {
-      return fail(kExitFailure, fmt::format("the p2p host cannot start: {}", started.error().message));
+    node = std::make_unique<PeerNode>(io.get_executor(), cfg, std::move(*id), *db);
+    auto info = node->start(lifecycle);
+    if (!info) {
+      // Stop what did start (in reverse), then report.
+      asio::co_spawn(io, lifecycle.stop_all(kShutdownDeadline), asio::detached);
+      signals.cancel();
+      io.run();
+      return fail(kExitFailure, info.error().message);
     }
-    lifecycle.add("p2p host", [&host](Lifecycle::Duration d) -> asio::awaitable<void> {
-      co_await host->async_stop(d);
-    });
-
-    banner.add("peer ID", id->peer_id.to_base58() + (id->created ? " (new identity)" : ""));
+    banner.add("peer ID", peer_id + (created ? " (new identity)" : ""));
     banner.add("site", site_root.string());
-    for (const auto& a : host->listen_addrs()) {
-      banner.add("listen", a.to_string() + "/p2p/" + id->peer_id.to_base58());
-    }
-    banner.add("viewer", viewer_url(cfg) + " (not part of this build yet)");
+    for (const auto& a : info->listen) banner.add("listen", a);
+    banner.add("mDNS", info->mdns);
+    if (info->cached_peers > 0) banner.add("known", fmt::format("{} peers from data.db", info->cached_peers));
+    banner.add("viewer", info->viewer_url.empty() ? "off (viewer.http_addr is empty)" : info->viewer_url);
     banner.print("peer");
   } else {
     banner.add("server", fmt::format("http://{}:{} (not part of this build yet)",

@@ -12,6 +12,7 @@
 #include "base/async_event.hpp"
 #include "base/log.hpp"
 #include "base/task_group.hpp"
+#include "base/timeout.hpp"
 #include "p2p/errors.hpp"
 #include "p2p/host/host.hpp"
 #include "p2p/io/framing.hpp"
@@ -27,6 +28,7 @@ struct Writer {
   std::deque<Bytes> queue;
   AsyncEvent wake;
   bool closed = false;
+  bool writing = false;  // a batch is being written
 };
 
 struct GossipSub::Impl {
@@ -35,6 +37,7 @@ struct GossipSub::Impl {
         config(c),
         ex(e),
         tasks(e, "gossipsub"),
+        drained(e),
         router(std::move(key), clock, c.params,
                [this](const PeerId& to, Rpc rpc) { send(to, std::move(rpc)); },
                [this](const Message& m, const PeerId& author, const MessageId& id) {
@@ -47,6 +50,7 @@ struct GossipSub::Impl {
   Config config;
   asio::any_io_executor ex;
   TaskGroup tasks;
+  AsyncEvent drained;  // notified whenever a writer empties its queue or stops
   Router router;
   std::map<std::string, MessageHandler> handlers;
   std::map<PeerId, std::shared_ptr<Writer>> writers;
@@ -71,9 +75,17 @@ struct GossipSub::Impl {
     return *slot;
   }
 
+  bool all_written() const {
+    for (const auto& [_, w] : writers) {
+      if (!w->closed && (w->writing || !w->queue.empty())) return false;
+    }
+    return true;
+  }
+
   void drop_writer(const PeerId& peer, const std::shared_ptr<Writer>& w) {
     w->closed = true;
     w->wake.notify();
+    drained.notify();
     if (auto it = writers.find(peer); it != writers.end() && it->second == w) writers.erase(it);
   }
 
@@ -88,6 +100,9 @@ struct GossipSub::Impl {
   }
 
   static asio::awaitable<void> write_loop(Impl* self, PeerId peer, std::shared_ptr<Writer> w) {
+    // At shutdown the queue is written out and the stream half-closed, not reset: a reset
+    // would make the remote discard our last RPCs (e.g. an "offline" presence).
+    co_await asio::this_coro::throw_if_cancelled(false);
     std::vector<std::string> protos{std::string(kProtocolV11), std::string(kProtocolV10)};
     auto stream = co_await self->host.new_stream(peer, std::move(protos));
     if (!stream) {
@@ -110,7 +125,10 @@ struct GossipSub::Impl {
         append_length_prefixed(batch, w->queue.front());
         w->queue.pop_front();
       }
+      w->writing = true;
       auto r = co_await s.write(batch);
+      w->writing = false;
+      if (w->queue.empty()) self->drained.notify();
       if (!r) {
         GOOP_LOG_DEBUG(lg, "peer={} write failed: {}", peer.short_string(), r.error().message());
         if (!w->closed) {
@@ -207,6 +225,23 @@ std::vector<PeerId> GossipSub::peers(const std::string& topic) const {
 
 std::vector<PeerId> GossipSub::mesh_peers(const std::string& topic) const {
   return impl_->router.mesh_peers(topic);
+}
+
+void GossipSub::on_peer_subscribed(std::function<void(const std::string&, const PeerId&)> fn) {
+  impl_->router.on_subscribed(std::move(fn));
+}
+
+asio::awaitable<bool> GossipSub::flush(std::chrono::steady_clock::duration deadline) {
+  auto impl = impl_;
+  auto waited = co_await with_timeout(
+      [](std::shared_ptr<Impl> self) -> asio::awaitable<Result<void>> {
+        while (!self->all_written()) {
+          if (!co_await self->drained.wait()) co_return make_error_code(goop::Errc::kCancelled);
+        }
+        co_return Result<void>{};
+      }(impl),
+      deadline);
+  co_return waited.has_value();
 }
 
 Router& GossipSub::router_for_testing() { return impl_->router; }

@@ -68,6 +68,14 @@ class GossipSub {
   // called. Returns the message id. Errors: Errc::kTooLarge over kMaxRpcSize.
   Result<MessageId> publish(const std::string& topic, Bytes data);
 
+  // Called on the node executor when a connected peer subscribes to a topic we joined (e.g. to
+  // greet newcomers). The callback must not publish synchronously; post or defer instead.
+  void on_peer_subscribed(std::function<void(const std::string& topic, const PeerId& peer)> fn);
+
+  // Waits until every queued RPC has been written to its stream (e.g. a last message before
+  // shutdown), at most `deadline`. Returns false if something was still queued then.
+  boost::asio::awaitable<bool> flush(std::chrono::steady_clock::duration deadline);
+
   // Peers known to be subscribed to `topic`, and our mesh peers for it.
   std::vector<PeerId> peers(const std::string& topic) const;
   std::vector<PeerId> mesh_peers(const std::string& topic) const;

@@ -138,7 +138,7 @@ void Router::handle_rpc(const PeerId& from, Rpc rpc) {
   for (const auto& s : rpc.subscriptions) {
     if (s.subscribe) {
       ps.topics.insert(s.topic);
-      topics_[s.topic].insert(from);
+      if (topics_[s.topic].insert(from).second && subscribed_ && joined(s.topic)) subscribed_(s.topic, from);
     } else {
       ps.topics.erase(s.topic);
       if (auto t = topics_.find(s.topic); t != topics_.end()) t->second.erase(from);

@@ -56,7 +56,13 @@ class Router {
   // A verified message on a joined topic: the message, its author, its id.
   using DeliverFn = std::function<void(const Message& m, const PeerId& author, const MessageId& id)>;
 
+  // A peer announced a subscription to a topic we have joined (once per peer and topic). Runs
+  // inside handle_rpc: it must not call back into the router (post instead).
+  using SubscribedFn = std::function<void(const std::string& topic, const PeerId& peer)>;
+
   Router(Ed25519PrivateKey key, Clock& clock, Params params, SendFn send, DeliverFn deliver);
+
+  void on_subscribed(SubscribedFn fn) { subscribed_ = std::move(fn); }
 
   const PeerId& id() const noexcept { return self_; }
   const Params& params() const noexcept { return params_; }
@@ -118,6 +124,7 @@ class Router {
   Params params_;
   SendFn send_;
   DeliverFn deliver_;
+  SubscribedFn subscribed_;
   std::mt19937_64 rng_;
   std::uint64_t seqno_;
 

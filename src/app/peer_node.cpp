@@ -1,0 +1,185 @@
+#include "app/peer_node.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+
+#include <fmt/core.h>
+
+#include "app/version.hpp"
+#include "base/log.hpp"
+#include "base/task_group.hpp"
+#include "base/timeout.hpp"
+#include "goop/presence/content_protocol.hpp"
+#include "goop/presence/peer_table.hpp"
+#include "goop/presence/presence_service.hpp"
+#include "p2p/discovery/mdns/mdns.hpp"
+#include "p2p/host/host.hpp"
+#include "p2p/protocol/gossipsub/gossipsub.hpp"
+#include "storage/db.hpp"
+#include "viewer/peers_api.hpp"
+#include "web/http_server.hpp"
+
+namespace goop::app {
+namespace asio = boost::asio;
+namespace {
+
+log::Logger lg("app");
+
+// DefaultConnectTimeout of the Go peer: background dials (mDNS, cached peers).
+constexpr auto kBackgroundDialTimeout = std::chrono::seconds(3);
+
+std::vector<std::string> to_strings(const std::vector<p2p::Multiaddr>& addrs) {
+  std::vector<std::string> out;
+  out.reserve(addrs.size());
+  for (const auto& a : addrs) out.push_back(a.to_string());
+  return out;
+}
+
+// "host:port" -> bind address and port. The config validation already checked the form.
+Expected<std::pair<std::string, std::uint16_t>> split_host_port(const std::string& addr) {
+  const auto colon = addr.rfind(':');
+  if (colon == std::string::npos) {
+    return Error{make_error_code(Errc::kInvalidArgument), fmt::format("viewer.http_addr \"{}\" has no port", addr)};
+  }
+  std::string host = addr.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  if (host == "localhost") host = "127.0.0.1";
+  const int port = std::stoi(addr.substr(colon + 1));
+  return std::pair{host, static_cast<std::uint16_t>(port)};
+}
+
+}  // namespace
+
+struct PeerNode::Impl {
+  Impl(asio::any_io_executor e, const config::Config& c, identity::Identity i, storage::Db& d)
+      : ex(e), cfg(c), id(std::move(i)), db(d), table(SystemClock::instance()), dials(e, "dials") {}
+
+  asio::any_io_executor ex;
+  config::Config cfg;
+  identity::Identity id;
+  storage::Db& db;
+  presence::PeerTable table;
+  TaskGroup dials;  // background connects (mDNS finds, cached peers)
+  std::unique_ptr<p2p::Host> host;
+  std::unique_ptr<p2p::gossipsub::GossipSub> gossip;
+  std::unique_ptr<presence::PresenceService> presence;
+  std::unique_ptr<p2p::mdns::MdnsService> mdns;
+  std::unique_ptr<web::HttpServer> viewer;
+
+  presence::SelfAnnouncement self_announcement() const {
+    presence::SelfAnnouncement s;
+    s.identity.content = cfg.profile.label;
+    s.identity.email = cfg.profile.email;
+    s.identity.video_disabled = cfg.viewer.video_disabled;
+    s.identity.active_template = cfg.viewer.active_template;
+    s.identity.encryption_supported = !cfg.p2p.nacl_public_key.empty();
+    s.identity.goop_client_version = kVersion;
+    s.addrs = to_strings(host->listen_addrs());
+    return s;
+  }
+
+  void dial_in_background(p2p::PeerId peer, std::vector<p2p::Multiaddr> addrs, std::string why) {
+    if (peer == host->id() || host->is_connected(peer)) return;
+    dials.spawn(
+        [](p2p::Host& h, p2p::PeerId p, std::vector<p2p::Multiaddr> a, std::string reason) -> asio::awaitable<void> {
+          auto r = co_await with_timeout(h.connect(p, std::move(a)), kBackgroundDialTimeout);
+          if (!r) GOOP_LOG_DEBUG(lg, "peer={} ({}) not connected: {}", p.short_string(), reason, r.error().message());
+        }(*host, std::move(peer), std::move(addrs), std::move(why)),
+        "dial");
+  }
+
+  Expected<void> start_host(Lifecycle& lifecycle) {
+    p2p::HostConfig hc;
+    hc.listen = {fmt::format("/ip4/0.0.0.0/tcp/{}", cfg.p2p.listen_port),
+                 fmt::format("/ip6/::/tcp/{}", cfg.p2p.listen_port)};
+    hc.agent_version = std::string(kAgentPrefix) + kVersion;
+    host = std::make_unique<p2p::Host>(ex, id.key, hc);
+    if (auto started = host->start(); !started) {
+      return Error{started.error().code, fmt::format("the p2p host cannot start: {}", started.error().message)};
+    }
+    lifecycle.add("p2p host", [this](Lifecycle::Duration d) -> asio::awaitable<void> { co_await host->async_stop(d); });
+    lifecycle.add("background dials", [this](Lifecycle::Duration d) -> asio::awaitable<void> {
+      co_await dials.async_stop(d);
+    });
+    presence::serve_content(*host, [label = cfg.profile.label] { return label; });
+    return {};
+  }
+
+  void start_presence(Lifecycle& lifecycle) {
+    gossip = std::make_unique<p2p::gossipsub::GossipSub>(ex, *host, id.key);
+    gossip->start();
+    lifecycle.add("gossipsub", [this](Lifecycle::Duration d) -> asio::awaitable<void> { co_await gossip->async_stop(d); });
+
+    presence::PresenceOptions o;
+    o.topic = cfg.presence.topic;
+    o.heartbeat = std::chrono::seconds(cfg.presence.heartbeat_seconds);
+    o.ttl = std::chrono::seconds(cfg.presence.ttl_seconds);
+    o.grace = std::chrono::minutes(cfg.viewer.peer_offline_grace_min);
+    presence = std::make_unique<presence::PresenceService>(ex, *host, *gossip, table, o,
+                                                            [this] { return self_announcement(); });
+    presence->start();
+    lifecycle.add("presence", [this](Lifecycle::Duration d) -> asio::awaitable<void> { co_await presence->async_stop(d); });
+  }
+
+  std::string start_mdns(Lifecycle& lifecycle) {
+    mdns = std::make_unique<p2p::mdns::MdnsService>(
+        ex, host->id(), [this] { return host->listen_addrs(); }, cfg.p2p.mdns_tag,
+        [this](p2p::PeerId peer, std::vector<p2p::Multiaddr> addrs) {
+          // mDNS only dials; the peer joins the table when its presence arrives (spec §3.5).
+          dial_in_background(std::move(peer), std::move(addrs), "mDNS");
+        });
+    if (auto r = mdns->start(); !r) {
+      GOOP_LOG_WARN(lg, "LAN discovery (mDNS) is off: {}; peers are found only through known addresses",
+                    r.error().message());
+      mdns.reset();
+      return "off (" + r.error().message() + ")";
+    }
+    lifecycle.add("mDNS", [this](Lifecycle::Duration d) -> asio::awaitable<void> { co_await mdns->async_stop(d); });
+    std::string names;
+    for (const auto& n : mdns->service_names()) names += (names.empty() ? "" : ", ") + n;
+    return names;
+  }
+
+  Expected<std::string> start_viewer(Lifecycle& lifecycle) {
+    const std::string addr = config::normalized_http_addr(cfg.viewer.http_addr);
+    if (addr.empty()) return std::string();
+    GOOP_TRY(auto hp, split_host_port(addr));
+    web::HttpServer::Options opts;
+    opts.bind = hp.first;
+    opts.port = hp.second;
+    viewer = std::make_unique<web::HttpServer>(ex, opts);
+    if (auto r = viewer->listen(); !r) {
+      return Error{r.error().code, fmt::format("the viewer cannot listen on {}: {} (change viewer.http_addr in "
+                                               "goop.json, or stop what uses the port)",
+                                               addr, r.error().message)};
+    }
+    auto hosts = web::loopback_hosts(viewer->port());
+    hosts.push_back(fmt::format("{}:{}", hp.first, viewer->port()));
+    viewer->add_guard(web::host_allow_list_guard(std::move(hosts)));
+    viewer::register_peers_api(*viewer, viewer::PeersApi{
+        table,
+        [this] { return viewer::SelfRow{host->id().to_base58(), cfg.profile.label, cfg.profile.email, ""}; },
+        [this] { return presence->probe_all(); },
+        SystemClock::instance()});
+    lifecycle.add("viewer", [this](Lifecycle::Duration d) -> asio::awaitable<void> { (void)co_await viewer->async_stop(d); });
+    return fmt::format("http://{}:{}", hp.first.find(':') != std::string::npos ? "[" + hp.first + "]" : hp.first,
+                       viewer->port());
+  }
+};
+
+PeerNode::PeerNode(asio::any_io_executor ex, const config::Config& cfg, identity::Identity id, storage::Db& db)
+    : impl_(std::make_unique<Impl>(std::move(ex), cfg, std::move(id), db)) {}
+
+PeerNode::~PeerNode() = default;
+
+Expected<PeerNodeInfo> PeerNode::start(Lifecycle& lifecycle) {
+  Impl& s = *impl_;
+  PeerNodeInfo info;
+  GOOP_TRY_VOID(s.start_host(lifecycle));
+  for (const auto& a : s.host->listen_addrs()) info.listen.push_back(a.to_string() + "/p2p/" + s.id.peer_id.to_base58());
+  s.start_presence(lifecycle);
+  info.mdns = s.start_mdns(lifecycle);
+  GOOP_TRY(info.viewer_url, s.start_viewer(lifecycle));
+  return info;
+}
+
+}  // namespace goop::app

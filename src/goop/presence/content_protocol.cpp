@@ -1,0 +1,88 @@
+#include "goop/presence/content_protocol.hpp"
+
+#include <algorithm>
+
+#include <fmt/core.h>
+
+#include "base/errors.hpp"
+#include "base/log.hpp"
+#include "base/timeout.hpp"
+#include "p2p/errors.hpp"
+#include "p2p/host/host.hpp"
+
+namespace goop::presence {
+namespace asio = boost::asio;
+namespace {
+
+log::Logger lg("presence.content");
+
+bool has_control_chars(std::string_view s) {
+  return std::any_of(s.begin(), s.end(), [](unsigned char c) { return c < 0x20 || c == 0x7f; });
+}
+
+asio::awaitable<Result<std::string>> read_label(p2p::Host& host, p2p::PeerId peer) {
+  std::vector<std::string> protocols(1, std::string(kContentProtocol));  // no braced list in co_await (GCC 12)
+  auto opened = co_await host.new_stream(peer, std::move(protocols));
+  if (!opened) co_return opened.error();
+  auto& s = **opened;
+  std::string line;
+  Bytes buf(512);  // not std::array: GCC 12 miscompiles array initialisers in coroutines
+  for (;;) {
+    auto n = co_await s.read_some(buf);
+    if (!n) {
+      if (n.error() == make_error_code(p2p::Errc::kEndOfStream) && !line.empty()) break;
+      co_return n.error();
+    }
+    line.append(reinterpret_cast<const char*>(buf.data()), *n);
+    if (const auto nl = line.find('\n'); nl != std::string::npos) {
+      line.resize(nl);
+      break;
+    }
+    if (line.size() > kMaxLabelLine) co_return make_error_code(Errc::kTooLarge);
+  }
+  (void)co_await s.close_write();
+  co_return line;
+}
+
+// Writes the label line and closes; bounded, so a stalled reader cannot hold the task.
+asio::awaitable<void> answer(std::unique_ptr<p2p::MuxedStream> s, std::string line) {
+  constexpr auto kWriteDeadline = std::chrono::seconds(10);
+  if (auto w = co_await with_timeout(s->write(as_bytes(line)), kWriteDeadline); !w) {
+    s->reset();
+    co_return;
+  }
+  (void)co_await with_timeout(s->close_write(), kWriteDeadline);
+}
+
+}  // namespace
+
+void serve_content(p2p::Host& host, std::function<std::string()> label) {
+  // Not a coroutine lambda: the label is taken now, the Host may drop the handler meanwhile.
+  host.set_stream_handler(std::string(kContentProtocol),
+                          [label = std::move(label)](std::unique_ptr<p2p::MuxedStream> s, p2p::PeerId) {
+                            std::string line = label();
+                            return answer(std::move(s), line.empty() ? "hello\n" : line + '\n');
+                          });
+}
+
+asio::awaitable<Expected<std::string>> fetch_label(p2p::Host& host, p2p::PeerId peer,
+                                                 std::chrono::steady_clock::duration timeout) {
+  auto r = co_await with_timeout(read_label(host, peer), timeout);
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(timeout).count();
+  if (!r) {
+    const auto& e = r.error();
+    std::string why = e == make_error_code(Errc::kTimeout) ? fmt::format("no answer within {} ms", ms)
+                      : e == make_error_code(Errc::kTooLarge)
+                          ? fmt::format("its label line is longer than {} bytes", kMaxLabelLine)
+                          : e.message();
+    GOOP_LOG_DEBUG(lg, "peer={} content probe failed: {}", peer.short_string(), why);
+    co_return Error{e, fmt::format("cannot read the label of peer {}: {}", peer.to_base58(), why)};
+  }
+  if (has_control_chars(*r)) {
+    co_return Error{make_error_code(p2p::Errc::kInvalidEncoding),
+                    fmt::format("peer {} sent a label with control characters", peer.to_base58())};
+  }
+  co_return std::move(*r);
+}
+
+}  // namespace goop::presence

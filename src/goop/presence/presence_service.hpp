@@ -1,0 +1,96 @@
+#pragma once
+// PresenceService: who is online, over gossip (spec/net.md §5.2.1–§5.7). It announces us on
+// the presence topic (online at start, update every heartbeat and to every newly subscribed
+// peer, offline at shutdown with a bounded flush), applies what others announce to the
+// PeerTable, probes reachability with /goop/content/1.0.0 and expires silent peers.
+//
+// Fixes over the Go peer: a gossip presence is accepted only from its signed author; a message
+// older than the last one applied for that peer is ignored (no offline/update reordering); a
+// failed probe never closes connections; the offline message is flushed before the host stops.
+//
+// Executor rule: construct, call and destroy on the Host's executor. Lifetime: start(), then
+// await async_stop() before destroying; Host, GossipSub and PeerTable must outlive it.
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+
+#include "base/clock.hpp"
+#include "goop/presence/message.hpp"
+#include "goop/presence/peer_table.hpp"
+
+namespace goop::p2p {
+class Host;
+namespace gossipsub {
+class GossipSub;
+}
+}  // namespace goop::p2p
+
+namespace goop::presence {
+
+struct PresenceOptions {
+  std::string topic = "goop.presence.v1";
+  std::chrono::seconds heartbeat{5};
+  std::chrono::seconds ttl{20};
+  std::chrono::minutes grace{15};
+  std::chrono::milliseconds prune_interval{1000};
+  std::chrono::milliseconds probe_timeout{2000};   // ProbeTimeout
+  std::chrono::milliseconds probe_cooldown{500};   // ProbeCooldown after a failure
+  std::chrono::milliseconds greet_delay{50};       // coalesces greetings to new subscribers
+  std::chrono::milliseconds offline_flush{1000};   // bound on sending `offline` at shutdown
+  std::size_t max_published_addrs = 20;            // the rendezvous refuses more
+};
+
+// What we announce about ourselves, asked before every publish.
+struct SelfAnnouncement {
+  PeerIdentity identity;
+  std::vector<std::string> addrs;
+};
+
+class PresenceService {
+ public:
+  using SelfFn = std::function<SelfAnnouncement()>;
+  // Called after a peer's online/update was applied to the table (e.g. to write the peer cache).
+  using HeardFn = std::function<void(const std::string& peer, const PresenceMsg& msg)>;
+
+  PresenceService(boost::asio::any_io_executor ex, p2p::Host& host, p2p::gossipsub::GossipSub& gossip,
+                  PeerTable& table, PresenceOptions options, SelfFn self, Clock& clock = SystemClock::instance());
+  PresenceService(const PresenceService&) = delete;
+  PresenceService& operator=(const PresenceService&) = delete;
+  ~PresenceService();
+
+  void on_heard(HeardFn fn);
+
+  // Subscribes to the topic, publishes `online`, starts the heartbeat and prune ticks, and
+  // marks a known peer reachable when a connection to it opens.
+  void start();
+
+  // Probes one peer (skipped within probe_cooldown of its last failure) and records the result.
+  boost::asio::awaitable<void> probe(std::string peer);
+  // Probes every known peer in parallel and returns when all are done.
+  boost::asio::awaitable<void> probe_all();
+
+  // Publishes `offline`, waits up to options.offline_flush for it to be written, then stops
+  // every task within `deadline`.
+  boost::asio::awaitable<void> async_stop(std::chrono::steady_clock::duration deadline);
+
+  // Our own gossip announcement of `type` (what publish sends), for tests.
+  PresenceMsg make_message(MsgType type) const;
+
+  struct Impl;
+
+ private:
+  std::shared_ptr<Impl> impl_;
+};
+
+// Addresses worth announcing: no link-local ones; loopback ones only when nothing else is left
+// (peers on one machine); at most `max` entries, IPv4 first.
+std::vector<std::string> announceable_addrs(const std::vector<std::string>& addrs, std::size_t max);
+
+}  // namespace goop::presence
