@@ -1,0 +1,167 @@
+// PresenceService on real Hosts and GossipSub over TCP on 127.0.0.1, in one process: peers
+// list each other with their labels and reachability, spoofed presence is ignored, an
+// offline message at stop marks the peer offline at once, and the content probe answers.
+#include "goop/presence/presence_service.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/asio/io_context.hpp>
+
+#include "goop/presence/content_protocol.hpp"
+#include "p2p/host/host.hpp"
+#include "p2p/protocol/gossipsub/gossipsub.hpp"
+#include "p2p/testing/run_coro.hpp"
+#include "p2p/testing/wait_until.hpp"
+
+namespace goop::presence {
+namespace {
+namespace asio = boost::asio;
+using namespace std::chrono_literals;
+using p2p::testing::run_coro;
+using p2p::testing::wait_until;
+
+constexpr const char* kTopic = "test.presence";
+
+struct Node {
+  Node(asio::io_context& io, std::string label)
+      : key(p2p::Ed25519PrivateKey::generate()),
+        host(io.get_executor(), key, p2p::HostConfig{}),
+        gossip(io.get_executor(), host, key),
+        table(SystemClock::instance()),
+        label(std::move(label)) {}
+
+  void start(asio::io_context& io) {
+    ASSERT_TRUE(host.start().has_value());
+    serve_content(host, [this] { return label; });
+    gossip.start();
+    PresenceOptions o;
+    o.topic = kTopic;
+    o.heartbeat = 1s;
+    presence = std::make_unique<PresenceService>(io.get_executor(), host, gossip, table, o, [this] {
+      SelfAnnouncement s;
+      s.identity.content = label;
+      for (const auto& a : host.listen_addrs()) s.addrs.push_back(a.to_string());
+      return s;
+    });
+    presence->start();
+  }
+  void stop(asio::io_context& io) {
+    if (presence) run_coro(io, presence->async_stop(2s));
+    run_coro(io, gossip.async_stop(2s));
+    run_coro(io, host.async_stop(2s));
+  }
+  std::string id() const { return host.id().to_base58(); }
+
+  p2p::Ed25519PrivateKey key;
+  p2p::Host host;
+  p2p::gossipsub::GossipSub gossip;
+  PeerTable table;
+  std::unique_ptr<PresenceService> presence;
+  std::string label;
+};
+
+class PresenceTest : public ::testing::Test {
+ protected:
+  Node& add(std::string label) {
+    nodes_.push_back(std::make_unique<Node>(io_, std::move(label)));
+    nodes_.back()->start(io_);
+    return *nodes_.back();
+  }
+  void connect(Node& a, Node& b) {
+    auto r = run_coro(io_, a.host.connect(b.host.id(), b.host.listen_addrs()));
+    ASSERT_TRUE(r.has_value()) << r.error().message();
+  }
+  bool wait(std::function<bool()> pred, std::chrono::milliseconds timeout = 5000ms) {
+    return run_coro(io_, wait_until(std::move(pred), timeout), timeout + 2s);
+  }
+  void TearDown() override {
+    for (auto& n : nodes_) n->stop(io_);
+  }
+  static bool sees(const Node& n, const Node& other, bool reachable) {
+    const PeerEntry* e = n.table.find(other.id());
+    return e && e->online() && e->identity.content == other.label && e->reachable == reachable;
+  }
+
+  asio::io_context io_;
+  std::vector<std::unique_ptr<Node>> nodes_;
+};
+
+TEST_F(PresenceTest, ConnectedPeersListEachOtherReachableWithinAHeartbeat) {
+  Node& a = add("Alice");
+  Node& b = add("Bob");
+  connect(a, b);
+  // The greeting to a new subscriber, then the content probe: well under a 1 s heartbeat.
+  EXPECT_TRUE(wait([&] { return sees(a, b, true) && sees(b, a, true); }, 1000ms));
+  EXPECT_EQ(a.table.find(a.id()), nullptr) << "self is never listed";
+  const PeerEntry* e = a.table.find(b.id());
+  ASSERT_NE(e, nullptr);
+  EXPECT_FALSE(e->addrs.empty());
+}
+
+TEST_F(PresenceTest, ForwardedPresenceReachesPeersNotDirectlyConnected) {
+  Node& a = add("A");
+  Node& b = add("B");
+  Node& c = add("C");
+  connect(a, b);
+  connect(b, c);
+  // A learns C's presence through B, then probes C directly (dialling its announced address).
+  EXPECT_TRUE(wait([&] { return sees(a, c, true) && sees(c, a, true); }, 5000ms));
+}
+
+TEST_F(PresenceTest, OfflineAtStopMarksThePeerOfflineAtOnce) {
+  Node& a = add("A");
+  Node& b = add("B");
+  connect(a, b);
+  ASSERT_TRUE(wait([&] { return sees(a, b, true); }));
+  run_coro(io_, b.presence->async_stop(2s));
+  b.presence.reset();
+  EXPECT_TRUE(wait([&] { return a.table.find(b.id()) && !a.table.find(b.id())->online(); }, 1000ms));
+}
+
+TEST_F(PresenceTest, PresenceForAnotherPeerIsIgnored) {
+  Node& a = add("A");
+  Node& b = add("B");
+  connect(a, b);
+  ASSERT_TRUE(wait([&] { return sees(a, b, true); }));
+  // B's host publishes, on the presence topic, a presence claiming to be someone else.
+  PresenceMsg forged;
+  forged.type = MsgType::kOnline;
+  forged.peer_id = p2p::PeerId::from_public_key(p2p::Ed25519PrivateKey::generate().public_key()).to_base58();
+  forged.content = "Mallory";
+  forged.ts = 1;
+  const std::string json = encode(forged);
+  ASSERT_TRUE(b.gossip.publish(kTopic, Bytes(json.begin(), json.end())).has_value());
+  // Then a real one with a new label: once A has applied it, it has handled the forgery too.
+  b.label = "B2";
+  PresenceMsg real = b.presence->make_message(MsgType::kUpdate);
+  const std::string json2 = encode(real);
+  ASSERT_TRUE(b.gossip.publish(kTopic, Bytes(json2.begin(), json2.end())).has_value());
+  ASSERT_TRUE(wait([&] { return a.table.find(b.id()) && a.table.find(b.id())->identity.content == "B2"; }));
+  EXPECT_EQ(a.table.find(forged.peer_id), nullptr);
+}
+
+TEST_F(PresenceTest, ContentProtocolAnswersTheLabel) {
+  Node& a = add("");  // an empty label is sent as "hello"
+  Node& b = add("Bob");
+  connect(a, b);
+  auto label = run_coro(io_, fetch_label(a.host, b.host.id(), 2s));
+  ASSERT_TRUE(label.has_value()) << label.error().message;
+  EXPECT_EQ(*label, "Bob");
+  auto hello = run_coro(io_, fetch_label(b.host, a.host.id(), 2s));
+  ASSERT_TRUE(hello.has_value()) << hello.error().message;
+  EXPECT_EQ(*hello, "hello");
+}
+
+TEST(AnnounceableAddrs, DropsLinkLocalKeepsLoopbackOnlyAlone) {
+  EXPECT_EQ(announceable_addrs({"/ip4/127.0.0.1/tcp/1", "/ip4/192.168.1.2/tcp/1", "/ip6/::1/tcp/2",
+                                "/ip4/169.254.3.4/tcp/1", "/ip6/fe80::1/tcp/2", "/ip6/2001:db8::1/tcp/2"},
+                               20),
+            (std::vector<std::string>{"/ip4/192.168.1.2/tcp/1", "/ip6/2001:db8::1/tcp/2"}));
+  EXPECT_EQ(announceable_addrs({"/ip4/127.0.0.1/tcp/1", "/ip6/::1/tcp/2"}, 20),
+            (std::vector<std::string>{"/ip4/127.0.0.1/tcp/1", "/ip6/::1/tcp/2"}));
+  EXPECT_EQ(announceable_addrs({"/ip4/10.0.0.1/tcp/1", "/ip4/10.0.0.2/tcp/1", "garbage"}, 1),
+            (std::vector<std::string>{"/ip4/10.0.0.1/tcp/1"}));
+}
+
+}  // namespace
+}  // namespace goop::presence
