@@ -140,8 +140,9 @@ struct PeerNode::Impl {
   }
 
   Expected<std::string> start_viewer(Lifecycle& lifecycle) {
-    const std::string addr = config::normalized_http_addr(cfg.viewer.http_addr);
-    if (addr.empty()) return std::string();
+    // Empty means a free port on loopback (seeds/configuration.txt).
+    std::string addr = config::normalized_http_addr(cfg.viewer.http_addr);
+    if (addr.empty()) addr = "127.0.0.1:0";
     GOOP_TRY(auto hp, split_host_port(addr));
     web::HttpServer::Options opts;
     opts.bind = hp.first;

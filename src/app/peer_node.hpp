@@ -26,7 +26,7 @@ namespace goop::app {
 
 struct PeerNodeInfo {
   std::vector<std::string> listen;  // full multiaddrs with /p2p
-  std::string viewer_url;           // "" when the viewer is off
+  std::string viewer_url;           // http://127.0.0.1:<port>
   std::size_t cached_peers = 0;     // peers remembered from data.db
   std::string mdns;                 // how mDNS runs, or why it does not
 };

@@ -178,7 +178,7 @@ int run_folder(const std::string& dir_arg, Mode mode) {
     for (const auto& a : info->listen) banner.add("listen", a);
     banner.add("mDNS", info->mdns);
     if (info->cached_peers > 0) banner.add("known", fmt::format("{} peers from data.db", info->cached_peers));
-    banner.add("viewer", info->viewer_url.empty() ? "off (viewer.http_addr is empty)" : info->viewer_url);
+    banner.add("viewer", info->viewer_url);
     banner.print("peer");
   } else {
     banner.add("server", fmt::format("http://{}:{} (not part of this build yet)",

@@ -2,7 +2,8 @@
 // inside the multicast-enabled network namespace (tests/netns/run_in_netns.sh):
 //   node --import ./polyfill.mjs mdns.mjs [serviceTag] [intervalMs]
 // serviceTag defaults to js's own '_p2p._udp.local'. Prints {"peerId","addrs"} once listening,
-// then {"discovered": <peerId>, "addrs": [...]} for each peer:discovery event. Serves until
+// then {"discovered": <peerId>, "addrs": [...]} for each peer:discovery event and
+// {"connected": <peerId>} for each connection opened (by either side). Serves until
 // SIGTERM. Logs to stderr.
 import { createLibp2p } from 'libp2p'
 import { tcp } from '@libp2p/tcp'
@@ -25,6 +26,9 @@ const node = await createLibp2p({
 })
 node.addEventListener('peer:discovery', (evt) => {
   out({ discovered: evt.detail.id.toString(), addrs: evt.detail.multiaddrs.map(String) })
+})
+node.addEventListener('connection:open', (evt) => {
+  out({ connected: evt.detail.remotePeer.toString() })
 })
 out({ peerId: node.peerId.toString(), addrs: node.getMultiaddrs().map(String) })
 

@@ -1,8 +1,6 @@
 // MdnsService over real multicast. Needs a private network namespace whose loopback carries
 // multicast (tests/netns/run_in_netns.sh sets one up); skips anywhere else, so it never sends
 // to a real LAN.
-#include <ifaddrs.h>
-#include <net/if.h>
 
 #include <unistd.h>
 
@@ -25,6 +23,7 @@
 #include "p2p/discovery/mdns/mdns.hpp"
 #include "p2p/discovery/mdns/records.hpp"
 #include "p2p/testing/run_coro.hpp"
+#include "../support/netns.hpp"
 #include "../support/process.hpp"
 
 namespace goop::p2p::mdns {
@@ -34,19 +33,7 @@ namespace asio = boost::asio;
 using namespace std::chrono_literals;
 using testing::run_coro;
 
-// True inside a namespace that has only a loopback interface, up and multicast-capable.
-bool in_multicast_netns() {
-  ifaddrs* list = nullptr;
-  if (getifaddrs(&list) != 0) return false;
-  bool only_lo = true;
-  bool lo_ok = false;
-  for (auto* i = list; i != nullptr; i = i->ifa_next) {
-    if (std::string(i->ifa_name) != "lo") only_lo = false;
-    else if ((i->ifa_flags & IFF_UP) && (i->ifa_flags & IFF_MULTICAST)) lo_ok = true;
-  }
-  freeifaddrs(list);
-  return only_lo && lo_ok;
-}
+using goop::testing::in_multicast_netns;
 
 PeerId new_peer() { return PeerId::from_public_key(Ed25519PrivateKey::generate().public_key()); }
 Multiaddr addr(std::string_view s) { return Multiaddr::parse(s).value(); }

@@ -1,0 +1,103 @@
+#include "http_client.hpp"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace goop::testing {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+int ms_left(Clock::time_point until) {
+  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now()).count();
+  return left > 0 ? static_cast<int>(left) : 0;
+}
+
+bool wait_fd(int fd, short events, Clock::time_point until) {
+  pollfd p{fd, events, 0};
+  return ::poll(&p, 1, ms_left(until)) == 1;
+}
+
+}  // namespace
+
+HttpReply http_request(const std::string& base, const std::string& method, const std::string& path,
+                       const std::string& body, std::chrono::milliseconds timeout) {
+  HttpReply reply;
+  const auto until = Clock::now() + timeout;
+  const std::string hostport = base.substr(base.find("//") + 2);
+  const auto colon = hostport.rfind(':');
+  sockaddr_in sa{};
+  sa.sin_family = AF_INET;
+  sa.sin_port = htons(static_cast<std::uint16_t>(std::stoi(hostport.substr(colon + 1))));
+  if (::inet_pton(AF_INET, hostport.substr(0, colon).c_str(), &sa.sin_addr) != 1) {
+    reply.error = "not an IPv4 address: " + hostport;
+    return reply;
+  }
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  struct Closer {
+    int fd;
+    ~Closer() { ::close(fd); }
+  } closer{fd};
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa) != 0 && errno != EINPROGRESS) {
+    reply.error = std::string("connect: ") + std::strerror(errno);
+    return reply;
+  }
+  if (!wait_fd(fd, POLLOUT, until)) {
+    reply.error = "connect timed out";
+    return reply;
+  }
+  int soerr = 0;
+  socklen_t len = sizeof soerr;
+  ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &len);
+  if (soerr != 0) {
+    reply.error = std::string("connect: ") + std::strerror(soerr);
+    return reply;
+  }
+  std::string req = method + " " + path + " HTTP/1.1\r\nHost: " + hostport +
+                    "\r\nConnection: close\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+  std::size_t sent = 0;
+  while (sent < req.size()) {
+    if (!wait_fd(fd, POLLOUT, until)) {
+      reply.error = "send timed out";
+      return reply;
+    }
+    const auto n = ::send(fd, req.data() + sent, req.size() - sent, MSG_NOSIGNAL);
+    if (n < 0 && errno != EAGAIN) {
+      reply.error = std::string("send: ") + std::strerror(errno);
+      return reply;
+    }
+    if (n > 0) sent += static_cast<std::size_t>(n);
+  }
+  std::string raw;
+  char buf[4096];
+  for (;;) {
+    if (!wait_fd(fd, POLLIN, until)) {
+      reply.error = "no complete answer before the deadline";
+      return reply;
+    }
+    const auto n = ::recv(fd, buf, sizeof buf, 0);
+    if (n == 0) break;
+    if (n < 0 && errno != EAGAIN) {
+      reply.error = std::string("recv: ") + std::strerror(errno);
+      return reply;
+    }
+    if (n > 0) raw.append(buf, static_cast<std::size_t>(n));
+  }
+  const auto head_end = raw.find("\r\n\r\n");
+  if (!raw.starts_with("HTTP/1.1 ") || head_end == std::string::npos) {
+    reply.error = "malformed answer: " + raw.substr(0, 200);
+    return reply;
+  }
+  reply.status = std::stoi(raw.substr(9, 3));
+  reply.body = raw.substr(head_end + 4);
+  return reply;
+}
+
+}  // namespace goop::testing

@@ -1,0 +1,60 @@
+#pragma once
+// A `goop2 peer` process for end-to-end tests: writes the folder's goop.json, starts the
+// peer, reads its peer ID, listen addresses and viewer URL from the banner, and queries the
+// viewer API. Every wait has a deadline.
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <boost/json/value.hpp>
+
+#include "process.hpp"
+
+namespace goop::testing {
+
+// goop.json for a test peer: the viewer on a free loopback port, presence on `topic` (unique
+// per test, so peers of other tests on this machine never mix in), mDNS tag `mdns_tag`.
+struct PeerSettings {
+  std::string label;
+  std::string topic = "goop.presence.test";
+  std::string mdns_tag = "goop-test";
+  int heartbeat_seconds = 5;
+  int ttl_seconds = 20;
+};
+std::string peer_config_json(const PeerSettings& s);
+
+// A unique suffix for topics and tags (pid and a counter).
+std::string unique_name(const std::string& prefix);
+
+class PeerProcess {
+ public:
+  // Creates `dir` if needed, writes goop.json from `settings` unless `keep_config`, and starts
+  // the peer. Throws std::runtime_error if the banner does not appear within 20 s.
+  PeerProcess(std::string dir, const PeerSettings& settings, bool keep_config = false);
+
+  const std::string& dir() const { return dir_; }
+  const std::string& id() const { return id_; }
+  const std::string& viewer() const { return viewer_; }
+  // Listen multiaddrs with /p2p/<id>, as printed.
+  const std::vector<std::string>& listen() const { return listen_; }
+  Process& process() { return *proc_; }
+
+  // GET /api/peers parsed; an empty array if the viewer does not answer.
+  boost::json::array peers() const;
+  // The /api/peers row for `peer_id`, or null.
+  boost::json::value row(const std::string& peer_id) const;
+
+ private:
+  std::string dir_;
+  std::unique_ptr<Process> proc_;
+  std::string id_;
+  std::string viewer_;
+  std::vector<std::string> listen_;
+};
+
+// Re-evaluates `pred` (cheap, e.g. an HTTP GET) every 20 ms until it holds or `timeout` passes.
+bool eventually(const std::function<bool()>& pred, std::chrono::milliseconds timeout);
+
+}  // namespace goop::testing
