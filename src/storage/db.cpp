@@ -14,14 +14,19 @@ namespace {
 Errc classify(int rc) noexcept {
   switch (rc & 0xff) {
     case SQLITE_BUSY:
-    case SQLITE_LOCKED: return Errc::kTimeout;
+    case SQLITE_LOCKED:
+      return Errc::kTimeout;
     case SQLITE_CORRUPT:
-    case SQLITE_NOTADB: return Errc::kCorrupt;
+    case SQLITE_NOTADB:
+      return Errc::kCorrupt;
     case SQLITE_CONSTRAINT:
     case SQLITE_MISMATCH:
-    case SQLITE_RANGE: return Errc::kInvalidArgument;
-    case SQLITE_TOOBIG: return Errc::kTooLarge;
-    default: return Errc::kIo;
+    case SQLITE_RANGE:
+      return Errc::kInvalidArgument;
+    case SQLITE_TOOBIG:
+      return Errc::kTooLarge;
+    default:
+      return Errc::kIo;
   }
 }
 
@@ -29,10 +34,13 @@ Errc classify(int rc) noexcept {
 std::string_view hint(int rc) noexcept {
   switch (rc & 0xff) {
     case SQLITE_BUSY:
-    case SQLITE_LOCKED: return " (another process keeps it locked; is a second goop2 running on this folder?)";
+    case SQLITE_LOCKED:
+      return " (another process keeps it locked; is a second goop2 running on this folder?)";
     case SQLITE_CORRUPT:
-    case SQLITE_NOTADB: return " (the file is damaged; restore it from a backup or move it away)";
-    default: return "";
+    case SQLITE_NOTADB:
+      return " (the file is damaged; restore it from a backup or move it away)";
+    default:
+      return "";
   }
 }
 
@@ -56,7 +64,8 @@ Error sqlite_error(sqlite3* db, int rc, std::string_view path, std::string_view 
 }
 
 Error closed_error() {
-  return Error{make_error_code(Errc::kClosed), "the database is closed (the peer is shutting down)"};
+  return Error{make_error_code(Errc::kClosed),
+               "the database is closed (the peer is shutting down)"};
 }
 
 }  // namespace
@@ -83,8 +92,12 @@ Expected<void> Statement::bind(int index, const Param& value) {
   if (!impl_) return closed_error();
   int rc = SQLITE_OK;
   switch (value.kind()) {
-    case Param::Kind::kNull: rc = sqlite3_bind_null(impl_->stmt, index); break;
-    case Param::Kind::kInt: rc = sqlite3_bind_int64(impl_->stmt, index, value.as_int()); break;
+    case Param::Kind::kNull:
+      rc = sqlite3_bind_null(impl_->stmt, index);
+      break;
+    case Param::Kind::kInt:
+      rc = sqlite3_bind_int64(impl_->stmt, index, value.as_int());
+      break;
     case Param::Kind::kText: {
       const std::string_view t = value.as_text();
       // A null data pointer would bind NULL; an empty view must bind ''.
@@ -111,9 +124,7 @@ Expected<bool> Statement::step() {
   return impl_->error(rc, "cannot run");
 }
 
-int Statement::column_count() const noexcept {
-  return impl_ ? sqlite3_data_count(impl_->stmt) : 0;
-}
+int Statement::column_count() const noexcept { return impl_ ? sqlite3_data_count(impl_->stmt) : 0; }
 
 bool Statement::column_is_null(int col) const noexcept {
   return !impl_ || sqlite3_column_type(impl_->stmt, col) == SQLITE_NULL;
@@ -158,14 +169,14 @@ Db::~Db() = default;
 Expected<Db> Db::open(const std::filesystem::path& path) {
   auto impl = std::make_unique<Impl>();
   impl->path = path.string();
-  const int rc = sqlite3_open_v2(impl->path.c_str(), &impl->db,
-                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                                 nullptr);
+  const int rc =
+      sqlite3_open_v2(impl->path.c_str(), &impl->db,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) return sqlite_error(impl->db, rc, impl->path, "cannot open");
   Db db(std::move(impl));
-  GOOP_TRY_VOID(db.exec(
-      "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000; "
-      "PRAGMA synchronous=NORMAL;"));
+  GOOP_TRY_VOID(
+      db.exec("PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000; "
+              "PRAGMA synchronous=NORMAL;"));
   return db;
 }
 
@@ -187,14 +198,15 @@ Expected<void> Db::exec(std::string_view sql) {
 Expected<Statement> Db::prepare(std::string_view sql) {
   if (!is_open()) return closed_error();
   if (sql.size() > static_cast<std::size_t>(INT_MAX)) {
-    return Error{make_error_code(Errc::kTooLarge),
-                 fmt::format("database {}: SQL text of {} bytes is too long", impl_->path, sql.size())};
+    return Error{
+        make_error_code(Errc::kTooLarge),
+        fmt::format("database {}: SQL text of {} bytes is too long", impl_->path, sql.size())};
   }
   auto impl = std::make_unique<Statement::Impl>();
   impl->path = impl_->path;
   const char* tail = nullptr;
-  const int rc = sqlite3_prepare_v2(impl_->db, sql.data(), static_cast<int>(sql.size()),
-                                    &impl->stmt, &tail);
+  const int rc =
+      sqlite3_prepare_v2(impl_->db, sql.data(), static_cast<int>(sql.size()), &impl->stmt, &tail);
   if (rc != SQLITE_OK) {
     return sqlite_error(impl_->db, rc, impl_->path,
                         fmt::format("cannot prepare \"{}\"", short_sql(sql)));

@@ -32,8 +32,8 @@ class Param {
   enum class Kind { kNull, kInt, kText };
 
   Param(std::nullptr_t) noexcept {}  // NOLINT(google-explicit-constructor)
-  Param(std::string_view s) noexcept : kind_(Kind::kText), text_(s) {}  // NOLINT
-  Param(const char* s) noexcept : kind_(Kind::kText), text_(s) {}       // NOLINT
+  Param(std::string_view s) noexcept : kind_(Kind::kText), text_(s) {}    // NOLINT
+  Param(const char* s) noexcept : kind_(Kind::kText), text_(s) {}         // NOLINT
   Param(const std::string& s) noexcept : kind_(Kind::kText), text_(s) {}  // NOLINT
   // Unsigned values above INT64_MAX wrap; the callers here never store such values.
   template <std::integral I>

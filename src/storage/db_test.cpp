@@ -40,7 +40,8 @@ class DbTest : public ::testing::Test {
 };
 
 TEST_F(DbTest, BindsTextIntegerAndNullAndReadsThemBack) {
-  auto n = db_->run("INSERT INTO t (id, n, s) VALUES (?, ?, ?)", {"a", std::int64_t{1} << 40, nullptr});
+  auto n =
+      db_->run("INSERT INTO t (id, n, s) VALUES (?, ?, ?)", {"a", std::int64_t{1} << 40, nullptr});
   ASSERT_TRUE(n.has_value()) << n.error().message;
   EXPECT_EQ(*n, 1);
   ASSERT_TRUE(db_->run("INSERT INTO t VALUES (?1, ?2, ?1)", {std::string("b"), true}).has_value());
@@ -96,7 +97,8 @@ TEST_F(DbTest, ResetRunsTheStatementAgainWithNewBindings) {
 TEST_F(DbTest, ErrorsNameTheFileTheStatementAndTheReason) {
   auto bad = db_->prepare("SELEC id FROM t");
   ASSERT_FALSE(bad.has_value());
-  EXPECT_NE(bad.error().message.find((dir_ / "data.db").string()), std::string::npos) << bad.error().message;
+  EXPECT_NE(bad.error().message.find((dir_ / "data.db").string()), std::string::npos)
+      << bad.error().message;
   EXPECT_NE(bad.error().message.find("SELEC id FROM t"), std::string::npos);
   EXPECT_NE(bad.error().message.find("syntax error"), std::string::npos);
 

@@ -75,7 +75,8 @@ Expected<void> migrate(Db& db, std::string_view table) {
   }
   for (const Column& c : kColumns) {
     if (have.count(std::string(c.name))) continue;
-    GOOP_TRY_VOID(db.exec(fmt::format("ALTER TABLE {} ADD COLUMN {} {}", table, c.name, c.definition)));
+    GOOP_TRY_VOID(
+        db.exec(fmt::format("ALTER TABLE {} ADD COLUMN {} {}", table, c.name, c.definition)));
   }
   return {};
 }
@@ -125,7 +126,8 @@ std::optional<SysTime> parse_utc(std::string_view s) {
         expect(s, pos, ":") && digits(s, pos, 2, sec))) {
     return std::nullopt;
   }
-  const year_month_day ymd{year{y}, month{static_cast<unsigned>(mo)}, day{static_cast<unsigned>(d)}};
+  const year_month_day ymd{year{y}, month{static_cast<unsigned>(mo)},
+                           day{static_cast<unsigned>(d)}};
   if (!ymd.ok() || h > 23 || mi > 59 || sec > 60) return std::nullopt;
   nanoseconds frac{0};
   if (pos < s.size() && s[pos] == '.') {
@@ -235,8 +237,8 @@ std::string boot_query() {
         "substr({0}.protocols, 1, {2}), substr({0}.public_key, 1, {1})",
         t, PeerCache::kMaxTextChars, PeerCache::kMaxListJsonBytes + 1);
   };
-  const std::string valid_id =
-      fmt::format("peer_id IS NOT NULL AND peer_id <> '' AND length(peer_id) <= {}", kMaxPeerIdChars);
+  const std::string valid_id = fmt::format(
+      "peer_id IS NOT NULL AND peer_id <> '' AND length(peer_id) <= {}", kMaxPeerIdChars);
   return fmt::format(
       "SELECT {0}, EXISTS(SELECT 1 FROM _favorites f WHERE f.peer_id = c.peer_id) "
       "FROM _peer_cache c WHERE c.{2} "
@@ -273,7 +275,8 @@ Expected<PeerCache> PeerCache::open(storage::Db& db, Clock& clock) {
     for (std::string_view table : kTables) GOOP_TRY_VOID(migrate(db, table));
     return tx.commit();
   }();
-  if (!r) return with_context(r.error(), "cannot create or upgrade the _peer_cache/_favorites tables");
+  if (!r)
+    return with_context(r.error(), "cannot create or upgrade the _peer_cache/_favorites tables");
   return PeerCache(db, clock);
 }
 
@@ -290,7 +293,8 @@ Expected<void> PeerCache::upsert(const std::string& peer_id, const PeerIdentity&
 Expected<void> PeerCache::set_protocols(const std::string& peer_id,
                                         const std::vector<std::string>& protocols) {
   auto r = update_protocols(*db_, peer_id, encode_list(protocols, kMaxProtocols));
-  if (!r) return with_context(r.error(), fmt::format("cannot store the protocols of peer {}", peer_id));
+  if (!r)
+    return with_context(r.error(), fmt::format("cannot store the protocols of peer {}", peer_id));
   return r;
 }
 
@@ -321,8 +325,9 @@ Expected<std::vector<CachedPeer>> PeerCache::boot_list() {
       out.push_back(read_row(st));
     }
     // The SQL order is textual; this one is by time, for writers with a zone suffix.
-    std::stable_sort(out.begin(), out.end(),
-                     [](const CachedPeer& a, const CachedPeer& b) { return a.last_seen > b.last_seen; });
+    std::stable_sort(out.begin(), out.end(), [](const CachedPeer& a, const CachedPeer& b) {
+      return a.last_seen > b.last_seen;
+    });
     return out;
   }();
   if (!r) return with_context(r.error(), "cannot read the remembered peers");

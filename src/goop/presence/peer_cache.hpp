@@ -82,7 +82,8 @@ class PeerCache {
 
   // Stores the protocol list from Identify (at most kMaxProtocols), in the cache row and the
   // favourite row. A peer with neither row is not added (no error): presence creates rows.
-  Expected<void> set_protocols(const std::string& peer_id, const std::vector<std::string>& protocols);
+  Expected<void> set_protocols(const std::string& peer_id,
+                               const std::vector<std::string>& protocols);
 
   // Forgets the cache row (the peer was pruned). A favourite row stays. No error if absent.
   Expected<void> remove(const std::string& peer_id);

@@ -62,7 +62,8 @@ class PeerCacheTest : public ::testing::Test {
     auto r = db_->exec(s);
     ASSERT_TRUE(r.has_value()) << r.error().message;
   }
-  void upsert(const char* peer, const PeerIdentity& id, const Strings& addrs, bool verified = false) {
+  void upsert(const char* peer, const PeerIdentity& id, const Strings& addrs,
+              bool verified = false) {
     auto r = cache_->upsert(peer, id, addrs, verified);
     ASSERT_TRUE(r.has_value()) << r.error().message;
   }
@@ -263,9 +264,16 @@ TEST_F(PeerCacheTest, MalformedStoredJsonReadsAsEmptyLists) {
   upsert(kA, ident("a"), {"/ip4/1.1.1.1/tcp/1"});
   upsert(kB, ident("b"), {"/ip4/1.1.1.1/tcp/1"});
   upsert(kC, ident("c"), {"/ip4/1.1.1.1/tcp/1"});
-  sql(std::string("UPDATE _peer_cache SET addrs = 'not json', protocols = '{\"a\":1}' WHERE peer_id = '") + kA + "'");
-  sql(std::string("UPDATE _peer_cache SET addrs = 'null', protocols = '[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]' WHERE peer_id = '") + kB + "'");
-  sql(std::string("UPDATE _peer_cache SET addrs = '[\"/ok\", 5, null, \"/also\"]' WHERE peer_id = '") + kC + "'");
+  sql(std::string(
+          "UPDATE _peer_cache SET addrs = 'not json', protocols = '{\"a\":1}' WHERE peer_id = '") +
+      kA + "'");
+  sql(std::string("UPDATE _peer_cache SET addrs = 'null', protocols = "
+                  "'[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]' "
+                  "WHERE peer_id = '") +
+      kB + "'");
+  sql(std::string(
+          "UPDATE _peer_cache SET addrs = '[\"/ok\", 5, null, \"/also\"]' WHERE peer_id = '") +
+      kC + "'");
   EXPECT_EQ(find(kA)->addrs, Strings{});
   EXPECT_EQ(find(kA)->protocols, Strings{});
   EXPECT_EQ(find(kB)->addrs, Strings{});
@@ -330,8 +338,9 @@ TEST_F(PeerCacheTest, UpgradesAGoTableWithoutPublicKey) {
            addrs TEXT NOT NULL DEFAULT '[]', last_seen DATETIME DEFAULT CURRENT_TIMESTAMP);)");
   sql(std::string("INSERT INTO _peer_cache (peer_id, content, email, avatar_hash, video_disabled, "
                   "active_template, verified, addrs, last_seen, protocols) VALUES ('") +
-      kA + "', 'Go peer', NULL, 'aa', 1, NULL, 1, '[\"/ip4/10.1.1.1/tcp/4001\"]', "
-           "'2024-05-01 10:00:00', '[\"/ipfs/id/1.0.0\"]')");
+      kA +
+      "', 'Go peer', NULL, 'aa', 1, NULL, 1, '[\"/ip4/10.1.1.1/tcp/4001\"]', "
+      "'2024-05-01 10:00:00', '[\"/ipfs/id/1.0.0\"]')");
   sql(std::string("INSERT INTO _favorites (peer_id, content, addrs, last_seen) VALUES ('") + kB +
       "', 'Go favourite', 'null', '2024-04-01 10:00:00')");
   open_cache();
