@@ -1,5 +1,7 @@
 #include "app/peer_node.hpp"
 
+#include <optional>
+
 #include <boost/asio/co_spawn.hpp>
 
 #include <fmt/core.h>
@@ -9,6 +11,7 @@
 #include "base/task_group.hpp"
 #include "base/timeout.hpp"
 #include "goop/presence/content_protocol.hpp"
+#include "goop/presence/peer_cache.hpp"
 #include "goop/presence/peer_table.hpp"
 #include "goop/presence/presence_service.hpp"
 #include "p2p/discovery/mdns/mdns.hpp"
@@ -64,6 +67,7 @@ struct PeerNode::Impl {
   std::unique_ptr<presence::PresenceService> presence;
   std::unique_ptr<p2p::mdns::MdnsService> mdns;
   std::unique_ptr<web::HttpServer> viewer;
+  std::optional<presence::PeerCache> cache;
 
   presence::SelfAnnouncement self_announcement() const {
     presence::SelfAnnouncement s;
@@ -104,6 +108,54 @@ struct PeerNode::Impl {
     return {};
   }
 
+  // Seeds the table from data.db (offline, unreachable), re-dials those peers, and keeps the
+  // cache in step with presence, pruning and identify. Returns how many peers were remembered.
+  Expected<std::size_t> start_peer_cache() {
+    auto opened = presence::PeerCache::open(db, SystemClock::instance());
+    if (!opened) return opened.error();
+    cache.emplace(std::move(*opened));
+    auto boot = cache->boot_list();
+    if (!boot) return boot.error();
+    for (auto& p : *boot) {
+      auto peer = p2p::PeerId::parse(p.peer_id);
+      if (!peer || *peer == host->id()) continue;
+      table.seed(p.peer_id, p.identity, p.addrs, p.favorite);
+      std::vector<p2p::Multiaddr> addrs;
+      for (const auto& a : p.addrs) {
+        if (auto m = p2p::Multiaddr::parse(a)) addrs.push_back(m->without_peer_id());
+      }
+      host->peerstore().add_addrs(*peer, addrs);
+      if (!p.protocols.empty()) host->peerstore().get(*peer).protocols = p.protocols;
+      dial_in_background(*peer, std::move(addrs), "remembered");
+    }
+    table.on_event([this](const std::string& peer, presence::PeerEvent e) {
+      if (e != presence::PeerEvent::kRemove) return;
+      if (auto r = cache->remove(peer); !r) GOOP_LOG_WARN(lg, "peer cache: {}", r.error().message);
+    });
+    host->on_identified([this](const p2p::PeerId& peer) {
+      const p2p::PeerInfo* info = host->peerstore().find(peer);
+      if (!info || !table.find(peer.to_base58())) return;
+      if (auto r = cache->set_protocols(peer.to_base58(), info->protocols); !r) {
+        GOOP_LOG_WARN(lg, "peer cache: {}", r.error().message);
+      }
+    });
+    return boot->size();
+  }
+
+  void remember(const std::string& peer) {
+    const presence::PeerEntry* e = table.find(peer);
+    if (!e) return;
+    if (auto r = cache->upsert(peer, e->identity, e->addrs, e->identity.verified); !r) {
+      GOOP_LOG_WARN(lg, "peer cache: {}", r.error().message);
+    }
+  }
+
+  Expected<void> set_favorite(const std::string& peer, bool favorite) {
+    GOOP_TRY_VOID(cache->set_favorite(peer, favorite));
+    table.set_favorite(peer, favorite);
+    return {};
+  }
+
   void start_presence(Lifecycle& lifecycle) {
     gossip = std::make_unique<p2p::gossipsub::GossipSub>(ex, *host, id.key);
     gossip->start();
@@ -116,6 +168,7 @@ struct PeerNode::Impl {
     o.grace = std::chrono::minutes(cfg.viewer.peer_offline_grace_min);
     presence = std::make_unique<presence::PresenceService>(ex, *host, *gossip, table, o,
                                                             [this] { return self_announcement(); });
+    presence->on_heard([this](const std::string& peer, const presence::PresenceMsg&) { remember(peer); });
     presence->start();
     lifecycle.add("presence", [this](Lifecycle::Duration d) -> asio::awaitable<void> { co_await presence->async_stop(d); });
   }
@@ -160,6 +213,7 @@ struct PeerNode::Impl {
         table,
         [this] { return viewer::SelfRow{host->id().to_base58(), cfg.profile.label, cfg.profile.email, ""}; },
         [this] { return presence->probe_all(); },
+        [this](const std::string& peer, bool favorite) { return set_favorite(peer, favorite); },
         SystemClock::instance()});
     lifecycle.add("viewer", [this](Lifecycle::Duration d) -> asio::awaitable<void> { (void)co_await viewer->async_stop(d); });
     return fmt::format("http://{}:{}", hp.first.find(':') != std::string::npos ? "[" + hp.first + "]" : hp.first,
@@ -177,6 +231,7 @@ Expected<PeerNodeInfo> PeerNode::start(Lifecycle& lifecycle) {
   PeerNodeInfo info;
   GOOP_TRY_VOID(s.start_host(lifecycle));
   for (const auto& a : s.host->listen_addrs()) info.listen.push_back(a.to_string() + "/p2p/" + s.id.peer_id.to_base58());
+  GOOP_TRY(info.cached_peers, s.start_peer_cache());
   s.start_presence(lifecycle);
   info.mdns = s.start_mdns(lifecycle);
   GOOP_TRY(info.viewer_url, s.start_viewer(lifecycle));

@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 #include <fmt/core.h>
 
+#include "base/errors.hpp"
 #include "web/http_server.hpp"
 
 namespace goop::viewer {
@@ -69,6 +70,22 @@ void register_peers_api(web::HttpServer& server, PeersApi api) {
   server.route("GET", "/api/peers", web::SyncHandler([&table = api.table, &clock = api.clock](const web::Request&) {
     return web::Response::json(200, peers_json(table, clock));
   }));
+  if (api.set_favorite) {
+    // {"peer_id": "...", "favorite": bool} -> 200 with an empty body (as the Go viewer).
+    server.route("POST", "/api/peers/favorite", web::SyncHandler([set = api.set_favorite](const web::Request& req) {
+      boost::system::error_code ec;
+      const json::value v = json::parse(req.body, ec);
+      const json::object* o = (!ec && v.is_object()) ? &v.as_object() : nullptr;
+      const json::value* id = o ? o->if_contains("peer_id") : nullptr;
+      if (!id || !id->is_string() || id->as_string().empty()) return web::Response::error(400, "peer_id required");
+      const json::value* fav = o->if_contains("favorite");
+      if (fav && !fav->is_bool()) return web::Response::error(400, "favorite must be true or false");
+      if (auto r = set(std::string(id->as_string()), fav && fav->as_bool()); !r) {
+        return web::Response::error(r.error().code == make_error_code(Errc::kNotFound) ? 404 : 500, r.error().message);
+      }
+      return web::Response::text(200, "");
+    }));
+  }
   if (api.probe_all) {
     server.route("POST", "/api/peers/probe",
                  web::Handler([probe = api.probe_all, &table = api.table, &clock = api.clock](web::Request) {

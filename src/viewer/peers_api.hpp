@@ -1,6 +1,6 @@
 #pragma once
-// The viewer's peer routes (spec/viewer.md §2.3): GET /api/self, GET /api/peers and
-// POST /api/peers/probe, with the Go viewer's JSON shapes (PeerRow keys are PascalCase, sorted
+// The viewer's peer routes (spec/viewer.md §2.3): GET /api/self, GET /api/peers,
+// POST /api/peers/probe and POST /api/peers/favorite, with the Go viewer's JSON shapes (PeerRow keys are PascalCase, sorted
 // by ID, LastSeen in RFC 3339 with nanoseconds; self is never listed).
 //
 // Executor rule: register and serve on the node executor (the PeerTable's).
@@ -11,6 +11,7 @@
 #include <boost/asio/awaitable.hpp>
 
 #include "base/clock.hpp"
+#include "base/result.hpp"
 #include "goop/presence/peer_table.hpp"
 
 namespace goop::web {
@@ -30,6 +31,8 @@ struct PeersApi {
   const presence::PeerTable& table;
   std::function<SelfRow()> self;
   std::function<boost::asio::awaitable<void>()> probe_all;  // may be empty: no probe route
+  // Persists and applies a favourite flag; may be empty: no favourite route.
+  std::function<Expected<void>(const std::string& peer_id, bool favorite)> set_favorite;
   Clock& clock;
 };
 

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "../support/peer_process.hpp"
 #include "../support/process.hpp"
 
 namespace goop::testing {
@@ -42,15 +43,26 @@ TEST(Cli, PeerWithoutFolderExits2) {
   EXPECT_NE(r.err.find("'peer' needs a folder"), std::string::npos) << r.err;
 }
 
+// Test peers never use the default viewer port 8080 (it may be taken): a free one instead, and
+// presence on a topic of their own.
+void write_test_config(const fs::path& dir, const std::string& label = "mysite") {
+  fs::create_directories(dir);
+  PeerSettings s;
+  s.label = label;
+  s.topic = unique_name("cli");
+  std::ofstream(dir / "goop.json") << peer_config_json(s);
+}
+
 TEST(Cli, PeerCreatesFolderLayoutAndStopsCleanlyOnSigterm) {
   TempDir tmp;
   const fs::path dir = fs::path(tmp.path()) / "mysite";
+  write_test_config(dir);
   std::string peer_id;
   {
     Process p({goop2_binary(), "peer", dir.string()});
     ASSERT_TRUE(p.wait_stdout_contains("Press Ctrl+C to stop.", 20s)) << p.out() << p.err();
-    EXPECT_NE(p.out().find("(created with defaults)"), std::string::npos) << p.out();
     EXPECT_NE(p.out().find("(new identity)"), std::string::npos);
+    EXPECT_NE(p.out().find("viewer   http://127.0.0.1:"), std::string::npos) << p.out();
     const auto at = p.out().find("12D3KooW");
     ASSERT_NE(at, std::string::npos);
     peer_id = p.out().substr(at, 52);
@@ -68,6 +80,7 @@ TEST(Cli, PeerCreatesFolderLayoutAndStopsCleanlyOnSigterm) {
     std::ifstream cfg(dir / "goop.json");
     std::string text((std::istreambuf_iterator<char>(cfg)), {});
     EXPECT_NE(text.find("\"label\": \"mysite\""), std::string::npos);
+    EXPECT_NE(text.find("\"ttl_seconds\": 20"), std::string::npos) << "completed with defaults";
     EXPECT_EQ(text.find("\"nacl_private_key\": \"\""), std::string::npos) << "NaCl keys generated";
 
     p.signal(SIGTERM);
@@ -87,6 +100,7 @@ TEST(Cli, PeerCreatesFolderLayoutAndStopsCleanlyOnSigterm) {
 TEST(Cli, RunningPeerIsReachableByJsLibp2p) {
   // A real js-libp2p node dials the address the peer printed, identifies it and pings it.
   TempDir tmp;
+  write_test_config(tmp.path());
   Process peer({goop2_binary(), "peer", tmp.path()});
   ASSERT_TRUE(peer.wait_stdout_contains("Press Ctrl+C to stop.", 20s)) << peer.err();
   const auto& out = peer.out();
@@ -125,6 +139,27 @@ TEST(Cli, ListenPortInUseIsAClearError) {
   EXPECT_NE(r.err.find("another program uses this port"), std::string::npos) << r.err;
 }
 
+TEST(Cli, ViewerPortInUseIsAClearError) {
+  // The Go peer runs on silently without its UI; we stop and say why.
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_in sa{};
+  sa.sin_family = AF_INET;
+  sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa), 0);
+  ASSERT_EQ(::listen(fd, 1), 0);
+  socklen_t len = sizeof sa;
+  ASSERT_EQ(::getsockname(fd, reinterpret_cast<sockaddr*>(&sa), &len), 0);
+  const int port = ntohs(sa.sin_port);
+  TempDir tmp;
+  std::ofstream(fs::path(tmp.path()) / "goop.json") << R"({"viewer": {"http_addr": "127.0.0.1:)" << port << "\"}}";
+  auto r = run({goop2_binary(), "peer", tmp.path()});
+  ::close(fd);
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("the viewer cannot listen on 127.0.0.1:" + std::to_string(port)), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("viewer.http_addr"), std::string::npos) << r.err;
+}
+
 TEST(Cli, InvalidConfigExits2NamingFieldValueAndRule) {
   TempDir tmp;
   std::ofstream(fs::path(tmp.path()) / "goop.json")
@@ -157,19 +192,26 @@ TEST(Cli, CorruptIdentityStopsThePeerAndKeepsTheFile) {
 
 TEST(Cli, RendezvousCreatesConfigButDoesNotSaveForcedFlags) {
   TempDir tmp;
-  Process p({goop2_binary(), "rendezvous", tmp.path()});
+  const fs::path dir = fs::path(tmp.path()) / "myserver";
+  Process p({goop2_binary(), "rendezvous", dir.string()});
   ASSERT_TRUE(p.wait_stdout_contains("Press Ctrl+C to stop.", 20s)) << p.err();
+  EXPECT_NE(p.out().find("(created with defaults)"), std::string::npos) << p.out();
   p.signal(SIGTERM);
   EXPECT_EQ(p.wait_exit(10s), 0) << p.err();
-  std::ifstream cfg(fs::path(tmp.path()) / "goop.json");
+  std::ifstream cfg(dir / "goop.json");
   std::string text((std::istreambuf_iterator<char>(cfg)), {});
   EXPECT_NE(text.find("\"rendezvous_only\": false"), std::string::npos) << text;
+  EXPECT_NE(text.find("\"label\": \"myserver\""), std::string::npos) << "label = folder name";
+  struct stat st {};
+  ASSERT_EQ(::stat((dir / "goop.json").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
 }
 
 TEST(Cli, SecondSignalExitsAtOnce) {
   // The clean shutdown finishes quickly here, so this checks the exit path stays sound when
   // two signals arrive back to back: the process ends either cleanly or by the forced exit.
   TempDir tmp;
+  write_test_config(tmp.path());
   Process p({goop2_binary(), "peer", tmp.path()});
   ASSERT_TRUE(p.wait_stdout_contains("Press Ctrl+C to stop.", 20s)) << p.err();
   p.signal(SIGINT);

@@ -1,0 +1,167 @@
+// Presence between real goop2 processes on 127.0.0.1 (issue 4): peers that know each other's
+// addresses (from the peer cache in data.db) list each other in GET /api/peers within two
+// heartbeats; a killed peer turns offline within ttl + one heartbeat; a stopped one within 1 s;
+// a restarted peer re-dials the peers it remembers; favourites persist.
+
+#include <gtest/gtest.h>
+
+#include <csignal>
+#include <filesystem>
+
+#include <boost/json.hpp>
+
+#include "base/clock.hpp"
+#include "goop/presence/peer_cache.hpp"
+#include "storage/db.hpp"
+#include "../support/http_client.hpp"
+#include "../support/peer_process.hpp"
+
+namespace goop::testing {
+namespace {
+namespace fs = std::filesystem;
+namespace json = boost::json;
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+
+constexpr int kHeartbeat = 2;
+constexpr int kTtl = 5;
+
+// Writes `other`'s loopback address into `dir`'s data.db, as if `dir`'s peer had met it before.
+void remember(const fs::path& dir, const PeerProcess& other) {
+  fs::create_directories(dir);
+  auto db = storage::Db::open(dir / "data.db");
+  ASSERT_TRUE(db.has_value()) << db.error().message;
+  auto cache = presence::PeerCache::open(*db, SystemClock::instance());
+  ASSERT_TRUE(cache.has_value()) << cache.error().message;
+  std::vector<std::string> addrs;
+  for (const auto& a : other.listen()) {
+    if (a.starts_with("/ip4/127.0.0.1/")) addrs.push_back(a.substr(0, a.find("/p2p/")));
+  }
+  ASSERT_FALSE(addrs.empty());
+  presence::PeerIdentity id;
+  id.content = "(remembered)";
+  ASSERT_TRUE(cache->upsert(other.id(), id, addrs, false).has_value());
+}
+
+bool online(const PeerProcess& viewer, const std::string& id) {
+  const auto row = viewer.row(id);
+  return row.is_object() && row.at("Offline") == false && row.at("Reachable") == true;
+}
+bool offline(const PeerProcess& viewer, const std::string& id) {
+  const auto row = viewer.row(id);
+  return row.is_object() && row.at("Offline") == true && row.at("Reachable") == false;
+}
+
+class Presence : public ::testing::Test {
+ protected:
+  PeerSettings settings(const std::string& label) {
+    PeerSettings s;
+    s.label = label;
+    s.topic = topic_;
+    s.mdns_tag = topic_;  // no mDNS peers from elsewhere on this machine's LAN mix in
+    s.heartbeat_seconds = kHeartbeat;
+    s.ttl_seconds = kTtl;
+    return s;
+  }
+  fs::path dir(const std::string& label) const { return fs::path(tmp_.path()) / label; }
+  // ann knows nobody, ben remembers ann, cat remembers ann and ben.
+  void start_three() {
+    ann_ = std::make_unique<PeerProcess>(dir("ann").string(), settings("ann"));
+    remember(dir("ben"), *ann_);
+    ben_ = std::make_unique<PeerProcess>(dir("ben").string(), settings("ben"));
+    remember(dir("cat"), *ann_);
+    remember(dir("cat"), *ben_);
+    cat_ = std::make_unique<PeerProcess>(dir("cat").string(), settings("cat"));
+  }
+  bool all_see_all() const {
+    const PeerProcess* ps[] = {ann_.get(), ben_.get(), cat_.get()};
+    for (auto* a : ps) {
+      for (auto* b : ps) {
+        if (a != b && !online(*a, b->id())) return false;
+      }
+    }
+    return true;
+  }
+  std::string dump() const {
+    return "ann: " + json::serialize(ann_->peers()) + "\nben: " + json::serialize(ben_->peers()) +
+           "\ncat: " + json::serialize(cat_->peers());
+  }
+
+  TempDir tmp_;
+  std::string topic_ = unique_name("presence");
+  std::unique_ptr<PeerProcess> ann_, ben_, cat_;
+};
+
+TEST_F(Presence, PeersThatKnowEachOtherListEachOtherWithinTwoHeartbeats) {
+  start_three();
+  const auto started = Clock::now();
+  ASSERT_TRUE(eventually([&] { return all_see_all(); }, std::chrono::seconds(2 * kHeartbeat))) << dump();
+  RecordProperty("converged_ms", static_cast<int>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count()));
+  // ann never had ben's address: she learned it from ben's presence and the probe.
+  const auto row = ann_->row(ben_->id());
+  EXPECT_EQ(row.at("Content"), "ben");
+  EXPECT_EQ(row.at("Verified"), false);
+  EXPECT_EQ(row.at("Favorite"), false);
+  EXPECT_TRUE(row.at("LastSeen").as_string().ends_with("Z"));
+  const auto self = json::parse(http_get(ann_->viewer(), "/api/self").body).as_object();
+  EXPECT_EQ(self.at("id"), ann_->id().c_str());
+  EXPECT_EQ(self.at("label"), "ann");
+  EXPECT_EQ(ann_->row(ann_->id()), nullptr) << "self is not listed";
+}
+
+TEST_F(Presence, KilledPeerTurnsOfflineWithinTtlPlusAHeartbeat) {
+  start_three();
+  ASSERT_TRUE(eventually([&] { return all_see_all(); }, 10s)) << dump();
+  cat_->process().signal(SIGKILL);
+  const auto killed = Clock::now();
+  ASSERT_TRUE(cat_->process().wait_exit(5s).has_value());
+  EXPECT_TRUE(eventually([&] { return offline(*ann_, cat_->id()) && offline(*ben_, cat_->id()); },
+                         std::chrono::seconds(kTtl + kHeartbeat)))
+      << dump();
+  // Not earlier than the TTL allows: no peer is dropped while it may still be alive.
+  EXPECT_GE(Clock::now() - killed, std::chrono::seconds(kTtl - kHeartbeat));
+  EXPECT_TRUE(online(*ann_, ben_->id())) << "the others stay online";
+}
+
+TEST_F(Presence, StoppedPeerTurnsOfflineWithinOneSecond) {
+  start_three();
+  ASSERT_TRUE(eventually([&] { return all_see_all(); }, 10s)) << dump();
+  cat_->process().signal(SIGTERM);
+  EXPECT_TRUE(eventually([&] { return offline(*ann_, cat_->id()) && offline(*ben_, cat_->id()); }, 1000ms))
+      << dump();
+  EXPECT_EQ(cat_->process().wait_exit(10s), 0) << cat_->process().err();
+}
+
+TEST_F(Presence, RestartedPeerRedialsRememberedPeersAndKeepsFavourites) {
+  start_three();
+  ASSERT_TRUE(eventually([&] { return all_see_all(); }, 10s)) << dump();
+  // ann favourites cat; an unknown peer cannot be favourited.
+  auto fav = http_request(ann_->viewer(), "POST", "/api/peers/favorite",
+                          R"({"peer_id":")" + cat_->id() + R"(","favorite":true})");
+  EXPECT_EQ(fav.status, 200) << fav.body;
+  EXPECT_EQ(ann_->row(cat_->id()).at("Favorite"), true);
+  EXPECT_EQ(http_request(ann_->viewer(), "POST", "/api/peers/favorite", R"({"favorite":true})").status, 400);
+
+  ann_->process().signal(SIGTERM);
+  ASSERT_EQ(ann_->process().wait_exit(10s), 0) << ann_->process().err();
+  // ann knew ben's and cat's addresses only from presence; the restart finds them in data.db.
+  ann_ = std::make_unique<PeerProcess>(dir("ann").string(), settings("ann"), /*keep_config=*/true);
+  EXPECT_NE(ann_->process().out().find("2 peers from data.db"), std::string::npos) << ann_->process().out();
+  EXPECT_TRUE(eventually([&] { return all_see_all(); }, std::chrono::seconds(2 * kHeartbeat))) << dump();
+  EXPECT_EQ(ann_->row(cat_->id()).at("Favorite"), true);
+}
+
+TEST_F(Presence, ProbeRouteReturnsTheTableAfterProbing) {
+  start_three();
+  ASSERT_TRUE(eventually([&] { return all_see_all(); }, 10s)) << dump();
+  auto r = http_request(ann_->viewer(), "POST", "/api/peers/probe");
+  ASSERT_EQ(r.status, 200) << r.body;
+  const auto rows = json::parse(r.body).as_array();
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_LT(rows[0].at("ID").as_string(), rows[1].at("ID").as_string()) << "sorted by ID";
+  for (const auto& row : rows) EXPECT_EQ(row.at("Reachable"), true);
+}
+
+}  // namespace
+}  // namespace goop::testing
