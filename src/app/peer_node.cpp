@@ -1,5 +1,6 @@
 #include "app/peer_node.hpp"
 
+#include <map>
 #include <optional>
 
 #include <boost/asio/co_spawn.hpp>
@@ -29,6 +30,8 @@ log::Logger lg("app");
 
 // DefaultConnectTimeout of the Go peer: background dials (mDNS, cached peers).
 constexpr auto kBackgroundDialTimeout = std::chrono::seconds(3);
+// An unchanged peer's cache row (its last_seen) is refreshed at most this often.
+constexpr auto kCacheRefresh = std::chrono::minutes(5);
 
 std::vector<std::string> to_strings(const std::vector<p2p::Multiaddr>& addrs) {
   std::vector<std::string> out;
@@ -68,6 +71,7 @@ struct PeerNode::Impl {
   std::unique_ptr<p2p::mdns::MdnsService> mdns;
   std::unique_ptr<web::HttpServer> viewer;
   std::optional<presence::PeerCache> cache;
+  std::map<std::string, std::pair<std::string, std::chrono::steady_clock::time_point>> cache_written;
 
   presence::SelfAnnouncement self_announcement() const {
     presence::SelfAnnouncement s;
@@ -130,6 +134,7 @@ struct PeerNode::Impl {
     }
     table.on_event([this](const std::string& peer, presence::PeerEvent e) {
       if (e != presence::PeerEvent::kRemove) return;
+      cache_written.erase(peer);
       if (auto r = cache->remove(peer); !r) GOOP_LOG_WARN(lg, "peer cache: {}", r.error().message);
     });
     host->on_identified([this](const p2p::PeerId& peer) {
@@ -142,12 +147,25 @@ struct PeerNode::Impl {
     return boot->size();
   }
 
+  // Writes the peer's row when what we know of it changed, else at most every
+  // kCacheRefresh: a heartbeat from every peer every few seconds must not become a disk write
+  // each (SQLite commits block the node thread).
   void remember(const std::string& peer) {
     const presence::PeerEntry* e = table.find(peer);
     if (!e) return;
-    if (auto r = cache->upsert(peer, e->identity, e->addrs, e->identity.verified); !r) {
+    const auto& who = e->identity;
+    std::string fingerprint = fmt::format("{}\n{}\n{}\n{}\n{}\n{}\n{}", who.content, who.email, who.avatar_hash,
+                                          who.video_disabled, who.active_template, who.verified, who.public_key);
+    for (const auto& a : e->addrs) fingerprint += "\n" + a;
+    const auto now = std::chrono::steady_clock::now();
+    auto& [written, at] = cache_written[peer];
+    if (written == fingerprint && now - at < kCacheRefresh) return;
+    if (auto r = cache->upsert(peer, who, e->addrs, who.verified); !r) {
       GOOP_LOG_WARN(lg, "peer cache: {}", r.error().message);
+      return;
     }
+    written = std::move(fingerprint);
+    at = now;
   }
 
   Expected<void> set_favorite(const std::string& peer, bool favorite) {

@@ -130,7 +130,7 @@ TEST_F(Presence, StoppedPeerTurnsOfflineWithinOneSecond) {
   cat_->process().signal(SIGTERM);
   EXPECT_TRUE(eventually([&] { return offline(*ann_, cat_->id()) && offline(*ben_, cat_->id()); }, 1000ms))
       << dump();
-  EXPECT_EQ(cat_->process().wait_exit(10s), 0) << cat_->process().err();
+  EXPECT_EQ(cat_->process().wait_exit(10s), 0) << cat_->log();
 }
 
 TEST_F(Presence, RestartedPeerRedialsRememberedPeersAndKeepsFavourites) {
@@ -144,7 +144,7 @@ TEST_F(Presence, RestartedPeerRedialsRememberedPeersAndKeepsFavourites) {
   EXPECT_EQ(http_request(ann_->viewer(), "POST", "/api/peers/favorite", R"({"favorite":true})").status, 400);
 
   ann_->process().signal(SIGTERM);
-  ASSERT_EQ(ann_->process().wait_exit(10s), 0) << ann_->process().err();
+  ASSERT_EQ(ann_->process().wait_exit(10s), 0) << ann_->log();
   // ann knew ben's and cat's addresses only from presence; the restart finds them in data.db.
   ann_ = std::make_unique<PeerProcess>(dir("ann").string(), settings("ann"), /*keep_config=*/true);
   EXPECT_NE(ann_->process().out().find("2 peers from data.db"), std::string::npos) << ann_->process().out();

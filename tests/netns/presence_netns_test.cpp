@@ -56,7 +56,7 @@ TEST_F(PresenceNetns, ThreeStrangersFindEachOtherByMdnsWithinTwoSeconds) {
   EXPECT_EQ(peers[0]->row(peers[1]->id()).at("Content"), "ben");
   for (auto& p : peers) {
     p->process().signal(SIGTERM);
-    EXPECT_EQ(p->process().wait_exit(10s), 0) << p->process().err();
+    EXPECT_EQ(p->process().wait_exit(10s), 0) << p->log();
   }
 }
 

@@ -45,9 +45,12 @@ std::string line_value(const std::string& out, const std::string& key, std::size
 PeerProcess::PeerProcess(std::string dir, const PeerSettings& settings, bool keep_config) : dir_(std::move(dir)) {
   std::filesystem::create_directories(dir_);
   if (!keep_config) std::ofstream(std::filesystem::path(dir_) / "goop.json") << peer_config_json(settings);
-  proc_ = std::make_unique<Process>(std::vector<std::string>{goop2_binary(), "peer", dir_});
+  // The peer's log goes to <dir>/goop2.log, not to a pipe nobody drains while the test waits
+  // elsewhere (a full pipe would block the peer); log() reads it.
+  proc_ = std::make_unique<Process>(std::vector<std::string>{
+      "/bin/sh", "-c", "exec \"$0\" peer \"$1\" 2>>\"$1/goop2.log\"", goop2_binary(), dir_});
   if (!proc_->wait_stdout_contains("Press Ctrl+C to stop.", 20s)) {
-    throw std::runtime_error("goop2 peer in " + dir_ + " did not start:\n" + proc_->out() + proc_->err());
+    throw std::runtime_error("goop2 peer in " + dir_ + " did not start:\n" + proc_->out() + log());
   }
   const std::string& out = proc_->out();
   id_ = line_value(out, "peer ID").substr(0, 52);
@@ -55,6 +58,11 @@ PeerProcess::PeerProcess(std::string dir, const PeerSettings& settings, bool kee
   for (auto at = out.find("\n  listen"); at != std::string::npos; at = out.find("\n  listen", at + 1)) {
     listen_.push_back(line_value(out, "listen", at));
   }
+}
+
+std::string PeerProcess::log() const {
+  std::ifstream f(std::filesystem::path(dir_) / "goop2.log");
+  return std::string((std::istreambuf_iterator<char>(f)), {});
 }
 
 json::array PeerProcess::peers() const {

@@ -40,6 +40,8 @@ class PeerProcess {
   // Listen multiaddrs with /p2p/<id>, as printed.
   const std::vector<std::string>& listen() const { return listen_; }
   Process& process() { return *proc_; }
+  // What the peer logged so far (its stderr).
+  std::string log() const;
 
   // GET /api/peers parsed; an empty array if the viewer does not answer.
   boost::json::array peers() const;
