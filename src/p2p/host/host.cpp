@@ -5,6 +5,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/this_coro.hpp>
 
+#include "base/async_event.hpp"
 #include "base/timeout.hpp"
 #include "p2p/errors.hpp"
 #include "p2p/host/host_impl.hpp"
@@ -145,8 +146,23 @@ asio::awaitable<void> Host::async_stop(std::chrono::steady_clock::duration deadl
   const auto end = std::chrono::steady_clock::now() + deadline;
   std::vector<std::shared_ptr<Connection>> all;
   for (auto& [peer, list] : m.connections) all.insert(all.end(), list.begin(), list.end());
-  for (auto& c : all) co_await c->session->close((end - std::chrono::steady_clock::now()) / 2);
-  co_await m.tasks.async_stop(end - std::chrono::steady_clock::now());
+  // All at once: each close waits for the remote to end its side, so one after the other a
+  // busy remote would hold up every later one.
+  const auto budget = (end - std::chrono::steady_clock::now()) / 2;
+  auto left = std::make_shared<std::size_t>(all.size());
+  AsyncEvent closed(m.ex);
+  for (auto& c : all) {
+    m.closing.spawn([](std::shared_ptr<Connection> conn, std::chrono::steady_clock::duration d,
+                       std::shared_ptr<std::size_t> n, AsyncEvent& ev) -> asio::awaitable<void> {
+      co_await conn->session->close(d);
+      if (--*n == 0) ev.notify();
+    }(c, budget, left, closed), "close connection");
+  }
+  while (*left > 0 && std::chrono::steady_clock::now() < end) {
+    if (!co_await closed.wait()) break;
+  }
+  co_await m.closing.async_stop(std::max<std::chrono::steady_clock::duration>(end - std::chrono::steady_clock::now(), {}));
+  co_await m.tasks.async_stop(std::max<std::chrono::steady_clock::duration>(end - std::chrono::steady_clock::now(), {}));
   m.connections.clear();
 }
 

@@ -42,6 +42,7 @@ struct Host::Impl {
   PeerId self;
   HostConfig config;
   TaskGroup tasks;
+  TaskGroup closing{ex, "p2p.host.close"};  // connections being closed at shutdown
   Peerstore peers;
   std::map<std::string, StreamHandler, std::less<>> handlers;
   std::list<boost::asio::ip::tcp::acceptor> acceptors;
