@@ -14,9 +14,11 @@
 //                                                                    bytes (index + i) & 0xff
 //                                                                 -> {"id":3,"published":n}
 //                            {"id":4,"subscribe":topic} / {"id":5,"unsubscribe":topic} -> {"id"}
-//                            {"id":6,"state":true}                -> {"id":6,"meshPeers","subscribers","connections"}
+//                            {"id":6,"state":true}                -> {"id":6,"meshPeers","subscribers","connections",
+//                                                                           "scores","openPromises"}
 //                            {"id":7,"waitFor":{"meshMin":1,"subscribers":["<peerId>"],
-//                                               "meshPeers":[...],"notSubscribers":[...]},"timeoutMs":t}
+//                                               "meshPeers":[...],"notSubscribers":[...],
+//                                               "scoreBelow":{"<peerId>":x}},"timeoutMs":t}
 //                                                                 -> {"id":7,"ok":bool, ...state}
 //                          Failures reply {"id","error"}. Exits on SIGTERM, when stdin closes, or
 //                          when the parent process goes away.
@@ -65,7 +67,10 @@ function state (node, topic) {
   return {
     meshPeers: ps.getMeshPeers(topic).map(String),
     subscribers: ps.getSubscribers(topic).map(String),
-    connections: node.getConnections().map(c => c.remotePeer.toString())
+    connections: node.getConnections().map(c => c.remotePeer.toString()),
+    scores: Object.fromEntries(ps.getPeers().map(p => [p.toString(), ps.getScore(p.toString())])),
+    // IWANTs whose message has not arrived yet under the id js asked for (internal field)
+    openPromises: ps.gossipTracer?.size ?? -1
   }
 }
 
@@ -74,6 +79,7 @@ function satisfied (st, want) {
   for (const p of want.subscribers ?? []) if (!st.subscribers.includes(p)) return false
   for (const p of want.meshPeers ?? []) if (!st.meshPeers.includes(p)) return false
   for (const p of want.notSubscribers ?? []) if (st.subscribers.includes(p)) return false
+  for (const [p, v] of Object.entries(want.scoreBelow ?? {})) if (!((st.scores[p] ?? 0) < v)) return false
   return true
 }
 

@@ -73,7 +73,7 @@ class JsGossipPeer {
   }
 
   json::object dial(const Multiaddr& to, const PeerId& peer) {
-    return call({{"dial", to.to_string() + "/p2p/" + peer.to_base58()}});
+    return call({{"dial", to.peer_id() ? to.to_string() : to.to_string() + "/p2p/" + peer.to_base58()}});
   }
   json::object publish(BytesView data) { return call({{"publish", to_hex(data)}}); }
   // Waits (in js) until `want` holds: {"meshMin":n, "subscribers":[...], "meshPeers":[...]}.
@@ -145,8 +145,8 @@ class JsGossipPeer {
 
 // A C++ node: Host + GossipSub, recording what its handler receives.
 struct CppNode {
-  explicit CppNode(asio::io_context& io, Ed25519PrivateKey k = Ed25519PrivateKey::generate())
-      : host(io.get_executor(), k, host_config()), gs(io.get_executor(), host, k) {}
+  explicit CppNode(asio::io_context& io, Config config = {}, Ed25519PrivateKey k = Ed25519PrivateKey::generate())
+      : host(io.get_executor(), k, host_config()), gs(io.get_executor(), host, k, config) {}
   static HostConfig host_config() {
     HostConfig c;
     c.agent_version = "goop2/gossip-interop-test";
@@ -202,9 +202,9 @@ class GossipInterop : public ::testing::Test {
     }(std::move(pred), timeout));
   }
 
-  CppNode& add_node() {
-    return *on_node([this] {
-      nodes_.push_back(std::make_unique<CppNode>(io_));
+  CppNode& add_node(Config config = {}) {
+    return *on_node([this, config] {
+      nodes_.push_back(std::make_unique<CppNode>(io_, config));
       auto& n = *nodes_.back();
       auto started = n.host.start();
       if (!started) throw std::runtime_error(started.error().message);
@@ -425,6 +425,58 @@ TEST_F(GossipInterop, MixedFiveNodeLine) {
     });
     expect_once(name, got);
   }
+}
+
+// Y(js) - X(js) - A(C++) - B(C++), where A keeps no mesh (D = 0: it PRUNEs every GRAFT) and so
+// passes messages on only by gossip: js IHAVE -> our IWANT -> js message, and our IHAVE -> js
+// IWANT -> our message, with each side's own message-id function.
+TEST_F(GossipInterop, GossipRepairBothWays) {
+  const std::string topic = "gossip";
+  JsGossipPeer y(topic), x(topic);
+  Config gossip_only;
+  gossip_only.params.d = gossip_only.params.d_lo = gossip_only.params.d_hi = 0;
+  CppNode& a = add_node(gossip_only);
+  CppNode& b = add_node();
+  on_node([&] {
+    a.subscribe(topic);
+    b.subscribe(topic);
+    return 0;
+  });
+  const auto [a_id, a_addr] = on_node([&] { return std::pair(a.host.id(), a.host.listen_addrs().at(0)); });
+  auto yx = y.dial(x.addr, x.id);
+  ASSERT_FALSE(yx.contains("error")) << json::serialize(yx);
+  connect(a, x.id, x.addr);
+  connect(b, a_id, a_addr);
+  EXPECT_TRUE(cpp_sees(a, topic, x.id, false));
+  EXPECT_TRUE(cpp_sees(b, topic, a_id, false));
+  auto xs = x.wait_for({{"subscribers", json::array{json::value(a_id.to_base58())}},
+                        {"meshPeers", json::array{json::value(y.id.to_base58())}}});
+  EXPECT_TRUE(xs.at("ok").as_bool()) << json::serialize(xs);
+  EXPECT_TRUE(on_node([&] { return a.gs.mesh_peers(topic).empty(); }));
+
+  ASSERT_FALSE(y.publish(to_bytes("from Y")).contains("error"));
+  const PeerId b_id = on_node([&] { return b.host.id(); });
+  ASSERT_TRUE(wait_node([&] { return a.received.size() == 1 && b.received.size() == 1; }))
+      << "js gossip did not reach C++\n" << x.err();
+  on_node([&] {
+    EXPECT_EQ(a.received[0].first, y.id);
+    EXPECT_EQ(b.received[0].second, to_bytes("from Y"));
+    return 0;
+  });
+  ASSERT_TRUE(on_node([&] { return b.gs.publish(topic, to_bytes("from B")); }).has_value());
+  auto got_x = x.messages_when([](const auto& m) { return m.size() >= 2; });
+  auto got_y = y.messages_when([](const auto& m) { return !m.empty(); });
+  ASSERT_EQ(got_x.size(), 2u) << "C++ gossip did not reach js\n" << x.err();
+  EXPECT_EQ(got_x[1].data, to_bytes("from B"));
+  EXPECT_EQ(got_x[1].from, b_id.to_base58());
+  ASSERT_EQ(got_y.size(), 1u);
+  EXPECT_EQ(got_y[0].data, to_bytes("from B"));
+  EXPECT_TRUE(wait_node([&] { return a.received.size() == 2; }));
+  // js got the message under the id it asked for: no promise left open (a mismatch stays open
+  // for 3 s and then costs us score).
+  auto st = x.call({{"state", true}});
+  EXPECT_EQ(st.at("openPromises").as_int64(), 0) << json::serialize(st);
+  EXPECT_GE(st.at("scores").as_object().at(a_id.to_base58()).to_number<double>(), 0.0) << json::serialize(st);
 }
 
 }  // namespace

@@ -80,6 +80,14 @@ struct GossipSub::Impl {
   void peer_connected(const PeerId& peer) {
     ensure_writer(peer);
     router.add_peer(peer);
+    apply_agent_hint(peer);
+  }
+
+  // js-libp2p peers use js message ids (Router "Message-id dialects") unless their gossip
+  // shows otherwise.
+  void apply_agent_hint(const PeerId& peer) {
+    const p2p::PeerInfo* info = host.peerstore().find(peer);
+    if (info && info->agent_version.starts_with("js-libp2p/")) router.set_id_dialect(peer, IdDialect::kJs);
   }
 
   void peer_disconnected(const PeerId& peer) {
@@ -182,6 +190,9 @@ void GossipSub::start() {
     } else {
       self->peer_disconnected(p);
     }
+  });
+  self->host.on_identified([alive, self](const PeerId& p) {
+    if (*alive) self->apply_agent_hint(p);
   });
   for (const auto& p : self->host.connected_peers()) self->peer_connected(p);
   self->tasks.spawn(Impl::heartbeat_loop(self), "heartbeat");
