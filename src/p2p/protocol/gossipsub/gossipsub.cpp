@@ -22,9 +22,20 @@ namespace {
 log::Logger lg("p2p.gossipsub");
 }
 
+// One RPC, encoded and length-prefixed; shared by the queues of every peer it goes to.
+using Frame = std::shared_ptr<const Bytes>;
+
+Frame make_frame(const Rpc& rpc) {
+  const Bytes body = encode_rpc(rpc);
+  auto f = std::make_shared<Bytes>();
+  f->reserve(body.size() + 4);
+  append_length_prefixed(*f, body);
+  return f;
+}
+
 struct Writer {
   explicit Writer(asio::any_io_executor ex) : wake(std::move(ex)) {}
-  std::deque<Bytes> queue;
+  std::deque<Frame> queue;
   AsyncEvent wake;
   bool closed = false;
 };
@@ -41,7 +52,12 @@ struct GossipSub::Impl {
                  if (auto it = handlers.find(m.topic); it != handlers.end()) {
                    it->second(m.data, author, id);
                  }
-               }) {}
+               }) {
+    router.set_broadcast([this](const std::vector<PeerId>& to, const Rpc& rpc) {
+      const Frame f = make_frame(rpc);  // encoded once for all
+      for (const auto& p : to) enqueue(p, f);
+    });
+  }
 
   Host& host;
   Config config;
@@ -52,13 +68,15 @@ struct GossipSub::Impl {
   std::map<PeerId, std::shared_ptr<Writer>> writers;
   std::shared_ptr<bool> alive = std::make_shared<bool>(true);
 
-  void send(const PeerId& to, Rpc rpc) {
+  void send(const PeerId& to, Rpc rpc) { enqueue(to, make_frame(rpc)); }
+
+  void enqueue(const PeerId& to, Frame f) {
     auto& w = ensure_writer(to);
     if (w.queue.size() >= config.max_queued_rpcs) {
       GOOP_LOG_WARN(lg, "peer={} send queue full, RPC dropped", to.short_string());
       return;
     }
-    w.queue.push_back(encode_rpc(rpc));
+    w.queue.push_back(std::move(f));
     w.wake.notify();
   }
 
@@ -113,12 +131,22 @@ struct GossipSub::Impl {
         if (!co_await w->wake.wait()) break;
       }
       if (w->queue.empty()) break;
+      // Everything queued goes in one write (up to about kMaxRpcSize); a lone frame as is.
+      Frame one;
       Bytes batch;
-      while (!w->queue.empty() && batch.size() < kMaxRpcSize) {
-        append_length_prefixed(batch, w->queue.front());
+      if (w->queue.size() == 1) {
+        one = std::move(w->queue.front());
         w->queue.pop_front();
+      } else {
+        while (!w->queue.empty() && batch.size() < kMaxRpcSize) {
+          batch.insert(batch.end(), w->queue.front()->begin(), w->queue.front()->end());
+          w->queue.pop_front();
+        }
       }
-      auto r = co_await s.write(batch);
+      // (Not a conditional inside co_await: g++ 12 miscompiles temporaries there.)
+      BytesView data(batch);
+      if (one) data = *one;
+      auto r = co_await s.write(data);
       if (!r) {
         GOOP_LOG_DEBUG(lg, "peer={} write failed: {}", peer.short_string(), r.error().message());
         if (!w->closed) {

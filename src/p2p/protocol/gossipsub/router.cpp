@@ -104,9 +104,9 @@ Result<MessageId> Router::publish(const std::string& topic, Bytes data) {
   m.topic = topic;
   m.seqno = encode_seqno(++seqno_);
   sign_message(m, key_);
+  if (encoded_rpc_size(m) > kMaxRpcSize) return make_error_code(Errc::kTooLarge);
   Rpc rpc;
   rpc.publish.push_back(std::move(m));
-  if (encode_rpc(rpc).size() > kMaxRpcSize) return make_error_code(Errc::kTooLarge);
   const Message& msg = rpc.publish.front();
   const MessageId id = message_id(msg);
   remember(id, msg);
@@ -126,7 +126,7 @@ Result<MessageId> Router::publish(const std::string& topic, Bytes data) {
     if (!params_.flood_publish) to = fan;
   }
   GOOP_LOG_TRACE(lg, "publish topic={} to {} peers", topic, to.size());
-  for (const auto& p : to) send_(p, rpc);
+  send_to_all(std::vector<PeerId>(to.begin(), to.end()), rpc);
   return id;
 }
 
@@ -210,10 +210,22 @@ void Router::forward(const Message& m, const MessageId& id, const PeerId& source
   (void)id;
   auto mesh = mesh_.find(m.topic);
   if (mesh == mesh_.end()) return;
+  std::vector<PeerId> to;
+  for (const auto& p : mesh->second) {
+    if (p != source && p != author) to.push_back(p);
+  }
+  if (to.empty()) return;
   Rpc rpc;
   rpc.publish.push_back(m);
-  for (const auto& p : mesh->second) {
-    if (p != source && p != author) send_(p, rpc);
+  send_to_all(to, rpc);
+}
+
+void Router::send_to_all(const std::vector<PeerId>& to, const Rpc& rpc) {
+  if (to.empty()) return;
+  if (broadcast_) {
+    broadcast_(to, rpc);
+  } else {
+    for (const auto& p : to) send_(p, rpc);
   }
 }
 

@@ -70,6 +70,11 @@ class Router {
 
   Router(Ed25519PrivateKey key, Clock& clock, Params params, SendFn send, DeliverFn deliver);
 
+  // Optional: sends one RPC (a published or forwarded message) to several peers, so the
+  // service can encode it once. Without it, SendFn is called once per peer.
+  using BroadcastFn = std::function<void(const std::vector<PeerId>& to, const Rpc& rpc)>;
+  void set_broadcast(BroadcastFn fn) { broadcast_ = std::move(fn); }
+
   const PeerId& id() const noexcept { return self_; }
   const Params& params() const noexcept { return params_; }
 
@@ -125,6 +130,7 @@ class Router {
   void handle_iwant(const PeerId& from, const ControlIWant& iw, Rpc& reply);
   void forward(const Message& m, const MessageId& id, const PeerId& source, const PeerId& author);
   void flush(Outbox& out);
+  void send_to_all(const std::vector<PeerId>& to, const Rpc& rpc);
   ControlPrune make_prune(const std::string& topic, std::chrono::steady_clock::duration backoff);
   // Up to `n` random peers subscribed to `topic` for which `ok(peer)` is true.
   std::vector<PeerId> pick(const std::string& topic, std::size_t n,
@@ -137,6 +143,7 @@ class Router {
   Params params_;
   SendFn send_;
   DeliverFn deliver_;
+  BroadcastFn broadcast_;
   std::mt19937_64 rng_;
   std::uint64_t seqno_;
 
