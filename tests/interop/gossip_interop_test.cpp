@@ -24,8 +24,8 @@
 #include <set>
 #include <thread>
 
-#include "../support/process.hpp"
 #include "base/log.hpp"
+#include "js_gossip_peer.hpp"
 #include "p2p/host/host.hpp"
 #include "p2p/protocol/gossipsub/gossipsub.hpp"
 
@@ -34,114 +34,10 @@ namespace {
 namespace asio = boost::asio;
 namespace json = boost::json;
 using namespace std::chrono_literals;
-using goop::testing::Process;
-
+using goop::testing::JsGossipPeer;
 constexpr auto kWait = 20s;
 
 Bytes to_bytes(std::string_view s) { return Bytes(s.begin(), s.end()); }
-
-// One js gossip node (gossip.mjs node <topic>) driven over stdin/stdout.
-class JsGossipPeer {
- public:
-  struct Received {
-    std::string from;
-    std::string topic;
-    Bytes data;
-  };
-
-  explicit JsGossipPeer(const std::string& topic)
-      : proc_(goop::testing::js_command("gossip.mjs", {"node", topic}), goop::testing::interop_dir(),
-              /*pipe_stdin=*/true),
-        hello_(take_hello()),
-        id(PeerId::parse(std::string(hello_.at("peerId").as_string())).value()),
-        addr(Multiaddr::parse(std::string(hello_.at("addrs").as_array().at(0).as_string())).value()) {}
-  // With GOOP_JS_STDERR set (e.g. together with DEBUG='libp2p:gossipsub*'), echoes js's log.
-  ~JsGossipPeer() {
-    if (std::getenv("GOOP_JS_STDERR")) std::fprintf(stderr, "--- js %s stderr:\n%s\n", id.to_base58().c_str(), err().c_str());
-  }
-
-  // Sends `cmd` with a fresh id and returns the reply (which has "error" on failure); throws
-  // if none arrives within `timeout`.
-  json::object call(json::object cmd, Process::Clock::duration timeout = kWait) {
-    const std::int64_t n = next_id_++;
-    cmd["id"] = n;
-    if (!proc_.write_stdin(json::serialize(cmd) + "\n")) throw std::runtime_error("js stdin closed");
-    auto reply = take_line(
-        [n](const json::object& o) { return o.contains("id") && o.at("id").as_int64() == n; }, timeout);
-    if (!reply) throw std::runtime_error("no reply to " + json::serialize(cmd) + "\njs stderr:\n" + err());
-    return *reply;
-  }
-
-  json::object dial(const Multiaddr& to, const PeerId& peer) {
-    return call({{"dial", to.peer_id() ? to.to_string() : to.to_string() + "/p2p/" + peer.to_base58()}});
-  }
-  json::object publish(BytesView data) { return call({{"publish", to_hex(data)}}); }
-  // Waits (in js) until `want` holds: {"meshMin":n, "subscribers":[...], "meshPeers":[...]}.
-  json::object wait_for(json::object want) {
-    return call({{"waitFor", std::move(want)}, {"timeoutMs", 15000}}, 20s);
-  }
-
-  // Waits until `pred(messages)` holds or the deadline passes; returns the messages so far.
-  std::vector<Received> messages_when(const std::function<bool(const std::vector<Received>&)>& pred,
-                                      Process::Clock::duration timeout = kWait) {
-    pump_until([&] { return pred(messages_); }, timeout);
-    return messages_;
-  }
-  const std::vector<Received>& messages() const { return messages_; }
-  std::string err() const { return proc_.err(); }
-
- private:
-
-  // Reads stdout until `done()` holds (checked after parsing each batch of complete lines) or
-  // `timeout` passes. Message lines go to messages_, other lines to replies_.
-  bool pump_until(const std::function<bool()>& done, Process::Clock::duration timeout) {
-    return proc_.wait_stdout(
-        [&](const std::string& text) {
-          for (std::size_t nl; (nl = text.find('\n', parsed_)) != std::string::npos; parsed_ = nl + 1) {
-            json::error_code ec;
-            auto v = json::parse(std::string_view(text).substr(parsed_, nl - parsed_), ec);
-            if (ec || !v.is_object()) continue;
-            auto& o = v.as_object();
-            if (auto* m = o.if_contains("message")) {
-              auto& mo = m->as_object();
-              messages_.push_back({std::string(mo.at("from").as_string()), std::string(mo.at("topic").as_string()),
-                                   from_hex(mo.at("data").as_string()).value_or(Bytes{})});
-            } else {
-              replies_.push_back(std::move(o));
-            }
-          }
-          return done();
-        },
-        timeout);
-  }
-  // Removes and returns the first reply line for which `pred` holds, waiting up to `timeout`.
-  std::optional<json::object> take_line(const std::function<bool(const json::object&)>& pred,
-                                        Process::Clock::duration timeout) {
-    auto match = [&] { return std::find_if(replies_.begin(), replies_.end(), pred); };
-    if (!pump_until([&] { return match() != replies_.end(); }, timeout)) return std::nullopt;
-    auto it = match();
-    json::object o = std::move(*it);
-    replies_.erase(it);
-    return o;
-  }
-
-  json::object take_hello() {
-    auto hello = take_line([](const json::object& o) { return o.contains("peerId"); }, 30s);
-    if (!hello) throw std::runtime_error("js gossip peer did not start: " + proc_.err());
-    return *hello;
-  }
-
-  Process proc_;
-  std::size_t parsed_ = 0;
-  std::int64_t next_id_ = 1;
-  std::vector<json::object> replies_;
-  std::vector<Received> messages_;
-  json::object hello_;
-
- public:
-  const PeerId id;
-  const Multiaddr addr;
-};
 
 // A C++ node: Host + GossipSub, recording what its handler receives.
 struct CppNode {
