@@ -1,6 +1,8 @@
 // GossipSub RPCs come from any connected peer: the decoder must refuse bad input cleanly, and
 // what it accepts must re-encode to bytes that decode to the same RPC. Messages that decode
-// are also run through StrictSign verification (which must not crash on any field content).
+// are also run through StrictSign verification and both message-id functions (which must not
+// crash on any field content), and encoded_size() must match the encoder (encode_rpc writes
+// messages in place behind that length).
 #include <cstdint>
 #include <cstdlib>
 
@@ -18,6 +20,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   for (const auto& m : rpc->publish) {
     (void)verify_message(m);
     (void)message_id(m);
+    (void)js_message_id(m);
+    if (encoded_size(m) != encode_message(m).size()) std::abort();
   }
   return 0;
 }

@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -18,13 +19,18 @@ extern char** environ;
 
 namespace goop::testing {
 
-Process::Process(std::vector<std::string> argv, std::string cwd) {
-  int out[2], err[2];
+Process::Process(std::vector<std::string> argv, std::string cwd, bool pipe_stdin) {
+  int out[2], err[2], in[2] = {-1, -1};
   if (::pipe2(out, O_CLOEXEC) != 0 || ::pipe2(err, O_CLOEXEC) != 0) {
     throw std::runtime_error(std::string("pipe: ") + std::strerror(errno));
   }
+  // A socket rather than a pipe, so write_stdin() can use MSG_NOSIGNAL.
+  if (pipe_stdin && ::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, in) != 0) {
+    throw std::runtime_error(std::string("socketpair: ") + std::strerror(errno));
+  }
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
+  if (pipe_stdin) posix_spawn_file_actions_adddup2(&fa, in[1], 0);
   posix_spawn_file_actions_adddup2(&fa, out[1], 1);
   posix_spawn_file_actions_adddup2(&fa, err[1], 2);
   if (!cwd.empty()) posix_spawn_file_actions_addchdir_np(&fa, cwd.c_str());
@@ -35,12 +41,17 @@ Process::Process(std::vector<std::string> argv, std::string cwd) {
   posix_spawn_file_actions_destroy(&fa);
   ::close(out[1]);
   ::close(err[1]);
+  if (pipe_stdin) {
+    ::close(in[1]);
+    in_fd_ = in[0];
+  }
   out_fd_ = out[0];
   err_fd_ = err[0];
   if (rc == 0) pid_fd_ = static_cast<int>(::syscall(SYS_pidfd_open, pid_, 0));
   if (rc != 0) {
     ::close(out_fd_);
     ::close(err_fd_);
+    if (in_fd_ >= 0) ::close(in_fd_);
     throw std::runtime_error("cannot start " + argv[0] + ": " + std::strerror(rc));
   }
 }
@@ -51,9 +62,25 @@ Process::~Process() {
     int st;
     ::waitpid(pid_, &st, 0);
   }
+  close_stdin();
   if (out_fd_ >= 0) ::close(out_fd_);
   if (err_fd_ >= 0) ::close(err_fd_);
   if (pid_fd_ >= 0) ::close(pid_fd_);
+}
+
+bool Process::write_stdin(std::string_view text) {
+  while (!text.empty() && in_fd_ >= 0) {
+    const ssize_t n = ::send(in_fd_, text.data(), text.size(), MSG_NOSIGNAL);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return false;
+    text.remove_prefix(static_cast<std::size_t>(n));
+  }
+  return text.empty();
+}
+
+void Process::close_stdin() {
+  if (in_fd_ >= 0) ::close(in_fd_);
+  in_fd_ = -1;
 }
 
 bool Process::pump(Clock::time_point until) {

@@ -9,6 +9,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace goop::testing {
@@ -18,8 +19,10 @@ class Process {
   using Clock = std::chrono::steady_clock;
 
   // Starts argv[0] (a path) with the given arguments in `cwd` (empty: the current directory).
+  // With `pipe_stdin` the child's stdin is a socket the test writes with write_stdin() (closed
+  // by close_stdin() or destruction); otherwise it inherits ours.
   // Throws std::runtime_error if it cannot be started.
-  explicit Process(std::vector<std::string> argv, std::string cwd = {});
+  explicit Process(std::vector<std::string> argv, std::string cwd = {}, bool pipe_stdin = false);
   Process(const Process&) = delete;
   Process& operator=(const Process&) = delete;
   ~Process();
@@ -29,6 +32,11 @@ class Process {
   bool wait_stdout_contains(const std::string& needle, Clock::duration timeout) {
     return wait_stdout([&](const std::string& s) { return s.find(needle) != std::string::npos; }, timeout);
   }
+
+  // Writes all of `text` to the child's stdin (blocking; never raises SIGPIPE). Returns false if
+  // stdin was not piped, is closed, or the child stopped reading.
+  bool write_stdin(std::string_view text);
+  void close_stdin();
 
   void signal(int signo);
   // Waits for exit; returns the exit code (128+signal if killed), or nullopt on timeout.
@@ -46,6 +54,7 @@ class Process {
   pid_t pid_ = -1;
   int out_fd_ = -1;
   int err_fd_ = -1;
+  int in_fd_ = -1;
   int pid_fd_ = -1;  // pidfd: readable when the child exits
   std::string out_;
   std::string err_;

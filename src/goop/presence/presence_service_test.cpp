@@ -23,12 +23,12 @@ using p2p::testing::wait_until;
 constexpr const char* kTopic = "test.presence";
 
 struct Node {
-  Node(asio::io_context& io, std::string label)
+  Node(asio::io_context& io, std::string name)
       : key(p2p::Ed25519PrivateKey::generate()),
         host(io.get_executor(), key, p2p::HostConfig{}),
         gossip(io.get_executor(), host, key),
         table(SystemClock::instance()),
-        label(std::move(label)) {}
+        label(std::move(name)) {}
 
   void start(asio::io_context& io) {
     ASSERT_TRUE(host.start().has_value());

@@ -61,6 +61,11 @@ void Writer::bytes(std::uint32_t field, BytesView b) {
   out_.insert(out_.end(), b.begin(), b.end());
 }
 
+void Writer::len_header(std::uint32_t field, std::size_t len) {
+  tag(field, WireType::kLen);
+  append_uvarint(out_, len);
+}
+
 void Writer::fixed64(std::uint32_t field, std::uint64_t v) {
   tag(field, WireType::kFixed64);
   for (int i = 0; i < 8; ++i) out_.push_back(static_cast<std::uint8_t>(v >> (8 * i)));

@@ -38,8 +38,14 @@ class Reader {
 
 class Writer {
  public:
+  Writer() = default;
+  // Reserves `capacity` bytes up front (a size hint; the output may grow beyond it).
+  explicit Writer(std::size_t capacity) { out_.reserve(capacity); }
   void varint(std::uint32_t field, std::uint64_t v);
   void bytes(std::uint32_t field, BytesView b);
+  // The tag and length of a length-delimited field whose `len` bytes the caller writes next
+  // (a nested message written in place, without a temporary buffer).
+  void len_header(std::uint32_t field, std::size_t len);
   void string(std::uint32_t field, std::string_view s) { bytes(field, as_bytes(s)); }
   void fixed64(std::uint32_t field, std::uint64_t v);
   const Bytes& out() const noexcept { return out_; }

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <deque>
 #include <map>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -20,17 +21,30 @@ namespace goop::p2p::gossipsub {
 using TimePoint = std::chrono::steady_clock::time_point;
 
 // Keeps messages for `history` heartbeat windows; the ids of the newest `gossip` windows are
-// advertised in IHAVE. Invariant: every id in windows_ is in msgs_ and vice versa.
+// advertised in IHAVE. Each message is known by its id and, optionally, an alias (its id in
+// another implementation's scheme, see Router "Message-id dialects"); lookups accept either.
+// Invariants: every id in windows_ is in msgs_ and vice versa; every alias in aliases_ names a
+// message in msgs_ whose entry records that alias.
 class MessageCache {
  public:
+  enum class IdKind { kId, kAlias };
+  struct GossipId {
+    MessageId id;
+    MessageId alias;  // empty if the message has none
+  };
+
   MessageCache(std::size_t gossip, std::size_t history);
-  // Adds a message to the newest window (no-op if already present).
-  void put(const MessageId& id, const Message& m);
-  const Message* get(const MessageId& id) const;
+  // Adds a message to the newest window (no-op if already present). `alias` may be empty.
+  void put(const MessageId& id, const MessageId& alias, const Message& m);
+  // The message known by `id_or_alias`, or null.
+  const Message* get(const MessageId& id_or_alias) const;
+  // Whether `id_or_alias` is a cached message's id or its alias; nullopt if unknown.
+  std::optional<IdKind> kind(const MessageId& id_or_alias) const;
   // Ids of `topic` in the newest `gossip` windows.
-  std::vector<MessageId> gossip_ids(const std::string& topic) const;
-  // Counts an IWANT for `id` from `peer`; returns the new count (v1.1 GossipRetransmission).
-  std::size_t note_iwant(const MessageId& id, const PeerId& peer);
+  std::vector<GossipId> gossip_ids(const std::string& topic) const;
+  // Counts an IWANT for the message from `peer`; returns the new count (v1.1
+  // GossipRetransmission), 0 if unknown.
+  std::size_t note_iwant(const MessageId& id_or_alias, const PeerId& peer);
   // Ends a heartbeat window: the oldest window's messages are forgotten.
   void shift();
   std::size_t size() const noexcept { return msgs_.size(); }
@@ -38,11 +52,15 @@ class MessageCache {
  private:
   struct Entry {
     Message msg;
+    MessageId alias;
     std::map<PeerId, std::size_t> iwants;
   };
+  const MessageId* resolve(const MessageId& id_or_alias) const;
+
   std::size_t gossip_;
   std::deque<std::vector<std::pair<MessageId, std::string>>> windows_;  // id, topic
   std::unordered_map<MessageId, Entry> msgs_;
+  std::unordered_map<MessageId, MessageId> aliases_;  // alias -> id
 };
 
 // Remembers message ids for `ttl`. Invariant: order_ is sorted by expiry and holds each id

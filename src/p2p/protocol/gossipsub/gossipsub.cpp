@@ -23,9 +23,20 @@ namespace {
 log::Logger lg("p2p.gossipsub");
 }
 
+// One RPC, encoded and length-prefixed; shared by the queues of every peer it goes to.
+using Frame = std::shared_ptr<const Bytes>;
+
+Frame make_frame(const Rpc& rpc) {
+  const Bytes body = encode_rpc(rpc);
+  auto f = std::make_shared<Bytes>();
+  f->reserve(body.size() + 4);
+  append_length_prefixed(*f, body);
+  return f;
+}
+
 struct Writer {
   explicit Writer(asio::any_io_executor ex) : wake(std::move(ex)) {}
-  std::deque<Bytes> queue;
+  std::deque<Frame> queue;
   AsyncEvent wake;
   bool closed = false;
   bool writing = false;  // a batch is being written
@@ -44,7 +55,12 @@ struct GossipSub::Impl {
                  if (auto it = handlers.find(m.topic); it != handlers.end()) {
                    it->second(m.data, author, id);
                  }
-               }) {}
+               }) {
+    router.set_broadcast([this](const std::vector<PeerId>& to, const Rpc& rpc) {
+      const Frame f = make_frame(rpc);  // encoded once for all
+      for (const auto& p : to) enqueue(p, f);
+    });
+  }
 
   Host& host;
   Config config;
@@ -56,13 +72,15 @@ struct GossipSub::Impl {
   std::map<PeerId, std::shared_ptr<Writer>> writers;
   std::shared_ptr<bool> alive = std::make_shared<bool>(true);
 
-  void send(const PeerId& to, Rpc rpc) {
+  void send(const PeerId& to, Rpc rpc) { enqueue(to, make_frame(rpc)); }
+
+  void enqueue(const PeerId& to, Frame f) {
     auto& w = ensure_writer(to);
     if (w.queue.size() >= config.max_queued_rpcs) {
       GOOP_LOG_WARN(lg, "peer={} send queue full, RPC dropped", to.short_string());
       return;
     }
-    w.queue.push_back(encode_rpc(rpc));
+    w.queue.push_back(std::move(f));
     w.wake.notify();
   }
 
@@ -92,6 +110,14 @@ struct GossipSub::Impl {
   void peer_connected(const PeerId& peer) {
     ensure_writer(peer);
     router.add_peer(peer);
+    apply_agent_hint(peer);
+  }
+
+  // js-libp2p peers use js message ids (Router "Message-id dialects") unless their gossip
+  // shows otherwise.
+  void apply_agent_hint(const PeerId& peer) {
+    const p2p::PeerInfo* info = host.peerstore().find(peer);
+    if (info && info->agent_version.starts_with("js-libp2p/")) router.set_id_dialect(peer, IdDialect::kJs);
   }
 
   void peer_disconnected(const PeerId& peer) {
@@ -120,13 +146,23 @@ struct GossipSub::Impl {
         if (!co_await w->wake.wait()) break;
       }
       if (w->queue.empty()) break;
+      // Everything queued goes in one write (up to about kMaxRpcSize); a lone frame as is.
+      Frame one;
       Bytes batch;
-      while (!w->queue.empty() && batch.size() < kMaxRpcSize) {
-        append_length_prefixed(batch, w->queue.front());
+      if (w->queue.size() == 1) {
+        one = std::move(w->queue.front());
         w->queue.pop_front();
+      } else {
+        while (!w->queue.empty() && batch.size() < kMaxRpcSize) {
+          batch.insert(batch.end(), w->queue.front()->begin(), w->queue.front()->end());
+          w->queue.pop_front();
+        }
       }
+      // (Not a conditional inside co_await: g++ 12 miscompiles temporaries there.)
+      BytesView data(batch);
+      if (one) data = *one;
       w->writing = true;
-      auto r = co_await s.write(batch);
+      auto r = co_await s.write(data);
       w->writing = false;
       if (w->queue.empty()) self->drained.notify();
       if (!r) {
@@ -200,6 +236,9 @@ void GossipSub::start() {
     } else {
       self->peer_disconnected(p);
     }
+  });
+  self->host.on_identified([alive, self](const PeerId& p) {
+    if (*alive) self->apply_agent_hint(p);
   });
   for (const auto& p : self->host.connected_peers()) self->peer_connected(p);
   self->tasks.spawn(Impl::heartbeat_loop(self), "heartbeat");

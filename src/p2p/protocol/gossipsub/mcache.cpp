@@ -5,34 +5,50 @@ namespace goop::p2p::gossipsub {
 MessageCache::MessageCache(std::size_t gossip, std::size_t history)
     : gossip_(gossip), windows_(history < 1 ? 1 : history) {}
 
-void MessageCache::put(const MessageId& id, const Message& m) {
-  if (!msgs_.emplace(id, Entry{m, {}}).second) return;
+void MessageCache::put(const MessageId& id, const MessageId& alias, const Message& m) {
+  if (!msgs_.emplace(id, Entry{m, alias, {}}).second) return;
+  if (!alias.empty()) aliases_.emplace(alias, id);
   windows_.front().emplace_back(id, m.topic);
 }
 
-const Message* MessageCache::get(const MessageId& id) const {
-  auto it = msgs_.find(id);
-  return it == msgs_.end() ? nullptr : &it->second.msg;
+const MessageId* MessageCache::resolve(const MessageId& id_or_alias) const {
+  if (msgs_.count(id_or_alias)) return &id_or_alias;
+  auto a = aliases_.find(id_or_alias);
+  return a == aliases_.end() ? nullptr : &a->second;
 }
 
-std::vector<MessageId> MessageCache::gossip_ids(const std::string& topic) const {
-  std::vector<MessageId> ids;
+const Message* MessageCache::get(const MessageId& id_or_alias) const {
+  const MessageId* id = resolve(id_or_alias);
+  return id ? &msgs_.at(*id).msg : nullptr;
+}
+
+std::optional<MessageCache::IdKind> MessageCache::kind(const MessageId& id_or_alias) const {
+  if (msgs_.count(id_or_alias)) return IdKind::kId;
+  if (aliases_.count(id_or_alias)) return IdKind::kAlias;
+  return std::nullopt;
+}
+
+std::vector<MessageCache::GossipId> MessageCache::gossip_ids(const std::string& topic) const {
+  std::vector<GossipId> ids;
   for (std::size_t w = 0; w < gossip_ && w < windows_.size(); ++w) {
     for (const auto& [id, t] : windows_[w]) {
-      if (t == topic) ids.push_back(id);
+      if (t == topic) ids.push_back({id, msgs_.at(id).alias});
     }
   }
   return ids;
 }
 
-std::size_t MessageCache::note_iwant(const MessageId& id, const PeerId& peer) {
-  auto it = msgs_.find(id);
-  if (it == msgs_.end()) return 0;
-  return ++it->second.iwants[peer];
+std::size_t MessageCache::note_iwant(const MessageId& id_or_alias, const PeerId& peer) {
+  const MessageId* id = resolve(id_or_alias);
+  return id ? ++msgs_.at(*id).iwants[peer] : 0;
 }
 
 void MessageCache::shift() {
-  for (const auto& [id, t] : windows_.back()) msgs_.erase(id);
+  for (const auto& [id, t] : windows_.back()) {
+    auto it = msgs_.find(id);
+    if (!it->second.alias.empty()) aliases_.erase(it->second.alias);
+    msgs_.erase(it);
+  }
   windows_.pop_back();
   windows_.emplace_front();
 }

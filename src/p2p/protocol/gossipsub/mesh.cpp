@@ -58,6 +58,10 @@ void Router::handle_ihave(const PeerId& from, const ControlIHave& ih, ControlIWa
   if (!joined(ih.topic) || ++ps.ihaves_this_heartbeat > params_.max_ihave_messages) return;
   for (const auto& id : ih.ids) {
     if (ps.ids_asked_this_heartbeat >= params_.max_ihave_length) break;
+    // Learn the peer's id dialect from a message we have (Router "Message-id dialects").
+    if (auto kind = mcache_.kind(id)) {
+      ps.dialect = *kind == MessageCache::IdKind::kAlias ? IdDialect::kJs : IdDialect::kGo;
+    }
     if (seen_.contains(id)) continue;
     if (std::find(want.ids.begin(), want.ids.end(), id) != want.ids.end()) continue;
     want.ids.push_back(id);
@@ -78,8 +82,16 @@ void Router::emit_gossip(const std::string& topic, const std::set<PeerId>& exclu
   if (ids.empty()) return;
   std::shuffle(ids.begin(), ids.end(), rng_);
   if (ids.size() > params_.max_ihave_length) ids.resize(params_.max_ihave_length);
+  std::vector<MessageId> go, js;
   for (const auto& p : pick(topic, params_.d_lazy, [&](const PeerId& q) { return !exclude.count(q); })) {
-    out[p].control.ihave.push_back({topic, ids});
+    const bool to_js = peers_[p].dialect == IdDialect::kJs;
+    auto& v = to_js ? js : go;
+    if (v.empty()) {
+      for (const auto& g : ids) {
+        if (!to_js || !g.alias.empty()) v.push_back(to_js ? g.alias : g.id);
+      }
+    }
+    if (!v.empty()) out[p].control.ihave.push_back({topic, v});
   }
 }
 

@@ -104,13 +104,12 @@ Result<MessageId> Router::publish(const std::string& topic, Bytes data) {
   m.topic = topic;
   m.seqno = encode_seqno(++seqno_);
   sign_message(m, key_);
+  if (encoded_rpc_size(m) > kMaxRpcSize) return make_error_code(Errc::kTooLarge);
   Rpc rpc;
   rpc.publish.push_back(std::move(m));
-  if (encode_rpc(rpc).size() > kMaxRpcSize) return make_error_code(Errc::kTooLarge);
   const Message& msg = rpc.publish.front();
   const MessageId id = message_id(msg);
-  seen_.add(id, clock_.now());
-  mcache_.put(id, msg);
+  remember(id, msg);
 
   std::set<PeerId> to;
   if (params_.flood_publish) {
@@ -127,7 +126,7 @@ Result<MessageId> Router::publish(const std::string& topic, Bytes data) {
     if (!params_.flood_publish) to = fan;
   }
   GOOP_LOG_TRACE(lg, "publish topic={} to {} peers", topic, to.size());
-  for (const auto& p : to) send_(p, rpc);
+  send_to_all(std::vector<PeerId>(to.begin(), to.end()), rpc);
   return id;
 }
 
@@ -135,10 +134,21 @@ void Router::handle_rpc(const PeerId& from, Rpc rpc) {
   if (from == self_) return;
   if (!peers_.count(from)) add_peer(from);
   auto& ps = peers_[from];
+  Outbox out;
+  const auto now = clock_.now();
   for (const auto& s : rpc.subscriptions) {
     if (s.subscribe) {
       ps.topics.insert(s.topic);
       if (topics_[s.topic].insert(from).second && subscribed_ && joined(s.topic)) subscribed_(s.topic, from);
+      // GRAFT at once while our mesh is below D (js: below Dlo), rather than at the next
+      // heartbeat, so messages published meanwhile are forwarded. Our SUBSCRIBE went first
+      // (add_peer), so the GRAFT is not refused.
+      auto m = mesh_.find(s.topic);
+      if (m != mesh_.end() && m->second.size() < params_.d && !m->second.count(from) &&
+          !backoff_.active(s.topic, from, now)) {
+        m->second.insert(from);
+        out[from].control.graft.push_back({s.topic});
+      }
     } else {
       ps.topics.erase(s.topic);
       if (auto t = topics_.find(s.topic); t != topics_.end()) t->second.erase(from);
@@ -148,7 +158,6 @@ void Router::handle_rpc(const PeerId& from, Rpc rpc) {
   }
   for (auto& m : rpc.publish) handle_message(from, std::move(m));
 
-  Outbox out;
   Rpc& reply = out[from];
   ControlIWant want;
   for (const auto& ih : rpc.control.ihave) handle_ihave(from, ih, want);
@@ -168,13 +177,32 @@ void Router::handle_message(const PeerId& from, Message m) {
                    author.error().message());
     return;
   }
+  if (*author == self_ || !joined(m.topic)) {
+    // Ours, or not subscribed: neither delivered nor forwarded.
+    seen_.add(id, clock_.now());
+    return;
+  }
   // Marked seen only once valid, so a forged copy cannot shadow the real message.
-  seen_.add(id, clock_.now());
-  if (*author == self_) return;
-  if (!joined(m.topic)) return;  // not subscribed: neither delivered nor forwarded
-  mcache_.put(id, m);
+  remember(id, m);
   forward(m, id, from, *author);
   deliver_(m, *author, id);
+}
+
+void Router::remember(const MessageId& id, const Message& m) {
+  const auto now = clock_.now();
+  const MessageId js_id = js_message_id(m);
+  seen_.add(id, now);
+  if (!js_id.empty()) seen_.add(js_id, now);
+  mcache_.put(id, js_id, m);
+}
+
+void Router::set_id_dialect(const PeerId& peer, IdDialect dialect) {
+  if (auto it = peers_.find(peer); it != peers_.end()) it->second.dialect = dialect;
+}
+
+IdDialect Router::id_dialect(const PeerId& peer) const {
+  auto it = peers_.find(peer);
+  return it == peers_.end() ? IdDialect::kGo : it->second.dialect;
 }
 
 void Router::forward(const Message& m, const MessageId& id, const PeerId& source,
@@ -182,10 +210,22 @@ void Router::forward(const Message& m, const MessageId& id, const PeerId& source
   (void)id;
   auto mesh = mesh_.find(m.topic);
   if (mesh == mesh_.end()) return;
+  std::vector<PeerId> to;
+  for (const auto& p : mesh->second) {
+    if (p != source && p != author) to.push_back(p);
+  }
+  if (to.empty()) return;
   Rpc rpc;
   rpc.publish.push_back(m);
-  for (const auto& p : mesh->second) {
-    if (p != source && p != author) send_(p, rpc);
+  send_to_all(to, rpc);
+}
+
+void Router::send_to_all(const std::vector<PeerId>& to, const Rpc& rpc) {
+  if (to.empty()) return;
+  if (broadcast_) {
+    broadcast_(to, rpc);
+  } else {
+    for (const auto& p : to) send_(p, rpc);
   }
 }
 

@@ -13,6 +13,16 @@
 //  2. fanout_ has entries only for topics that are not joined.
 //  3. A message is delivered and forwarded at most once per id within the seen TTL, and only
 //     after its StrictSign signature verified.
+//  4. Every message in the seen cache and the message cache is there under both its id and, if
+//     it has one, its js id.
+//
+// Message-id dialects. Our ids are go-libp2p-pubsub's (from || seqno); js-libp2p's default is
+// marshaled key || seqno (gotcha §4.3.9). Mesh delivery does not care, but gossip does: a js
+// IHAVE for a message we have would make us IWANT it again, and js counts an IWANT answered
+// with a message whose (js) id differs from the one it asked for as a broken promise and
+// lowers our score. So the router knows each message under both ids, accepts either in IHAVE
+// and IWANT, and advertises to each peer in its dialect: js when the service says so (set from
+// identify's agent version) or when the peer's own IHAVE names a message we have by its js id.
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -50,6 +60,8 @@ struct Params {
   std::uint64_t rng_seed = 0;               // 0: random
 };
 
+enum class IdDialect { kGo, kJs };
+
 class Router {
  public:
   using SendFn = std::function<void(const PeerId& to, Rpc rpc)>;
@@ -63,6 +75,10 @@ class Router {
   Router(Ed25519PrivateKey key, Clock& clock, Params params, SendFn send, DeliverFn deliver);
 
   void on_subscribed(SubscribedFn fn) { subscribed_ = std::move(fn); }
+  // Optional: sends one RPC (a published or forwarded message) to several peers, so the
+  // service can encode it once. Without it, SendFn is called once per peer.
+  using BroadcastFn = std::function<void(const std::vector<PeerId>& to, const Rpc& rpc)>;
+  void set_broadcast(BroadcastFn fn) { broadcast_ = std::move(fn); }
 
   const PeerId& id() const noexcept { return self_; }
   const Params& params() const noexcept { return params_; }
@@ -72,6 +88,10 @@ class Router {
   // Forgets the peer everywhere (mesh, fanout, topics).
   void remove_peer(const PeerId& peer);
   bool has_peer(const PeerId& peer) const { return peers_.count(peer) != 0; }
+  // The message-id dialect of a known peer (kGo until told or learned otherwise); unknown
+  // peers are ignored.
+  void set_id_dialect(const PeerId& peer, IdDialect dialect);
+  IdDialect id_dialect(const PeerId& peer) const;
 
   // Subscribes: announces to all peers, then GRAFTs up to D peers (fanout peers first).
   void join(const std::string& topic);
@@ -100,18 +120,22 @@ class Router {
  private:
   struct PeerState {
     std::set<std::string> topics;
+    IdDialect dialect = IdDialect::kGo;
     std::size_t ihaves_this_heartbeat = 0;
     std::size_t ids_asked_this_heartbeat = 0;
   };
   using Outbox = std::map<PeerId, Rpc>;
 
   void handle_message(const PeerId& from, Message m);
+  // Marks a message seen and caches it, under both of its ids.
+  void remember(const MessageId& id, const Message& m);
   void handle_graft(const PeerId& from, const ControlGraft& g, Outbox& out);
   void handle_prune(const PeerId& from, const ControlPrune& p);
   void handle_ihave(const PeerId& from, const ControlIHave& ih, ControlIWant& want);
   void handle_iwant(const PeerId& from, const ControlIWant& iw, Rpc& reply);
   void forward(const Message& m, const MessageId& id, const PeerId& source, const PeerId& author);
   void flush(Outbox& out);
+  void send_to_all(const std::vector<PeerId>& to, const Rpc& rpc);
   ControlPrune make_prune(const std::string& topic, std::chrono::steady_clock::duration backoff);
   // Up to `n` random peers subscribed to `topic` for which `ok(peer)` is true.
   std::vector<PeerId> pick(const std::string& topic, std::size_t n,
@@ -125,6 +149,7 @@ class Router {
   SendFn send_;
   DeliverFn deliver_;
   SubscribedFn subscribed_;
+  BroadcastFn broadcast_;
   std::mt19937_64 rng_;
   std::uint64_t seqno_;
 

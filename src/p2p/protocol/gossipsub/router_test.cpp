@@ -103,10 +103,29 @@ TEST_F(GossipRouterTest, JoinGraftsUpToDAfterSubscribing) {
   EXPECT_EQ(subscribed.size(), 10u);
 }
 
-TEST_F(GossipRouterTest, HeartbeatFillsMeshWhenBelowDlo) {
+TEST_F(GossipRouterTest, GraftsOnSubscribeUpToD) {
   router_->join("t");
   EXPECT_TRUE(router_->mesh_peers("t").empty());
+  sent_.clear();
   for (int i = 0; i < 8; ++i) remote("t");
+  // Grafted as their SUBSCRIBEs arrive, without waiting for a heartbeat.
+  EXPECT_EQ(router_->mesh_peers("t").size(), 6u);
+  EXPECT_EQ(count_grafts("t"), 6u);
+}
+
+TEST_F(GossipRouterTest, HeartbeatFillsMeshWhenBelowDlo) {
+  router_->join("t");
+  for (int i = 0; i < 8; ++i) remote("t");
+  auto mesh = router_->mesh_peers("t");
+  ASSERT_EQ(mesh.size(), 6u);
+  // Three mesh peers leave the mesh with a short backoff: 3 < Dlo.
+  for (int i = 0; i < 3; ++i) {
+    Rpc prune;
+    prune.control.prune.push_back({"t", {}, 1});
+    router_->handle_rpc(mesh[static_cast<std::size_t>(i)], prune);
+  }
+  ASSERT_EQ(router_->mesh_peers("t").size(), 3u);
+  clock_.advance(2s);
   router_->heartbeat();
   EXPECT_EQ(router_->mesh_peers("t").size(), 6u);
 }

@@ -86,6 +86,9 @@ struct Rpc {
 };
 
 Bytes encode_message(const Message& m);
+// encode_message(m).size() and the size of an RPC carrying only `m`, without encoding.
+std::size_t encoded_size(const Message& m);
+std::size_t encoded_rpc_size(const Message& m);
 // The bytes an author signs: encode_message(m) without `signature` and `key`.
 Bytes encode_message_for_signing(const Message& m);
 Bytes encode_rpc(const Rpc& rpc);

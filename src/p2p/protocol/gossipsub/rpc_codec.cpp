@@ -2,6 +2,7 @@
 
 #include "p2p/errors.hpp"
 #include "p2p/multiformats/protobuf.hpp"
+#include "p2p/multiformats/varint.hpp"
 #include "p2p/protocol/gossipsub/rpc.hpp"
 
 namespace goop::p2p::gossipsub {
@@ -182,8 +183,22 @@ Result<void> decode_control(BytesView in, ControlMessage& c, std::size_t& ids) {
 
 }  // namespace
 
+std::size_t encoded_size(const Message& m) {
+  auto field = [](std::size_t len) { return 1 + uvarint_size(len) + len; };  // field numbers < 16
+  std::size_t n = field(m.data.size()) + field(m.topic.size());
+  for (const Bytes* b : {&m.from, &m.seqno, &m.signature, &m.key}) {
+    if (!b->empty()) n += field(b->size());
+  }
+  return n;
+}
+
+std::size_t encoded_rpc_size(const Message& m) {
+  const std::size_t n = encoded_size(m);
+  return 1 + uvarint_size(n) + n;
+}
+
 Bytes encode_message(const Message& m) {
-  pb::Writer w;
+  pb::Writer w(encoded_size(m));
   write_message(w, m, false);
   return w.take();
 }
@@ -195,14 +210,19 @@ Bytes encode_message_for_signing(const Message& m) {
 }
 
 Bytes encode_rpc(const Rpc& rpc) {
-  pb::Writer w;
+  std::size_t hint = 0;
+  for (const auto& m : rpc.publish) hint += encoded_rpc_size(m);
+  pb::Writer w(hint + 64);
   for (const auto& s : rpc.subscriptions) {
     pb::Writer e;
     e.varint(kSubSubscribe, s.subscribe ? 1 : 0);
     e.string(kSubTopic, s.topic);
     w.bytes(kRpcSubs, e.out());
   }
-  for (const auto& m : rpc.publish) w.bytes(kRpcPublish, encode_message(m));
+  for (const auto& m : rpc.publish) {
+    w.len_header(kRpcPublish, encoded_size(m));
+    write_message(w, m, false);
+  }
   if (!rpc.control.empty()) w.bytes(kRpcControl, encode_control(rpc.control));
   return w.take();
 }

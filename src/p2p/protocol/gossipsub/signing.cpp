@@ -46,6 +46,20 @@ MessageId message_id(const Message& m) {
   return id;
 }
 
+MessageId js_message_id(const Message& m) {
+  MessageId id;
+  if (!m.key.empty()) {
+    id.assign(as_chars(m.key));
+  } else if (m.from.size() >= 2 && m.from[0] == 0x00 && m.from[1] == m.from.size() - 2) {
+    // identity multihash: code 0x00, one-byte length, then the marshaled key itself
+    id.assign(as_chars(BytesView(m.from).subspan(2)));
+  } else {
+    return {};
+  }
+  id.append(as_chars(m.seqno));
+  return id;
+}
+
 Bytes encode_seqno(std::uint64_t n) {
   Bytes b(kSeqnoSize);
   for (std::size_t i = 0; i < kSeqnoSize; ++i) {

@@ -25,8 +25,13 @@ void sign_message(Message& m, const Ed25519PrivateKey& key);
 // kInvalidKey / kUnsupportedKeyType for a bad `key`, kInvalidEncoding for a bad `from`.
 Result<PeerId> verify_message(const Message& m);
 
-// go-libp2p-pubsub's default message id: from || seqno.
+// go-libp2p-pubsub's default message id: from || seqno. Ours.
 MessageId message_id(const Message& m);
+
+// js-libp2p's default message id (msgIdFnStrictSign): the author's marshaled public key ||
+// seqno, the key being `key` if set, else the one inlined in an identity-multihash `from`.
+// Empty if neither is there. Only used to understand js peers' gossip (router.hpp).
+MessageId js_message_id(const Message& m);
 
 // 8-byte big-endian encoding of a sequence number.
 Bytes encode_seqno(std::uint64_t n);
