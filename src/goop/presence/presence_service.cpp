@@ -5,6 +5,7 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/ip/address.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -86,7 +87,6 @@ struct PresenceService::Impl : std::enable_shared_from_this<Impl> {
   std::map<std::string, Clock::time_point> last_failure;  // last failed probe, per peer
   std::set<std::string> probing;
   AsyncEvent probes_done;
-  bool greeting_scheduled = false;
   bool stopping = false;
 
   PresenceMsg make_message(MsgType type) const {
@@ -208,18 +208,12 @@ struct PresenceService::Impl : std::enable_shared_from_this<Impl> {
     }
   }
 
-  void schedule_greeting() {
-    if (greeting_scheduled || stopping) return;
-    greeting_scheduled = true;
-    tasks.spawn(greet(shared_from_this()), "greeting");
-  }
-
-  static asio::awaitable<void> greet(std::shared_ptr<Impl> self) {
-    asio::steady_timer t(self->ex, self->options.greet_delay);
-    auto [ec] = co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
-    self->greeting_scheduled = false;
-    if (ec || self->stopping) co_return;
-    self->publish(MsgType::kUpdate);
+  // A peer just subscribed: it gets our latest announcement at once, directly, instead of
+  // waiting for the next heartbeat. (Publishing anew would flood all N peers for each of the
+  // N^2 connections a LAN forms.)
+  void greet(const p2p::PeerId& peer) {
+    if (stopping) return;
+    if (!gossip.resend_latest(options.topic, peer)) publish(MsgType::kUpdate);
   }
 
   static asio::awaitable<void> tick(std::shared_ptr<Impl> self, std::chrono::milliseconds every,
@@ -251,8 +245,11 @@ void PresenceService::start() {
   s.gossip.subscribe(s.options.topic, [weak](BytesView data, const p2p::PeerId& author, const auto&) {
     if (auto self = weak.lock(); self && !self->stopping) self->on_message(data, author);
   });
-  s.gossip.on_peer_subscribed([weak](const std::string& topic, const p2p::PeerId&) {
-    if (auto self = weak.lock(); self && topic == self->options.topic) self->schedule_greeting();
+  s.gossip.on_peer_subscribed([weak, ex = s.ex](const std::string& topic, const p2p::PeerId& peer) {
+    // Posted: the callback runs inside the router, which must not be re-entered.
+    asio::post(ex, [weak, topic, peer] {
+      if (auto self = weak.lock(); self && topic == self->options.topic) self->greet(peer);
+    });
   });
   s.host.on_connection_event([weak](const p2p::PeerId& peer, p2p::ConnectionEvent e) {
     auto self = weak.lock();

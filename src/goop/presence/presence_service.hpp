@@ -1,7 +1,7 @@
 #pragma once
 // PresenceService: who is online, over gossip (spec/net.md §5.2.1–§5.7). It announces us on
-// the presence topic (online at start, update every heartbeat and to every newly subscribed
-// peer, offline at shutdown with a bounded flush), applies what others announce to the
+// the presence topic (online at start, update every heartbeat, offline at shutdown with a
+// bounded flush; a newly subscribed peer gets our latest announcement directly), applies what others announce to the
 // PeerTable, probes reachability with /goop/content/1.0.0 and expires silent peers.
 //
 // Fixes over the Go peer: a gossip presence is accepted only from its signed author; a message
@@ -42,7 +42,6 @@ struct PresenceOptions {
   std::chrono::milliseconds prune_interval{1000};
   std::chrono::milliseconds probe_timeout{2000};   // ProbeTimeout
   std::chrono::milliseconds probe_cooldown{500};   // ProbeCooldown after a failure
-  std::chrono::milliseconds greet_delay{50};       // coalesces greetings to new subscribers
   std::chrono::milliseconds offline_flush{1000};   // bound on sending `offline` at shutdown
   std::size_t max_published_addrs = 20;            // the rendezvous refuses more
 };

@@ -270,6 +270,10 @@ void GossipSub::on_peer_subscribed(std::function<void(const std::string&, const 
   impl_->router.on_subscribed(std::move(fn));
 }
 
+bool GossipSub::resend_latest(const std::string& topic, const PeerId& peer) {
+  return impl_->router.resend_latest(topic, peer);
+}
+
 asio::awaitable<bool> GossipSub::flush(std::chrono::steady_clock::duration deadline) {
   auto impl = impl_;
   auto waited = co_await with_timeout(

@@ -72,6 +72,9 @@ class GossipSub {
   // greet newcomers). The callback must not publish synchronously; post or defer instead.
   void on_peer_subscribed(std::function<void(const std::string& topic, const PeerId& peer)> fn);
 
+  // Router::resend_latest: our latest message on `topic`, once more, to `peer` alone.
+  bool resend_latest(const std::string& topic, const PeerId& peer);
+
   // Waits until every queued RPC has been written to its stream (e.g. a last message before
   // shutdown), at most `deadline`. Returns false if something was still queued then.
   boost::asio::awaitable<bool> flush(std::chrono::steady_clock::duration deadline);

@@ -110,6 +110,7 @@ Result<MessageId> Router::publish(const std::string& topic, Bytes data) {
   const Message& msg = rpc.publish.front();
   const MessageId id = message_id(msg);
   remember(id, msg);
+  latest_own_[topic] = msg;
 
   std::set<PeerId> to;
   if (params_.flood_publish) {
@@ -128,6 +129,15 @@ Result<MessageId> Router::publish(const std::string& topic, Bytes data) {
   GOOP_LOG_TRACE(lg, "publish topic={} to {} peers", topic, to.size());
   send_to_all(std::vector<PeerId>(to.begin(), to.end()), rpc);
   return id;
+}
+
+bool Router::resend_latest(const std::string& topic, const PeerId& peer) {
+  auto it = latest_own_.find(topic);
+  if (it == latest_own_.end() || !peers_.count(peer)) return false;
+  Rpc rpc;
+  rpc.publish.push_back(it->second);
+  send_(peer, std::move(rpc));
+  return true;
 }
 
 void Router::handle_rpc(const PeerId& from, Rpc rpc) {

@@ -103,6 +103,12 @@ class Router {
   // message is not delivered locally. Errors: kTooLarge if the RPC would exceed kMaxRpcSize.
   Result<MessageId> publish(const std::string& topic, Bytes data);
 
+  // Sends our latest message on `topic` again, to `peer` alone (e.g. to greet a peer that just
+  // subscribed with what everyone else already has). The peer handles it as any message: new
+  // to it, it is delivered and forwarded to its mesh, whose members drop it as seen. Returns
+  // false if we have published nothing on the topic or do not know the peer.
+  bool resend_latest(const std::string& topic, const PeerId& peer);
+
   // Handles one RPC from `from` (adding it as a peer if new).
   void handle_rpc(const PeerId& from, Rpc rpc);
 
@@ -150,6 +156,7 @@ class Router {
   DeliverFn deliver_;
   SubscribedFn subscribed_;
   BroadcastFn broadcast_;
+  std::map<std::string, Message> latest_own_;  // topic -> our last published message
   std::mt19937_64 rng_;
   std::uint64_t seqno_;
 

@@ -291,3 +291,35 @@ TEST_F(GossipRouterTest, LeavePrunesWithBackoffAndUnsubscribes) {
 
 }  // namespace
 }  // namespace goop::p2p::gossipsub
+
+namespace goop::p2p::gossipsub {
+namespace {
+
+TEST_F(GossipRouterTest, ResendLatestGoesToOnePeerOnlyAndReportsSubscribers) {
+  std::vector<PeerId> subscribed;
+  router_->on_subscribed([&](const std::string& topic, const PeerId& p) {
+    if (topic == "t") subscribed.push_back(p);
+  });
+  router_->join("t");
+  const PeerId a = remote("t");
+  EXPECT_EQ(subscribed, std::vector<PeerId>{a});
+  EXPECT_FALSE(router_->resend_latest("t", a)) << "nothing published yet";
+  ASSERT_TRUE(router_->publish("t", Bytes{1, 2, 3}).has_value());
+  ASSERT_TRUE(router_->publish("t", Bytes{4, 5, 6}).has_value());
+  const PeerId b = remote("t");
+  sent_.clear();
+  EXPECT_TRUE(router_->resend_latest("t", b));
+  ASSERT_EQ(sent_.size(), 1u);
+  EXPECT_EQ(sent_[0].to, b);
+  ASSERT_EQ(sent_[0].rpc.publish.size(), 1u);
+  EXPECT_EQ(sent_[0].rpc.publish[0].data, (Bytes{4, 5, 6}));
+  EXPECT_FALSE(router_->resend_latest("other", b));
+  // A second SUBSCRIBE from a known subscriber is not reported again.
+  Rpc again;
+  again.subscriptions.push_back({true, "t"});
+  router_->handle_rpc(b, again);
+  EXPECT_EQ(subscribed.size(), 2u);
+}
+
+}  // namespace
+}  // namespace goop::p2p::gossipsub
