@@ -126,6 +126,10 @@ struct PresenceService::Impl : std::enable_shared_from_this<Impl> {
       return;
     }
     GOOP_LOG_DEBUG(lg, "peer={} {} ts={}", author.short_string(), to_string(msg->type), msg->ts);
+    if (!table.find(msg->peer_id) && table.entries().size() >= options.max_peers) {
+      GOOP_LOG_DEBUG(lg, "peer table full ({} peers): ignoring new peer {}", options.max_peers, msg->peer_id);
+      return;
+    }
     auto& newest = last_ts[msg->peer_id];
     if (msg->ts < newest) return;  // reordered: something newer was applied already
     newest = msg->ts;
@@ -172,6 +176,12 @@ struct PresenceService::Impl : std::enable_shared_from_this<Impl> {
       parsed.push_back(std::move(*m));
     }
     if (!parsed.empty()) host.peerstore().add_addrs(*id, parsed);
+  }
+
+  // Per-peer bookkeeping lives only as long as the peer's table entry.
+  void forget_removed() {
+    std::erase_if(last_ts, [&](const auto& kv) { return !table.find(kv.first); });
+    std::erase_if(last_failure, [&](const auto& kv) { return !table.find(kv.first); });
   }
 
   void spawn_probe(const std::string& peer) {
@@ -260,7 +270,10 @@ void PresenceService::start() {
   s.publish(MsgType::kOnline);
   s.tasks.spawn(Impl::tick(impl_, s.options.heartbeat, [](Impl& i) { i.publish(MsgType::kUpdate); }), "heartbeat");
   s.tasks.spawn(Impl::tick(impl_, s.options.prune_interval,
-                           [](Impl& i) { i.table.prune(i.options.ttl, i.options.grace); }),
+                           [](Impl& i) {
+                             i.table.prune(i.options.ttl, i.options.grace);
+                             i.forget_removed();
+                           }),
                 "prune");
 }
 

@@ -44,6 +44,7 @@ struct PresenceOptions {
   std::chrono::milliseconds probe_cooldown{500};   // ProbeCooldown after a failure
   std::chrono::milliseconds offline_flush{1000};   // bound on sending `offline` at shutdown
   std::size_t max_published_addrs = 20;            // the rendezvous refuses more
+  std::size_t max_peers = 4096;                     // new peers beyond this are ignored
 };
 
 // What we announce about ourselves, asked before every publish.

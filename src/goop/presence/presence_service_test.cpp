@@ -30,13 +30,14 @@ struct Node {
         table(SystemClock::instance()),
         label(std::move(name)) {}
 
-  void start(asio::io_context& io) {
+  void start(asio::io_context& io, std::size_t max_peers = 4096) {
     ASSERT_TRUE(host.start().has_value());
     serve_content(host, [this] { return label; });
     gossip.start();
     PresenceOptions o;
     o.topic = kTopic;
     o.heartbeat = 1s;
+    o.max_peers = max_peers;
     presence = std::make_unique<PresenceService>(io.get_executor(), host, gossip, table, o, [this] {
       SelfAnnouncement s;
       s.identity.content = label;
@@ -62,9 +63,9 @@ struct Node {
 
 class PresenceTest : public ::testing::Test {
  protected:
-  Node& add(std::string label) {
+  Node& add(std::string label, std::size_t max_peers = 4096) {
     nodes_.push_back(std::make_unique<Node>(io_, std::move(label)));
-    nodes_.back()->start(io_);
+    nodes_.back()->start(io_, max_peers);
     return *nodes_.back();
   }
   void connect(Node& a, Node& b) {
@@ -138,6 +139,24 @@ TEST_F(PresenceTest, PresenceForAnotherPeerIsIgnored) {
   ASSERT_TRUE(b.gossip.publish(kTopic, Bytes(json2.begin(), json2.end())).has_value());
   ASSERT_TRUE(wait([&] { return a.table.find(b.id()) && a.table.find(b.id())->identity.content == "B2"; }));
   EXPECT_EQ(a.table.find(forged.peer_id), nullptr);
+}
+
+TEST_F(PresenceTest, AFullTableIgnoresNewPeersButKeepsKnownOnes) {
+  Node& a = add("A", /*max_peers=*/1);
+  Node& b = add("B");
+  Node& c = add("C");
+  connect(a, b);
+  ASSERT_TRUE(wait([&] { return sees(a, b, true); }));
+  connect(b, c);
+  // B forwards C's presence to A before it handles anything else, so once A has B's next
+  // message on that same stream, A has handled C's too.
+  ASSERT_TRUE(wait([&] { return sees(b, c, true); }));
+  b.label = "B2";
+  const std::string json = encode(b.presence->make_message(MsgType::kUpdate));
+  ASSERT_TRUE(b.gossip.publish(kTopic, Bytes(json.begin(), json.end())).has_value());
+  ASSERT_TRUE(wait([&] { return sees(a, b, true); }));
+  EXPECT_EQ(a.table.find(c.id()), nullptr);
+  EXPECT_EQ(a.table.entries().size(), 1u);
 }
 
 TEST_F(PresenceTest, ContentProtocolAnswersTheLabel) {
