@@ -118,22 +118,31 @@ TEST(Cli, RunningPeerIsReachableByJsLibp2p) {
   EXPECT_EQ(peer.wait_exit(10s), 0) << peer.err();
 }
 
+// A TCP port bound and listening on `addr` (port 0 picks it) for as long as the object lives.
+struct HeldPort {
+  explicit HeldPort(in_addr_t addr) {
+    sockaddr_in sa{};
+    sa.sin_family = AF_INET;
+    sa.sin_addr.s_addr = htonl(addr);
+    socklen_t len = sizeof sa;
+    if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa) != 0 || ::listen(fd, 1) != 0 ||
+        ::getsockname(fd, reinterpret_cast<sockaddr*>(&sa), &len) != 0) {
+      throw std::runtime_error("cannot hold a TCP port for the test");
+    }
+    port = ntohs(sa.sin_port);
+  }
+  ~HeldPort() { ::close(fd); }
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  int port = 0;
+};
+
 TEST(Cli, ListenPortInUseIsAClearError) {
   // Hold a port, then ask the peer to listen on it.
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  ASSERT_GE(fd, 0);
-  sockaddr_in sa{};
-  sa.sin_family = AF_INET;
-  sa.sin_addr.s_addr = htonl(INADDR_ANY);
-  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa), 0);
-  ASSERT_EQ(::listen(fd, 1), 0);
-  socklen_t len = sizeof sa;
-  ASSERT_EQ(::getsockname(fd, reinterpret_cast<sockaddr*>(&sa), &len), 0);
-  const int port = ntohs(sa.sin_port);
+  HeldPort held(INADDR_ANY);
+  const int port = held.port;
   TempDir tmp;
   std::ofstream(fs::path(tmp.path()) / "goop.json") << R"({"p2p": {"listen_port": )" << port << "}}";
   auto r = run({goop2_binary(), "peer", tmp.path()});
-  ::close(fd);
   EXPECT_EQ(r.code, 1);
   EXPECT_NE(r.err.find("cannot listen on /ip4/0.0.0.0/tcp/" + std::to_string(port)), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("another program uses this port"), std::string::npos) << r.err;
@@ -141,20 +150,11 @@ TEST(Cli, ListenPortInUseIsAClearError) {
 
 TEST(Cli, ViewerPortInUseIsAClearError) {
   // The Go peer runs on silently without its UI; we stop and say why.
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  ASSERT_GE(fd, 0);
-  sockaddr_in sa{};
-  sa.sin_family = AF_INET;
-  sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa), 0);
-  ASSERT_EQ(::listen(fd, 1), 0);
-  socklen_t len = sizeof sa;
-  ASSERT_EQ(::getsockname(fd, reinterpret_cast<sockaddr*>(&sa), &len), 0);
-  const int port = ntohs(sa.sin_port);
+  HeldPort held(INADDR_LOOPBACK);
+  const int port = held.port;
   TempDir tmp;
   std::ofstream(fs::path(tmp.path()) / "goop.json") << R"({"viewer": {"http_addr": "127.0.0.1:)" << port << "\"}}";
   auto r = run({goop2_binary(), "peer", tmp.path()});
-  ::close(fd);
   EXPECT_EQ(r.code, 1);
   EXPECT_NE(r.err.find("the viewer cannot listen on 127.0.0.1:" + std::to_string(port)), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("viewer.http_addr"), std::string::npos) << r.err;

@@ -28,6 +28,7 @@
 #include "js_gossip_peer.hpp"
 #include "p2p/host/host.hpp"
 #include "p2p/protocol/gossipsub/gossipsub.hpp"
+#include "p2p/testing/wait_until.hpp"
 
 namespace goop::p2p::gossipsub {
 namespace {
@@ -86,16 +87,7 @@ class GossipInterop : public ::testing::Test {
   }
   // Checks `pred` on the node thread every few ms until it holds or `timeout` passes.
   bool wait_node(std::function<bool()> pred, std::chrono::milliseconds timeout = kWait) {
-    return run([](std::function<bool()> p, std::chrono::milliseconds t) -> asio::awaitable<bool> {
-      auto ex = co_await asio::this_coro::executor;
-      const auto until = std::chrono::steady_clock::now() + t;
-      while (!p()) {
-        if (std::chrono::steady_clock::now() > until) co_return false;
-        asio::steady_timer tick(ex, 5ms);
-        co_await tick.async_wait(asio::use_awaitable);
-      }
-      co_return true;
-    }(std::move(pred), timeout));
+    return run(p2p::testing::wait_until(std::move(pred), timeout));
   }
 
   CppNode& add_node(Config config = {}) {

@@ -13,12 +13,14 @@
 #include "p2p/io/framing.hpp"
 #include "p2p/protocol/gossipsub/signing.hpp"
 #include "p2p/testing/run_coro.hpp"
+#include "p2p/testing/wait_until.hpp"
 
 namespace goop::p2p::gossipsub {
 namespace {
 namespace asio = boost::asio;
 using namespace std::chrono_literals;
 using p2p::testing::run_coro;
+using p2p::testing::wait_until;
 
 struct Node {
   Node(asio::io_context& io, Ed25519PrivateKey k)
@@ -29,18 +31,6 @@ struct Node {
   std::vector<PeerId> authors;
   std::map<std::string, PeerId> author_of;  // data -> author
 };
-
-// Polls `pred` every few ms until it holds or `timeout` passes; returns whether it held.
-asio::awaitable<bool> wait_until(std::function<bool()> pred, std::chrono::milliseconds timeout) {
-  auto ex = co_await asio::this_coro::executor;
-  const auto until = std::chrono::steady_clock::now() + timeout;
-  while (!pred()) {
-    if (std::chrono::steady_clock::now() > until) co_return false;
-    asio::steady_timer t(ex, 5ms);
-    co_await t.async_wait(asio::use_awaitable);
-  }
-  co_return true;
-}
 
 class GossipNetwork : public ::testing::Test {
  protected:
