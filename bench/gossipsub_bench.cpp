@@ -34,6 +34,7 @@
 
 #include "../tests/support/process.hpp"
 #include "base/async_event.hpp"
+#include "base/log.hpp"
 #include "p2p/host/host.hpp"
 #include "p2p/protocol/gossipsub/gossipsub.hpp"
 
@@ -277,6 +278,7 @@ std::pair<double, double> ed25519_rates() {
 
 int main(int argc, char** argv) {
   std::setvbuf(stdout, nullptr, _IOLBF, 0);
+  (void)goop::log::configure("warn");  // the figures only, not every node's start-up lines
   std::vector<std::size_t> nums;
   bool cpp_only = false;
   for (int i = 1; i < argc; ++i) {  // other --flags (run_all.sh's --benchmark_min_time) are ignored
