@@ -11,7 +11,9 @@
 #include "base/log.hpp"
 #include "base/task_group.hpp"
 #include "base/timeout.hpp"
+#include "goop/mq/local_bus.hpp"
 #include "goop/presence/content_protocol.hpp"
+#include "goop/presence/identity_payload.hpp"
 #include "goop/presence/peer_cache.hpp"
 #include "goop/presence/peer_table.hpp"
 #include "goop/presence/presence_service.hpp"
@@ -19,6 +21,7 @@
 #include "p2p/host/host.hpp"
 #include "p2p/protocol/gossipsub/gossipsub.hpp"
 #include "storage/db.hpp"
+#include "viewer/events_api.hpp"
 #include "viewer/peers_api.hpp"
 #include "web/http_server.hpp"
 
@@ -64,6 +67,7 @@ struct PeerNode::Impl {
   identity::Identity id;
   storage::Db& db;
   presence::PeerTable table;
+  mq::LocalBus bus;
   TaskGroup dials;  // background connects (mDNS finds, cached peers)
   std::unique_ptr<p2p::Host> host;
   std::unique_ptr<p2p::gossipsub::GossipSub> gossip;
@@ -174,6 +178,25 @@ struct PeerNode::Impl {
     return {};
   }
 
+  // Every table change becomes a local peer:announce / peer:gone for the browser (§5.8).
+  void bridge_table_to_bus() {
+    table.on_event([this](const std::string& peer, presence::PeerEvent e) {
+      if (e == presence::PeerEvent::kRemove) {
+        bus.publish_local("peer:gone", presence::gone_json(peer));
+      } else if (const presence::PeerEntry* entry = table.find(peer)) {
+        bus.publish_local("peer:announce", presence::identity_json(peer, *entry, SystemClock::instance()));
+      }
+    });
+  }
+
+  std::vector<std::string> peer_snapshot() const {
+    std::vector<std::string> out;
+    for (const auto& [peer, entry] : table.entries()) {
+      out.push_back(presence::identity_json(peer, entry, SystemClock::instance()));
+    }
+    return out;
+  }
+
   void start_presence(Lifecycle& lifecycle) {
     gossip = std::make_unique<p2p::gossipsub::GossipSub>(ex, *host, id.key);
     gossip->start();
@@ -227,6 +250,7 @@ struct PeerNode::Impl {
     auto hosts = web::loopback_hosts(viewer->port());
     hosts.push_back(fmt::format("{}:{}", hp.first, viewer->port()));
     viewer->add_guard(web::host_allow_list_guard(std::move(hosts)));
+    viewer::register_events_api(*viewer, viewer::EventsApi{bus, [this] { return peer_snapshot(); }});
     viewer::register_peers_api(*viewer, viewer::PeersApi{
         table,
         [this] { return viewer::SelfRow{host->id().to_base58(), cfg.profile.label, cfg.profile.email, ""}; },
@@ -249,6 +273,7 @@ Expected<PeerNodeInfo> PeerNode::start(Lifecycle& lifecycle) {
   PeerNodeInfo info;
   GOOP_TRY_VOID(s.start_host(lifecycle));
   for (const auto& a : s.host->listen_addrs()) info.listen.push_back(a.to_string() + "/p2p/" + s.id.peer_id.to_base58());
+  s.bridge_table_to_bus();
   GOOP_TRY(info.cached_peers, s.start_peer_cache());
   s.start_presence(lifecycle);
   info.mdns = s.start_mdns(lifecycle);

@@ -152,6 +152,27 @@ TEST_F(Presence, RestartedPeerRedialsRememberedPeersAndKeepsFavourites) {
   EXPECT_EQ(ann_->row(cat_->id()).at("Favorite"), true);
 }
 
+TEST_F(Presence, EventStreamReplaysTheTableThenAnnouncesChanges) {
+  start_three();
+  ASSERT_TRUE(eventually([&] { return all_see_all(); }, 10s)) << dump();
+  HttpStream events(ann_->viewer(), "/api/mq/events");
+  // The first frame, then the table replayed to a late subscriber.
+  ASSERT_TRUE(events.read_until_contains("event: connected\ndata: {\"status\":\"ok\"}", 5s)) << events.text();
+  ASSERT_TRUE(events.read_until([&](const std::string& t) {
+    return t.find("\"peerID\":\"" + ben_->id() + "\"") != std::string::npos &&
+           t.find("\"peerID\":\"" + cat_->id() + "\"") != std::string::npos;
+  }, 5s)) << events.text();
+  EXPECT_NE(events.text().find("\"topic\":\"peer:announce\""), std::string::npos);
+  EXPECT_NE(events.text().find("\"content\":\"ben\""), std::string::npos);
+  // A change: cat stops, ann's page hears that cat is offline.
+  const std::size_t before = events.text().size();
+  cat_->process().signal(SIGTERM);
+  EXPECT_TRUE(events.read_until([&](const std::string& t) {
+    const auto at = t.find("\"peerID\":\"" + cat_->id() + "\"", before);
+    return at != std::string::npos && t.find("\"offline\":true", at) != std::string::npos;
+  }, 2s)) << events.text().substr(before);
+}
+
 TEST_F(Presence, ProbeRouteReturnsTheTableAfterProbing) {
   start_three();
   ASSERT_TRUE(eventually([&] { return all_see_all(); }, 10s)) << dump();

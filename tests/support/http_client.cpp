@@ -9,6 +9,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <stdexcept>
 
 namespace goop::testing {
 namespace {
@@ -98,6 +99,39 @@ HttpReply http_request(const std::string& base, const std::string& method, const
   reply.status = std::stoi(raw.substr(9, 3));
   reply.body = raw.substr(head_end + 4);
   return reply;
+}
+
+HttpStream::HttpStream(const std::string& base, const std::string& path) {
+  const std::string hostport = base.substr(base.find("//") + 2);
+  const auto colon = hostport.rfind(':');
+  sockaddr_in sa{};
+  sa.sin_family = AF_INET;
+  sa.sin_port = htons(static_cast<std::uint16_t>(std::stoi(hostport.substr(colon + 1))));
+  ::inet_pton(AF_INET, hostport.substr(0, colon).c_str(), &sa.sin_addr);
+  fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd_ < 0 || ::connect(fd_, reinterpret_cast<sockaddr*>(&sa), sizeof sa) != 0) {
+    throw std::runtime_error("cannot connect to " + base + ": " + std::strerror(errno));
+  }
+  const std::string req = "GET " + path + " HTTP/1.1\r\nHost: " + hostport + "\r\nAccept: text/event-stream\r\n\r\n";
+  if (::send(fd_, req.data(), req.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(req.size())) {
+    throw std::runtime_error("cannot send the request to " + base);
+  }
+}
+
+HttpStream::~HttpStream() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+bool HttpStream::read_until(const std::function<bool(const std::string&)>& done, std::chrono::milliseconds timeout) {
+  const auto until = Clock::now() + timeout;
+  char buf[4096];
+  while (!done(text_)) {
+    if (!wait_fd(fd_, POLLIN, until)) return false;
+    const auto n = ::recv(fd_, buf, sizeof buf, 0);
+    if (n <= 0) return done(text_);
+    text_.append(buf, static_cast<std::size_t>(n));
+  }
+  return true;
 }
 
 }  // namespace goop::testing

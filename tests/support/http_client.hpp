@@ -3,6 +3,7 @@
 // loopback viewer, every step bounded by the deadline.
 
 #include <chrono>
+#include <functional>
 #include <string>
 
 namespace goop::testing {
@@ -17,6 +18,25 @@ struct HttpReply {
 HttpReply http_request(const std::string& base, const std::string& method, const std::string& path,
                        const std::string& body = {},
                        std::chrono::milliseconds timeout = std::chrono::milliseconds(5000));
+// Opens a streaming GET (e.g. Server-Sent Events) and reads until `done(text so far)` holds
+// or `timeout` passes; returns whether it held. `text` receives everything read, headers too.
+class HttpStream {
+ public:
+  HttpStream(const std::string& base, const std::string& path);
+  ~HttpStream();
+  HttpStream(const HttpStream&) = delete;
+  HttpStream& operator=(const HttpStream&) = delete;
+  bool read_until(const std::function<bool(const std::string&)>& done, std::chrono::milliseconds timeout);
+  bool read_until_contains(const std::string& needle, std::chrono::milliseconds timeout) {
+    return read_until([&](const std::string& t) { return t.find(needle) != std::string::npos; }, timeout);
+  }
+  const std::string& text() const { return text_; }
+
+ private:
+  int fd_ = -1;
+  std::string text_;
+};
+
 inline HttpReply http_get(const std::string& base, const std::string& path) {
   return http_request(base, "GET", path);
 }
