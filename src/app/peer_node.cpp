@@ -22,6 +22,8 @@
 #include "p2p/protocol/gossipsub/gossipsub.hpp"
 #include "storage/db.hpp"
 #include "viewer/events_api.hpp"
+#include "viewer/home_page.hpp"
+#include "viewer/management_guard.hpp"
 #include "viewer/peers_api.hpp"
 #include "web/http_server.hpp"
 
@@ -189,6 +191,10 @@ struct PeerNode::Impl {
     });
   }
 
+  viewer::SelfRow self_row() const {
+    return viewer::SelfRow{host->id().to_base58(), cfg.profile.label, cfg.profile.email, ""};
+  }
+
   std::vector<std::string> peer_snapshot() const {
     std::vector<std::string> out;
     for (const auto& [peer, entry] : table.entries()) {
@@ -249,11 +255,16 @@ struct PeerNode::Impl {
     }
     auto hosts = web::loopback_hosts(viewer->port());
     hosts.push_back(fmt::format("{}:{}", hp.first, viewer->port()));
+    std::vector<std::string> origins;
+    for (const auto& h : hosts) origins.push_back("http://" + h);
+    const std::string token = viewer::new_session_token();
     viewer->add_guard(web::host_allow_list_guard(std::move(hosts)));
+    viewer->add_guard(viewer::management_guard(token, std::move(origins)));
+    viewer::register_home_page(*viewer, token, [this] { return self_row(); });
     viewer::register_events_api(*viewer, viewer::EventsApi{bus, [this] { return peer_snapshot(); }});
     viewer::register_peers_api(*viewer, viewer::PeersApi{
         table,
-        [this] { return viewer::SelfRow{host->id().to_base58(), cfg.profile.label, cfg.profile.email, ""}; },
+        [this] { return self_row(); },
         [this] { return presence->probe_all(); },
         [this](const std::string& peer, bool favorite) { return set_favorite(peer, favorite); },
         SystemClock::instance()});

@@ -136,12 +136,23 @@ TEST_F(Presence, StoppedPeerTurnsOfflineWithinOneSecond) {
 TEST_F(Presence, RestartedPeerRedialsRememberedPeersAndKeepsFavourites) {
   start_three();
   ASSERT_TRUE(eventually([&] { return all_see_all(); }, 10s)) << dump();
-  // ann favourites cat; an unknown peer cannot be favourited.
-  auto fav = http_request(ann_->viewer(), "POST", "/api/peers/favorite",
-                          R"({"peer_id":")" + cat_->id() + R"(","favorite":true})");
+  // ann favourites cat from her viewer page (token, cookie, Origin); a request without them,
+  // or from another origin such as a peer site, changes nothing.
+  const std::string favourite = R"({"peer_id":")" + cat_->id() + R"(","favorite":true})";
+  const std::string token = viewer_token(ann_->viewer());
+  ASSERT_EQ(token.size(), 64u);
+  EXPECT_EQ(http_request(ann_->viewer(), "POST", "/api/peers/favorite", favourite).status, 403);
+  EXPECT_EQ(http_request(ann_->viewer(), "POST", "/api/peers/favorite", favourite,
+                         "Origin: http://evil.localhost:1\r\nCookie: goop_token=" + token + "\r\nX-Goop-Token: " +
+                             token + "\r\nContent-Type: application/json\r\n")
+                .status,
+            403);
+  EXPECT_EQ(ann_->row(cat_->id()).at("Favorite"), false);
+  const std::string page = viewer_page_headers(ann_->viewer(), token);
+  auto fav = http_request(ann_->viewer(), "POST", "/api/peers/favorite", favourite, page);
   EXPECT_EQ(fav.status, 200) << fav.body;
   EXPECT_EQ(ann_->row(cat_->id()).at("Favorite"), true);
-  EXPECT_EQ(http_request(ann_->viewer(), "POST", "/api/peers/favorite", R"({"favorite":true})").status, 400);
+  EXPECT_EQ(http_request(ann_->viewer(), "POST", "/api/peers/favorite", R"({"favorite":true})", page).status, 400);
 
   ann_->process().signal(SIGTERM);
   ASSERT_EQ(ann_->process().wait_exit(10s), 0) << ann_->log();
@@ -176,7 +187,8 @@ TEST_F(Presence, EventStreamReplaysTheTableThenAnnouncesChanges) {
 TEST_F(Presence, ProbeRouteReturnsTheTableAfterProbing) {
   start_three();
   ASSERT_TRUE(eventually([&] { return all_see_all(); }, 10s)) << dump();
-  auto r = http_request(ann_->viewer(), "POST", "/api/peers/probe");
+  auto r = http_request(ann_->viewer(), "POST", "/api/peers/probe", "",
+                        viewer_page_headers(ann_->viewer(), viewer_token(ann_->viewer())));
   ASSERT_EQ(r.status, 200) << r.body;
   const auto rows = json::parse(r.body).as_array();
   ASSERT_EQ(rows.size(), 2u);

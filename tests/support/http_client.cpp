@@ -29,7 +29,7 @@ bool wait_fd(int fd, short events, Clock::time_point until) {
 }  // namespace
 
 HttpReply http_request(const std::string& base, const std::string& method, const std::string& path,
-                       const std::string& body, std::chrono::milliseconds timeout) {
+                       const std::string& body, const std::string& headers, std::chrono::milliseconds timeout) {
   HttpReply reply;
   const auto until = Clock::now() + timeout;
   const std::string hostport = base.substr(base.find("//") + 2);
@@ -62,7 +62,7 @@ HttpReply http_request(const std::string& base, const std::string& method, const
     return reply;
   }
   std::string req = method + " " + path + " HTTP/1.1\r\nHost: " + hostport +
-                    "\r\nConnection: close\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+                    "\r\nConnection: close\r\nContent-Length: " + std::to_string(body.size()) + "\r\n" + headers + "\r\n" + body;
   std::size_t sent = 0;
   while (sent < req.size()) {
     if (!wait_fd(fd, POLLOUT, until)) {
@@ -99,6 +99,20 @@ HttpReply http_request(const std::string& base, const std::string& method, const
   reply.status = std::stoi(raw.substr(9, 3));
   reply.body = raw.substr(head_end + 4);
   return reply;
+}
+
+std::string viewer_token(const std::string& base) {
+  const HttpReply page = http_get(base, "/");
+  const std::string marker = "<meta name=\"goop-token\" content=\"";
+  const auto at = page.body.find(marker);
+  if (at == std::string::npos) return {};
+  const auto start = at + marker.size();
+  return page.body.substr(start, page.body.find('"', start) - start);
+}
+
+std::string viewer_page_headers(const std::string& base, const std::string& token) {
+  return "Origin: " + base + "\r\nCookie: goop_token=" + token + "\r\nX-Goop-Token: " + token +
+         "\r\nContent-Type: application/json\r\n";
 }
 
 HttpStream::HttpStream(const std::string& base, const std::string& path) {

@@ -15,9 +15,16 @@ struct HttpReply {
 };
 
 // `base` is "http://127.0.0.1:<port>". Sends Host: 127.0.0.1:<port>.
+// `headers`: extra raw header lines, each ending in "\r\n".
 HttpReply http_request(const std::string& base, const std::string& method, const std::string& path,
-                       const std::string& body = {},
+                       const std::string& body = {}, const std::string& headers = {},
                        std::chrono::milliseconds timeout = std::chrono::milliseconds(5000));
+
+// The viewer's management token from its start page (<meta name="goop-token">), and the
+// header lines a request from the viewer's own page carries: Origin, the token cookie and
+// header, Content-Type: application/json.
+std::string viewer_token(const std::string& base);
+std::string viewer_page_headers(const std::string& base, const std::string& token);
 // Opens a streaming GET (e.g. Server-Sent Events) and reads until `done(text so far)` holds
 // or `timeout` passes; returns whether it held. `text` receives everything read, headers too.
 class HttpStream {
