@@ -53,7 +53,8 @@ std::string why(const error_code& e, Clock::duration limit) {
     return fmt::format("no complete answer within {} ms",
                        std::chrono::duration_cast<std::chrono::milliseconds>(limit).count());
   }
-  if (e == make_error_code(p2p::Errc::kNegotiationFailed)) return "the peer does not serve /goop/avatar/1.0.0";
+  if (e == make_error_code(p2p::Errc::kNegotiationFailed))
+    return "the peer does not serve /goop/avatar/1.0.0";
   if (e == make_error_code(p2p::Errc::kEndOfStream)) return "the stream ended early";
   if (e == make_error_code(Errc::kTooLarge)) {
     return fmt::format("its header line is longer than {} bytes", kMaxAvatarHeaderLine);
@@ -70,16 +71,18 @@ Error avatar_error(const p2p::PeerId& peer, error_code e, std::string_view reaso
 
 void serve_avatar(p2p::Host& host, std::filesystem::path avatar_file) {
   // Not a coroutine lambda: the answer is built now, the Host may drop the handler meanwhile.
-  host.set_stream_handler(std::string(kAvatarProtocol),
-                          [file = std::move(avatar_file)](std::unique_ptr<p2p::MuxedStream> s, p2p::PeerId) {
-                            return answer(std::move(s), avatar_answer(file));
-                          });
+  host.set_stream_handler(
+      std::string(kAvatarProtocol),
+      [file = std::move(avatar_file)](std::unique_ptr<p2p::MuxedStream> s, p2p::PeerId) {
+        return answer(std::move(s), avatar_answer(file));
+      });
 }
 
 asio::awaitable<Expected<std::optional<Bytes>>> fetch_avatar(p2p::Host& host, p2p::PeerId peer,
-                                                            Clock::duration timeout) {
+                                                             Clock::duration timeout) {
   const auto deadline = Clock::now() + timeout;
-  std::vector<std::string> protocols(1, std::string(kAvatarProtocol));  // no braced list in co_await (GCC 12)
+  std::vector<std::string> protocols(
+      1, std::string(kAvatarProtocol));  // no braced list in co_await (GCC 12)
   auto opened = co_await with_timeout(host.new_stream(peer, std::move(protocols)), timeout);
   if (!opened) co_return avatar_error(peer, opened.error(), why(opened.error(), timeout));
   std::unique_ptr<p2p::MuxedStream> s = std::move(*opened);
@@ -102,10 +105,12 @@ asio::awaitable<Expected<std::optional<Bytes>>> fetch_avatar(p2p::Host& host, p2
   Bytes body(static_cast<std::size_t>(**head));
   std::size_t got = 0;
   while (got < body.size()) {
-    auto n = co_await with_timeout(reader.read_some(std::span(body).subspan(got)), remaining(deadline));
+    auto n =
+        co_await with_timeout(reader.read_some(std::span(body).subspan(got)), remaining(deadline));
     if (!n) {
       s->reset();
-      const std::string reason = fmt::format("{} (after {} of {} bytes)", why(n.error(), timeout), got, body.size());
+      const std::string reason =
+          fmt::format("{} (after {} of {} bytes)", why(n.error(), timeout), got, body.size());
       co_return avatar_error(peer, n.error(), reason);
     }
     got += *n;

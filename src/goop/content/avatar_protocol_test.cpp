@@ -78,7 +78,8 @@ TEST_F(AvatarProtocolTest, ClientRefusesOversizedEncryptedAndMalformedAnswers) {
     ASSERT_FALSE(a.has_value()) << c.reply;
     EXPECT_EQ(a.error().code, c.code) << a.error().message;
     EXPECT_NE(a.error().message.find(c.text), std::string::npos) << a.error().message;
-    EXPECT_NE(a.error().message.find(server_.id().to_base58()), std::string::npos) << a.error().message;
+    EXPECT_NE(a.error().message.find(server_.id().to_base58()), std::string::npos)
+        << a.error().message;
   }
 }
 

@@ -10,7 +10,9 @@
 namespace goop::content {
 namespace {
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f'; }
+bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
+}
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
@@ -79,19 +81,22 @@ std::optional<long long> parse_size_token(std::string_view tok) {
 Expected<std::uint64_t> check_size(std::string_view line, std::string_view tok, std::uint64_t max) {
   const auto n = parse_size_token(tok);
   if (!n) {
-    return Error{make_error_code(Errc::kBadResponse),
-                 fmt::format("bad response: \"{}\" (the size is not a number)", escape_remote_text(line))};
+    return Error{
+        make_error_code(Errc::kBadResponse),
+        fmt::format("bad response: \"{}\" (the size is not a number)", escape_remote_text(line))};
   }
   if (*n < 0 || static_cast<std::uint64_t>(*n) > max) {
-    return Error{make_error_code(goop::Errc::kTooLarge),
-                 fmt::format("refusing size {} (the limit is {} bytes)", escape_remote_text(tok), max)};
+    return Error{
+        make_error_code(goop::Errc::kTooLarge),
+        fmt::format("refusing size {} (the limit is {} bytes)", escape_remote_text(tok), max)};
   }
   return static_cast<std::uint64_t>(*n);
 }
 
 Error encrypted_unsupported() {
-  return Error{make_error_code(Errc::kEncryptedUnsupported),
-               "the peer sent an encrypted (EOK) response; encrypted responses are not supported yet"};
+  return Error{
+      make_error_code(Errc::kEncryptedUnsupported),
+      "the peer sent an encrypted (EOK) response; encrypted responses are not supported yet"};
 }
 
 }  // namespace
@@ -145,15 +150,17 @@ Expected<SiteResponseHead> parse_site_response_head(std::string_view raw, std::u
   }
   std::string_view mime = trim(line.substr(3, last_space - 3));
   if (mime.empty() || has_control_chars(mime)) {
-    return Error{make_error_code(Errc::kBadResponse),
-                 fmt::format("bad response: \"{}\" (no usable MIME type)", escape_remote_text(line))};
+    return Error{
+        make_error_code(Errc::kBadResponse),
+        fmt::format("bad response: \"{}\" (no usable MIME type)", escape_remote_text(line))};
   }
   auto size = check_size(line, line.substr(last_space + 1), max_size);
   if (!size) return size.error();
   return SiteResponseHead{std::string(mime), *size};
 }
 
-Expected<std::optional<std::uint64_t>> parse_avatar_head(std::string_view raw, std::uint64_t max_size) {
+Expected<std::optional<std::uint64_t>> parse_avatar_head(std::string_view raw,
+                                                         std::uint64_t max_size) {
   const std::string_view line = trim(raw);
   if (line == "NONE") return std::optional<std::uint64_t>();
   if (line.substr(0, 4) == "EOK ") return encrypted_unsupported();

@@ -15,7 +15,8 @@ namespace {
 
 const std::vector<std::string> kNoPrefixes;
 
-Result<std::string> resolve(std::string_view path, const std::vector<std::string>& prefixes = kNoPrefixes) {
+Result<std::string> resolve(std::string_view path,
+                            const std::vector<std::string>& prefixes = kNoPrefixes) {
   return resolve_site_path(path, prefixes);
 }
 
@@ -28,7 +29,8 @@ TEST(SiteCodec, RequestLineGivesTheTrimmedPathAndDefaultsToIndex) {
 }
 
 TEST(SiteCodec, RequestLineWithoutGetIsABadRequest) {
-  for (std::string_view line : {"", "FOO", "GET", "GET ", "get /x", "POST /x", "GET\t/x", "ENC:abcd"}) {
+  for (std::string_view line :
+       {"", "FOO", "GET", "GET ", "get /x", "POST /x", "GET\t/x", "ENC:abcd"}) {
     auto r = parse_site_request_line(line);
     ASSERT_FALSE(r.has_value()) << line;
     EXPECT_EQ(r.error(), make_error_code(Errc::kBadRequest)) << line;
@@ -59,12 +61,34 @@ TEST(SiteCodec, CleanPathsResolveToThemselves) {
 
 TEST(SiteCodec, EscapesDotfilesBackslashesAndLuaAreForbidden) {
   const std::vector<std::string> prefixes = {"app/scripts", "./tools/", "../outside", ""};
-  for (std::string_view p :
-       {"/../goop.json", "../goop.json", "/docs/../../goop.json", "/a/..", "/..", "/a/../b",
-        "/.env", "/.git/config", "/data/.state/x.json", "/a/.hidden/b", "/...", "/a\\b",
-        "\\index.html", "C:\\Windows\\win.ini", "/lua", "/lua/", "/lua/x.lua", "/LUA/x.lua",
-        "/Lua/functions/f.lua", "lua/.state/s", "/app/scripts", "/APP/Scripts/f.lua",
-        "/app//scripts/./f.lua", "/tools/x.sh", "/", "", "//", "/./."}) {
+  for (std::string_view p : {"/../goop.json",
+                             "../goop.json",
+                             "/docs/../../goop.json",
+                             "/a/..",
+                             "/..",
+                             "/a/../b",
+                             "/.env",
+                             "/.git/config",
+                             "/data/.state/x.json",
+                             "/a/.hidden/b",
+                             "/...",
+                             "/a\\b",
+                             "\\index.html",
+                             "C:\\Windows\\win.ini",
+                             "/lua",
+                             "/lua/",
+                             "/lua/x.lua",
+                             "/LUA/x.lua",
+                             "/Lua/functions/f.lua",
+                             "lua/.state/s",
+                             "/app/scripts",
+                             "/APP/Scripts/f.lua",
+                             "/app//scripts/./f.lua",
+                             "/tools/x.sh",
+                             "/",
+                             "",
+                             "//",
+                             "/./."}) {
     auto r = resolve(p, prefixes);
     ASSERT_FALSE(r.has_value()) << p << " -> " << r.value();
     EXPECT_EQ(r.error(), make_error_code(Errc::kForbidden)) << p;
@@ -130,26 +154,29 @@ TEST(SiteCodec, EokIsRefusedAsNotSupportedYet) {
 }
 
 TEST(SiteCodec, MalformedHeadersAreBadResponses) {
-  for (std::string_view line : {"", "OK", "OK ", "OK 5", "OKtext/html 5", "OK  5", "HTTP/1.1 200 OK",
-                                "ERR", "NONE", "OK text/html", "OK text/html abc", "OK text/html 1x",
-                                "OK text/html -", "OK a\x01z 5"}) {
+  for (std::string_view line :
+       {"", "OK", "OK ", "OK 5", "OKtext/html 5", "OK  5", "HTTP/1.1 200 OK", "ERR", "NONE",
+        "OK text/html", "OK text/html abc", "OK text/html 1x", "OK text/html -", "OK a\x01z 5"}) {
     auto h = parse_site_response_head(line);
     ASSERT_FALSE(h.has_value()) << line;
     EXPECT_EQ(h.error().code, make_error_code(Errc::kBadResponse)) << line;
     EXPECT_EQ(h.error().message.rfind("bad response: \"", 0), 0u) << h.error().message;
   }
-  EXPECT_EQ(parse_site_response_head("HTTP/1.1 200 OK").error().message, "bad response: \"HTTP/1.1 200 OK\"");
+  EXPECT_EQ(parse_site_response_head("HTTP/1.1 200 OK").error().message,
+            "bad response: \"HTTP/1.1 200 OK\"");
 }
 
 TEST(SiteCodec, NegativeAndTooLargeSizesAreRefused) {
-  for (std::string_view line : {"OK text/html -5", "OK text/html 52428801",
-                                "OK text/html 99999999999999999999999999", "OK x -0000000000000000000001"}) {
+  for (std::string_view line :
+       {"OK text/html -5", "OK text/html 52428801", "OK text/html 99999999999999999999999999",
+        "OK x -0000000000000000000001"}) {
     auto h = parse_site_response_head(line);
     ASSERT_FALSE(h.has_value()) << line;
     EXPECT_EQ(h.error().code, make_error_code(goop::Errc::kTooLarge)) << line;
     EXPECT_EQ(h.error().message.rfind("refusing size ", 0), 0u) << h.error().message;
   }
-  EXPECT_EQ(parse_site_response_head("OK t 11", 10).error().code, make_error_code(goop::Errc::kTooLarge));
+  EXPECT_EQ(parse_site_response_head("OK t 11", 10).error().code,
+            make_error_code(goop::Errc::kTooLarge));
 }
 
 TEST(AvatarCodec, HeaderLines) {
@@ -198,7 +225,8 @@ TEST(SiteMime, ExtensionTable) {
 TEST(SiteMime, SniffsUnknownExtensions) {
   const std::string png("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16);
   EXPECT_EQ(sniff_mime_type(as_bytes(png)), "image/png");
-  EXPECT_EQ(sniff_mime_type(as_bytes("\n  <!DOCTYPE html><html></html>")), "text/html; charset=utf-8");
+  EXPECT_EQ(sniff_mime_type(as_bytes("\n  <!DOCTYPE html><html></html>")),
+            "text/html; charset=utf-8");
   EXPECT_EQ(sniff_mime_type(as_bytes("<p>hi</p>")), "text/html; charset=utf-8");
   EXPECT_EQ(sniff_mime_type(as_bytes("<?xml version=\"1.0\"?><a/>")), "text/xml; charset=utf-8");
   EXPECT_EQ(sniff_mime_type(as_bytes("%PDF-1.7")), "application/pdf");

@@ -53,7 +53,9 @@ constexpr std::string_view kBinary = "application/octet-stream";
 
 char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
-bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
+bool starts_with(std::string_view s, std::string_view prefix) {
+  return s.substr(0, prefix.size()) == prefix;
+}
 
 bool istarts_with(std::string_view s, std::string_view prefix) {
   if (s.size() < prefix.size()) return false;
@@ -65,9 +67,9 @@ bool istarts_with(std::string_view s, std::string_view prefix) {
 
 // An HTML opening tag: "<tag" followed by a space or '>' (or the document type, or a comment).
 bool looks_like_html(std::string_view s) {
-  static constexpr std::array kTags = {"!doctype html", "html", "head", "body", "script", "iframe",
-                                       "h1", "div", "font", "table", "a", "style", "title", "b",
-                                       "br", "p", "!--"};
+  static constexpr std::array kTags = {
+      "!doctype html", "html", "head",  "body",  "script", "iframe", "h1", "div", "font",
+      "table",         "a",    "style", "title", "b",      "br",     "p",  "!--"};
   if (s.empty() || s.front() != '<') return false;
   s.remove_prefix(1);
   for (std::string_view tag : kTags) {
@@ -110,7 +112,10 @@ std::string_view sniff_mime_type(BytesView head) {
   if (starts_with(s, "RIFF") && s.substr(8, 4) == "WEBP") return "image/webp";
   if (starts_with(s, "RIFF") && s.substr(8, 4) == "WAVE") return "audio/wav";
   if (starts_with(s, std::string_view("\x00\x00\x01\x00", 4))) return "image/x-icon";
-  if (starts_with(s, std::string_view("\x00" "asm", 4))) return "application/wasm";
+  if (starts_with(s, std::string_view("\x00"
+                                      "asm",
+                                      4)))
+    return "application/wasm";
   if (starts_with(s, "wOFF")) return "font/woff";
   if (starts_with(s, "wOF2")) return "font/woff2";
   if (starts_with(s, "%PDF-")) return "application/pdf";

@@ -37,11 +37,13 @@ class UniqueFd {
 
 error_code open_error(int err) {
   // ELOOP: a component became a symlink after we resolved the path (O_NOFOLLOW refused it).
-  return err == ELOOP ? make_error_code(content::Errc::kForbidden) : make_error_code(goop::Errc::kNotFound);
+  return err == ELOOP ? make_error_code(content::Errc::kForbidden)
+                      : make_error_code(goop::Errc::kNotFound);
 }
 
 // The components of `target` below `root`, or nullopt if `target` is not `root` or under it.
-std::optional<std::vector<std::string>> components_below(const fs::path& root, const fs::path& target) {
+std::optional<std::vector<std::string>> components_below(const fs::path& root,
+                                                         const fs::path& target) {
   auto r = root.begin();
   auto t = target.begin();
   for (; r != root.end(); ++r, ++t) {
@@ -106,7 +108,8 @@ Result<SiteFile> open_site_file(const fs::path& root, const std::string& rel,
   UniqueFd dir(::open(root_c.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (dir.get() < 0) return make_error_code(goop::Errc::kNotFound);
   for (std::size_t i = 0; i + 1 < below->size(); ++i) {
-    const int next = ::openat(dir.get(), (*below)[i].c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    const int next =
+        ::openat(dir.get(), (*below)[i].c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (next < 0) return open_error(errno);
     dir.reset(next);
   }
@@ -114,7 +117,8 @@ Result<SiteFile> open_site_file(const fs::path& root, const std::string& rel,
                          O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY));
   if (file.get() < 0) return open_error(errno);
   struct stat st {};
-  if (::fstat(file.get(), &st) != 0 || !S_ISREG(st.st_mode)) return make_error_code(goop::Errc::kNotFound);
+  if (::fstat(file.get(), &st) != 0 || !S_ISREG(st.st_mode))
+    return make_error_code(goop::Errc::kNotFound);
   const auto size = static_cast<std::uint64_t>(st.st_size);
   if (size > max_size) return make_error_code(goop::Errc::kTooLarge);
   return SiteFile(file.release(), size, std::move(rel_c));

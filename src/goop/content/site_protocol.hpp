@@ -69,10 +69,10 @@ struct SiteOptions {
 
 // Counters of a serving site; read them on the Host's executor.
 struct SiteStats {
-  std::size_t active = 0;      // responders running now (each holds a stream, maybe a file)
-  std::uint64_t served = 0;    // files sent completely
-  std::uint64_t refused = 0;   // ERR answers
-  std::uint64_t dropped = 0;   // streams reset: no request line in time, or a failed write
+  std::size_t active = 0;     // responders running now (each holds a stream, maybe a file)
+  std::uint64_t served = 0;   // files sent completely
+  std::uint64_t refused = 0;  // ERR answers
+  std::uint64_t dropped = 0;  // streams reset: no request line in time, or a failed write
 };
 
 // Registers the /goop/site/1.0.0 responder on `host` (replacing any earlier one). The returned
@@ -125,7 +125,7 @@ struct FetchedSiteFile {
 // Fetches a whole (small) file into memory: the same protocol and errors as stream_site_file(),
 // all of it within `timeout`, and the body refused above `max_size` (goop::Errc::kTooLarge).
 boost::asio::awaitable<Expected<FetchedSiteFile>> fetch_site_file(
-    p2p::Host& host, p2p::PeerId peer, std::string path, std::chrono::steady_clock::duration timeout,
-    std::uint64_t max_size = kMaxSiteFileSize);
+    p2p::Host& host, p2p::PeerId peer, std::string path,
+    std::chrono::steady_clock::duration timeout, std::uint64_t max_size = kMaxSiteFileSize);
 
 }  // namespace goop::content

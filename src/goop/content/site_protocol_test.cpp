@@ -26,11 +26,13 @@ std::string ok(std::string_view mime, std::string_view body) {
 }
 
 // Sink callbacks: non-coroutine lambdas call these (the coroutines own their arguments).
-awaitable<Result<void>> record_head(std::shared_ptr<std::vector<SiteResponseHead>> heads, SiteResponseHead h) {
+awaitable<Result<void>> record_head(std::shared_ptr<std::vector<SiteResponseHead>> heads,
+                                    SiteResponseHead h) {
   heads->push_back(std::move(h));
   co_return Result<void>();
 }
-awaitable<Result<void>> record_chunk(std::shared_ptr<std::string> out, std::shared_ptr<int> chunks, BytesView c) {
+awaitable<Result<void>> record_chunk(std::shared_ptr<std::string> out, std::shared_ptr<int> chunks,
+                                     BytesView c) {
   out->append(as_chars(c));
   ++*chunks;
   co_return Result<void>();
@@ -43,8 +45,11 @@ class SiteProtocolTest : public testkit::ContentHostTest {
     if (o.root.empty()) o.root = site_;
     return serve_site(server_, std::move(o));
   }
-  std::string get(std::string path) { return raw(std::string(kSiteProtocol), "GET " + path + "\n").bytes; }
-  Expected<FetchedSiteFile> fetch(std::string path, std::chrono::steady_clock::duration timeout = 5s) {
+  std::string get(std::string path) {
+    return raw(std::string(kSiteProtocol), "GET " + path + "\n").bytes;
+  }
+  Expected<FetchedSiteFile> fetch(std::string path,
+                                  std::chrono::steady_clock::duration timeout = 5s) {
     return run(fetch_site_file(client_, server_.id(), std::move(path), timeout));
   }
   bool wait(std::function<bool()> pred) {
@@ -129,15 +134,31 @@ TEST_F(SiteProtocolTest, RefusesEscapesDotfilesLuaAndTheScriptDirectory) {
   ASSERT_EQ(o.forbidden_prefixes, std::vector<std::string>{"app/scripts"});
   serve(std::move(o));
 
-  for (std::string path :
-       {"/../goop.json", "../goop.json", "/docs/../../goop.json", "/../secret.txt", "/out.txt",
-        "/ext/inner.txt", "/lua/x.lua", "/LUA/x.lua", "/Lua", "/lua/.state/s.json", "/peek/x.lua",
-        "/app/scripts/f.lua", "/App/SCRIPTS/f.lua", "/f.txt", "/.env", "/.git/config", "/cfg.txt",
-        "/data/.state/x", "/a\\b", "C:\\goop.json"}) {
+  for (std::string path : {"/../goop.json",
+                           "../goop.json",
+                           "/docs/../../goop.json",
+                           "/../secret.txt",
+                           "/out.txt",
+                           "/ext/inner.txt",
+                           "/lua/x.lua",
+                           "/LUA/x.lua",
+                           "/Lua",
+                           "/lua/.state/s.json",
+                           "/peek/x.lua",
+                           "/app/scripts/f.lua",
+                           "/App/SCRIPTS/f.lua",
+                           "/f.txt",
+                           "/.env",
+                           "/.git/config",
+                           "/cfg.txt",
+                           "/data/.state/x",
+                           "/a\\b",
+                           "C:\\goop.json"}) {
     EXPECT_EQ(get(path), "ERR forbidden\n") << path;
   }
   // Read relative to the root: never the system's files, never decoded.
-  for (std::string path : {"/etc/passwd", "//etc/passwd", "/%2e%2e/goop.json", "/nope.html", "/app"}) {
+  for (std::string path :
+       {"/etc/passwd", "//etc/passwd", "/%2e%2e/goop.json", "/nope.html", "/app"}) {
     EXPECT_EQ(get(path), "ERR not found\n") << path;
   }
   EXPECT_EQ(get("/app/other.txt"), ok("text/plain; charset=utf-8", "fine"));
@@ -146,7 +167,8 @@ TEST_F(SiteProtocolTest, RefusesEscapesDotfilesLuaAndTheScriptDirectory) {
   auto f = fetch("/lua/x.lua");
   ASSERT_FALSE(f.has_value());
   EXPECT_EQ(f.error().code, make_error_code(Errc::kForbidden));
-  EXPECT_NE(f.error().message.find(server_.id().to_base58()), std::string::npos) << f.error().message;
+  EXPECT_NE(f.error().message.find(server_.id().to_base58()), std::string::npos)
+      << f.error().message;
   EXPECT_NE(f.error().message.find("forbidden"), std::string::npos) << f.error().message;
   f = fetch("/missing.html");
   ASSERT_FALSE(f.has_value());
@@ -172,24 +194,29 @@ TEST_F(SiteProtocolTest, MalformedRequestsAreBadRequests) {
   // We cannot open sealed requests yet: answered as a Go peer without an encryptor does.
   EXPECT_EQ(raw(std::string(kSiteProtocol), "ENC:R0VUIC9pbmRleC5odG1s\n").bytes, kBad);
   // A request line over the cap.
-  EXPECT_EQ(raw(std::string(kSiteProtocol), std::string(kMaxSiteRequestLine + 100, 'G')).bytes, kBad);
+  EXPECT_EQ(raw(std::string(kSiteProtocol), std::string(kMaxSiteRequestLine + 100, 'G')).bytes,
+            kBad);
   // CRLF is accepted.
-  EXPECT_EQ(raw(std::string(kSiteProtocol), "GET /index.html\r\n").bytes, ok("text/html; charset=utf-8", "ok"));
+  EXPECT_EQ(raw(std::string(kSiteProtocol), "GET /index.html\r\n").bytes,
+            ok("text/html; charset=utf-8", "ok"));
 }
 
 TEST_F(SiteProtocolTest, SealedRequestsGoThroughTheOpenerSeam) {
   write("site/index.html", "ok");
   SiteOptions o;
   auto callers = std::make_shared<std::vector<std::string>>();
-  o.open_request = [callers](const p2p::PeerId& from, std::string_view b64) -> std::optional<std::string> {
+  o.open_request = [callers](const p2p::PeerId& from,
+                             std::string_view b64) -> std::optional<std::string> {
     callers->push_back(from.to_base58());
     if (b64 == "sealed-get-index") return std::string("GET /index.html");
     return std::nullopt;
   };
   serve(std::move(o));
-  EXPECT_EQ(raw(std::string(kSiteProtocol), "ENC:sealed-get-index\n").bytes, ok("text/html; charset=utf-8", "ok"));
+  EXPECT_EQ(raw(std::string(kSiteProtocol), "ENC:sealed-get-index\n").bytes,
+            ok("text/html; charset=utf-8", "ok"));
   EXPECT_EQ(raw(std::string(kSiteProtocol), "ENC:garbage\n").bytes, "ERR bad request\n");
-  EXPECT_EQ(*callers, (std::vector<std::string>{client_.id().to_base58(), client_.id().to_base58()}));
+  EXPECT_EQ(*callers,
+            (std::vector<std::string>{client_.id().to_base58(), client_.id().to_base58()}));
 }
 
 TEST_F(SiteProtocolTest, AChangedFileIsSeenByTheNextRequest) {
@@ -246,11 +273,12 @@ TEST_F(SiteProtocolTest, AnswersBusyBeyondTheConcurrencyCap) {
   // One stalled client holds the only slot.
   auto holder = std::make_shared<testkit::RawReply>();
   auto done = std::make_shared<bool>(false);
-  testkit::asio::co_spawn(io_, testkit::raw_exchange(client_, server_.id(), std::string(kSiteProtocol), "", false),
-                          [holder, done](std::exception_ptr, testkit::RawReply r) {
-                            *holder = std::move(r);
-                            *done = true;
-                          });
+  testkit::asio::co_spawn(
+      io_, testkit::raw_exchange(client_, server_.id(), std::string(kSiteProtocol), "", false),
+      [holder, done](std::exception_ptr, testkit::RawReply r) {
+        *holder = std::move(r);
+        *done = true;
+      });
   ASSERT_TRUE(wait([&] { return stats->active == 1; }));
   auto f = fetch("/");
   ASSERT_FALSE(f.has_value());
@@ -266,7 +294,8 @@ TEST_F(SiteProtocolTest, ClientGivesUpOnAPeerThatNeverAnswers) {
   auto f = fetch("/index.html", 300ms);
   ASSERT_FALSE(f.has_value());
   EXPECT_EQ(f.error().code, make_error_code(goop::Errc::kTimeout));
-  EXPECT_NE(f.error().message.find(server_.id().to_base58()), std::string::npos) << f.error().message;
+  EXPECT_NE(f.error().message.find(server_.id().to_base58()), std::string::npos)
+      << f.error().message;
   EXPECT_LT(std::chrono::steady_clock::now() - start, 2s);
 }
 
@@ -279,7 +308,8 @@ TEST_F(SiteProtocolTest, StreamingClientHasAnIdleDeadlineOnTheBody) {
   auto head = run(stream_site_file(client_, server_.id(), "/x", std::move(sink), t));
   ASSERT_FALSE(head.has_value());
   EXPECT_EQ(head.error().code, make_error_code(goop::Errc::kTimeout));
-  EXPECT_NE(head.error().message.find("after 10 of 100 bytes"), std::string::npos) << head.error().message;
+  EXPECT_NE(head.error().message.find("after 10 of 100 bytes"), std::string::npos)
+      << head.error().message;
 }
 
 TEST_F(SiteProtocolTest, ClientRefusesUnusableAnswers) {
@@ -289,13 +319,16 @@ TEST_F(SiteProtocolTest, ClientRefusesUnusableAnswers) {
     std::string_view text;
   };
   const Case cases[] = {
-      {"EOK text/html 8\nc2VhbGVk", make_error_code(Errc::kEncryptedUnsupported), "not supported yet"},
-      {"HTTP/1.1 200 OK\n", make_error_code(Errc::kBadResponse), "bad response: \"HTTP/1.1 200 OK\""},
+      {"EOK text/html 8\nc2VhbGVk", make_error_code(Errc::kEncryptedUnsupported),
+       "not supported yet"},
+      {"HTTP/1.1 200 OK\n", make_error_code(Errc::kBadResponse),
+       "bad response: \"HTTP/1.1 200 OK\""},
       {"OK text/html -5\n", make_error_code(goop::Errc::kTooLarge), "refusing size -5"},
       {"OK text/html 52428801\n", make_error_code(goop::Errc::kTooLarge), "refusing size 52428801"},
       {"OK text/html 100\nshort", make_error_code(p2p::Errc::kEndOfStream), "after 5 of 100 bytes"},
       {"ERR site disabled\n", make_error_code(Errc::kRefused), "site disabled"},
-      {std::string(kMaxSiteHeaderLine + 10, 'O'), make_error_code(goop::Errc::kTooLarge), "longer than"},
+      {std::string(kMaxSiteHeaderLine + 10, 'O'), make_error_code(goop::Errc::kTooLarge),
+       "longer than"},
       {"OK text/html 5", make_error_code(p2p::Errc::kEndOfStream), "ended before the answer"},
   };
   for (const auto& c : cases) {
@@ -304,7 +337,8 @@ TEST_F(SiteProtocolTest, ClientRefusesUnusableAnswers) {
     ASSERT_FALSE(f.has_value()) << c.reply;
     EXPECT_EQ(f.error().code, c.code) << c.reply << ": " << f.error().message;
     EXPECT_NE(f.error().message.find(c.text), std::string::npos) << f.error().message;
-    EXPECT_NE(f.error().message.find(server_.id().to_base58()), std::string::npos) << f.error().message;
+    EXPECT_NE(f.error().message.find(server_.id().to_base58()), std::string::npos)
+        << f.error().message;
   }
 }
 
@@ -312,7 +346,8 @@ TEST_F(SiteProtocolTest, PeerWithoutTheProtocolIsANegotiationFailure) {
   auto f = fetch("/");
   ASSERT_FALSE(f.has_value());
   EXPECT_EQ(f.error().code, make_error_code(p2p::Errc::kNegotiationFailed)) << f.error().message;
-  EXPECT_NE(f.error().message.find("does not serve /goop/site/1.0.0"), std::string::npos) << f.error().message;
+  EXPECT_NE(f.error().message.find("does not serve /goop/site/1.0.0"), std::string::npos)
+      << f.error().message;
 }
 
 TEST_F(SiteProtocolTest, ClientRefusesPathsThatWouldBreakTheRequestLine) {
@@ -326,7 +361,8 @@ TEST(SiteForbiddenPrefixes, OnlyDirectoriesInsideTheSite) {
   fs::remove_all(root);
   fs::create_directories(root / "site" / "real");
   fs::create_symlink(root / "site" / "real", root / "site" / "link");
-  EXPECT_EQ(site_forbidden_prefixes_for(root / "site", root / "site" / "lua"), std::vector<std::string>{"lua"});
+  EXPECT_EQ(site_forbidden_prefixes_for(root / "site", root / "site" / "lua"),
+            std::vector<std::string>{"lua"});
   EXPECT_EQ(site_forbidden_prefixes_for(root / "site", root / "site" / "a" / ".." / "b" / ""),
             std::vector<std::string>{"b"});
   EXPECT_EQ(site_forbidden_prefixes_for(root / "site", root / "site" / "link"),

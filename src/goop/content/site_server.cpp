@@ -97,7 +97,8 @@ asio::awaitable<Result<void>> answer_file(p2p::MuxedStream& s, SiteFile& f, cons
   GOOP_CO_TRY_VOID(co_await with_timeout(s.write(out), o.write_timeout));
   std::uint64_t sent = first;
   while (sent < size) {
-    const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(size - sent, kSiteChunkSize));
+    const auto want =
+        static_cast<std::size_t>(std::min<std::uint64_t>(size - sent, kSiteChunkSize));
     GOOP_CO_TRY(const std::size_t n, read_full(f, std::span(chunk).first(want)));
     if (n != want) co_return make_error_code(goop::Errc::kIo);
     GOOP_CO_TRY_VOID(co_await with_timeout(s.write(std::span(chunk).first(n)), o.write_timeout));
@@ -126,7 +127,8 @@ asio::awaitable<void> handle_site_stream(std::unique_ptr<p2p::MuxedStream> s, p2
       co_await answer_error(*s, "bad request", o, *stats);
       co_return;
     }
-    GOOP_LOG_DEBUG(lg, "peer={} site: no request line: {}", remote.short_string(), line.error().message());
+    GOOP_LOG_DEBUG(lg, "peer={} site: no request line: {}", remote.short_string(),
+                   line.error().message());
     s->reset();
     ++stats->dropped;
     co_return;
@@ -146,8 +148,8 @@ asio::awaitable<void> handle_site_stream(std::unique_ptr<p2p::MuxedStream> s, p2
   }
   auto file = open_requested(o, *path);
   if (!file) {
-    GOOP_LOG_DEBUG(lg, "peer={} site GET \"{}\": {}", remote.short_string(), escape_remote_text(*path),
-                   refusal_text(file.error()));
+    GOOP_LOG_DEBUG(lg, "peer={} site GET \"{}\": {}", remote.short_string(),
+                   escape_remote_text(*path), refusal_text(file.error()));
     co_await answer_error(*s, refusal_text(file.error()), o, *stats);
     co_return;
   }
@@ -185,7 +187,8 @@ std::shared_ptr<const SiteStats> serve_site(p2p::Host& host, SiteOptions options
   return stats;
 }
 
-std::vector<std::string> site_forbidden_prefixes_for(const fs::path& site_root, const fs::path& dir) {
+std::vector<std::string> site_forbidden_prefixes_for(const fs::path& site_root,
+                                                     const fs::path& dir) {
   std::vector<std::string> out;
   std::error_code ec;
   const fs::path root_abs = fs::absolute(site_root, ec).lexically_normal();
@@ -196,7 +199,8 @@ std::vector<std::string> site_forbidden_prefixes_for(const fs::path& site_root, 
   const fs::path dir_c = fs::canonical(dir, ec);
   if (ec) return out;
   if (auto canonical = relative_inside(root_c, dir_c)) {
-    if (std::find(out.begin(), out.end(), *canonical) == out.end()) out.push_back(std::move(*canonical));
+    if (std::find(out.begin(), out.end(), *canonical) == out.end())
+      out.push_back(std::move(*canonical));
   }
   return out;
 }

@@ -35,8 +35,9 @@ struct RawReply {
   error_code error;
 };
 
-inline asio::awaitable<RawReply> raw_exchange(p2p::Host& host, p2p::PeerId peer, std::string protocol,
-                                              std::string request, bool close_after_request = true,
+inline asio::awaitable<RawReply> raw_exchange(p2p::Host& host, p2p::PeerId peer,
+                                              std::string protocol, std::string request,
+                                              bool close_after_request = true,
                                               std::size_t max = 8u << 20) {
   RawReply out;
   std::vector<std::string> protocols(1, std::move(protocol));
@@ -136,10 +137,11 @@ class ContentHostTest : public ::testing::Test {
 
   // Makes the server answer `protocol` with a scripted reply.
   void script(std::string protocol, std::string reply, bool read_request, bool stall) {
-    server_.set_stream_handler(std::move(protocol), [reply, read_request, stall](
-                                                        std::unique_ptr<p2p::MuxedStream> s, p2p::PeerId) {
-      return scripted_answer(std::move(s), reply, read_request, stall);
-    });
+    server_.set_stream_handler(
+        std::move(protocol),
+        [reply, read_request, stall](std::unique_ptr<p2p::MuxedStream> s, p2p::PeerId) {
+          return scripted_answer(std::move(s), reply, read_request, stall);
+        });
   }
 
   asio::io_context io_;
