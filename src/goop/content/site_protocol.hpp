@@ -18,6 +18,8 @@
 // (site_server.cpp, answer_file). The client refuses EOK answers with a clear error.
 //
 // Executor rule: everything on the Host's executor. Responders run in the Host's task group.
+// The responder's file system calls (open, 64 KiB reads) also run there: they are short, but
+// belong on the blocking pool once there is one.
 
 #include <chrono>
 #include <cstdint>
