@@ -233,6 +233,8 @@ TEST(SiteMime, SniffsUnknownExtensions) {
   EXPECT_EQ(sniff_mime_type(as_bytes("GIF89a....")), "image/gif");
   EXPECT_EQ(sniff_mime_type(as_bytes("just some words\n")), "text/plain; charset=utf-8");
   EXPECT_EQ(sniff_mime_type(as_bytes("")), "text/plain; charset=utf-8");
+  EXPECT_EQ(sniff_mime_type(as_bytes("RIFF")), "text/plain; charset=utf-8");  // short: no throw
+  EXPECT_EQ(sniff_mime_type(as_bytes("RIFF\x01\x02\x03\x04WEBPVP8 ")), "image/webp");
   const std::string binary("ab\0cd", 5);
   EXPECT_EQ(sniff_mime_type(as_bytes(binary)), "application/octet-stream");
   EXPECT_EQ(site_mime_type("page.html", as_bytes(binary)), "text/html; charset=utf-8");

@@ -109,8 +109,8 @@ std::string_view sniff_mime_type(BytesView head) {
   if (starts_with(s, "\x89PNG\r\n\x1a\n")) return "image/png";
   if (starts_with(s, "GIF87a") || starts_with(s, "GIF89a")) return "image/gif";
   if (starts_with(s, "\xff\xd8\xff")) return "image/jpeg";
-  if (starts_with(s, "RIFF") && s.substr(8, 4) == "WEBP") return "image/webp";
-  if (starts_with(s, "RIFF") && s.substr(8, 4) == "WAVE") return "audio/wav";
+  if (starts_with(s, "RIFF") && s.size() >= 12 && s.substr(8, 4) == "WEBP") return "image/webp";
+  if (starts_with(s, "RIFF") && s.size() >= 12 && s.substr(8, 4) == "WAVE") return "audio/wav";
   if (starts_with(s, std::string_view("\x00\x00\x01\x00", 4))) return "image/x-icon";
   if (starts_with(s, std::string_view("\x00"
                                       "asm",
