@@ -181,7 +181,7 @@ asio::awaitable<Expected<FetchedSiteFile>> fetch_site_file(p2p::Host& host, p2p:
   const auto overall = Clock::now() + timeout;
   auto head =
       co_await run_fetch(host, std::move(peer), std::move(path), std::move(sink), t, overall);
-  if (!head) co_return std::move(head.error());
+  if (!head) co_return head.error();
   FetchedSiteFile out;
   out.mime = std::move(head->mime);
   out.body = std::move(*body);
