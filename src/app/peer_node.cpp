@@ -11,6 +11,8 @@
 #include "base/log.hpp"
 #include "base/task_group.hpp"
 #include "base/timeout.hpp"
+#include "goop/content/avatar_protocol.hpp"
+#include "goop/content/site_protocol.hpp"
 #include "goop/mq/local_bus.hpp"
 #include "goop/presence/content_protocol.hpp"
 #include "goop/presence/identity_payload.hpp"
@@ -61,11 +63,13 @@ Expected<std::pair<std::string, std::uint16_t>> split_host_port(const std::strin
 }  // namespace
 
 struct PeerNode::Impl {
-  Impl(asio::any_io_executor e, const config::Config& c, identity::Identity i, storage::Db& d)
-      : ex(e), cfg(c), id(std::move(i)), db(d), table(SystemClock::instance()), dials(e, "dials") {}
+  Impl(asio::any_io_executor e, const config::Config& c, std::filesystem::path folder, identity::Identity i,
+       storage::Db& d)
+      : ex(e), cfg(c), dir(std::move(folder)), id(std::move(i)), db(d), table(SystemClock::instance()), dials(e, "dials") {}
 
   asio::any_io_executor ex;
   config::Config cfg;
+  std::filesystem::path dir;  // the peer folder
   identity::Identity id;
   storage::Db& db;
   presence::PeerTable table;
@@ -77,6 +81,7 @@ struct PeerNode::Impl {
   std::unique_ptr<p2p::mdns::MdnsService> mdns;
   std::unique_ptr<web::HttpServer> viewer;
   std::optional<presence::PeerCache> cache;
+  std::shared_ptr<const content::SiteStats> site_stats;
   std::map<std::string, std::pair<std::string, std::chrono::steady_clock::time_point>> cache_written;
 
   presence::SelfAnnouncement self_announcement() const {
@@ -101,6 +106,20 @@ struct PeerNode::Impl {
         "dial");
   }
 
+  // /goop/site/1.0.0: our site/ to other peers, never the Lua scripts (spec §4.2, stricter).
+  void serve_site_files() {
+    content::SiteOptions o;
+    o.root = config::resolve(dir, cfg.paths.site_root);
+    const auto scripts = config::resolve(dir, cfg.lua.script_dir);
+    o.forbidden_prefixes = content::site_forbidden_prefixes_for(o.root, scripts);
+    std::error_code ec;
+    if (std::filesystem::equivalent(o.root, scripts, ec)) {
+      GOOP_LOG_WARN(lg, "lua.script_dir is the site folder itself: the site is served, scripts included; "
+                        "move the scripts to a subfolder such as site/lua");
+    }
+    site_stats = content::serve_site(*host, std::move(o));
+  }
+
   Expected<void> start_host(Lifecycle& lifecycle) {
     p2p::HostConfig hc;
     hc.listen = {fmt::format("/ip4/0.0.0.0/tcp/{}", cfg.p2p.listen_port),
@@ -115,6 +134,8 @@ struct PeerNode::Impl {
       co_await dials.async_stop(d);
     });
     presence::serve_content(*host, [label = cfg.profile.label] { return label; });
+    serve_site_files();
+    content::serve_avatar(*host, dir / "avatar.png");
     return {};
   }
 
@@ -274,8 +295,9 @@ struct PeerNode::Impl {
   }
 };
 
-PeerNode::PeerNode(asio::any_io_executor ex, const config::Config& cfg, identity::Identity id, storage::Db& db)
-    : impl_(std::make_unique<Impl>(std::move(ex), cfg, std::move(id), db)) {}
+PeerNode::PeerNode(asio::any_io_executor ex, const config::Config& cfg, std::filesystem::path dir,
+                   identity::Identity id, storage::Db& db)
+    : impl_(std::make_unique<Impl>(std::move(ex), cfg, std::move(dir), std::move(id), db)) {}
 
 PeerNode::~PeerNode() = default;
 

@@ -1,7 +1,7 @@
 #pragma once
 // PeerNode: the running parts of `goop2 peer` after the folder is prepared, started in the
 // order of spec/net.md §1.4 and registered with the Lifecycle so they stop in reverse:
-// libp2p host (+ /goop/content), gossipsub, presence, mDNS, the peer cache, the viewer API.
+// libp2p host (+ /goop/content, /goop/site, /goop/avatar), gossipsub, presence, mDNS, the peer cache, the viewer API.
 //
 // Executor rule: the node io_context's single thread. Lifetime: start() once; the Lifecycle's
 // stop functions must have run before the object is destroyed.
@@ -33,7 +33,9 @@ struct PeerNodeInfo {
 
 class PeerNode {
  public:
-  PeerNode(boost::asio::any_io_executor ex, const config::Config& cfg, identity::Identity id, storage::Db& db);
+  // `dir`: the peer folder (absolute); relative paths in `cfg` are resolved against it.
+  PeerNode(boost::asio::any_io_executor ex, const config::Config& cfg, std::filesystem::path dir,
+           identity::Identity id, storage::Db& db);
   ~PeerNode();
 
   // Starts every part; errors name the part and the reason (e.g. the viewer port in use).

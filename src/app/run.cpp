@@ -164,7 +164,7 @@ int run_folder(const std::string& dir_arg, Mode mode) {
       co_return;
     });
 
-    node = std::make_unique<PeerNode>(io.get_executor(), cfg, std::move(*id), *db);
+    node = std::make_unique<PeerNode>(io.get_executor(), cfg, dir, std::move(*id), *db);
     auto info = node->start(lifecycle);
     if (!info) {
       // Stop what did start (in reverse), then report.
