@@ -14,7 +14,7 @@
 #include "goop/content/avatar_protocol.hpp"
 #include "goop/content/site_protocol.hpp"
 #include "goop/mq/local_bus.hpp"
-#include "goop/presence/content_protocol.hpp"
+#include "goop/content/content_protocol.hpp"
 #include "goop/presence/identity_payload.hpp"
 #include "goop/presence/peer_cache.hpp"
 #include "goop/presence/peer_table.hpp"
@@ -81,7 +81,6 @@ struct PeerNode::Impl {
   std::unique_ptr<p2p::mdns::MdnsService> mdns;
   std::unique_ptr<web::HttpServer> viewer;
   std::optional<presence::PeerCache> cache;
-  std::shared_ptr<const content::SiteStats> site_stats;
   std::map<std::string, std::pair<std::string, std::chrono::steady_clock::time_point>> cache_written;
 
   presence::SelfAnnouncement self_announcement() const {
@@ -117,7 +116,7 @@ struct PeerNode::Impl {
       GOOP_LOG_WARN(lg, "lua.script_dir is the site folder itself: the site is served, scripts included; "
                         "move the scripts to a subfolder such as site/lua");
     }
-    site_stats = content::serve_site(*host, std::move(o));
+    (void)content::serve_site(*host, std::move(o));  // its counters: for a diagnostics page later
   }
 
   Expected<void> start_host(Lifecycle& lifecycle) {
@@ -133,7 +132,7 @@ struct PeerNode::Impl {
     lifecycle.add("background dials", [this](Lifecycle::Duration d) -> asio::awaitable<void> {
       co_await dials.async_stop(d);
     });
-    presence::serve_content(*host, [label = cfg.profile.label] { return label; });
+    content::serve_content(*host, [label = cfg.profile.label] { return label; });
     serve_site_files();
     content::serve_avatar(*host, dir / "avatar.png");
     return {};

@@ -4,6 +4,7 @@
 
 #include "base/errors.hpp"
 #include "base/file_io.hpp"
+#include "web/http.hpp"
 
 namespace goop::app {
 namespace {
@@ -39,20 +40,6 @@ h1 { font-size: 2.2rem; margin: 0 0 1rem; letter-spacing: -0.02em; }
 code { font-size: 0.95em; padding: 0.1em 0.3em; border-radius: 4px; background: color-mix(in srgb, CanvasText 10%, Canvas); }
 )";
 
-std::string html_escape(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out.push_back(c);
-    }
-  }
-  return out;
-}
-
 }  // namespace
 
 Expected<bool> ensure_starter_site(const std::filesystem::path& site_root, const std::string& label) {
@@ -63,7 +50,7 @@ Expected<bool> ensure_starter_site(const std::filesystem::path& site_root, const
     return Error{make_error_code(Errc::kIo),
                  fmt::format("cannot create site folder {}: {}", site_root.string(), ec.message())};
   }
-  const std::string index = fmt::format(fmt::runtime(kIndex), fmt::arg("title", html_escape(label)));
+  const std::string index = fmt::format(fmt::runtime(kIndex), fmt::arg("title", web::html_escape(label)));
   GOOP_TRY_VOID(write_file_atomic(site_root / "index.html", index, 0644));
   if (!std::filesystem::exists(site_root / "style.css", ec)) {
     GOOP_TRY_VOID(write_file_atomic(site_root / "style.css", kStyle, 0644));

@@ -4,6 +4,7 @@
 // throw: an exception escaping `op` becomes Errc::kCancelled (cancellation) or is rethrown
 // only if it is not a system_error. Must be awaited on the caller's executor.
 
+#include <algorithm>
 #include <chrono>
 #include <optional>
 
@@ -20,6 +21,11 @@
 #include "base/result.hpp"
 
 namespace goop {
+
+// What is left until `deadline` (steady clock), never negative.
+inline std::chrono::steady_clock::duration time_left(std::chrono::steady_clock::time_point deadline) {
+  return std::max(deadline - std::chrono::steady_clock::now(), std::chrono::steady_clock::duration::zero());
+}
 
 namespace detail {
 // parallel_group default-constructs each branch's result; std::optional makes that possible

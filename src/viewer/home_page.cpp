@@ -8,21 +8,6 @@
 namespace goop::viewer {
 namespace {
 
-std::string html_escape(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
 constexpr const char* kPage = R"(<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -76,8 +61,8 @@ void register_home_page(web::HttpServer& server, std::string token, std::functio
     const SelfRow s = self();
     web::Response r;
     r.status = 200;
-    r.body = fmt::format(kPage, fmt::arg("token", token), fmt::arg("label", html_escape(s.label)),
-                         fmt::arg("id", html_escape(s.id)));
+    r.body = fmt::format(kPage, fmt::arg("token", token), fmt::arg("label", web::html_escape(s.label)),
+                         fmt::arg("id", web::html_escape(s.id)));
     r.set_header("Content-Type", "text/html; charset=utf-8");
     r.set_header("Cache-Control", "no-store");
     r.set_header("Set-Cookie", token_cookie(token));

@@ -117,5 +117,7 @@ QueryParams parse_query(std::string_view query);
 std::string percent_decode(std::string_view s, bool plus_is_space = false);
 // Escapes `s` for use inside a JSON string literal (without the quotes).
 std::string json_escape(std::string_view s);
+// Escapes & < > " ' so `s` can stand in HTML text or a quoted attribute.
+std::string html_escape(std::string_view s);
 
 }  // namespace goop::web

@@ -34,6 +34,12 @@ TEST(HttpTypes, ErrorResponsesAreJson) {
   EXPECT_EQ(json_escape(std::string_view("\x01\\", 2)), "\\u0001\\\\");
 }
 
+TEST(HttpTypes, HtmlEscapeCoversTextAndAttributes) {
+  EXPECT_EQ(html_escape(R"(<a href="x" title='y'>&</a>)"),
+            "&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;");
+  EXPECT_EQ(html_escape("Ann"), "Ann");
+}
+
 TEST(HttpTypes, SseStreamFormatsEventsAndBoundsItsQueue) {
   SseStream s(2);
   int wakes = 0;

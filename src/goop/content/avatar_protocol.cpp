@@ -22,10 +22,6 @@ using Clock = std::chrono::steady_clock;
 
 log::Logger lg("goop.content.avatar");
 
-Clock::duration remaining(Clock::time_point deadline) {
-  return std::max(deadline - Clock::now(), Clock::duration::zero());
-}
-
 // The answer for our avatar file: "OK <len>\n<bytes>", or "NONE\n".
 std::string avatar_answer(const std::filesystem::path& file) {
   auto data = read_file(file, kMaxServedAvatarSize);
@@ -87,11 +83,11 @@ asio::awaitable<Expected<std::optional<Bytes>>> fetch_avatar(p2p::Host& host, p2
   if (!opened) co_return avatar_error(peer, opened.error(), why(opened.error(), timeout));
   std::unique_ptr<p2p::MuxedStream> s = std::move(*opened);
   // We send nothing; half-closing at once lets the (lazy) negotiation complete.
-  auto closed = co_await with_timeout(s->close_write(), remaining(deadline));
+  auto closed = co_await with_timeout(s->close_write(), time_left(deadline));
   if (!closed) co_return avatar_error(peer, closed.error(), why(closed.error(), timeout));
 
   detail::StreamReader reader(*s, timeout);
-  auto line = co_await with_timeout(reader.read_line(kMaxAvatarHeaderLine), remaining(deadline));
+  auto line = co_await with_timeout(reader.read_line(kMaxAvatarHeaderLine), time_left(deadline));
   if (!line) {
     s->reset();
     co_return avatar_error(peer, line.error(), why(line.error(), timeout));
@@ -106,7 +102,7 @@ asio::awaitable<Expected<std::optional<Bytes>>> fetch_avatar(p2p::Host& host, p2
   std::size_t got = 0;
   while (got < body.size()) {
     auto n =
-        co_await with_timeout(reader.read_some(std::span(body).subspan(got)), remaining(deadline));
+        co_await with_timeout(reader.read_some(std::span(body).subspan(got)), time_left(deadline));
     if (!n) {
       s->reset();
       const std::string reason =

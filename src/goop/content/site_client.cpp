@@ -22,11 +22,6 @@ using Clock = std::chrono::steady_clock;
 
 log::Logger lg("goop.content.site");
 
-Clock::duration remaining(Clock::time_point deadline) {
-  const auto left = deadline - Clock::now();
-  return std::max(left, Clock::duration::zero());
-}
-
 long long to_ms(Clock::duration d) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
 }
@@ -86,8 +81,8 @@ asio::awaitable<Expected<SiteResponseHead>> run_fetch(p2p::Host& host, p2p::Peer
   std::unique_ptr<p2p::MuxedStream> s = std::move(*opened);
 
   const std::string request = "GET " + path + "\n";
-  auto w = co_await with_timeout(s->write(as_bytes(request)), remaining(header_deadline));
-  if (w) w = co_await with_timeout(s->close_write(), remaining(header_deadline));
+  auto w = co_await with_timeout(s->write(as_bytes(request)), time_left(header_deadline));
+  if (w) w = co_await with_timeout(s->close_write(), time_left(header_deadline));
   if (!w) {
     s->reset();
     co_return fetch_error(peer, path, w.error(), why(w.error(), "request sent", t.header));
@@ -95,7 +90,7 @@ asio::awaitable<Expected<SiteResponseHead>> run_fetch(p2p::Host& host, p2p::Peer
 
   detail::StreamReader reader(*s, t.body_read);
   auto line =
-      co_await with_timeout(reader.read_line(kMaxSiteHeaderLine), remaining(header_deadline));
+      co_await with_timeout(reader.read_line(kMaxSiteHeaderLine), time_left(header_deadline));
   if (!line) {
     s->reset();
     co_return fetch_error(peer, path, line.error(), why(line.error(), "answer", t.header));
@@ -123,7 +118,7 @@ asio::awaitable<Expected<SiteResponseHead>> run_fetch(p2p::Host& host, p2p::Peer
     const auto want =
         static_cast<std::size_t>(std::min<std::uint64_t>(head->size - got, buf.size()));
     auto limit = t.body_read;
-    if (overall) limit = std::min(limit, remaining(*overall));
+    if (overall) limit = std::min(limit, time_left(*overall));
     auto n = co_await with_timeout(reader.read_some(std::span(buf).first(want)), limit);
     if (!n) {
       s->reset();

@@ -13,7 +13,7 @@
 #include "base/async_event.hpp"
 #include "base/log.hpp"
 #include "base/task_group.hpp"
-#include "goop/presence/content_protocol.hpp"
+#include "goop/content/content_protocol.hpp"
 #include "p2p/host/host.hpp"
 #include "p2p/multiformats/multiaddr.hpp"
 #include "p2p/protocol/gossipsub/gossipsub.hpp"
@@ -205,7 +205,7 @@ struct PresenceService::Impl : std::enable_shared_from_this<Impl> {
     } done{*self, peer};
     auto id = p2p::PeerId::parse(peer);
     if (!id) co_return;
-    auto label = co_await fetch_label(self->host, *id, self->options.probe_timeout);
+    auto label = co_await content::fetch_label(self->host, *id, self->options.probe_timeout);
     auto cs = co_await asio::this_coro::cancellation_state;
     if (cs.cancelled() != asio::cancellation_type::none || self->stopping) co_return;
     if (label) {
@@ -222,8 +222,7 @@ struct PresenceService::Impl : std::enable_shared_from_this<Impl> {
   // waiting for the next heartbeat. (Publishing anew would flood all N peers for each of the
   // N^2 connections a LAN forms.)
   void greet(const p2p::PeerId& peer) {
-    if (stopping) return;
-    if (!gossip.resend_latest(options.topic, peer)) publish(MsgType::kUpdate);
+    if (!stopping) (void)gossip.resend_latest(options.topic, peer);  // false: it left meanwhile
   }
 
   static asio::awaitable<void> tick(std::shared_ptr<Impl> self, std::chrono::milliseconds every,
@@ -275,14 +274,6 @@ void PresenceService::start() {
                              i.forget_removed();
                            }),
                 "prune");
-}
-
-asio::awaitable<void> PresenceService::probe(std::string peer) {
-  auto self = impl_;
-  self->spawn_probe(peer);
-  while (self->probing.count(peer)) {
-    if (!co_await self->probes_done.wait()) co_return;
-  }
 }
 
 asio::awaitable<void> PresenceService::probe_all() {

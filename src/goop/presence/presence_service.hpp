@@ -71,9 +71,8 @@ class PresenceService {
   // marks a known peer reachable when a connection to it opens.
   void start();
 
-  // Probes one peer (skipped within probe_cooldown of its last failure) and records the result.
-  boost::asio::awaitable<void> probe(std::string peer);
-  // Probes every known peer in parallel and returns when all are done.
+  // Probes every known peer in parallel (each skipped within probe_cooldown of its last
+  // failure) and returns when all are done.
   boost::asio::awaitable<void> probe_all();
 
   // Publishes `offline`, waits up to options.offline_flush for it to be written, then stops

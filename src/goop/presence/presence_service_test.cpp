@@ -7,7 +7,7 @@
 
 #include <boost/asio/io_context.hpp>
 
-#include "goop/presence/content_protocol.hpp"
+#include "goop/content/content_protocol.hpp"
 #include "p2p/host/host.hpp"
 #include "p2p/protocol/gossipsub/gossipsub.hpp"
 #include "p2p/testing/run_coro.hpp"
@@ -32,7 +32,7 @@ struct Node {
 
   void start(asio::io_context& io, std::size_t max_peers = 4096) {
     ASSERT_TRUE(host.start().has_value());
-    serve_content(host, [this] { return label; });
+    content::serve_content(host, [this] { return label; });
     gossip.start();
     PresenceOptions o;
     o.topic = kTopic;
@@ -163,10 +163,10 @@ TEST_F(PresenceTest, ContentProtocolAnswersTheLabel) {
   Node& a = add("");  // an empty label is sent as "hello"
   Node& b = add("Bob");
   connect(a, b);
-  auto label = run_coro(io_, fetch_label(a.host, b.host.id(), 2s));
+  auto label = run_coro(io_, content::fetch_label(a.host, b.host.id(), 2s));
   ASSERT_TRUE(label.has_value()) << label.error().message;
   EXPECT_EQ(*label, "Bob");
-  auto hello = run_coro(io_, fetch_label(b.host, a.host.id(), 2s));
+  auto hello = run_coro(io_, content::fetch_label(b.host, a.host.id(), 2s));
   ASSERT_TRUE(hello.has_value()) << hello.error().message;
   EXPECT_EQ(*hello, "hello");
 }

@@ -161,8 +161,8 @@ asio::awaitable<void> Host::async_stop(std::chrono::steady_clock::duration deadl
   while (*left > 0 && std::chrono::steady_clock::now() < end) {
     if (!co_await closed.wait()) break;
   }
-  co_await m.closing.async_stop(std::max<std::chrono::steady_clock::duration>(end - std::chrono::steady_clock::now(), {}));
-  co_await m.tasks.async_stop(std::max<std::chrono::steady_clock::duration>(end - std::chrono::steady_clock::now(), {}));
+  co_await m.closing.async_stop(time_left(end));
+  co_await m.tasks.async_stop(time_left(end));
   m.connections.clear();
 }
 

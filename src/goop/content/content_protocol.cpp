@@ -1,4 +1,4 @@
-#include "goop/presence/content_protocol.hpp"
+#include "goop/content/content_protocol.hpp"
 
 #include <algorithm>
 
@@ -7,40 +7,28 @@
 #include "base/errors.hpp"
 #include "base/log.hpp"
 #include "base/timeout.hpp"
+#include "goop/content/detail/stream_reader.hpp"
 #include "p2p/errors.hpp"
 #include "p2p/host/host.hpp"
 
-namespace goop::presence {
+namespace goop::content {
 namespace asio = boost::asio;
 namespace {
 
-log::Logger lg("presence.content");
+log::Logger lg("goop.content.label");
 
 bool has_control_chars(std::string_view s) {
   return std::any_of(s.begin(), s.end(), [](unsigned char c) { return c < 0x20 || c == 0x7f; });
 }
 
-asio::awaitable<Result<std::string>> read_label(p2p::Host& host, p2p::PeerId peer) {
+asio::awaitable<Result<std::string>> read_label(p2p::Host& host, p2p::PeerId peer,
+                                                std::chrono::steady_clock::duration timeout) {
   std::vector<std::string> protocols(1, std::string(kContentProtocol));  // no braced list in co_await (GCC 12)
   auto opened = co_await host.new_stream(peer, std::move(protocols));
   if (!opened) co_return opened.error();
-  auto& s = **opened;
-  std::string line;
-  Bytes buf(512);  // not std::array: GCC 12 miscompiles array initialisers in coroutines
-  for (;;) {
-    auto n = co_await s.read_some(buf);
-    if (!n) {
-      if (n.error() == make_error_code(p2p::Errc::kEndOfStream) && !line.empty()) break;
-      co_return n.error();
-    }
-    line.append(reinterpret_cast<const char*>(buf.data()), *n);
-    if (const auto nl = line.find('\n'); nl != std::string::npos) {
-      line.resize(nl);
-      break;
-    }
-    if (line.size() > kMaxLabelLine) co_return make_error_code(Errc::kTooLarge);
-  }
-  (void)co_await s.close_write();
+  detail::StreamReader reader(**opened, timeout);
+  auto line = co_await reader.read_line(kMaxLabelLine);
+  if (line) (void)co_await (*opened)->close_write();
   co_return line;
 }
 
@@ -67,7 +55,7 @@ void serve_content(p2p::Host& host, std::function<std::string()> label) {
 
 asio::awaitable<Expected<std::string>> fetch_label(p2p::Host& host, p2p::PeerId peer,
                                                  std::chrono::steady_clock::duration timeout) {
-  auto r = co_await with_timeout(read_label(host, peer), timeout);
+  auto r = co_await with_timeout(read_label(host, peer, timeout), timeout);
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(timeout).count();
   if (!r) {
     const auto& e = r.error();
@@ -85,4 +73,4 @@ asio::awaitable<Expected<std::string>> fetch_label(p2p::Host& host, p2p::PeerId 
   co_return std::move(*r);
 }
 
-}  // namespace goop::presence
+}  // namespace goop::content

@@ -19,7 +19,7 @@ namespace goop::p2p {
 class Host;
 }
 
-namespace goop::presence {
+namespace goop::content {
 
 inline constexpr std::string_view kContentProtocol = "/goop/content/1.0.0";
 // A label line longer than this is refused (labels are at most 100 characters).
@@ -35,4 +35,4 @@ void serve_content(p2p::Host& host, std::function<std::string()> label);
 boost::asio::awaitable<Expected<std::string>> fetch_label(p2p::Host& host, p2p::PeerId peer,
                                                         std::chrono::steady_clock::duration timeout);
 
-}  // namespace goop::presence
+}  // namespace goop::content
