@@ -6,11 +6,14 @@
 
 #include <csignal>
 #include <filesystem>
+#include <algorithm>
 #include <fstream>
+#include <map>
 
 #include <boost/json.hpp>
 #include <fmt/core.h>
 
+#include "../tests/support/http_client.hpp"
 #include "../tests/support/peer_process.hpp"
 #include "base/clock.hpp"
 #include "goop/presence/peer_cache.hpp"
@@ -53,6 +56,36 @@ std::size_t online_count(const PeerProcess& p) {
   return n;
 }
 
+// One peer's view of the others, kept from its event stream (the table replayed on connect,
+// then every change), so the bench adds no polling load to the peers it measures.
+struct TableWatch {
+  explicit TableWatch(const PeerProcess& p) : stream(p.viewer(), "/api/mq/events") {}
+  // Applies the complete frames received since the last call.
+  void update() {
+    for (auto end = stream.text().find("\n\n", parsed); end != std::string::npos;
+         end = stream.text().find("\n\n", parsed)) {
+      const std::string frame = stream.text().substr(parsed, end - parsed);
+      parsed = end + 2;
+      const auto data = frame.find("data: {\"type\":\"message\"");
+      if (data == std::string::npos) continue;
+      const auto msg = json::parse(frame.substr(data + 6)).at("msg").as_object();
+      const auto& payload = msg.at("payload").as_object();
+      const std::string id(payload.at("peerID").as_string());
+      if (msg.at("topic") == "peer:announce") {
+        up[id] = payload.at("reachable") == true && !payload.contains("offline");
+      } else {
+        up.erase(id);
+      }
+    }
+  }
+  std::size_t online() const {
+    return static_cast<std::size_t>(std::count_if(up.begin(), up.end(), [](const auto& kv) { return kv.second; }));
+  }
+  goop::testing::HttpStream stream;
+  std::size_t parsed = 0;
+  std::map<std::string, bool> up;  // peer -> online and reachable
+};
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -76,13 +109,21 @@ int main(int argc, char** argv) {
   }
   const auto all_started = Clock::now();
   const auto want = static_cast<std::size_t>(n - 1);
-  std::size_t converged = 0;
-  const bool ok = goop::testing::eventually(
-      [&] {
-        while (converged < peers.size() && online_count(*peers[converged]) == want) ++converged;
-        return converged == peers.size();
-      },
-      60s);
+  std::vector<std::unique_ptr<TableWatch>> watches;
+  std::vector<goop::testing::HttpStream*> streams;
+  for (auto& p : peers) {
+    watches.push_back(std::make_unique<TableWatch>(*p));
+    streams.push_back(&watches.back()->stream);
+  }
+  const auto converged = [&] {
+    return std::all_of(watches.begin(), watches.end(), [&](auto& w) {
+      w->update();
+      return w->online() == want;
+    });
+  };
+  const auto deadline = Clock::now() + 60s;
+  bool ok = converged();
+  while (!ok && goop::testing::HttpStream::wait_any(streams, deadline)) ok = converged();
   const double secs = std::chrono::duration<double>(Clock::now() - all_started).count();
   const double budget = 2.0 * s.heartbeat_seconds;
   fmt::print("  started in {:.2f} s; {} everyone lists all {} others {:.2f} s after the last start\n",
@@ -128,13 +169,13 @@ int main(int argc, char** argv) {
   PeerSettings idle = s;
   idle.label = "idle";
   PeerProcess alone((fs::path(tmp.path()) / "idle").string(), idle);
-  // Let start-up allocations settle: two heartbeats, measured as the peer runs.
-  (void)alone.process().wait_stdout_contains("never printed", 10s);
+  // Measured once it is serving: it answered its viewer (page, table, event stream).
+  (void)goop::testing::http_get(alone.viewer(), "/");
+  (void)alone.peers();
   const double ours = static_cast<double>(rss_kib(alone.process().pid())) / 1024.0;
   goop::testing::Process js(goop::testing::js_command("peer.mjs", {"listen"}), goop::testing::interop_dir());
   double js_mb = 0;
-  if (js.wait_stdout_contains("\n", 30s)) {
-    (void)js.wait_stdout_contains("never printed", 10s);
+  if (js.wait_stdout_contains("\n", 30s)) {  // listening
     js_mb = static_cast<double>(rss_kib(js.pid())) / 1024.0;
   }
   fmt::print("== memory: idle goop2 peer (host, gossipsub, presence, mDNS, viewer, SQLite) RSS {:.1f} MB "

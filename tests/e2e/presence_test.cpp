@@ -73,10 +73,10 @@ class Presence : public ::testing::Test {
     remember(dir("cat"), *ben_);
     cat_ = std::make_unique<PeerProcess>(dir("cat").string(), settings("cat"));
   }
+  std::vector<const PeerProcess*> all() const { return {ann_.get(), ben_.get(), cat_.get()}; }
   bool all_see_all() const {
-    const PeerProcess* ps[] = {ann_.get(), ben_.get(), cat_.get()};
-    for (auto* a : ps) {
-      for (auto* b : ps) {
+    for (auto* a : all()) {
+      for (auto* b : all()) {
         if (a != b && !online(*a, b->id())) return false;
       }
     }
@@ -95,7 +95,7 @@ class Presence : public ::testing::Test {
 TEST_F(Presence, PeersThatKnowEachOtherListEachOtherWithinTwoHeartbeats) {
   start_three();
   const auto started = Clock::now();
-  ASSERT_TRUE(eventually([&] { return all_see_all(); }, std::chrono::seconds(2 * kHeartbeat))) << dump();
+  ASSERT_TRUE(eventually(all(), [&] { return all_see_all(); }, std::chrono::seconds(2 * kHeartbeat))) << dump();
   RecordProperty("converged_ms", static_cast<int>(
       std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count()));
   // ann never had ben's address: she learned it from ben's presence and the probe.
@@ -112,11 +112,11 @@ TEST_F(Presence, PeersThatKnowEachOtherListEachOtherWithinTwoHeartbeats) {
 
 TEST_F(Presence, KilledPeerTurnsOfflineWithinTtlPlusAHeartbeat) {
   start_three();
-  ASSERT_TRUE(eventually([&] { return all_see_all(); }, 10s)) << dump();
+  ASSERT_TRUE(eventually(all(), [&] { return all_see_all(); }, 10s)) << dump();
   cat_->process().signal(SIGKILL);
   const auto killed = Clock::now();
   ASSERT_TRUE(cat_->process().wait_exit(5s).has_value());
-  EXPECT_TRUE(eventually([&] { return offline(*ann_, cat_->id()) && offline(*ben_, cat_->id()); },
+  EXPECT_TRUE(eventually({ann_.get(), ben_.get()}, [&] { return offline(*ann_, cat_->id()) && offline(*ben_, cat_->id()); },
                          std::chrono::seconds(kTtl + kHeartbeat)))
       << dump();
   // Not earlier than the TTL allows: no peer is dropped while it may still be alive.
@@ -126,16 +126,16 @@ TEST_F(Presence, KilledPeerTurnsOfflineWithinTtlPlusAHeartbeat) {
 
 TEST_F(Presence, StoppedPeerTurnsOfflineWithinOneSecond) {
   start_three();
-  ASSERT_TRUE(eventually([&] { return all_see_all(); }, 10s)) << dump();
+  ASSERT_TRUE(eventually(all(), [&] { return all_see_all(); }, 10s)) << dump();
   cat_->process().signal(SIGTERM);
-  EXPECT_TRUE(eventually([&] { return offline(*ann_, cat_->id()) && offline(*ben_, cat_->id()); }, 1000ms))
+  EXPECT_TRUE(eventually({ann_.get(), ben_.get()}, [&] { return offline(*ann_, cat_->id()) && offline(*ben_, cat_->id()); }, 1000ms))
       << dump();
   EXPECT_EQ(cat_->process().wait_exit(10s), 0) << cat_->log();
 }
 
 TEST_F(Presence, RestartedPeerRedialsRememberedPeersAndKeepsFavourites) {
   start_three();
-  ASSERT_TRUE(eventually([&] { return all_see_all(); }, 10s)) << dump();
+  ASSERT_TRUE(eventually(all(), [&] { return all_see_all(); }, 10s)) << dump();
   // ann favourites cat from her viewer page (token, cookie, Origin); a request without them,
   // or from another origin such as a peer site, changes nothing.
   const std::string favourite = R"({"peer_id":")" + cat_->id() + R"(","favorite":true})";
@@ -159,13 +159,13 @@ TEST_F(Presence, RestartedPeerRedialsRememberedPeersAndKeepsFavourites) {
   // ann knew ben's and cat's addresses only from presence; the restart finds them in data.db.
   ann_ = std::make_unique<PeerProcess>(dir("ann").string(), settings("ann"), /*keep_config=*/true);
   EXPECT_NE(ann_->process().out().find("2 peers from data.db"), std::string::npos) << ann_->process().out();
-  EXPECT_TRUE(eventually([&] { return all_see_all(); }, std::chrono::seconds(2 * kHeartbeat))) << dump();
+  EXPECT_TRUE(eventually(all(), [&] { return all_see_all(); }, std::chrono::seconds(2 * kHeartbeat))) << dump();
   EXPECT_EQ(ann_->row(cat_->id()).at("Favorite"), true);
 }
 
 TEST_F(Presence, EventStreamReplaysTheTableThenAnnouncesChanges) {
   start_three();
-  ASSERT_TRUE(eventually([&] { return all_see_all(); }, 10s)) << dump();
+  ASSERT_TRUE(eventually(all(), [&] { return all_see_all(); }, 10s)) << dump();
   HttpStream events(ann_->viewer(), "/api/mq/events");
   // The first frame, then the table replayed to a late subscriber.
   ASSERT_TRUE(events.read_until_contains("event: connected\ndata: {\"status\":\"ok\"}", 5s)) << events.text();
@@ -186,7 +186,7 @@ TEST_F(Presence, EventStreamReplaysTheTableThenAnnouncesChanges) {
 
 TEST_F(Presence, ProbeRouteReturnsTheTableAfterProbing) {
   start_three();
-  ASSERT_TRUE(eventually([&] { return all_see_all(); }, 10s)) << dump();
+  ASSERT_TRUE(eventually(all(), [&] { return all_see_all(); }, 10s)) << dump();
   auto r = http_request(ann_->viewer(), "POST", "/api/peers/probe", "",
                         viewer_page_headers(ann_->viewer(), viewer_token(ann_->viewer())));
   ASSERT_EQ(r.status, 200) << r.body;

@@ -40,7 +40,10 @@ TEST_F(PresenceNetns, ThreeStrangersFindEachOtherByMdnsWithinTwoSeconds) {
     s.label = label;
     peers.push_back(std::make_unique<PeerProcess>((fs::path(tmp_.path()) / label).string(), s));
   }
+  std::vector<const PeerProcess*> watch;
+  for (auto& p : peers) watch.push_back(p.get());
   const bool all = eventually(
+      watch,
       [&] {
         for (auto& a : peers) {
           for (auto& b : peers) {

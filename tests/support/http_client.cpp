@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <sys/types.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -146,6 +147,26 @@ bool HttpStream::read_until(const std::function<bool(const std::string&)>& done,
     text_.append(buf, static_cast<std::size_t>(n));
   }
   return true;
+}
+
+bool HttpStream::wait_any(const std::vector<HttpStream*>& streams, Clock::time_point until) {
+  std::vector<pollfd> fds;
+  for (auto* s : streams) fds.push_back({s->fd_, POLLIN, 0});
+  if (::poll(fds.data(), fds.size(), ms_left(until)) <= 0) return false;
+  bool alive = false;
+  char buf[4096];
+  for (std::size_t i = 0; i < fds.size(); ++i) {
+    if (!(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) {
+      alive = true;
+      continue;
+    }
+    const auto n = ::recv(fds[i].fd, buf, sizeof buf, MSG_DONTWAIT);
+    if (n > 0) {
+      streams[i]->text_.append(buf, static_cast<std::size_t>(n));
+      alive = true;
+    }
+  }
+  return alive;
 }
 
 }  // namespace goop::testing

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <functional>
+#include <vector>
 #include <string>
 
 namespace goop::testing {
@@ -38,6 +39,10 @@ class HttpStream {
     return read_until([&](const std::string& t) { return t.find(needle) != std::string::npos; }, timeout);
   }
   const std::string& text() const { return text_; }
+
+  // Waits until any of `streams` has data (read into its text()) or `until` passes; returns
+  // false on the deadline, or when every stream has ended.
+  static bool wait_any(const std::vector<HttpStream*>& streams, std::chrono::steady_clock::time_point until);
 
  private:
   int fd_ = -1;

@@ -6,7 +6,6 @@
 #include <filesystem>
 #include <fstream>
 #include <stdexcept>
-#include <thread>
 
 #include <boost/json.hpp>
 
@@ -80,11 +79,18 @@ json::value PeerProcess::row(const std::string& peer_id) const {
   return nullptr;
 }
 
-bool eventually(const std::function<bool()>& pred, std::chrono::milliseconds timeout) {
+bool eventually(const std::vector<const PeerProcess*>& peers, const std::function<bool()>& pred,
+                std::chrono::milliseconds timeout) {
   const auto until = std::chrono::steady_clock::now() + timeout;
+  // Subscribed before the first check, so no change between the check and the wait is missed.
+  std::vector<std::unique_ptr<HttpStream>> streams;
+  std::vector<HttpStream*> watch;
+  for (const auto* p : peers) {
+    streams.push_back(std::make_unique<HttpStream>(p->viewer(), "/api/mq/events"));
+    watch.push_back(streams.back().get());
+  }
   while (!pred()) {
-    if (std::chrono::steady_clock::now() > until) return false;
-    std::this_thread::sleep_for(20ms);  // polling interval of the condition, not a wait for an event
+    if (!HttpStream::wait_any(watch, until)) return pred();
   }
   return true;
 }

@@ -56,7 +56,10 @@ class PeerProcess {
   std::vector<std::string> listen_;
 };
 
-// Re-evaluates `pred` (cheap, e.g. an HTTP GET) every 20 ms until it holds or `timeout` passes.
-bool eventually(const std::function<bool()>& pred, std::chrono::milliseconds timeout);
+// Evaluates `pred` now and again each time one of `peers` reports a change of its peer table
+// on its event stream (/api/mq/events), until it holds or `timeout` passes; returns whether it
+// held. `pred` should read only what those peers' viewers show.
+bool eventually(const std::vector<const PeerProcess*>& peers, const std::function<bool()>& pred,
+                std::chrono::milliseconds timeout);
 
 }  // namespace goop::testing
