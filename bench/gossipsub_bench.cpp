@@ -27,6 +27,7 @@
 #include <atomic>
 #include <cstring>
 #include <future>
+#include <condition_variable>
 #include <mutex>
 #include <thread>
 
@@ -142,6 +143,7 @@ struct Stats {
   std::vector<double> latencies;
   std::size_t duplicates = 0;
   SteadyClock::time_point all_done{};
+  std::condition_variable done;  // notified (under mu) when the last message is complete
   std::atomic<std::size_t> complete{0};  // messages every receiver has
   std::unique_ptr<AsyncEvent> progress;  // on node 0's thread; null once the publisher is done
 };
@@ -190,7 +192,10 @@ Figures cpp_figures(std::size_t n, std::size_t window, std::size_t threads) {
         s->seen[i][k] = true;
         s->latencies.push_back(ms);
         if (++s->got[k] < kReceivers) return;
-        if (++s->complete == n) s->all_done = SteadyClock::now();
+        if (++s->complete == n) {
+          s->all_done = SteadyClock::now();
+          s->done.notify_all();
+        }
         asio::post(ex0, [s] {  // once per message, so the bench adds little to the nodes' load
           if (s->progress) s->progress->notify();
         });
@@ -212,13 +217,12 @@ Figures cpp_figures(std::size_t n, std::size_t window, std::size_t threads) {
   std::vector<double> cpu0;
   for (std::size_t i = 0; i < net.threads(); ++i) cpu0.push_back(net.cpu_seconds(i));
   const auto t0 = net.run(0, publish_all(net.node(0), s, n, window));
-  const auto deadline = SteadyClock::now() + 10s;  // for the last messages
-  while (s->complete.load() < n && SteadyClock::now() < deadline) std::this_thread::sleep_for(1ms);
+  std::unique_lock lock(s->mu);
+  s->done.wait_for(lock, 10s, [&] { return s->complete.load() == n; });  // the last messages
   Figures f;
   for (std::size_t i = 0; i < net.threads(); ++i) {
     f.cpu_us_per_msg.push_back((net.cpu_seconds(i) - cpu0[i]) * 1e6 / static_cast<double>(n));
   }
-  std::lock_guard lock(s->mu);
   const auto end = s->complete.load() == n ? s->all_done : SteadyClock::now();
   f.seconds = std::chrono::duration<double>(end - t0).count();
   f.msgs_per_sec = static_cast<double>(s->complete.load()) / f.seconds;
