@@ -248,6 +248,15 @@ std::string initials_svg(std::string_view label, std::string_view email) {
       colour, web::html_escape(initials_of(label)));
 }
 
+void forget_cached_avatar(const fs::path& peer_dir, const std::string& peer) {
+  auto id = p2p::PeerId::parse(peer);
+  if (!id) return;
+  const std::string name = id->to_base58();  // never a path of the caller's making
+  std::error_code ec;
+  fs::remove(cache_dir(peer_dir) / (name + ".png"), ec);
+  fs::remove(cache_dir(peer_dir) / (name + ".hash"), ec);
+}
+
 std::string own_avatar_hash(const fs::path& peer_dir) {
   auto bytes = read_file(avatar_file(peer_dir), kMaxAvatarBytes);
   return bytes ? content::avatar_hash(as_bytes(*bytes)) : std::string();

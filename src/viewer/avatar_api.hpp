@@ -69,6 +69,10 @@ void register_avatar_api(web::HttpServer& server, AvatarApi api);
 std::string initials_svg(std::string_view label, std::string_view email);
 std::string initials_of(std::string_view label);
 
+// Removes the cached avatar of `peer` (a peer ID) from <peer dir>/cache/avatars, e.g. once the
+// peer left the table; the cache then holds at most one avatar per listed peer.
+void forget_cached_avatar(const std::filesystem::path& peer_dir, const std::string& peer);
+
 // The hash of <peer dir>/avatar.png (content::avatar_hash), "" if there is none or it cannot be
 // read.
 std::string own_avatar_hash(const std::filesystem::path& peer_dir);

@@ -192,6 +192,11 @@ TEST_F(AvatarApiTest, RemoteFallbacks) {
   r = call("GET", "/api/avatar/peer/" + remote_id_);
   EXPECT_EQ(r.header("Content-Type"), "image/png");
   EXPECT_EQ(r.header("Cache-Control"), "public, max-age=60");
+  forget_cached_avatar(dir_, remote_id_);
+  EXPECT_FALSE(fs::exists(dir_ / "cache" / "avatars" / (remote_id_ + ".png")));
+  EXPECT_FALSE(fs::exists(dir_ / "cache" / "avatars" / (remote_id_ + ".hash")));
+  EXPECT_EQ(call("GET", "/api/avatar/peer/" + remote_id_).header("Content-Type"), "image/svg+xml");
+  forget_cached_avatar(dir_, "../../goop.json");  // not a peer ID: nothing happens
   // A known peer that announces no avatar has none.
   announce("");
   EXPECT_EQ(call("GET", "/api/avatar/peer/" + remote_id_).header("Content-Type"), "image/svg+xml");

@@ -23,11 +23,12 @@ struct LogsApi::Hub : std::enable_shared_from_this<Hub> {
   asio::any_io_executor ex;
   std::vector<Subscriber> subscribers;  // touched on `ex` only
   std::atomic<bool> delivery_posted{false};
+  std::atomic<bool> listening{false};  // some stream is open: only then are lines posted
   bool stopped = false;
 
   // On any thread (the buffer's listener): at most one delivery is queued at a time.
   void line_added() {
-    if (delivery_posted.exchange(true)) return;
+    if (!listening.load() || delivery_posted.exchange(true)) return;
     asio::post(ex, [weak = weak_from_this()] {
       if (auto self = weak.lock()) self->deliver();
     });
@@ -36,7 +37,10 @@ struct LogsApi::Hub : std::enable_shared_from_this<Hub> {
   // On `ex`: every subscriber gets the lines after the last one it was sent.
   void deliver() {
     delivery_posted = false;  // lines appended from here on post a new delivery
-    if (stopped || subscribers.empty()) return;
+    if (stopped || subscribers.empty()) {
+      listening = false;
+      return;
+    }
     std::uint64_t oldest = subscribers.front().sent;
     for (const auto& s : subscribers) oldest = std::min(oldest, s.sent);
     const auto lines = buffer.lines_after(oldest);
@@ -53,6 +57,7 @@ struct LogsApi::Hub : std::enable_shared_from_this<Hub> {
       }
       return false;
     });
+    listening = !subscribers.empty();
   }
 
   web::Response snapshot() const {
@@ -84,8 +89,14 @@ struct LogsApi::Hub : std::enable_shared_from_this<Hub> {
     }
     auto stream = std::make_shared<web::SseStream>(lines.size() + web::SseStream::kDefaultCapacity);
     for (const auto& l : lines) stream->send("message", to_json(l));
-    if (!stopped) subscribers.push_back(Subscriber{stream, sent});
-    else stream->close();
+    if (!stopped) {
+      subscribers.push_back(Subscriber{stream, sent});
+      listening = true;
+      // A line stored after `sent` whose listener call saw no stream yet is picked up here.
+      if (buffer.last_seq() > sent) line_added();
+    } else {
+      stream->close();
+    }
     return web::Response::sse(std::move(stream));
   }
 };
@@ -110,6 +121,7 @@ void LogsApi::stop() {
     if (auto stream = s.stream.lock()) stream->close();
   }
   hub_->subscribers.clear();
+  hub_->listening = false;
 }
 
 std::size_t LogsApi::stream_count() const {

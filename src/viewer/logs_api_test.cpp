@@ -103,6 +103,15 @@ TEST_F(LogsApiTest, ASeqFromAnEarlierRunReplaysEverything) {
   EXPECT_NE(sse_.find("early line 1"), std::string::npos);
 }
 
+TEST_F(LogsApiTest, AFullBufferIsReplayedWithoutOverflowingTheStream) {
+  for (int i = 4; i <= 1200; ++i) buffer_.append(Level::kInfo, "app", fmt::format("bulk line {}", i));
+  open_stream("?after=0");
+  ASSERT_TRUE(stream_has("bulk line 1200\""));
+  EXPECT_NE(sse_.find("bulk line 201\""), std::string::npos) << "the oldest kept line";
+  EXPECT_EQ(sse_.find("bulk line 200\""), std::string::npos) << "dropped from the ring";
+  EXPECT_EQ(api_->stream_count(), 1u) << "the replay did not overflow the stream";
+}
+
 TEST_F(LogsApiTest, BadAfterIs400AndStopEndsStreams) {
   EXPECT_EQ(call("GET", "/api/logs/stream?after=abc", "", "", false).status, 400);
   EXPECT_EQ(call("GET", "/api/logs/stream?after=-1", "", "", false).status, 400);
