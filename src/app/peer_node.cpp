@@ -265,7 +265,6 @@ struct PeerNode::Impl {
     table.on_event([this](const std::string& peer, presence::PeerEvent e) {
       if (e == presence::PeerEvent::kRemove) viewer::forget_cached_avatar(dir, peer);
     });
-    log::set_tap(&viewer::LogBuffer::tap, &viewer::process_log_buffer());
     logs = std::make_unique<viewer::LogsApi>(*viewer, viewer::process_log_buffer(), ex);
     lifecycle.add("log streams", [this](Lifecycle::Duration) -> asio::awaitable<void> {
       logs->stop();

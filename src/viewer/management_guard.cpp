@@ -31,7 +31,8 @@ bool is_safe_method(std::string_view m) { return m == "GET" || m == "HEAD" || m 
 
 // Reads that hand out secrets (tokens, passwords of goop.json): they need the token header too.
 bool is_secret_read(const web::Request& req) {
-  return (req.method == "GET" || req.method == "HEAD") && req.path == "/api/settings";
+  return (req.method == "GET" || req.method == "HEAD") &&
+         (req.path == "/api/settings" || req.path == "/api/settings/quick/get");
 }
 
 // The one route that takes a body other than JSON: the avatar upload, a raw PNG.

@@ -117,7 +117,9 @@ TEST_F(SettingsApiTest, PostNeedsTheViewersPage) {
 }
 
 TEST_F(SettingsApiTest, QuickGetAndPostHaveTheGoShapes) {
-  auto r = call("GET", "/api/settings/quick/get", "", "", /*as_page=*/false);
+  EXPECT_EQ(call("GET", "/api/settings/quick/get", "", "", /*as_page=*/false).status, 403)
+      << "it holds the verification token";
+  auto r = call("GET", "/api/settings/quick/get", "", "", /*as_page=*/true);
   ASSERT_EQ(r.status, 200);
   auto o = json::parse(r.body).as_object();
   EXPECT_EQ(o.size(), 9u);

@@ -193,7 +193,9 @@ TEST_F(Settings, SettingsReadNeedsTheTokenAndAPortChangeAsksForARestart) {
   EXPECT_NE(saved.find("\"listen_port\": 4999"), std::string::npos) << saved;
   EXPECT_EQ(fs::status(dir("ann") / "goop.json").permissions() & fs::perms::all,
             fs::perms::owner_read | fs::perms::owner_write);
-  const auto quick = json::parse(http_get(ann_->viewer(), "/api/settings/quick/get").body);
+  EXPECT_EQ(http_get(ann_->viewer(), "/api/settings/quick/get").status, 403);
+  const auto quick =
+      json::parse(http_request(ann_->viewer(), "GET", "/api/settings/quick/get", "", page_headers(*ann_)).body);
   EXPECT_EQ(quick.at("theme"), "light") << "applied live";
 }
 
