@@ -225,8 +225,8 @@ struct PeerNode::Impl {
   // Keeps the table's connection badge (LAN, direct, relayed, none) current.
   void note_connection(const std::string& peer) {
     if (!table.find(peer)) return;
-    auto id = p2p::PeerId::parse(peer);
-    table.set_connection(peer, presence::connection_kind(id ? host->connection_addr(*id) : std::nullopt));
+    auto remote = p2p::PeerId::parse(peer);
+    table.set_connection(peer, presence::connection_kind(remote ? host->connection_addr(*remote) : std::nullopt));
   }
 
   // ---- settings helper: settings, avatars, logs, live identity (begin) ----
