@@ -155,7 +155,7 @@ Page peer_page(const std::string& id) {
   </div>
   <div class="peer-card-actions">
     <a class="btn btn-primary" id="peer-open-site" href="/p/)" + eid + R"(/" data-peer-action>Open site</a>
-    <button type="button" class="btn" id="peer-fav-btn" data-peer-action>☆ Favourite</button>
+    <button type="button" class="btn" id="peer-fav-btn">☆ Favourite</button>
   </div>
 </section>
 <section class="card">

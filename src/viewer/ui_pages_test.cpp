@@ -95,7 +95,7 @@ TEST_F(UiPagesTest, SplashIsOneOfTheEmbeddedImages) {
 }
 
 TEST_F(UiPagesTest, HostileLabelsAreEscaped) {
-  label_ = R"(<img src=x onerror="alert(1)">)";
+  label_ = R"x(<img src=x onerror="alert(1)">)x";
   const auto body = page("/peers").body;
   EXPECT_EQ(body.find("<img src=x"), std::string::npos);
   EXPECT_NE(body.find("&lt;img src=x onerror=&quot;alert(1)&quot;&gt;"), std::string::npos);
