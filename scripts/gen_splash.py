@@ -4,7 +4,8 @@
 Pure Python (zlib only), deterministic: run it again and the PNGs come out byte for byte the
 same. The outputs are committed; run this only to change the artwork:
 
-    python3 scripts/gen_splash.py
+    python3 scripts/gen_splash.py                      # everything (a few minutes)
+    python3 scripts/gen_splash.py goop2-splash3.png favicon   # only these
 
 Each splash is an 800x1000 abstract "goop": soft metaballs over a deep gradient, with a glossy
 highlight and a faint glow, in mid tones that sit well on both the dark and the light theme.
@@ -131,33 +132,55 @@ def splash(path, spec, width=800, height=1000):
     png(path, width, height, rows())
 
 
+def png_rgba(path, width, height, rows):
+    """Writes an RGBA PNG; `rows` yields bytes of width*4 per row (filter None: tiny images)."""
+    raw = bytearray()
+    for row in rows:
+        raw.append(0)
+        raw.extend(row)
+    def chunk(kind, data):
+        c = struct.pack(">I", len(data)) + kind + data
+        return c + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    data = b"\x89PNG\r\n\x1a\n"
+    data += chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0))
+    data += chunk(b"IDAT", zlib.compress(bytes(raw), 9))
+    data += chunk(b"IEND", b"")
+    with open(path, "wb") as f:
+        f.write(data)
+
+
 def favicon(path, size):
-    """A violet-to-pink goo drop with a highlight, on transparent-looking dark rounded square."""
+    """A violet-to-pink goo drop with a highlight on a transparent background."""
     a, b = hexrgb("#a78bfa"), hexrgb("#f472b6")
-    bg = hexrgb("#17131f")
+    ss = 4  # supersampling per axis for smooth edges
 
     def rows():
         for y in range(size):
-            row = bytearray(size * 3)
+            row = bytearray(size * 4)
             for x in range(size):
-                u, v = (x + 0.5) / size, (y + 0.5) / size
-                # Rounded square background.
-                c = bg
-                # Two merged blobs.
-                f = 0.0
-                for bx, by, r in ((0.46, 0.54, 0.30), (0.66, 0.34, 0.17)):
-                    d2 = (u - bx) ** 2 + (v - by) ** 2 + 1e-6
-                    f += r * r / d2
-                inside = smoothstep(0.9, 1.15, f)
-                body = mix(a, b, min(1.0, max(0.0, (u + v) / 1.6)))
-                hl = max(0.0, 1.0 - math.hypot(u - 0.36, v - 0.40) / 0.12)
-                body = mix(body, (255, 255, 255), hl * 0.6)
-                c = mix(c, body, inside)
-                i = x * 3
-                row[i:i + 3] = bytes(max(0, min(255, int(ch + 0.5))) for ch in c)
+                acc = [0.0, 0.0, 0.0]
+                cover = 0.0
+                for sy in range(ss):
+                    for sx in range(ss):
+                        u = (x + (sx + 0.5) / ss) / size
+                        v = (y + (sy + 0.5) / ss) / size
+                        f = 0.0
+                        for bx, by, r in ((0.45, 0.56, 0.33), (0.70, 0.30, 0.17)):
+                            f += r * r / ((u - bx) ** 2 + (v - by) ** 2 + 1e-6)
+                        if f < 1.0:
+                            continue
+                        body = mix(a, b, min(1.0, max(0.0, (u + v) / 1.6)))
+                        hl = max(0.0, 1.0 - math.hypot(u - 0.34, v - 0.40) / 0.13)
+                        body = mix(body, (255, 255, 255), hl * 0.65)
+                        acc = [acc[i] + body[i] for i in range(3)]
+                        cover += 1.0
+                i = x * 4
+                if cover:
+                    row[i:i + 3] = bytes(max(0, min(255, int(acc[k] / cover + 0.5))) for k in range(3))
+                    row[i + 3] = int(255 * cover / (ss * ss) + 0.5)
             yield bytes(row)
 
-    png(path, size, size, rows())
+    png_rgba(path, size, size, rows())
 
 
 def main():
@@ -169,9 +192,10 @@ def main():
             continue
         splash(os.path.join(OUT, name), spec)
         print("wrote", name)
-    favicon(os.path.join(OUT, "goop2-32.png"), 32)
-    favicon(os.path.join(OUT, "goop2-64.png"), 64)
-    print("wrote goop2-32.png, goop2-64.png")
+    if not only or "favicon" in only:
+        favicon(os.path.join(OUT, "goop2-32.png"), 32)
+        favicon(os.path.join(OUT, "goop2-64.png"), 64)
+        print("wrote goop2-32.png, goop2-64.png")
 
 
 if __name__ == "__main__":

@@ -63,6 +63,8 @@ describe('viewer in a browser', { timeout: 120000 }, () => {
   const row = (id) => `#peers-list li.peerrow[data-peer-id="${id}"]`;
   const shot = async (p, name) => {
     fs.mkdirSync(SHOTS, { recursive: true });
+    await p.evaluate(() => document.activeElement && document.activeElement.blur && document.activeElement.blur());
+    await p.mouse.move(0, 700);
     await p.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: false });
   };
   const setTheme = async (p, theme) => {
@@ -87,6 +89,7 @@ describe('viewer in a browser', { timeout: 120000 }, () => {
       args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking'],
     });
     context = await browser.newContext({ viewport: { width: 1280, height: 820 }, deviceScaleFactor: 1 });
+    context.setDefaultTimeout(10000);
     page = await context.newPage();
     page.on('pageerror', (e) => console.error('page error:', e.message));
   });
@@ -108,8 +111,13 @@ describe('viewer in a browser', { timeout: 120000 }, () => {
     assert.equal((await page.textContent(`${row(ben.id)} .peer-name`)).trim(), 'ben');
     assert.equal((await page.textContent('#peer-count')).trim(), '1');
     assert.equal(await page.getAttribute('.navitem.active', 'href'), '/peers');
-    const conn = await page.textContent(`${row(ben.id)} .conn`);
-    assert.ok(['LAN', 'direct', 'relayed'].includes(conn.trim()), `connection badge: ${conn}`);
+    // The connection badge follows the row's "Connection" (lan / direct / relay).
+    const apiRow = (await ann.api('/api/peers')).find((r) => r.ID === ben.id);
+    const want = { lan: 'LAN', direct: 'direct', relay: 'relayed' }[apiRow.Connection];
+    if (want) {
+      await page.waitForFunction(([sel, text]) => document.querySelector(sel)?.textContent.trim() === text,
+        [`${row(ben.id)} .conn`, want], { timeout: 2 * HEARTBEAT * 1000 + 2000 });
+    }
     // Search filters live; a miss shows the empty state.
     await page.fill('#peer-search', 'zzz');
     await page.waitForSelector('#peers-empty:not([hidden])');
