@@ -12,6 +12,7 @@
 #include "base/task_group.hpp"
 #include "base/timeout.hpp"
 #include "goop/content/avatar_protocol.hpp"
+#include "goop/presence/connection_kind.hpp"
 #include "goop/content/site_protocol.hpp"
 #include "goop/mq/local_bus.hpp"
 #include "goop/content/content_protocol.hpp"
@@ -211,6 +212,13 @@ struct PeerNode::Impl {
     });
   }
 
+  // Keeps the table's connection badge (LAN, direct, relayed, none) current.
+  void note_connection(const std::string& peer) {
+    if (!table.find(peer)) return;
+    auto id = p2p::PeerId::parse(peer);
+    table.set_connection(peer, presence::connection_kind(id ? host->connection_addr(*id) : std::nullopt));
+  }
+
   viewer::SelfRow self_row() const {
     return viewer::SelfRow{host->id().to_base58(), cfg.profile.label, cfg.profile.email, ""};
   }
@@ -235,7 +243,11 @@ struct PeerNode::Impl {
     o.grace = std::chrono::minutes(cfg.viewer.peer_offline_grace_min);
     presence = std::make_unique<presence::PresenceService>(ex, *host, *gossip, table, o,
                                                             [this] { return self_announcement(); });
-    presence->on_heard([this](const std::string& peer, const presence::PresenceMsg&) { remember(peer); });
+    presence->on_heard([this](const std::string& peer, const presence::PresenceMsg&) {
+      note_connection(peer);
+      remember(peer);
+    });
+    host->on_connection_event([this](const p2p::PeerId& peer, p2p::ConnectionEvent) { note_connection(peer.to_base58()); });
     presence->start();
     lifecycle.add("presence", [this](Lifecycle::Duration d) -> asio::awaitable<void> { co_await presence->async_stop(d); });
   }

@@ -48,6 +48,7 @@ std::string peers_json(const presence::PeerTable& table, const Clock& clock) {
     row["LastSeen"] = rfc3339_nano(wall - std::chrono::duration_cast<std::chrono::system_clock::duration>(
                                               now - e.last_seen));
     row["Favorite"] = e.favorite;
+    row["Connection"] = e.connection;  // ours: "none" | "lan" | "direct" | "relay"
     rows.push_back(std::move(row));
   }
   return json::serialize(rows);

@@ -104,6 +104,9 @@ TEST_F(Presence, PeersThatKnowEachOtherListEachOtherWithinTwoHeartbeats) {
   EXPECT_EQ(row.at("Verified"), false);
   EXPECT_EQ(row.at("Favorite"), false);
   EXPECT_TRUE(row.at("LastSeen").as_string().ends_with("Z"));
+  EXPECT_TRUE(eventually({ann_.get()}, [&] { return ann_->row(ben_->id()).at("Connection") == "lan"; },
+                         std::chrono::seconds(2)))
+      << "a peer on 127.0.0.1 is a LAN connection: " << dump();
   const auto self = json::parse(http_get(ann_->viewer(), "/api/self").body).as_object();
   EXPECT_EQ(self.at("id"), ann_->id().c_str());
   EXPECT_EQ(self.at("label"), "ann");

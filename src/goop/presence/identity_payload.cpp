@@ -27,6 +27,7 @@ std::string identity_json(const std::string& peer_id, const PeerEntry& e, const 
     o["lastSeen"] = std::chrono::duration_cast<std::chrono::milliseconds>(wall.time_since_epoch()).count();
   }
   if (e.favorite) o["favorite"] = true;
+  o["connection"] = e.connection;
   return json::serialize(o);
 }
 

@@ -80,6 +80,13 @@ void PeerTable::set_favorite(const std::string& peer, bool favorite) {
   emit(peer, PeerEvent::kUpdate);
 }
 
+void PeerTable::set_connection(const std::string& peer, std::string_view kind) {
+  auto it = peers_.find(peer);
+  if (it == peers_.end() || it->second.connection == kind) return;
+  it->second.connection = std::string(kind);
+  emit(peer, PeerEvent::kUpdate);
+}
+
 void PeerTable::remove(const std::string& peer) {
   if (peers_.erase(peer) > 0) emit(peer, PeerEvent::kRemove);
 }

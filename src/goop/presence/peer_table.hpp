@@ -17,6 +17,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/clock.hpp"
@@ -41,6 +42,9 @@ struct PeerEntry {
   std::vector<std::string> addrs;
   bool reachable = false;
   bool favorite = false;
+  // How we are connected to the peer now: "none", "lan", "direct" or "relay" (see
+  // connection_kind.hpp); kept by the node from its connection events.
+  std::string connection = "none";
   Clock::time_point last_seen{};
   std::optional<Clock::time_point> offline_since;  // empty = online
   int fail_streak = 0;
@@ -74,6 +78,8 @@ class PeerTable {
   // Result of a reachability probe (debounced for failures, see invariant 3).
   void set_reachable(const std::string& peer, bool ok);
   void set_favorite(const std::string& peer, bool favorite);
+  // Records how we are connected to a known peer; an unknown peer is ignored.
+  void set_connection(const std::string& peer, std::string_view kind);
   void remove(const std::string& peer);
 
   // Online peers not seen for `ttl` go offline; offline non-favourite peers offline for longer

@@ -79,6 +79,12 @@ std::vector<std::string> Host::protocols() const {
 
 bool Host::is_connected(const PeerId& peer) const { return impl_->best_connection(peer) != nullptr; }
 
+std::optional<Multiaddr> Host::connection_addr(const PeerId& peer) const {
+  auto c = impl_->best_connection(peer);
+  if (!c) return std::nullopt;
+  return c->remote_addr;
+}
+
 std::vector<PeerId> Host::connected_peers() const {
   std::vector<PeerId> out;
   for (const auto& [peer, list] : impl_->connections) out.push_back(peer);

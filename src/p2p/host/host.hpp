@@ -16,6 +16,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -89,6 +90,8 @@ class Host {
 
   bool is_connected(const PeerId& peer) const;
   std::vector<PeerId> connected_peers() const;
+  // The remote address of the open connection streams to `peer` would use; nullopt if none.
+  std::optional<Multiaddr> connection_addr(const PeerId& peer) const;
   Peerstore& peerstore() noexcept;
 
   // Called on the node executor for each connect/disconnect of a peer (not per connection).
