@@ -131,7 +131,8 @@ export const shortId = (id) => (id.length > 14 ? `${id.slice(0, 8)}…${id.slice
 export const displayName = (p) => p.label || `${p.id.slice(0, 8)}…`;
 
 export function initials(name) {
-  const words = String(name || '').trim().split(/\s+/).filter(Boolean);
+  // Letters and digits only: a label such as "<b>x</b>" gives "BX", not "<B".
+  const words = String(name || '').split(/[^\p{L}\p{N}]+/u).filter(Boolean);
   if (words.length === 0) return '?';
   const chars = words.length > 1 ? [...words[0]][0] + [...words[1]][0] : [...words[0]].slice(0, 2).join('');
   return chars.toUpperCase();
@@ -145,8 +146,15 @@ export function peerState(p) {
   return p.reachable ? 'online' : 'unreachable';
 }
 
+// A time as milliseconds since the epoch: /api/peers sends RFC 3339, peer:announce milliseconds.
+export function toMillis(v) {
+  if (typeof v === 'number') return v;
+  const t = Date.parse(v || '');
+  return Number.isNaN(t) ? 0 : t;
+}
+
 export function timeAgo(iso) {
-  const t = Date.parse(iso);
+  const t = toMillis(iso);
   if (!t) return '';
   const s = Math.max(0, Math.round((Date.now() - t) / 1000));
   if (s < 10) return 'just now';

@@ -1,7 +1,7 @@
 // Peer page (spec/viewer.md §6.3): one peer's card, live from the bus.
 import {
   $, api, connectionText, el, initials, makeCopyable, normPeer, onBus, openSite, peerAvatarUrl, peerState,
-  timeAgo, toast,
+  timeAgo, toMillis, toast,
 } from '../goop.js';
 
 const page = $('.peer-page');
@@ -31,18 +31,18 @@ function render() {
   }
   setText('#peer-email', p.email || 'no email shared');
   const badges = $('#peer-badges');
-  badges.replaceChildren(
+  badges.replaceChildren(...[
     el('span', { class: `badge ${st === 'online' ? 'badge-ok' : st === 'unreachable' ? 'badge-warn' : ''}`,
       text: st === 'online' ? 'online' : st === 'unreachable' ? 'not reachable' : st === 'offline' ? 'offline' : 'not in your peer list' }),
     known && !p.offline && connectionText[p.connection] ? el('span', { class: 'badge badge-accent', text: connectionText[p.connection] }) : null,
     known && !p.verified ? el('span', { class: 'badge badge-warn', text: 'unverified' }) : null,
-    p.favorite ? el('span', { class: 'badge', text: '★ favourite' }) : null);
+    p.favorite ? el('span', { class: 'badge', text: '★ favourite' }) : null].filter(Boolean));
   const unreachable = st !== 'online';
   bannerEl.hidden = !known || !unreachable;
   if (unreachable) card.setAttribute('data-unreachable', ''); else card.removeAttribute('data-unreachable');
   setText('#peer-status', known ? (st === 'online' ? 'Online and reachable' : st === 'unreachable' ? 'Online, but cannot be reached' : 'Offline') : 'Not in your peer list right now');
   setText('#peer-connection', known && !p.offline ? ({ lan: 'LAN (same network)', direct: 'Direct connection', relay: 'Relayed' }[p.connection] || 'Not connected') : '—');
-  setText('#peer-lastseen', p.lastSeen ? `${timeAgo(p.lastSeen)} (${new Date(p.lastSeen).toLocaleString()})` : '—');
+  setText('#peer-lastseen', toMillis(p.lastSeen) ? `${timeAgo(p.lastSeen)} (${new Date(toMillis(p.lastSeen)).toLocaleString()})` : '—');
   setText('#peer-verified', known ? (p.verified ? 'Yes, by a rendezvous server' : 'No') : '—');
   setText('#peer-template', p.activeTemplate || '—');
   favBtn.textContent = p.favorite ? '★ Favourite' : '☆ Favourite';

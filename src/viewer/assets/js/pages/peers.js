@@ -1,7 +1,7 @@
 // Peers page (spec/viewer.md §6.2): /api/peers, then live from the bus; one probe at start.
 import {
   $, api, avatar, connectionText, displayName, el, hideMenus, hideUnverified, normPeer, onBus, openSite,
-  peerAvatarUrl, peerState, shortId, showMenu, timeAgo, toast,
+  peerAvatarUrl, peerState, shortId, showMenu, timeAgo, toMillis, toast,
 } from '../goop.js';
 
 const list = $('#peers-list');
@@ -24,7 +24,7 @@ try {
 
 function signature(p) {
   return JSON.stringify([p.label, p.email, p.avatarHash, p.verified, p.reachable, p.offline, p.favorite,
-    p.connection, p.activeTemplate, Math.floor(Date.parse(p.lastSeen || 0) / 30000)]);
+    p.connection, p.activeTemplate, Math.floor(toMillis(p.lastSeen) / 30000)]);
 }
 
 function stateText(p) {
