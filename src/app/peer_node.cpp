@@ -14,6 +14,7 @@
 #include "goop/content/avatar_protocol.hpp"
 #include "goop/presence/connection_kind.hpp"
 #include "goop/content/site_protocol.hpp"
+#include "goop/config/service.hpp"
 #include "goop/mq/local_bus.hpp"
 #include "goop/content/content_protocol.hpp"
 #include "goop/presence/identity_payload.hpp"
@@ -24,9 +25,13 @@
 #include "p2p/host/host.hpp"
 #include "p2p/protocol/gossipsub/gossipsub.hpp"
 #include "storage/db.hpp"
+#include "viewer/avatar_api.hpp"
 #include "viewer/events_api.hpp"
+#include "viewer/log_buffer.hpp"
+#include "viewer/logs_api.hpp"
 #include "viewer/management_guard.hpp"
 #include "viewer/peers_api.hpp"
+#include "viewer/settings_api.hpp"
 #include "viewer/ui_pages.hpp"
 #include "web/http_server.hpp"
 
@@ -66,11 +71,15 @@ Expected<std::pair<std::string, std::uint16_t>> split_host_port(const std::strin
 struct PeerNode::Impl {
   Impl(asio::any_io_executor e, const config::Config& c, std::filesystem::path folder, identity::Identity i,
        storage::Db& d)
-      : ex(e), cfg(c), dir(std::move(folder)), id(std::move(i)), db(d), table(SystemClock::instance()), dials(e, "dials") {}
+      : ex(e), dir(std::move(folder)), settings(dir / config::kFileName, c), cfg(settings.current()), id(std::move(i)),
+        db(d), table(SystemClock::instance()), dials(e, "dials") {}
 
   asio::any_io_executor ex;
-  config::Config cfg;
   std::filesystem::path dir;  // the peer folder
+  // The one owner of goop.json while the peer runs; `cfg` is its live view (settings changed
+  // in the viewer show up here at once, so pages can read theme etc. from `cfg`).
+  config::ConfigService settings;
+  const config::Config& cfg;
   identity::Identity id;
   storage::Db& db;
   presence::PeerTable table;
@@ -90,6 +99,7 @@ struct PeerNode::Impl {
     s.identity.email = cfg.profile.email;
     s.identity.video_disabled = cfg.viewer.video_disabled;
     s.identity.active_template = cfg.viewer.active_template;
+    s.identity.avatar_hash = avatar_hash;  // settings helper: live avatar
     s.identity.encryption_supported = !cfg.p2p.nacl_public_key.empty();
     s.identity.goop_client_version = kVersion;
     s.addrs = to_strings(host->listen_addrs());
@@ -133,7 +143,7 @@ struct PeerNode::Impl {
     lifecycle.add("background dials", [this](Lifecycle::Duration d) -> asio::awaitable<void> {
       co_await dials.async_stop(d);
     });
-    content::serve_content(*host, [label = cfg.profile.label] { return label; });
+    content::serve_content(*host, [this] { return cfg.profile.label; });  // live label
     serve_site_files();
     content::serve_avatar(*host, dir / "avatar.png");
     return {};
@@ -219,8 +229,52 @@ struct PeerNode::Impl {
     table.set_connection(peer, presence::connection_kind(id ? host->connection_addr(*id) : std::nullopt));
   }
 
+  // ---- settings helper: settings, avatars, logs, live identity (begin) ----
+  std::string avatar_hash = viewer::own_avatar_hash(dir);  // of <dir>/avatar.png, "" without one
+  std::unique_ptr<viewer::LogsApi> logs;
+
+  // A settings change that other peers see (label, email, ...) is announced at once; the
+  // offline grace applies from the next prune. Everything else is read from `cfg` when used.
+  void apply_live_settings(const config::Config& now, const std::vector<std::string>& changed) {
+    bool announce = false;
+    for (const auto& key : changed) {
+      if (key == "profile.label" || key == "profile.email" || key == "viewer.video_disabled" ||
+          key == "viewer.active_template") {
+        announce = true;
+      }
+      if (key == "viewer.peer_offline_grace_min" && presence) {
+        presence->set_grace(std::chrono::minutes(now.viewer.peer_offline_grace_min));
+      }
+    }
+    if (announce && presence) presence->announce_now();
+  }
+
+  void start_settings_api(Lifecycle& lifecycle) {
+    settings.on_change([this](const config::Config& now, const std::vector<std::string>& changed) {
+      apply_live_settings(now, changed);
+    });
+    viewer::register_settings_api(*viewer, viewer::SettingsApi{settings, dir});
+    viewer::register_avatar_api(*viewer, viewer::AvatarApi{
+        host->id().to_base58(), dir, [this] { return self_row(); }, table,
+        [this](p2p::PeerId peer) { return content::fetch_avatar(*host, std::move(peer), viewer::kRemoteFetchTimeout); },
+        [this](p2p::PeerId peer) { return content::fetch_label(*host, std::move(peer), viewer::kRemoteFetchTimeout); },
+        [this](const std::string& hash) {
+          avatar_hash = hash;
+          if (presence) presence->announce_now();
+        }});
+    table.on_event([this](const std::string& peer, presence::PeerEvent e) {
+      if (e == presence::PeerEvent::kRemove) viewer::forget_cached_avatar(dir, peer);
+    });
+    logs = std::make_unique<viewer::LogsApi>(*viewer, viewer::process_log_buffer(), ex);
+    lifecycle.add("log streams", [this](Lifecycle::Duration) -> asio::awaitable<void> {
+      logs->stop();
+      co_return;
+    });
+  }
+  // ---- settings helper (end) ----
+
   viewer::SelfRow self_row() const {
-    return viewer::SelfRow{host->id().to_base58(), cfg.profile.label, cfg.profile.email, ""};
+    return viewer::SelfRow{host->id().to_base58(), cfg.profile.label, cfg.profile.email, avatar_hash};
   }
 
   std::vector<std::string> peer_snapshot() const {
@@ -304,6 +358,7 @@ struct PeerNode::Impl {
         [this] { return presence->probe_all(); },
         [this](const std::string& peer, bool favorite) { return set_favorite(peer, favorite); },
         SystemClock::instance()});
+    start_settings_api(lifecycle);
     lifecycle.add("viewer", [this](Lifecycle::Duration d) -> asio::awaitable<void> { (void)co_await viewer->async_stop(d); });
     return fmt::format("http://{}:{}", hp.first.find(':') != std::string::npos ? "[" + hp.first + "]" : hp.first,
                        viewer->port());

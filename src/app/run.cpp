@@ -25,6 +25,7 @@
 #include "goop/config/config.hpp"
 #include "goop/identity/identity.hpp"
 #include "storage/db.hpp"
+#include "viewer/log_buffer.hpp"
 
 namespace goop::app {
 namespace asio = boost::asio;
@@ -119,6 +120,8 @@ int run_folder(const std::string& dir_arg, Mode mode) {
   if (const char* env = std::getenv("GOOP_LOG"); env && *env) {  // developer diagnostics only
     if (auto r = log::configure(env); !r) return fail(kExitUsage, "GOOP_LOG: " + r.error().message);
   }
+  // The viewer's log page sees every line from here on, start-up included.
+  log::set_tap(&viewer::LogBuffer::tap, &viewer::process_log_buffer());
 
   const config::Presence as_loaded = cfg.presence;
   if (mode == Mode::kRendezvous) {

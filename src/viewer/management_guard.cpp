@@ -29,6 +29,19 @@ bool equal_constant_time(std::string_view a, std::string_view b) {
 
 bool is_safe_method(std::string_view m) { return m == "GET" || m == "HEAD" || m == "OPTIONS"; }
 
+// Reads that hand out secrets (tokens, passwords of goop.json): they need the token header too.
+bool is_secret_read(const web::Request& req) {
+  return (req.method == "GET" || req.method == "HEAD") &&
+         (req.path == "/api/settings" || req.path == "/api/settings/quick/get");
+}
+
+// The one route that takes a body other than JSON: the avatar upload, a raw PNG.
+bool content_type_allowed(const web::Request& req) {
+  const std::string_view type = req.header("Content-Type");
+  if (type.starts_with("application/json")) return true;
+  return req.path == "/api/avatar/upload" && type.starts_with("image/png");
+}
+
 }  // namespace
 
 std::string new_session_token() {
@@ -46,6 +59,14 @@ std::string token_cookie(const std::string& token) {
 
 web::Guard management_guard(std::string token, std::vector<std::string> origins) {
   return [token = std::move(token), origins = std::move(origins)](const web::Request& req) -> std::optional<web::Response> {
+    if (is_secret_read(req)) {
+      if (!equal_constant_time(cookie_value(req.header("Cookie"), kTokenCookie), token) ||
+          !equal_constant_time(req.header(kTokenHeader), token)) {
+        return web::Response::error(403, "the settings hold secrets: send the viewer token in the X-Goop-Token "
+                                         "header (reload the viewer page if it is outdated)");
+      }
+      return std::nullopt;
+    }
     if (is_safe_method(req.method) || !req.path.starts_with("/api/")) return std::nullopt;
     const std::string_view origin = req.header("Origin");
     if (std::find(origins.begin(), origins.end(), origin) == origins.end()) {
@@ -58,8 +79,10 @@ web::Guard management_guard(std::string token, std::vector<std::string> origins)
         !equal_constant_time(req.header(kTokenHeader), token)) {
       return web::Response::error(403, "missing or outdated viewer token: reload the viewer page and try again");
     }
-    if (!req.body.empty() && !req.header("Content-Type").starts_with("application/json")) {
-      return web::Response::error(415, "this API takes JSON: send Content-Type: application/json");
+    if (!req.body.empty() && !content_type_allowed(req)) {
+      return web::Response::error(415, req.path == "/api/avatar/upload"
+                                           ? "send the avatar as a PNG image with Content-Type: image/png"
+                                           : "this API takes JSON: send Content-Type: application/json");
     }
     return std::nullopt;
   };

@@ -7,7 +7,10 @@
 //     can produce it;
 //   * an `Origin` that is one of the viewer's own origins (a peer site on
 //     <cid>.localhost:<port> is another origin and is refused);
-//   * `Content-Type: application/json` when it has a body.
+//   * `Content-Type: application/json` when it has a body (POST /api/avatar/upload alone also
+//     takes `image/png`: its body is the raw PNG).
+// GET /api/settings, although a read, needs the token cookie and header too: it returns the
+// tokens and passwords of goop.json. (A page of another origin cannot send the header.)
 // Refusals are 403 (415 for the content type) with a message saying what to do. The Host
 // allow-list guard runs before this one.
 

@@ -61,6 +61,45 @@ TEST_F(ManagementGuardTest, ReadsAndNonApiPathsPass) {
   EXPECT_FALSE(guard_(page).has_value());
 }
 
+TEST_F(ManagementGuardTest, SettingsReadNeedsTheTokenHeader) {
+  web::Request get;
+  get.method = "GET";
+  get.path = "/api/settings";
+  auto refused = guard_(get);
+  ASSERT_TRUE(refused.has_value());
+  EXPECT_EQ(refused->status, 403);
+  EXPECT_NE(refused->body.find("X-Goop-Token"), std::string::npos);
+  get.headers.emplace("Cookie", cookie_);
+  EXPECT_TRUE(guard_(get).has_value()) << "the cookie alone is not enough";
+  get.headers.emplace(kTokenHeader, token_);
+  EXPECT_FALSE(guard_(get).has_value());
+  get.path = "/api/settings/quick/get";  // hands out the verification token
+  EXPECT_FALSE(guard_(get).has_value());
+  get.headers.clear();
+  EXPECT_TRUE(guard_(get).has_value());
+}
+
+TEST_F(ManagementGuardTest, PngBodiesOnlyForTheAvatarUpload) {
+  web::Request up = post("http://127.0.0.1:8080", cookie_, token_, "image/png");
+  up.path = "/api/avatar/upload";
+  EXPECT_FALSE(guard_(up).has_value());
+  up.path = "/api/settings";
+  auto refused = guard_(up);
+  ASSERT_TRUE(refused.has_value());
+  EXPECT_EQ(refused->status, 415);
+  web::Request other = post("http://127.0.0.1:8080", cookie_, token_, "image/jpeg");
+  other.path = "/api/avatar/upload";
+  refused = guard_(other);
+  ASSERT_TRUE(refused.has_value());
+  EXPECT_EQ(refused->status, 415);
+  EXPECT_NE(refused->body.find("image/png"), std::string::npos);
+  web::Request no_token = post("http://127.0.0.1:8080", cookie_, "", "image/png");
+  no_token.path = "/api/avatar/upload";
+  refused = guard_(no_token);
+  ASSERT_TRUE(refused.has_value());
+  EXPECT_EQ(refused->status, 403);
+}
+
 TEST(TokenCookie, IsStrictAndHttpOnly) {
   const std::string c = token_cookie("abc");
   EXPECT_EQ(c, "goop_token=abc; Path=/; HttpOnly; SameSite=Strict");

@@ -88,6 +88,7 @@ struct PresenceService::Impl : std::enable_shared_from_this<Impl> {
   std::set<std::string> probing;
   AsyncEvent probes_done;
   bool stopping = false;
+  bool started = false;
 
   PresenceMsg make_message(MsgType type) const {
     PresenceMsg m;
@@ -266,6 +267,7 @@ void PresenceService::start() {
     const std::string id = peer.to_base58();
     if (const PeerEntry* entry = self->table.find(id); entry && !entry->reachable) self->spawn_probe(id);
   });
+  s.started = true;
   s.publish(MsgType::kOnline);
   s.tasks.spawn(Impl::tick(impl_, s.options.heartbeat, [](Impl& i) { i.publish(MsgType::kUpdate); }), "heartbeat");
   s.tasks.spawn(Impl::tick(impl_, s.options.prune_interval,
@@ -275,6 +277,13 @@ void PresenceService::start() {
                            }),
                 "prune");
 }
+
+void PresenceService::announce_now() {
+  if (!impl_->started || impl_->stopping) return;
+  impl_->publish(MsgType::kUpdate);
+}
+
+void PresenceService::set_grace(std::chrono::minutes grace) { impl_->options.grace = grace; }
 
 asio::awaitable<void> PresenceService::probe_all() {
   auto self = impl_;

@@ -71,6 +71,15 @@ class PresenceService {
   // marks a known peer reachable when a connection to it opens.
   void start();
 
+  // Publishes an `update` with what SelfFn returns now, at once (after a label, email or
+  // avatar change), instead of waiting for the next heartbeat. No-op before start() and while
+  // stopping.
+  void announce_now();
+
+  // Changes how long an offline non-favourite peer stays listed (viewer.peer_offline_grace_min);
+  // applies from the next prune tick.
+  void set_grace(std::chrono::minutes grace);
+
   // Probes every known peer in parallel (each skipped within probe_cooldown of its last
   // failure) and returns when all are done.
   boost::asio::awaitable<void> probe_all();

@@ -30,13 +30,13 @@ struct Node {
         table(SystemClock::instance()),
         label(std::move(name)) {}
 
-  void start(asio::io_context& io, std::size_t max_peers = 4096) {
+  void start(asio::io_context& io, std::size_t max_peers = 4096, std::chrono::seconds heartbeat = 1s) {
     ASSERT_TRUE(host.start().has_value());
     content::serve_content(host, [this] { return label; });
     gossip.start();
     PresenceOptions o;
     o.topic = kTopic;
-    o.heartbeat = 1s;
+    o.heartbeat = heartbeat;
     o.max_peers = max_peers;
     presence = std::make_unique<PresenceService>(io.get_executor(), host, gossip, table, o, [this] {
       SelfAnnouncement s;
@@ -63,9 +63,9 @@ struct Node {
 
 class PresenceTest : public ::testing::Test {
  protected:
-  Node& add(std::string label, std::size_t max_peers = 4096) {
+  Node& add(std::string label, std::size_t max_peers = 4096, std::chrono::seconds heartbeat = 1s) {
     nodes_.push_back(std::make_unique<Node>(io_, std::move(label)));
-    nodes_.back()->start(io_, max_peers);
+    nodes_.back()->start(io_, max_peers, heartbeat);
     return *nodes_.back();
   }
   void connect(Node& a, Node& b) {
@@ -157,6 +157,17 @@ TEST_F(PresenceTest, AFullTableIgnoresNewPeersButKeepsKnownOnes) {
   ASSERT_TRUE(wait([&] { return sees(a, b, true); }));
   EXPECT_EQ(a.table.find(c.id()), nullptr);
   EXPECT_EQ(a.table.entries().size(), 1u);
+}
+
+TEST_F(PresenceTest, AnnounceNowPublishesANewLabelWithoutWaitingForTheHeartbeat) {
+  Node& a = add("A", 4096, 600s);
+  Node& b = add("B", 4096, 600s);
+  connect(a, b);
+  ASSERT_TRUE(wait([&] { return sees(a, b, true); }));
+  b.label = "B renamed";
+  b.presence->announce_now();
+  // The next heartbeat is 10 minutes away: only announce_now() can deliver this in time.
+  EXPECT_TRUE(wait([&] { return sees(a, b, true); }, 5000ms));
 }
 
 TEST_F(PresenceTest, ContentProtocolAnswersTheLabel) {
