@@ -65,7 +65,7 @@ describe('viewer in a browser', { timeout: 120000 }, () => {
     fs.mkdirSync(SHOTS, { recursive: true });
     await p.evaluate(() => document.activeElement && document.activeElement.blur && document.activeElement.blur());
     await p.mouse.move(0, 700);
-    await p.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: false });
+    await p.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: false, animations: 'disabled' });
   };
   const setTheme = async (p, theme) => {
     if ((await p.getAttribute('html', 'data-theme')) !== theme) {

@@ -93,7 +93,7 @@ const SECTIONS = [
     ['paths.site_root', 'Site folder', 'The folder other peers browse as your site.', { type: 'text' }],
     ['paths.site_source', 'Site sources', 'Sources of the site (for the editor).', { type: 'text' }],
     ['paths.site_stage', 'Site staging', 'Staging area; must differ from the sources.', { type: 'text' }],
-    ['identity.key_file', 'Identity key', 'Your private peer key. Changing it changes your peer ID.', { type: 'text' }],
+    ['identity.key_file', 'Identity key', 'The file with your private peer key (relative to the peer folder). It defines your peer ID, so it cannot be changed here.', { type: 'readonly' }],
   ] },
 ];
 
