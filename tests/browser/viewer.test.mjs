@@ -176,6 +176,8 @@ describe('viewer in a browser', { timeout: 120000 }, () => {
     assert.equal((await page.textContent('.me-label')).trim(), 'ann the gardener');
     assert.equal(ann.config().profile.label, 'ann the gardener');
     // ben's own viewer shows the new name, ann was not restarted.
+    // Same browser: ben's page replaces the token cookie of 127.0.0.1 (cookies ignore the port),
+    // so the avatar upload below also proves that ann's page renews it and retries.
     const benPage = await context.newPage();
     await benPage.goto(`${ben.viewer}/peers`);
     await benPage.waitForFunction(([sel, name]) => {
@@ -183,6 +185,15 @@ describe('viewer in a browser', { timeout: 120000 }, () => {
       return n && n.textContent.trim() === name;
     }, [`${row(ann.id)} .peer-name`, 'ann the gardener'], { timeout: 4 * HEARTBEAT * 1000 + 2000 });
     await benPage.close();
+    // Change avatar: the page crops and scales the picture to a 256x256 PNG and uploads it.
+    await page.setInputFiles('#avatar-file-input', { name: 'me.png', mimeType: 'image/png', buffer: png(300, 200, [30, 160, 90]) });
+    const hash = await waitFor('an avatar hash in /api/self', async () => (await ann.api('/api/self')).avatar_hash, 5000);
+    await page.waitForFunction((h) => document.getElementById('avatar-preview').src.endsWith(`v=${h}`), hash);
+    await page.waitForSelector('#avatar-remove-btn:not([hidden])');
+    const avatar = await (await fetch(`${ann.viewer}/api/avatar`)).arrayBuffer();
+    const dims = Buffer.from(avatar);
+    assert.equal(dims.readUInt32BE(16), 256, 'avatar width');
+    assert.equal(dims.readUInt32BE(20), 256, 'avatar height');
     await page.click('.settings-nav .sidebar-item[data-section="presence"]');
     await shot(page, 'settings-dark');
   });

@@ -45,18 +45,30 @@ export class ApiError extends Error {
   }
 }
 
-export async function api(method, path, body) {
+// The token cookie is per host, not per port: a second viewer on 127.0.0.1 opened in the same
+// browser replaces it. Any page of this viewer hands it over again, so a request refused with
+// 403 fetches one and is retried once.
+async function renewTokenCookie() {
+  try { await fetch('/self', { credentials: 'same-origin', cache: 'no-store' }); } catch { /* retried below anyway */ }
+}
+
+// Sends `body` as is (a Blob, a string) with `contentType`; see api() for the answer.
+export async function send(method, path, body, contentType) {
   const headers = { 'X-Goop-Token': token, Accept: 'application/json' };
   const init = { method, headers, credentials: 'same-origin' };
   if (body !== undefined) {
-    headers['Content-Type'] = 'application/json';
-    init.body = JSON.stringify(body);
+    headers['Content-Type'] = contentType;
+    init.body = body;
   }
   let res;
-  try {
-    res = await fetch(path, init);
-  } catch (e) {
-    throw new ApiError(0, 'The viewer did not answer (is the peer still running?)');
+  for (let attempt = 0; ; attempt++) {
+    try {
+      res = await fetch(path, init);
+    } catch (e) {
+      throw new ApiError(0, 'The viewer did not answer (is the peer still running?)');
+    }
+    if (res.status !== 403 || attempt > 0) break;
+    await renewTokenCookie();
   }
   const text = await res.text();
   let data = null;
@@ -69,6 +81,12 @@ export async function api(method, path, body) {
     throw new ApiError(res.status, msg, data && typeof data === 'object' ? data.field : '');
   }
   return data;
+}
+
+// A JSON request with the management token; resolves to the parsed answer (null if empty),
+// rejects with ApiError {status, message, field} (message from {"error"}).
+export function api(method, path, body) {
+  return send(method, path, body === undefined ? undefined : JSON.stringify(body), 'application/json');
 }
 
 // ---------- event bus (/api/mq/events) ----------

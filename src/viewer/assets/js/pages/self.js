@@ -1,7 +1,7 @@
 // Me page (spec/viewer.md §6.4): identity card and every goop.json setting. Settings come from
 // GET /api/settings; Save posts only the changed fields ({"changes": {"section.key": value}}).
 import {
-  $, $$, ApiError, api, banner, el, initials, makeCopyable, setSelfLabel, setTheme, toast,
+  $, $$, ApiError, api, banner, el, initials, makeCopyable, send, setSelfLabel, setTheme, toast,
 } from '../goop.js';
 
 // ---------- the settings schema: sections, labels and one-line help in plain words ----------
@@ -152,11 +152,8 @@ fileInput.addEventListener('change', async () => {
     const blob = await new Promise((ok) => canvas.toBlob(ok, 'image/png'));
     if (!blob) throw new Error('The browser could not encode the picture as PNG.');
     if (blob.size > 256 * 1024) throw new Error('The picture is still larger than 256 KiB after scaling; try a simpler one.');
-    const token = document.querySelector('meta[name="goop-token"]').content;
-    const res = await fetch('/api/avatar/upload', { method: 'POST', headers: { 'Content-Type': 'image/png', 'X-Goop-Token': token }, body: blob });
-    const data = await res.json().catch(() => ({}));
-    if (!res.ok) throw new Error(data.error || `Upload failed (HTTP ${res.status})`);
-    setAvatarHash(data.hash);
+    const data = await send('POST', '/api/avatar/upload', blob, 'image/png');
+    setAvatarHash(data && data.hash);
     toast('Avatar updated', 'Other peers see it with your next announcement.', 'success');
   } catch (e) {
     toast('Avatar not changed', e.message || String(e), 'error');
