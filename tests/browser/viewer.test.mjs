@@ -124,6 +124,20 @@ describe('viewer in a browser', { timeout: 120000 }, () => {
     assert.equal((await page.textContent('#peers-empty .empty-title')).trim(), 'No peers match "zzz"');
     await page.fill('#peer-search', '');
     await page.waitForSelector(row(ben.id));
+    // Favourites: the context menu adds, the filter shows only favourites, the star removes.
+    const favorite = async () => (await ann.api('/api/peers')).find((r) => r.ID === ben.id).Favorite;
+    await page.click(row(ben.id), { button: 'right' });
+    await page.click('#peer-ctx-menu [data-action=favorite]');
+    await page.waitForSelector(`${row(ben.id)}[data-favorite="true"] .fav-star`);
+    assert.equal(await favorite(), true);
+    await page.check('#addressbook-toggle');
+    await page.waitForSelector(row(ben.id));
+    await page.click(`${row(ben.id)} .fav-btn`);
+    await page.waitForSelector('#peers-empty:not([hidden])');
+    assert.equal((await page.textContent('#peers-empty .empty-title')).trim(), 'No favourites yet');
+    assert.equal(await favorite(), false);
+    await page.uncheck('#addressbook-toggle');
+    await page.waitForSelector(row(ben.id));
     await shot(page, 'peers-dark');
   });
 
