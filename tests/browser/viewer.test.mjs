@@ -63,7 +63,10 @@ describe('viewer in a browser', { timeout: 120000 }, () => {
   const row = (id) => `#peers-list li.peerrow[data-peer-id="${id}"]`;
   const shot = async (p, name) => {
     fs.mkdirSync(SHOTS, { recursive: true });
-    await p.evaluate(() => document.activeElement && document.activeElement.blur && document.activeElement.blur());
+    await p.evaluate(() => {
+      if (document.activeElement && document.activeElement.blur) document.activeElement.blur();
+      document.querySelectorAll('.toast').forEach((t) => t.remove());  // a clean picture of the page
+    });
     await p.mouse.move(0, 700);
     await p.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: false, animations: 'disabled' });
   };
@@ -189,6 +192,13 @@ describe('viewer in a browser', { timeout: 120000 }, () => {
     await page.waitForSelector('#settings-banners .banner.ok', { timeout: 5000 });
     assert.equal((await page.textContent('.me-label')).trim(), 'ann the gardener');
     assert.equal(ann.config().profile.label, 'ann the gardener');
+    assert.equal(await page.$('.restart-note'), null, 'a label applies live');
+    // A field that needs a restart says so, and stays said.
+    await page.click('.settings-nav .sidebar-item[data-section="network"]');
+    await page.fill('#set-p2p-mdns-tag', `${ann.config().p2p.mdns_tag}-x`);
+    await page.click('#settings-save');
+    const note = await page.waitForSelector('#settings-banners .restart-note', { timeout: 5000 });
+    assert.match(await note.textContent(), /Restart the peer to apply: p2p\.mdns_tag/);
     // ben's own viewer shows the new name, ann was not restarted.
     // Same browser: ben's page replaces the token cookie of 127.0.0.1 (cookies ignore the port),
     // so the avatar upload below also proves that ann's page renews it and retries.
