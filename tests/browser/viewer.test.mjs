@@ -52,7 +52,11 @@ function writeSite(dir, title) {
   fs.writeFileSync(path.join(site, 'images', 'tomato.png'), png(24, 16, [220, 40, 40]));
 }
 
-describe('viewer in a browser', { timeout: 120000 }, () => {
+// The offline grace period is at least one minute (seed rule 1..60): its test runs only with
+// GOOP_BROWSER_GRACE=1, to keep `make test` short.
+const GRACE = process.env.GOOP_BROWSER_GRACE === '1';
+
+describe('viewer in a browser', { timeout: GRACE ? 240000 : 120000 }, () => {
   let root;
   let ann;
   let ben;
@@ -298,5 +302,15 @@ describe('viewer in a browser', { timeout: 120000 }, () => {
     const siteDoc = responses.filter((r) => r.frame() === frame && (r.status() < 300 || r.status() > 399)).pop();
     assert.ok(siteDoc && siteDoc.status() >= 500, `error status for an offline peer: ${siteDoc && siteDoc.status()}`);
     await shot(page, 'view-offline-light');
+  });
+
+  test('after the grace period ben leaves the list and his open tab closes', { skip: !GRACE && 'set GOOP_BROWSER_GRACE=1 (takes over a minute)' }, async () => {
+    // A tab of ben on /view: peer:gone closes it, and closing the last tab goes to /peers.
+    await page.goto(`${ann.viewer}/view?open=${ben.id}&name=ben`);
+    await page.waitForSelector(`#view-tabs .view-tab[data-tab-id="${ben.id}"]`);
+    assert.equal(new URL(page.url()).search, '', 'the URL is cleaned');
+    await page.waitForURL((u) => u.pathname === '/peers', { timeout: (60 + TTL + 10) * 1000 });
+    await page.waitForSelector('#peers-empty:not([hidden])');
+    assert.equal(await page.$(row(ben.id)), null);
   });
 });
