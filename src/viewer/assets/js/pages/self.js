@@ -1,7 +1,7 @@
 // Me page (spec/viewer.md §6.4): identity card and every goop.json setting. Settings come from
 // GET /api/settings; Save posts only the changed fields ({"changes": {"section.key": value}}).
 import {
-  $, $$, ApiError, api, banner, el, initials, makeCopyable, send, setSelfLabel, setTheme, toast,
+  $, $$, ApiError, api, banner, el, initials, makeCopyable, openSite, send, setSelfLabel, setTheme, toast,
 } from '../goop.js';
 
 // ---------- the settings schema: sections, labels and one-line help in plain words ----------
@@ -115,6 +115,11 @@ function renderIdentity() {
   $('#open-my-site').href = `/p/${encodeURIComponent(self.id)}/`;
 }
 makeCopyable(idBtn, () => self.id, 'Peer ID copied');
+$('#open-my-site').addEventListener('click', (e) => {
+  if (e.button !== 0 || e.ctrlKey || e.metaKey || e.shiftKey || !self.id) return;
+  e.preventDefault();
+  openSite(self.id, self.label || 'My site');
+});
 
 function setAvatarHash(hash) {
   self.avatar_hash = hash || '';
