@@ -244,6 +244,24 @@ describe('viewer in a browser', { timeout: GRACE ? 240000 : 120000 }, () => {
     await shot(page, 'settings-light');
   });
 
+  test('the logs page shows the snapshot, follows the stream and filters by level', async () => {
+    await page.goto(`${ann.viewer}/logs`);
+    await page.waitForSelector('#logbox .logline');
+    await page.waitForSelector('#log-live.live');
+    const snapshot = await ann.api('/api/logs');
+    assert.ok(snapshot.length > 0);
+    assert.ok(await page.$$eval('#logbox .logline', (ls) => ls.length) >= snapshot.length);
+    await page.click('.log-tab[data-tab="warn"]');
+    const visibleLevels = await page.$$eval('#logbox .logline', (ls) => [...new Set(ls.filter((l) => l.offsetParent !== null).map((l) => l.dataset.level))]);
+    assert.ok(visibleLevels.every((l) => l === 'warn'), `levels shown under Warn: ${visibleLevels}`);
+    await page.click('.log-tab[data-tab="all"]');
+    await page.fill('#log-filter', 'listening');
+    const shown = await page.$$eval('#logbox .logline', (ls) => ls.filter((l) => l.offsetParent !== null).map((l) => l.dataset.msg));
+    assert.ok(shown.length > 0 && shown.every((m) => m.toLowerCase().includes('listening')), `filtered: ${shown}`);
+    await page.fill('#log-filter', '');
+    await shot(page, 'logs-light');
+  });
+
   test('a script on ben\u2019s site origin cannot read or change ann\u2019s settings', async () => {
     const before = fs.readFileSync(path.join(ann.dir, 'goop.json'), 'utf8');
     await page.goto(`${ann.viewer}/view`);
