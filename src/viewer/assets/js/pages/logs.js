@@ -46,7 +46,7 @@ function makeLine(e) {
   const n = el('div', { class: `logline lvl-${level}` },
     el('span', { class: 'log-ts', text: fmtTime(e.ts), title: String(e.ts || '') }),
     el('span', { class: 'log-level', text: level }),
-    el('span', { class: 'log-logger', text: e.logger || '' }),
+    el('span', { class: 'log-logger', text: e.logger || '', title: e.logger || '' }),
     el('span', { class: 'log-msg', text: msg }));
   n.dataset.ts = String(e.ts || '');
   n.dataset.level = level;
