@@ -27,12 +27,12 @@
 #include "storage/db.hpp"
 #include "viewer/avatar_api.hpp"
 #include "viewer/events_api.hpp"
-#include "viewer/home_page.hpp"
 #include "viewer/log_buffer.hpp"
 #include "viewer/logs_api.hpp"
 #include "viewer/management_guard.hpp"
 #include "viewer/peers_api.hpp"
 #include "viewer/settings_api.hpp"
+#include "viewer/ui_pages.hpp"
 #include "web/http_server.hpp"
 
 namespace goop::app {
@@ -346,7 +346,11 @@ struct PeerNode::Impl {
     const std::string token = viewer::new_session_token();
     viewer->add_guard(web::host_allow_list_guard(std::move(hosts)));
     viewer->add_guard(viewer::management_guard(token, std::move(origins)));
-    viewer::register_home_page(*viewer, token, [this] { return self_row(); });
+    // --- ui: the viewer's pages and assets (/, /peers, /peer/<id>, /self, /settings, /logs, /view,
+    // /assets/*); each page hands over the management token. ---
+    viewer::register_ui(*viewer, viewer::UiPages{token, viewer->port(), [this] { return self_row(); },
+                                                 [this] { return viewer::ui_settings_from(cfg); }});
+    // --- end ui ---
     viewer::register_events_api(*viewer, viewer::EventsApi{bus, [this] { return peer_snapshot(); }});
     viewer::register_peers_api(*viewer, viewer::PeersApi{
         table,

@@ -103,7 +103,7 @@ HttpReply http_request(const std::string& base, const std::string& method, const
 }
 
 std::string viewer_token(const std::string& base) {
-  const HttpReply page = http_get(base, "/");
+  const HttpReply page = http_get(base, "/peers");  // "/" redirects there
   const std::string marker = "<meta name=\"goop-token\" content=\"";
   const auto at = page.body.find(marker);
   if (at == std::string::npos) return {};
