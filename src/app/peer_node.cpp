@@ -345,7 +345,7 @@ struct PeerNode::Impl {
     for (const auto& h : hosts) origins.push_back("http://" + h);
     const std::string token = viewer::new_session_token();
     viewer->add_guard(web::host_allow_list_guard(std::move(hosts)));
-    viewer->add_guard(viewer::management_guard(token, std::move(origins)));
+    viewer->add_guard(viewer::management_guard(token, viewer->port(), std::move(origins)));
     // --- ui: the viewer's pages and assets (/, /peers, /peer/<id>, /self, /settings, /logs, /view,
     // /assets/*); each page hands over the management token. ---
     viewer::register_ui(*viewer, viewer::UiPages{token, viewer->port(), [this] { return self_row(); },

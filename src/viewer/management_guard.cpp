@@ -53,14 +53,17 @@ std::string new_session_token() {
   return hex;
 }
 
-std::string token_cookie(const std::string& token) {
-  return fmt::format("{}={}; Path=/; HttpOnly; SameSite=Strict", kTokenCookie, token);
+std::string token_cookie_name(std::uint16_t port) { return fmt::format("goop_token_{}", port); }
+
+std::string token_cookie(const std::string& token, std::uint16_t port) {
+  return fmt::format("{}={}; Path=/; HttpOnly; SameSite=Strict", token_cookie_name(port), token);
 }
 
-web::Guard management_guard(std::string token, std::vector<std::string> origins) {
-  return [token = std::move(token), origins = std::move(origins)](const web::Request& req) -> std::optional<web::Response> {
+web::Guard management_guard(std::string token, std::uint16_t port, std::vector<std::string> origins) {
+  return [token = std::move(token), cookie = token_cookie_name(port),
+          origins = std::move(origins)](const web::Request& req) -> std::optional<web::Response> {
     if (is_secret_read(req)) {
-      if (!equal_constant_time(cookie_value(req.header("Cookie"), kTokenCookie), token) ||
+      if (!equal_constant_time(cookie_value(req.header("Cookie"), cookie), token) ||
           !equal_constant_time(req.header(kTokenHeader), token)) {
         return web::Response::error(403, "the settings hold secrets: send the viewer token in the X-Goop-Token "
                                          "header (reload the viewer page if it is outdated)");
@@ -75,7 +78,7 @@ web::Guard management_guard(std::string token, std::vector<std::string> origins)
                               : fmt::format("requests from {} may not change this peer; use the viewer's own pages",
                                             origin));
     }
-    if (!equal_constant_time(cookie_value(req.header("Cookie"), kTokenCookie), token) ||
+    if (!equal_constant_time(cookie_value(req.header("Cookie"), cookie), token) ||
         !equal_constant_time(req.header(kTokenHeader), token)) {
       return web::Response::error(403, "missing or outdated viewer token: reload the viewer page and try again");
     }

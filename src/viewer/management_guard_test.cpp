@@ -20,8 +20,8 @@ web::Request post(std::string origin, std::string cookie, std::string header, st
 class ManagementGuardTest : public ::testing::Test {
  protected:
   std::string token_ = new_session_token();
-  web::Guard guard_ = management_guard(token_, {"http://127.0.0.1:8080", "http://localhost:8080"});
-  std::string cookie_ = "theme=dark; goop_token=" + token_;
+  web::Guard guard_ = management_guard(token_, 8080, {"http://127.0.0.1:8080", "http://localhost:8080"});
+  std::string cookie_ = "theme=dark; goop_token_8080=" + token_;
 };
 
 TEST_F(ManagementGuardTest, TokensAre64HexAndDistinct) {
@@ -46,7 +46,7 @@ TEST_F(ManagementGuardTest, RefusesOtherOriginsMissingTokensAndNonJson) {
   EXPECT_EQ(status(post("http://127.0.0.1:8080", "", token_)), 403) << "no cookie";
   EXPECT_EQ(status(post("http://127.0.0.1:8080", cookie_, "")), 403) << "no header";
   EXPECT_EQ(status(post("http://127.0.0.1:8080", cookie_, new_session_token())), 403) << "wrong header";
-  EXPECT_EQ(status(post("http://127.0.0.1:8080", "goop_token=x", token_)), 403) << "wrong cookie";
+  EXPECT_EQ(status(post("http://127.0.0.1:8080", "goop_token_8080=x", token_)), 403) << "wrong cookie";
   EXPECT_EQ(status(post("http://127.0.0.1:8080", cookie_, token_, "text/plain")), 415);
   EXPECT_EQ(status(post("http://127.0.0.1:8080", cookie_, token_, "")), 415);
 }
@@ -101,8 +101,19 @@ TEST_F(ManagementGuardTest, PngBodiesOnlyForTheAvatarUpload) {
 }
 
 TEST(TokenCookie, IsStrictAndHttpOnly) {
-  const std::string c = token_cookie("abc");
-  EXPECT_EQ(c, "goop_token=abc; Path=/; HttpOnly; SameSite=Strict");
+  EXPECT_EQ(token_cookie("abc", 8080), "goop_token_8080=abc; Path=/; HttpOnly; SameSite=Strict");
+}
+
+TEST_F(ManagementGuardTest, AnotherViewersCookieIsNotOurs) {
+  web::Request req;
+  req.method = "POST";
+  req.path = "/api/peers/favorite";
+  req.headers.emplace("Origin", "http://127.0.0.1:8080");
+  req.headers.emplace("Cookie", "goop_token_8081=" + token_);
+  req.headers.emplace(kTokenHeader, token_);
+  auto refused = guard_(req);
+  ASSERT_TRUE(refused.has_value());
+  EXPECT_EQ(refused->status, 403);
 }
 
 }  // namespace

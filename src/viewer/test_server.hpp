@@ -114,7 +114,7 @@ class ServerFixture : public ::testing::Test {
     std::vector<std::string> origins;
     for (const auto& h : hosts) origins.push_back("http://" + h);
     server_->add_guard(web::host_allow_list_guard(hosts));
-    server_->add_guard(management_guard(token_, origins));
+    server_->add_guard(management_guard(token_, port_, origins));
   }
   void TearDown() override {
     if (server_) run(io_, server_->async_stop(std::chrono::seconds(2)));
@@ -127,7 +127,7 @@ class ServerFixture : public ::testing::Test {
                   const std::string& extra = {}) const {
     std::string h = fmt::format("{} {} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\n", method, path, port_);
     if (as_page) {
-      h += fmt::format("Origin: http://127.0.0.1:{}\r\nCookie: {}={}\r\n{}: {}\r\n", port_, kTokenCookie, token_,
+      h += fmt::format("Origin: http://127.0.0.1:{}\r\nCookie: {}={}\r\n{}: {}\r\n", port_, token_cookie_name(port_), token_,
                        kTokenHeader, token_);
     }
     if (!body.empty()) h += fmt::format("Content-Type: {}\r\nContent-Length: {}\r\n", content_type, body.size());

@@ -317,7 +317,7 @@ web::Response render_page(const UiPages& pages, const std::string& rid, const we
   r.body = shell(pages, rid, s, page);
   r.set_header("Content-Type", "text/html; charset=utf-8");
   r.set_header("Cache-Control", "no-store");
-  r.set_header("Set-Cookie", token_cookie(pages.token));
+  r.set_header("Set-Cookie", token_cookie(pages.token, pages.port));
   r.set_header("Content-Security-Policy", page_csp(pages.port));
   r.set_header("X-Content-Type-Options", "nosniff");
   r.set_header("Referrer-Policy", "same-origin");

@@ -44,7 +44,7 @@ TEST_F(UiPagesTest, EveryPageHandsOverTheTokenUnderAStrictPolicy) {
     ASSERT_EQ(r.status, 200);
     EXPECT_EQ(r.headers["Content-Type"], "text/html; charset=utf-8");
     EXPECT_EQ(r.headers["Cache-Control"], "no-store");
-    EXPECT_EQ(r.headers["Set-Cookie"], token_cookie("a1b2"));
+    EXPECT_EQ(r.headers["Set-Cookie"], token_cookie("a1b2", 8123));
     EXPECT_EQ(r.headers["Content-Security-Policy"], page_csp(8123));
     EXPECT_NE(r.body.find(R"(<meta name="goop-token" content="a1b2">)"), std::string::npos);
     EXPECT_NE(r.body.find(R"(data-self-id="12D3KooWSelf")"), std::string::npos);

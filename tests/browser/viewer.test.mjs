@@ -204,8 +204,8 @@ describe('viewer in a browser', { timeout: GRACE ? 240000 : 120000 }, () => {
     const note = await page.waitForSelector('#settings-banners .restart-note', { timeout: 5000 });
     assert.match(await note.textContent(), /Restart the peer to apply: p2p\.mdns_tag/);
     // ben's own viewer shows the new name, ann was not restarted.
-    // Same browser: ben's page replaces the token cookie of 127.0.0.1 (cookies ignore the port),
-    // so the avatar upload below also proves that ann's page renews it and retries.
+    // Same browser: ben's page sets its own token cookie (goop_token_<port>) next to ann's, so the
+    // avatar upload below also proves that two viewers in one browser do not disturb each other.
     const benPage = await context.newPage();
     await benPage.goto(`${ben.viewer}/peers`);
     await benPage.waitForFunction(([sel, name]) => {

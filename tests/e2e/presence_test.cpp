@@ -146,7 +146,7 @@ TEST_F(Presence, RestartedPeerRedialsRememberedPeersAndKeepsFavourites) {
   ASSERT_EQ(token.size(), 64u);
   EXPECT_EQ(http_request(ann_->viewer(), "POST", "/api/peers/favorite", favourite).status, 403);
   EXPECT_EQ(http_request(ann_->viewer(), "POST", "/api/peers/favorite", favourite,
-                         "Origin: http://evil.localhost:1\r\nCookie: goop_token=" + token + "\r\nX-Goop-Token: " +
+                         "Origin: http://evil.localhost:1\r\nCookie: " + token_cookie_for(ann_->viewer()) + "=" + token + "\r\nX-Goop-Token: " +
                              token + "\r\nContent-Type: application/json\r\n")
                 .status,
             403);

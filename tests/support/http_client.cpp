@@ -111,8 +111,12 @@ std::string viewer_token(const std::string& base) {
   return page.body.substr(start, page.body.find('"', start) - start);
 }
 
+std::string token_cookie_for(const std::string& base) {
+  return "goop_token_" + base.substr(base.rfind(':') + 1);  // viewer/management_guard.hpp
+}
+
 std::string viewer_page_headers(const std::string& base, const std::string& token) {
-  return "Origin: " + base + "\r\nCookie: goop_token=" + token + "\r\nX-Goop-Token: " + token +
+  return "Origin: " + base + "\r\nCookie: " + token_cookie_for(base) + "=" + token + "\r\nX-Goop-Token: " + token +
          "\r\nContent-Type: application/json\r\n";
 }
 

@@ -25,6 +25,8 @@ HttpReply http_request(const std::string& base, const std::string& method, const
 // header lines a request from the viewer's own page carries: Origin, the token cookie and
 // header, Content-Type: application/json.
 std::string viewer_token(const std::string& base);
+// The name of the viewer token cookie for the viewer at `base` ("goop_token_<port>").
+std::string token_cookie_for(const std::string& base);
 std::string viewer_page_headers(const std::string& base, const std::string& token);
 // Opens a streaming GET (e.g. Server-Sent Events) and reads until `done(text so far)` holds
 // or `timeout` passes; returns whether it held. `text` receives everything read, headers too.

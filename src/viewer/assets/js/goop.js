@@ -45,13 +45,6 @@ export class ApiError extends Error {
   }
 }
 
-// The token cookie is per host, not per port: a second viewer on 127.0.0.1 opened in the same
-// browser replaces it. Any page of this viewer hands it over again, so a request refused with
-// 403 fetches one and is retried once.
-async function renewTokenCookie() {
-  try { await fetch('/self', { credentials: 'same-origin', cache: 'no-store' }); } catch { /* retried below anyway */ }
-}
-
 // Sends `body` as is (a Blob, a string) with `contentType`; see api() for the answer.
 export async function send(method, path, body, contentType) {
   const headers = { 'X-Goop-Token': token, Accept: 'application/json' };
@@ -61,14 +54,10 @@ export async function send(method, path, body, contentType) {
     init.body = body;
   }
   let res;
-  for (let attempt = 0; ; attempt++) {
-    try {
-      res = await fetch(path, init);
-    } catch (e) {
-      throw new ApiError(0, 'The viewer did not answer (is the peer still running?)');
-    }
-    if (res.status !== 403 || attempt > 0) break;
-    await renewTokenCookie();
+  try {
+    res = await fetch(path, init);
+  } catch (e) {
+    throw new ApiError(0, 'The viewer did not answer (is the peer still running?)');
   }
   const text = await res.text();
   let data = null;
