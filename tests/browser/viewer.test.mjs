@@ -53,7 +53,7 @@ function writeSite(dir, title) {
 }
 
 // The offline grace period is at least one minute (seed rule 1..60): its test runs only with
-// GOOP_BROWSER_GRACE=1, to keep `make test` short.
+// GOOP_BROWSER_GRACE=1 (CTest sets it; leave it out for a quick run by hand).
 const GRACE = process.env.GOOP_BROWSER_GRACE === '1';
 
 describe('viewer in a browser', { timeout: GRACE ? 240000 : 120000 }, () => {
