@@ -119,6 +119,116 @@ http::response<http::string_body> to_beast(Response res, unsigned version, bool 
 
 asio::awaitable<Response> call_sync(SyncHandler h, Request req) { co_return h(req); }
 
+error_code io_error(const beast::error_code& ec) {
+  if (ec == beast::error::timeout) return make_error_code(Errc::kTimeout);
+  return ec;
+}
+
+// The BodyWriter of one streamed response. The head is held back until the first body bytes,
+// so that head and body leave in one write (no small-write delay); an empty body or a HEAD
+// request sends it at once. Beast's buffer_body serializer frames the pieces.
+class StreamWriter final : public BodyWriter {
+ public:
+  StreamWriter(Connection& c, std::chrono::steady_clock::duration write_timeout, unsigned version,
+               bool keep_alive, bool head_request)
+      : c_(c),
+        write_timeout_(write_timeout),
+        version_(version),
+        keep_alive_(keep_alive),
+        head_request_(head_request) {}
+
+  asio::awaitable<Result<void>> write_head(Response head, std::uint64_t length) override {
+    if (out_) co_return make_error_code(Errc::kInvalidArgument);
+    out_ = std::make_unique<Out>();
+    auto& m = out_->msg;
+    m.version(version_);
+    m.result(status_code(head.status));
+    copy_headers(head, m);
+    m.content_length(length);
+    m.keep_alive(keep_alive_);
+    m.body().data = nullptr;
+    m.body().size = 0;
+    m.body().more = length > 0;
+    out_->sr.emplace(m);
+    length_ = length;
+    if (head_request_) {
+      c_.stream.expires_after(write_timeout_);
+      auto [ec, n] = co_await http::async_write_header(c_.stream, *out_->sr, kTuple);
+      (void)n;
+      co_return fail_on(ec);
+    }
+    if (length == 0) {
+      c_.stream.expires_after(write_timeout_);
+      auto [ec, n] = co_await http::async_write(c_.stream, *out_->sr, kTuple);
+      (void)n;
+      co_return fail_on(ec);
+    }
+    co_return Result<void>();
+  }
+
+  asio::awaitable<Result<void>> write(std::string_view chunk) override {
+    if (!out_) co_return make_error_code(Errc::kInvalidArgument);
+    if (failed_) co_return failed_;
+    if (head_request_) co_return make_error_code(Errc::kCancelled);
+    if (chunk.size() > length_ - written_) co_return make_error_code(Errc::kInvalidArgument);
+    if (chunk.empty()) co_return Result<void>();
+    auto& body = out_->msg.body();
+    body.data = const_cast<char*>(chunk.data());  // buffer_body only reads it
+    body.size = chunk.size();
+    body.more = written_ + chunk.size() < length_;
+    c_.stream.expires_after(write_timeout_);
+    auto [ec, n] = co_await http::async_write(c_.stream, *out_->sr, kTuple);
+    (void)n;
+    if (ec == http::error::need_buffer) ec = {};
+    if (ec) co_return fail_on(ec);
+    written_ += chunk.size();
+    co_return Result<void>();
+  }
+
+  asio::awaitable<Result<void>> send(Response r) override {
+    std::string body = std::move(r.body);
+    r.body.clear();
+    const auto length = static_cast<std::uint64_t>(body.size());
+    auto head = co_await write_head(std::move(r), length);
+    if (!head) co_return head;
+    if (head_request_ || body.empty()) co_return Result<void>();
+    co_return co_await write(body);
+  }
+
+  bool head_sent() const noexcept override { return out_ != nullptr; }
+  // The whole message went out, so the connection may serve another request.
+  bool complete() const noexcept {
+    return out_ && !failed_ && (head_request_ || written_ == length_);
+  }
+
+ private:
+  struct Out {
+    http::response<http::buffer_body> msg;
+    std::optional<http::response_serializer<http::buffer_body>> sr;
+  };
+
+  Result<void> fail_on(const beast::error_code& ec) {
+    if (!ec) return {};
+    failed_ = io_error(ec);
+    return failed_;
+  }
+
+  Connection& c_;
+  std::chrono::steady_clock::duration write_timeout_;
+  unsigned version_;
+  bool keep_alive_;
+  bool head_request_;
+  std::unique_ptr<Out> out_;
+  std::uint64_t length_ = 0;
+  std::uint64_t written_ = 0;
+  error_code failed_;
+};
+
+struct VirtualHost {
+  std::function<bool(std::string_view)> match;
+  Handler handler;
+};
+
 }  // namespace
 
 struct HttpServer::Impl {
@@ -132,6 +242,7 @@ struct HttpServer::Impl {
   std::uint16_t port = 0;
   std::vector<Route> routes;
   std::vector<Guard> guards;
+  std::vector<VirtualHost> vhosts;
   std::list<Connection*> connections;
   bool stopping = false;
 
@@ -141,6 +252,8 @@ struct HttpServer::Impl {
   asio::awaitable<Response> dispatch(Request req);
   Response route_or_refuse(const Request& req, Handler& out) const;
   asio::awaitable<void> stream_events(Connection& c, Response res, unsigned version);
+  asio::awaitable<bool> stream_body(Connection& c, Response res, unsigned version, bool keep_alive,
+                                    bool head);
 };
 
 void HttpServer::Impl::add_route(std::string method, std::string path, Handler h) {
@@ -198,8 +311,17 @@ Response HttpServer::Impl::route_or_refuse(const Request& req, Handler& out) con
 asio::awaitable<Response> HttpServer::Impl::dispatch(Request req) {
   const std::string what = req.method + " " + req.path;
   try {
-    for (std::size_t i = 0; i < guards.size(); ++i) {
-      const Guard guard = guards[i];
+    if (!vhosts.empty()) {
+      const std::string_view host = req.header("Host");
+      for (const auto& vh : vhosts) {
+        if (!vh.match(host)) continue;
+        Handler handler = vh.handler;
+        Response res = co_await handler(std::move(req));
+        co_return res;
+      }
+    }
+    // Guards are synchronous and never add guards, so the vector is stable during the call.
+    for (const auto& guard : guards) {
       if (auto refusal = guard(req)) co_return std::move(*refusal);
     }
     Handler handler;
@@ -233,6 +355,8 @@ asio::awaitable<void> HttpServer::Impl::accept_loop() {
       socket.close(ignored);
       continue;
     }
+    beast::error_code nodelay_ec;
+    socket.set_option(tcp::no_delay(true), nodelay_ec);  // responses leave in one write anyway
     tasks.spawn(session(std::move(socket)), "http connection");
   }
 }
@@ -295,6 +419,11 @@ asio::awaitable<void> HttpServer::Impl::session(tcp::socket socket) {
       break;
     }
     const bool keep_alive = client_keep_alive && !stopping;
+    if (res.stream) {
+      const bool complete = co_await stream_body(c, std::move(res), version, keep_alive, head);
+      if (!complete || !keep_alive) break;
+      continue;
+    }
     auto out = to_beast(std::move(res), version, keep_alive, head);
     c.stream.expires_after(opts.write_timeout);
     auto [write_ec, write_n] = co_await http::async_write(c.stream, out, kTuple);
@@ -353,6 +482,29 @@ asio::awaitable<void> HttpServer::Impl::stream_events(Connection& c, Response re
   }
 }
 
+// Runs a streamed response's StreamFn. Returns whether the whole message went out (so the
+// connection may be kept).
+asio::awaitable<bool> HttpServer::Impl::stream_body(Connection& c, Response res, unsigned version,
+                                                    bool keep_alive, bool head) {
+  StreamWriter writer(c, opts.write_timeout, version, keep_alive, head);
+  Response::StreamFn fn = std::move(res.stream);
+  bool threw = false;
+  try {
+    co_await fn(writer);
+  } catch (const std::exception& e) {
+    GOOP_LOG_WARN(lg, "streamed response failed: {}", e.what());
+    threw = true;
+  }
+  if (!writer.head_sent()) {
+    if (!threw) GOOP_LOG_WARN(lg, "streamed response ended without a head");
+    auto out = to_beast(Response::error(500, "internal error"), version, false, head);
+    c.stream.expires_after(opts.write_timeout);
+    co_await http::async_write(c.stream, out, kTuple);
+    co_return false;
+  }
+  co_return writer.complete();
+}
+
 HttpServer::HttpServer(asio::any_io_executor ex, Options options)
     : impl_(std::make_unique<Impl>(std::move(ex), std::move(options))) {}
 
@@ -368,6 +520,10 @@ void HttpServer::route(std::string method, std::string path, SyncHandler handler
 }
 
 void HttpServer::add_guard(Guard guard) { impl_->guards.push_back(std::move(guard)); }
+
+void HttpServer::route_host(std::function<bool(std::string_view host)> match, Handler handler) {
+  impl_->vhosts.push_back(VirtualHost{std::move(match), std::move(handler)});
+}
 
 Expected<void> HttpServer::listen() {
   Impl& d = *impl_;
