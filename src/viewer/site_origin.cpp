@@ -1,0 +1,78 @@
+#include "viewer/site_origin.hpp"
+
+#include <fmt/core.h>
+
+namespace goop::viewer {
+namespace {
+
+char lower(char c) noexcept {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+bool is_label_char(char c) noexcept {
+  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
+
+}  // namespace
+
+std::string site_label(const p2p::PeerId& peer) { return peer.to_cid_base36(); }
+
+std::optional<p2p::PeerId> peer_from_site_label(std::string_view label) {
+  if (label.size() < 2 || label.size() > kMaxDnsLabel) return std::nullopt;
+  std::string lowered(label.size(), '\0');
+  for (std::size_t i = 0; i < label.size(); ++i) {
+    lowered[i] = lower(label[i]);
+    if (!is_label_char(lowered[i])) return std::nullopt;
+  }
+  if (lowered.front() != 'k') return std::nullopt;
+  auto id = p2p::PeerId::parse(lowered);
+  if (!id) return std::nullopt;
+  return std::move(*id);
+}
+
+std::string site_origin(const p2p::PeerId& peer, std::uint16_t port) {
+  return fmt::format("http://{}.localhost:{}", site_label(peer), port);
+}
+
+namespace {
+
+// The label part of a site host, still in the case it was sent in, or nullopt.
+std::optional<std::string_view> label_part(std::string_view host, std::uint16_t port) {
+  constexpr std::string_view kSuffix = ".localhost:";
+  const std::size_t dot = host.find('.');
+  if (dot == 0 || dot == std::string_view::npos || dot > kMaxDnsLabel) return std::nullopt;
+  const std::string_view rest = host.substr(dot);
+  if (rest.size() <= kSuffix.size()) return std::nullopt;
+  for (std::size_t i = 0; i < kSuffix.size(); ++i) {
+    if (lower(rest[i]) != kSuffix[i]) return std::nullopt;
+  }
+  const std::string_view port_text = rest.substr(kSuffix.size());
+  if (port_text.size() > 5 || port_text.front() == '0') return std::nullopt;
+  unsigned value = 0;
+  for (const char c : port_text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    value = value * 10 + static_cast<unsigned>(c - '0');
+  }
+  if (value != port) return std::nullopt;
+  const std::string_view label = host.substr(0, dot);
+  for (const char c : label) {
+    if (!is_label_char(lower(c))) return std::nullopt;
+  }
+  return label;
+}
+
+}  // namespace
+
+std::optional<std::string> site_label_of_host(std::string_view host, std::uint16_t port) {
+  const auto part = label_part(host, port);
+  if (!part) return std::nullopt;
+  std::string label(*part);
+  for (char& c : label) c = lower(c);
+  return label;
+}
+
+bool is_site_host(std::string_view host, std::uint16_t port) {
+  return label_part(host, port).has_value();
+}
+
+}  // namespace goop::viewer
