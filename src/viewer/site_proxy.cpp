@@ -5,7 +5,11 @@
 #include <map>
 #include <optional>
 
+#include <fcntl.h>
+#include <linux/openat2.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <fmt/core.h>
 
@@ -133,6 +137,41 @@ std::string site_path(std::string_view path) {
 
 // --- our own site ---
 
+// Opens `rel` (already checked by resolve_site_path) under `root` for reading. Fast path: one
+// openat2() below the root that refuses every symlink and mount crossing on the way; then the
+// path as given is the file's real path, which the check already cleared, so this is the file
+// content::open_site_file would open. Anything unusual on the way (a symlink, which may still be
+// fine, or a kernel without openat2) falls back to content::open_site_file and its full rules.
+Result<content::SiteFile> open_own_file(const std::filesystem::path& root, const std::string& rel,
+                                        std::span<const std::string> forbidden) {
+#ifdef SYS_openat2
+  const int dir = ::open(root.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (dir >= 0) {
+    struct open_how how {};
+    how.flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY | O_NOFOLLOW;
+    how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV;
+    const auto fd = static_cast<int>(::syscall(SYS_openat2, dir, rel.c_str(), &how, sizeof how));
+    const int err = errno;
+    ::close(dir);
+    if (fd >= 0) {
+      struct stat st {};
+      if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        ::close(fd);
+        return make_error_code(goop::Errc::kNotFound);
+      }
+      const auto size = static_cast<std::uint64_t>(st.st_size);
+      if (size > content::kMaxSiteFileSize) {
+        ::close(fd);
+        return make_error_code(goop::Errc::kTooLarge);
+      }
+      return content::SiteFile(fd, size, rel);
+    }
+    if (err == ENOENT || err == ENOTDIR) return make_error_code(goop::Errc::kNotFound);
+  }
+#endif
+  return content::open_site_file(root, rel, forbidden, content::kMaxSiteFileSize);
+}
+
 Result<std::string> read_whole(content::SiteFile& f) {
   std::string body(static_cast<std::size_t>(f.size()), '\0');
   std::size_t got = 0;
@@ -165,8 +204,7 @@ asio::awaitable<void> stream_own(std::shared_ptr<content::SiteFile> f, web::Resp
 }
 
 web::Response serve_own(const State& s, const web::Request& req, const std::string& rel) {
-  auto f = content::open_site_file(s.opts.site_root, rel, s.opts.forbidden_prefixes,
-                                   content::kMaxSiteFileSize);
+  auto f = open_own_file(s.opts.site_root, rel, s.opts.forbidden_prefixes);
   const std::string shown = "/" + rel;
   if (!f) {
     if (f.error() == make_error_code(content::Errc::kForbidden)) {
@@ -210,7 +248,10 @@ web::Response serve_own(const State& s, const web::Request& req, const std::stri
 // --- another peer's site ---
 
 // Plain words for why a fetch failed (the diagnostics carry the full message).
-std::string cause_of(const error_code& e, const SiteProxyOptions& o) {
+// `was_connected`: a connection to the peer existed when the fetch began; `known_addrs`: how
+// many addresses of it the Host knows.
+std::string cause_of(const error_code& e, const SiteProxyOptions& o, bool was_connected,
+                     std::size_t known_addrs) {
   if (e == make_error_code(goop::Errc::kTimeout) || e == make_error_code(p2p::Errc::kTimeout)) {
     return fmt::format("The peer did not answer within {} seconds. It may be offline, or its "
                        "connection may have dropped.",
@@ -232,12 +273,13 @@ std::string cause_of(const error_code& e, const SiteProxyOptions& o) {
     return fmt::format("The file is larger than {} MiB, the most a site file may be.",
                        content::kMaxSiteFileSize >> 20);
   }
-  if (e == make_error_code(p2p::Errc::kEndOfStream) ||
-      e == make_error_code(p2p::Errc::kStreamReset) ||
-      e == make_error_code(p2p::Errc::kConnectionClosed)) {
-    return "The connection to the peer ended before the file arrived.";
+  if (was_connected) return "The connection to the peer ended before the file arrived.";
+  if (known_addrs == 0) {
+    return "No address of this peer is known here: it has not been seen on this network, so "
+           "there is nowhere to connect to.";
   }
-  return "Could not connect to the peer. It may be offline, or no address of it works from here.";
+  return "Could not connect to the peer: it may be offline, or none of its addresses works "
+         "from here.";
 }
 
 struct Relay {
@@ -293,6 +335,7 @@ asio::awaitable<void> relay(std::shared_ptr<State> s, p2p::PeerId peer, std::str
   t.header = s->opts.first_byte_timeout;
   t.body_read = s->opts.body_read_timeout;
   const auto start = Clock::now();
+  const bool was_connected = s->host.is_connected(peer);
   auto got = co_await content::stream_site_file(s->host, peer, r->path, std::move(sink), t);
   if (w.head_sent()) co_return;  // streamed: done, or cut short (the connection then closes)
   if (!got) {
@@ -313,7 +356,9 @@ asio::awaitable<void> relay(std::shared_ptr<State> s, p2p::PeerId peer, std::str
     const auto ms =
         std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
     std::string addrs;
+    std::size_t known = 0;
     if (const p2p::PeerInfo* info = s->host.peerstore().find(peer)) {
+      known = info->addrs.size();
       for (const auto& a : info->addrs) addrs += "\n  " + a.to_string();
     }
     if (addrs.empty()) addrs = " none known";
@@ -321,7 +366,7 @@ asio::awaitable<void> relay(std::shared_ptr<State> s, p2p::PeerId peer, std::str
     p.status = 502;
     p.title = "Peer unreachable";
     std::tie(p.peer, p.peer_detail) = s->who(peer);
-    p.cause = cause_of(e, s->opts);
+    p.cause = cause_of(e, s->opts, was_connected, known);
     p.retry = true;
     p.diagnostics = fmt::format(
         "peer:      {}\nsite:      {}\npath:      {}\nerror:     {}\nconnected: {}\n"

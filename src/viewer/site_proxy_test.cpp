@@ -115,8 +115,10 @@ class SiteProxyTest : public ::testing::Test {
     ASSERT_TRUE(server_->listen().has_value());
     port_ = server_->port();
     server_->add_guard(web::host_allow_list_guard(web::loopback_hosts(port_)));
+    write_file(a_root() / "scripts" / "s.lua", "return 'SECRET-SCRIPT'");
     SiteProxyOptions o(a_->id());
     o.site_root = a_root();
+    o.forbidden_prefixes = {"scripts"};  // lua.script_dir inside the site
     o.port = port_;
     for (const auto& h : web::loopback_hosts(port_)) o.viewer_origins.push_back("http://" + h);
     o.peer_name = [this](const p2p::PeerId& p) { return p == b_->id() ? std::string("bob") : std::string(); };
@@ -189,6 +191,12 @@ TEST_F(SiteProxyTest, OwnSiteFromDiskWithHeadersEtagsAndEdits) {
   EXPECT_EQ(png.headers["Content-Type"], "image/png");
   EXPECT_EQ(png.body, kPng);
   EXPECT_EQ(get(host, "/docs/").body, "<p>docs</p>");
+  EXPECT_EQ(get(host, "/scripts/s.lua").status, 403);
+  EXPECT_EQ(get(host, "/Scripts/s.lua").status, 403);
+  fs::create_symlink("scripts/s.lua", a_root() / "sneaky.lua");  // a symlink into it
+  EXPECT_EQ(get(host, "/sneaky.lua").status, 403);
+  fs::create_symlink("docs/index.html", a_root() / "alias.html");  // inside the site: fine
+  EXPECT_EQ(get(host, "/alias.html").body, "<p>docs</p>");
 
   // Larger than hold_limit: streamed from disk, with a validator that still answers 304.
   auto big = get(host, "/big.bin");
@@ -275,6 +283,7 @@ TEST_F(SiteProxyTest, UnreachablePeerIsA502PageNamingIt) {
   EXPECT_NE(r.body.find(web::html_escape(stranger.short_string())), std::string::npos);
   EXPECT_NE(r.body.find("href=\"\">Retry"), std::string::npos);
   EXPECT_NE(r.body.find("Diagnostic info"), std::string::npos);
+  EXPECT_NE(r.body.find("No address of this peer is known here"), std::string::npos) << r.body;
   EXPECT_EQ(r.body.find("<script"), std::string::npos);
   EXPECT_EQ(r.body.find("style="), std::string::npos);
 
