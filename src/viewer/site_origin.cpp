@@ -26,7 +26,8 @@ std::optional<p2p::PeerId> peer_from_site_label(std::string_view label) {
   }
   if (lowered.front() != 'k') return std::nullopt;
   auto id = p2p::PeerId::parse(lowered);
-  if (!id) return std::nullopt;
+  // One peer, one label: refuse other spellings of the same bytes (leading zeros and the like).
+  if (!id || site_label(*id) != lowered) return std::nullopt;
   return std::move(*id);
 }
 

@@ -26,7 +26,8 @@ std::string site_label(const p2p::PeerId& peer);
 // The peer a label names, or nullopt: `label` must be at most kMaxDnsLabel characters, start
 // with 'k' (either case: DNS names are case-insensitive and browsers lower-case them anyway),
 // and decode to a CIDv1 with the libp2p-key codec over a valid identity or sha2-256 multihash.
-// Other forms PeerId::parse() accepts (base58, base32 CIDs) are refused: a site has one origin.
+// Other forms PeerId::parse() accepts (base58, base32 CIDs), and any label that is not exactly
+// site_label() of the peer it decodes to, are refused: a site has one origin.
 std::optional<p2p::PeerId> peer_from_site_label(std::string_view label);
 
 // "http://<label>.localhost:<port>" (no trailing slash).
