@@ -320,6 +320,41 @@ asio::awaitable<Result<void>> relay_chunk(std::shared_ptr<Relay> r, std::shared_
   co_return co_await r->w->write(as_chars(chunk));
 }
 
+// The page for a fetch that failed before any of the body was sent: the peer's own 404/403
+// answers as such, anything else a 502 "Peer unreachable". (Not in the coroutine: GCC 12.)
+web::Response failure_response(const State& s, const p2p::PeerId& peer, const std::string& path,
+                               const Error& error, bool was_connected, Clock::time_point start) {
+  const error_code e = error.code;
+  if (e == make_error_code(goop::Errc::kNotFound)) return not_found(s, path);
+  if (e == make_error_code(content::Errc::kForbidden)) return refused_path(s, e, path);
+  if (e == make_error_code(content::Errc::kBadRequest) ||
+      e == make_error_code(goop::Errc::kInvalidArgument)) {
+    return refused_path(s, make_error_code(content::Errc::kBadRequest), path);
+  }
+  const auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
+  std::string addrs;
+  std::size_t known = 0;
+  if (const p2p::PeerInfo* info = s.host.peerstore().find(peer)) {
+    known = info->addrs.size();
+    for (const auto& a : info->addrs) addrs += "\n  " + a.to_string();
+  }
+  if (addrs.empty()) addrs = " none known";
+  SitePage p;
+  p.status = 502;
+  p.title = "Peer unreachable";
+  std::tie(p.peer, p.peer_detail) = s.who(peer);
+  p.cause = cause_of(e, s.opts, was_connected, known);
+  p.retry = true;
+  p.diagnostics = fmt::format(
+      "peer:      {}\nsite:      {}\npath:      {}\nerror:     {}\nconnected: {}\n"
+      "after:     {} ms\naddresses:{}",
+      peer.to_base58(), site_origin(peer, s.opts.port), path, error.message,
+      s.host.is_connected(peer) ? "yes" : "no", ms, addrs);
+  GOOP_LOG_DEBUG(lg, "peer={} site {}: 502: {}", peer.short_string(), path, error.message);
+  return page_response(s, p);
+}
+
 asio::awaitable<void> relay(std::shared_ptr<State> s, p2p::PeerId peer, std::string rel,
                             std::string if_none_match, web::BodyWriter& w) {
   auto r = std::make_shared<Relay>();
@@ -339,43 +374,7 @@ asio::awaitable<void> relay(std::shared_ptr<State> s, p2p::PeerId peer, std::str
   auto got = co_await content::stream_site_file(s->host, peer, r->path, std::move(sink), t);
   if (w.head_sent()) co_return;  // streamed: done, or cut short (the connection then closes)
   if (!got) {
-    const error_code e = got.error().code;
-    if (e == make_error_code(goop::Errc::kNotFound)) {
-      (void)co_await w.send(not_found(*s, r->path));
-      co_return;
-    }
-    if (e == make_error_code(content::Errc::kForbidden) ||
-        e == make_error_code(content::Errc::kBadRequest) ||
-        e == make_error_code(goop::Errc::kInvalidArgument)) {
-      const error_code shown = e == make_error_code(content::Errc::kForbidden)
-                                   ? e
-                                   : make_error_code(content::Errc::kBadRequest);
-      (void)co_await w.send(refused_path(*s, shown, r->path));
-      co_return;
-    }
-    const auto ms =
-        std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
-    std::string addrs;
-    std::size_t known = 0;
-    if (const p2p::PeerInfo* info = s->host.peerstore().find(peer)) {
-      known = info->addrs.size();
-      for (const auto& a : info->addrs) addrs += "\n  " + a.to_string();
-    }
-    if (addrs.empty()) addrs = " none known";
-    SitePage p;
-    p.status = 502;
-    p.title = "Peer unreachable";
-    std::tie(p.peer, p.peer_detail) = s->who(peer);
-    p.cause = cause_of(e, s->opts, was_connected, known);
-    p.retry = true;
-    p.diagnostics = fmt::format(
-        "peer:      {}\nsite:      {}\npath:      {}\nerror:     {}\nconnected: {}\n"
-        "after:     {} ms\naddresses:{}",
-        peer.to_base58(), site_origin(peer, s->opts.port), r->path, got.error().message,
-        s->host.is_connected(peer) ? "yes" : "no", ms, addrs);
-    GOOP_LOG_DEBUG(lg, "peer={} site {}: 502: {}", peer.short_string(), r->path,
-                   got.error().message);
-    (void)co_await w.send(page_response(*s, p));
+    (void)co_await w.send(failure_response(*s, peer, r->path, got.error(), was_connected, start));
     co_return;
   }
   web::Request req;  // only its If-None-Match matters to file_response
