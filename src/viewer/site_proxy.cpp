@@ -5,11 +5,6 @@
 #include <map>
 #include <optional>
 
-#include <fcntl.h>
-#include <linux/openat2.h>
-#include <sys/stat.h>
-#include <sys/syscall.h>
-#include <unistd.h>
 
 #include <fmt/core.h>
 
@@ -21,6 +16,7 @@
 #include "goop/content/site_protocol.hpp"
 #include "p2p/errors.hpp"
 #include "p2p/host/host.hpp"
+#include "viewer/own_site.hpp"
 #include "viewer/site_origin.hpp"
 #include "viewer/site_page.hpp"
 #include "web/http_server.hpp"
@@ -41,12 +37,14 @@ struct State {
       : host(h),
         opts(std::move(o)),
         csp(site_csp(opts.viewer_origins)),
-        css_etag(content_etag(site_page_css())) {}
+        css_etag(content_etag(site_page_css())),
+        own(opts.site_root, opts.forbidden_prefixes, opts.hold_limit) {}
 
   p2p::Host& host;
   SiteProxyOptions opts;
   std::string csp;
   std::string css_etag;
+  OwnSiteFiles own;
   std::map<std::string, p2p::PeerId, std::less<>> labels;
 
   std::optional<p2p::PeerId> peer_for(std::string_view label) {
@@ -137,53 +135,6 @@ std::string site_path(std::string_view path) {
 
 // --- our own site ---
 
-// Opens `rel` (already checked by resolve_site_path) under `root` for reading. Fast path: one
-// openat2() below the root that refuses every symlink and mount crossing on the way; then the
-// path as given is the file's real path, which the check already cleared, so this is the file
-// content::open_site_file would open. Anything unusual on the way (a symlink, which may still be
-// fine, or a kernel without openat2) falls back to content::open_site_file and its full rules.
-Result<content::SiteFile> open_own_file(const std::filesystem::path& root, const std::string& rel,
-                                        std::span<const std::string> forbidden) {
-#ifdef SYS_openat2
-  const int dir = ::open(root.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
-  if (dir >= 0) {
-    struct open_how how {};
-    how.flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY | O_NOFOLLOW;
-    how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV;
-    const auto fd = static_cast<int>(::syscall(SYS_openat2, dir, rel.c_str(), &how, sizeof how));
-    const int err = errno;
-    ::close(dir);
-    if (fd >= 0) {
-      struct stat st {};
-      if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        ::close(fd);
-        return make_error_code(goop::Errc::kNotFound);
-      }
-      const auto size = static_cast<std::uint64_t>(st.st_size);
-      if (size > content::kMaxSiteFileSize) {
-        ::close(fd);
-        return make_error_code(goop::Errc::kTooLarge);
-      }
-      return content::SiteFile(fd, size, rel);
-    }
-    if (err == ENOENT || err == ENOTDIR) return make_error_code(goop::Errc::kNotFound);
-  }
-#endif
-  return content::open_site_file(root, rel, forbidden, content::kMaxSiteFileSize);
-}
-
-Result<std::string> read_whole(content::SiteFile& f) {
-  std::string body(static_cast<std::size_t>(f.size()), '\0');
-  std::size_t got = 0;
-  while (got < body.size()) {
-    auto n = f.read(std::span(reinterpret_cast<std::uint8_t*>(body.data()) + got, body.size() - got));
-    if (!n) return n.error();
-    if (*n == 0) return make_error_code(goop::Errc::kIo);  // the file shrank under us
-    got += *n;
-  }
-  return body;
-}
-
 // A file too large to hold: streamed from disk in chunks. Its validator comes from the file's
 // identity, size and change times (nanoseconds), so any write changes it.
 asio::awaitable<void> stream_own(std::shared_ptr<content::SiteFile> f, web::Response head,
@@ -203,14 +154,14 @@ asio::awaitable<void> stream_own(std::shared_ptr<content::SiteFile> f, web::Resp
   }
 }
 
-web::Response serve_own(const State& s, const web::Request& req, const std::string& rel) {
-  auto f = open_own_file(s.opts.site_root, rel, s.opts.forbidden_prefixes);
+web::Response serve_own(State& s, const web::Request& req, const std::string& rel) {
+  auto opened = s.own.open(rel);
   const std::string shown = "/" + rel;
-  if (!f) {
-    if (f.error() == make_error_code(content::Errc::kForbidden)) {
-      return refused_path(s, f.error(), shown);
+  if (!opened) {
+    if (opened.error() == make_error_code(content::Errc::kForbidden)) {
+      return refused_path(s, opened.error(), shown);
     }
-    if (f.error() == make_error_code(goop::Errc::kTooLarge)) {
+    if (opened.error() == make_error_code(goop::Errc::kTooLarge)) {
       return page_response(s, simple_page(404, "Not found",
                                           fmt::format("{} is larger than {} MiB, the most a site "
                                                       "file may be.",
@@ -218,28 +169,35 @@ web::Response serve_own(const State& s, const web::Request& req, const std::stri
     }
     return not_found(s, shown);
   }
-  if (f->size() <= s.opts.hold_limit) {
-    auto body = read_whole(*f);
-    if (!body) return not_found(s, shown);
-    std::string type = site_content_type(rel, "", as_bytes(std::string_view(*body).substr(0, 512)));
-    return file_response(s, req, std::move(*body), std::move(type));
+  const auto inm = req.header("If-None-Match");
+  if (opened->held) {
+    OwnSiteFiles::Held& h = *opened->held;
+    web::Response r;
+    site_headers(r, s);
+    r.set_header("Cache-Control", "no-cache");
+    if (!inm.empty() && etag_matches(inm, h.etag)) {
+      r.status = 304;
+      r.set_header("ETag", std::move(h.etag));
+      return r;
+    }
+    r.status = 200;
+    r.set_header("ETag", std::move(h.etag));
+    r.set_header("Content-Type", std::move(h.content_type));
+    r.body = *h.body;
+    return r;
   }
-  struct stat st {};
-  const std::string full = (s.opts.site_root / f->relative_path()).string();
-  if (::stat(full.c_str(), &st) != 0) return not_found(s, shown);
-  const std::string etag = content_etag(fmt::format(
-      "{}:{}:{}:{}.{}:{}.{}", st.st_dev, st.st_ino, st.st_size, st.st_mtim.tv_sec,
-      st.st_mtim.tv_nsec, st.st_ctim.tv_sec, st.st_ctim.tv_nsec));
   web::Response head;
   site_headers(head, s);
   head.set_header("Cache-Control", "no-cache");
-  head.set_header("ETag", etag);
-  if (const auto inm = req.header("If-None-Match"); !inm.empty() && etag_matches(inm, etag)) {
-    head.status = 304;
-    return head;
+  if (!opened->validator.empty()) {
+    head.set_header("ETag", opened->validator);
+    if (!inm.empty() && etag_matches(inm, opened->validator)) {
+      head.status = 304;
+      return head;
+    }
   }
   head.set_header("Content-Type", site_content_type(rel, "", {}));
-  auto file = std::make_shared<content::SiteFile>(std::move(*f));
+  auto file = std::make_shared<content::SiteFile>(std::move(*opened->file));
   return web::Response::streamed([file, head = std::move(head)](web::BodyWriter& w) mutable {
     return stream_own(file, std::move(head), w);
   });

@@ -19,6 +19,7 @@
 #include <boost/beast/http.hpp>
 #include <fmt/core.h>
 
+#include <array>
 #include <list>
 #include <utility>
 
@@ -101,20 +102,69 @@ unsigned status_code(int status) {
   return (status >= 100 && status <= 999) ? static_cast<unsigned>(status) : 500u;
 }
 
-http::response<http::string_body> to_beast(Response res, unsigned version, bool keep_alive,
-                                           bool head) {
-  http::response<http::string_body> out;
-  out.version(version);
-  out.result(status_code(res.status));
-  copy_headers(res, out);
-  out.keep_alive(keep_alive);
-  if (head) {
-    out.content_length(res.body.size());
-  } else {
-    out.body() = std::move(res.body);
-    out.prepare_payload();
+bool body_allowed(unsigned status) { return status >= 200 && status != 204 && status != 304; }
+
+bool iequals(std::string_view a, std::string_view b) {
+  const CaseInsensitiveLess less;
+  return !less(a, b) && !less(b, a);
+}
+
+// Appends `v` to `out` with CR and LF turned into spaces, so no value can start a header line.
+void append_value(std::string& out, std::string_view v) {
+  if (v.find_first_of("\r\n") == std::string_view::npos) {
+    out += v;
+    return;
   }
+  for (const char c : v) out += (c == '\r' || c == '\n') ? ' ' : c;
+}
+
+// The status line and header block of a plain response (HTTP/1.1 §6: Content-Length framing).
+// Written by hand rather than with Beast's serializer: this is the hot path of every small
+// response, and the header block is a handful of appends. The server owns the framing headers:
+// any Content-Length, Transfer-Encoding or Connection a handler set is ignored.
+std::string format_head(const Response& res, unsigned version, bool keep_alive,
+                        std::uint64_t content_length) {
+  const unsigned status = status_code(res.status);
+  const auto reason = http::obsolete_reason(static_cast<http::status>(status));
+  std::string out;
+  out.reserve(256 + res.headers.size() * 48);
+  out += version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
+  out += std::to_string(status);
+  out += ' ';
+  out.append(reason.data(), reason.size());
+  out += "\r\n";
+  bool nosniff = false;
+  for (const auto& [name, value] : res.headers) {
+    if (iequals(name, "Content-Length") || iequals(name, "Transfer-Encoding") ||
+        iequals(name, "Connection")) {
+      continue;
+    }
+    if (!nosniff && iequals(name, "X-Content-Type-Options")) nosniff = true;
+    append_value(out, name);
+    out += ": ";
+    append_value(out, value);
+    out += "\r\n";
+  }
+  if (!nosniff) out += "X-Content-Type-Options: nosniff\r\n";
+  if (body_allowed(status)) {
+    out += "Content-Length: ";
+    out += std::to_string(content_length);
+    out += "\r\n";
+  }
+  if (!keep_alive) {
+    out += "Connection: close\r\n";
+  } else if (version == 10) {
+    out += "Connection: keep-alive\r\n";
+  }
+  out += "\r\n";
   return out;
+}
+
+// Writes head and body in one gathered write (not a coroutine: the buffer array is copied into
+// the operation; GCC 12 mishandles such initialisers inside coroutines).
+auto write_plain(beast::tcp_stream& stream, const std::string& head, const std::string& body) {
+  std::array<asio::const_buffer, 2> buffers{asio::buffer(head), asio::buffer(body)};
+  return asio::async_write(stream, buffers, kTuple);
 }
 
 asio::awaitable<Response> call_sync(SyncHandler h, Request req) { co_return h(req); }
@@ -403,9 +453,9 @@ asio::awaitable<void> HttpServer::Impl::session(tcp::socket socket) {
       }
       GOOP_LOG_DEBUG(lg, "{}: read ended: {}", endpoint_text(remote), read_ec.message());
       if (refusal && !stopping) {
-        auto out = to_beast(std::move(*refusal), 11, false, false);
+        const std::string out = format_head(*refusal, 11, false, refusal->body.size());
         c.stream.expires_after(opts.write_timeout);
-        co_await http::async_write(c.stream, out, kTuple);
+        co_await write_plain(c.stream, out, refusal->body);
       }
       break;
     }
@@ -424,9 +474,10 @@ asio::awaitable<void> HttpServer::Impl::session(tcp::socket socket) {
       if (!complete || !keep_alive) break;
       continue;
     }
-    auto out = to_beast(std::move(res), version, keep_alive, head);
+    const std::string out = format_head(res, version, keep_alive, res.body.size());
+    if (head || !body_allowed(status_code(res.status))) res.body.clear();
     c.stream.expires_after(opts.write_timeout);
-    auto [write_ec, write_n] = co_await http::async_write(c.stream, out, kTuple);
+    auto [write_ec, write_n] = co_await write_plain(c.stream, out, res.body);
     (void)write_n;
     if (write_ec || !keep_alive) break;
   }
@@ -497,9 +548,11 @@ asio::awaitable<bool> HttpServer::Impl::stream_body(Connection& c, Response res,
   }
   if (!writer.head_sent()) {
     if (!threw) GOOP_LOG_WARN(lg, "streamed response ended without a head");
-    auto out = to_beast(Response::error(500, "internal error"), version, false, head);
+    Response error = Response::error(500, "internal error");
+    const std::string out = format_head(error, version, false, error.body.size());
+    if (head) error.body.clear();
     c.stream.expires_after(opts.write_timeout);
-    co_await http::async_write(c.stream, out, kTuple);
+    co_await write_plain(c.stream, out, error.body);
     co_return false;
   }
   co_return writer.complete();
