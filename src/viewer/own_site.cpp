@@ -27,9 +27,9 @@ struct FastOpen {
 
 // Returns the opened file, an error that is final (the file does not exist), or nullopt to fall
 // back to content::open_site_file.
-std::optional<Result<FastOpen>> open_fast(const std::filesystem::path& root, const std::string& rel) {
+std::optional<Result<FastOpen>> open_fast(const std::string& root_slash, const std::string& rel) {
 #ifdef SYS_openat2
-  const std::string full = (root / rel).string();
+  const std::string full = root_slash + rel;
   struct open_how how {};
   how.flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY | O_NOFOLLOW;
   how.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV;
@@ -45,7 +45,7 @@ std::optional<Result<FastOpen>> open_fast(const std::filesystem::path& root, con
   }
   return Result<FastOpen>(f);
 #else
-  (void)root;
+  (void)root_slash;
   (void)rel;
   return std::nullopt;
 #endif
@@ -75,11 +75,14 @@ OwnSiteFiles::Held hold(const std::string& rel, std::string body) {
 
 OwnSiteFiles::OwnSiteFiles(std::filesystem::path root, std::vector<std::string> forbidden_prefixes,
                            std::uint64_t hold_limit)
-    : root_(std::move(root)), forbidden_(std::move(forbidden_prefixes)), hold_limit_(hold_limit) {}
+    : root_(std::move(root)),
+      root_slash_(root_.string() + "/"),
+      forbidden_(std::move(forbidden_prefixes)),
+      hold_limit_(hold_limit) {}
 
 Result<OwnSiteFiles::Opened> OwnSiteFiles::open(const std::string& rel) {
   Opened out;
-  auto fast = open_fast(root_, rel);
+  auto fast = open_fast(root_slash_, rel);
   if (!fast) {
     // The full checks; no cache (no stat to validate it with).
     auto f = content::open_site_file(root_, rel, forbidden_, content::kMaxSiteFileSize);

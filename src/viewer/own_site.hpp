@@ -70,6 +70,7 @@ class OwnSiteFiles {
   };
 
   std::filesystem::path root_;
+  std::string root_slash_;  // root_ and a '/', for building paths without path parsing
   std::vector<std::string> forbidden_;
   std::uint64_t hold_limit_;
   std::map<std::string, Entry, std::less<>> cache_;

@@ -611,5 +611,37 @@ TEST_F(HttpServerTest, StreamedBodiesPassThroughInPieces) {
   });
 }
 
+
+TEST_F(HttpServerTest, PipelinedRequestsAndLargePlainBodies) {
+  auto& s = make();
+  const std::string big(8 * 1024 * 1024, 'q');  // more than a socket buffer takes at once
+  s.route("GET", "/big", [&](const Request&) { return Response::text(200, big); });
+  s.route("GET", "/echo", [](const Request& r) { return Response::text(200, r.target); });
+  s.route("POST", "/echo", [](const Request& r) { return Response::text(200, r.body); });
+  listen();
+  run([&]() -> asio::awaitable<void> {
+    auto c = co_await connect(port_);
+    EXPECT_TRUE(c.has_value());
+    if (!c) co_return;
+    std::string buf;
+    // Two requests (one with a body split across the reads) sent in one write.
+    auto first = co_await exchange(*c, buf,
+                                   "GET /echo?1 HTTP/1.1\r\nHost: x\r\n\r\n"
+                                   "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 11\r\n\r\nhello");
+    EXPECT_TRUE(first.has_value() && first->body == "/echo?1");
+    const std::string rest = " world";
+    co_await asio::async_write(*c, asio::buffer(rest), kTuple);
+    auto second = co_await read_reply(*c, buf);
+    EXPECT_TRUE(second.has_value() && second->body == "hello world");
+    auto b = co_await exchange(*c, buf, get("/big", port_));
+    EXPECT_TRUE(b.has_value());
+    if (!b) co_return;
+    EXPECT_EQ(b->body.size(), big.size());
+    EXPECT_TRUE(b->body == big);
+    auto after = co_await exchange(*c, buf, get("/echo?2", port_));  // still in step
+    EXPECT_TRUE(after.has_value() && after->body == "/echo?2");
+  }, 20s);
+}
+
 }  // namespace
 }  // namespace goop::web
