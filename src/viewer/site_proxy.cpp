@@ -32,18 +32,29 @@ log::Logger lg("viewer.site");
 // Labels parsed so far (base36 decoding is quadratic in the length; a page loads many files).
 constexpr std::size_t kMaxLabelCache = 256;
 
+std::string header_block(const std::string& csp, std::string_view cache_control) {
+  return fmt::format(
+      "X-Content-Type-Options: nosniff\r\nReferrer-Policy: no-referrer\r\n"
+      "Content-Security-Policy: {}\r\nCache-Control: {}\r\n",
+      csp, cache_control);
+}
+
 struct State {
   State(p2p::Host& h, SiteProxyOptions o)
       : host(h),
         opts(std::move(o)),
         csp(site_csp(opts.viewer_origins)),
         css_etag(content_etag(site_page_css())),
+        file_headers(std::make_shared<const std::string>(header_block(csp, "no-cache"))),
+        page_headers(std::make_shared<const std::string>(header_block(csp, "no-store"))),
         own(opts.site_root, opts.forbidden_prefixes, opts.hold_limit) {}
 
   p2p::Host& host;
   SiteProxyOptions opts;
   std::string csp;
   std::string css_etag;
+  std::shared_ptr<const std::string> file_headers;
+  std::shared_ptr<const std::string> page_headers;
   OwnSiteFiles own;
   std::map<std::string, p2p::PeerId, std::less<>> labels;
 
@@ -64,19 +75,16 @@ struct State {
   }
 };
 
-void site_headers(web::Response& r, const State& s) {
-  r.set_header("X-Content-Type-Options", "nosniff");
-  r.set_header("Referrer-Policy", "no-referrer");
-  r.set_header("Content-Security-Policy", s.csp);
-}
+// The headers of every response on a site origin, with Cache-Control: no-cache (files: always
+// revalidated, hence the ETags). Pre-formatted once: they are the same on every response.
+void site_headers(web::Response& r, const State& s) { r.header_block = s.file_headers; }
 
 web::Response page_response(const State& s, const SitePage& p) {
   web::Response r;
   r.status = p.status;
   r.body = render_site_page(p);
   r.set_header("Content-Type", "text/html; charset=utf-8");
-  r.set_header("Cache-Control", "no-store");
-  site_headers(r, s);
+  r.header_block = s.page_headers;  // Cache-Control: no-store
   return r;
 }
 
@@ -113,7 +121,6 @@ web::Response file_response(const State& s, const web::Request& req, std::string
   web::Response r;
   std::string etag = content_etag(body);
   site_headers(r, s);
-  r.set_header("Cache-Control", "no-cache");
   if (const auto inm = req.header("If-None-Match"); !inm.empty() && etag_matches(inm, etag)) {
     r.status = 304;
     r.set_header("ETag", std::move(etag));
@@ -174,7 +181,6 @@ web::Response serve_own(State& s, const web::Request& req, const std::string& re
     OwnSiteFiles::Held& h = *opened->held;
     web::Response r;
     site_headers(r, s);
-    r.set_header("Cache-Control", "no-cache");
     if (!inm.empty() && etag_matches(inm, h.etag)) {
       r.status = 304;
       r.set_header("ETag", std::move(h.etag));
@@ -188,7 +194,6 @@ web::Response serve_own(State& s, const web::Request& req, const std::string& re
   }
   web::Response head;
   site_headers(head, s);
-  head.set_header("Cache-Control", "no-cache");
   if (!opened->validator.empty()) {
     head.set_header("ETag", opened->validator);
     if (!inm.empty() && etag_matches(inm, opened->validator)) {
@@ -269,7 +274,6 @@ asio::awaitable<Result<void>> relay_chunk(std::shared_ptr<Relay> r, std::shared_
     web::Response head;
     head.status = 200;
     site_headers(head, *s);
-    head.set_header("Cache-Control", "no-cache");
     head.set_header("Content-Type", site_content_type(r->path, r->mime, chunk));
     r->started = true;
     auto h = co_await r->w->write_head(std::move(head), r->size);
@@ -347,7 +351,6 @@ asio::awaitable<void> relay(std::shared_ptr<State> s, p2p::PeerId peer, std::str
 web::Response site_css(const State& s, const web::Request& req) {
   web::Response r;
   site_headers(r, s);
-  r.set_header("Cache-Control", "no-cache");
   r.set_header("ETag", s.css_etag);
   if (const auto inm = req.header("If-None-Match"); !inm.empty() && etag_matches(inm, s.css_etag)) {
     r.status = 304;

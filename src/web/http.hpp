@@ -62,6 +62,11 @@ struct Response {
 
   int status = 200;
   Headers headers;
+  // Optional pre-formatted header lines ("Name: value\r\n" each), sent after `headers`: for a
+  // handler that sends the same headers with every response (formatted once, shared). It must
+  // not hold framing headers (Content-Length, Transfer-Encoding, Connection) nor repeat a name
+  // of `headers`; values must not contain CR or LF.
+  std::shared_ptr<const std::string> header_block;
   std::string body;
   // Set by Response::sse(): the connection turns into an event stream (see SseStream).
   std::shared_ptr<SseStream> sse_stream;

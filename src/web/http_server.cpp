@@ -90,12 +90,30 @@ Request to_request(http::request<http::string_body>& msg, const std::string& rem
   return r;
 }
 
+bool block_has(const Response& res, std::string_view name_colon) {
+  return res.header_block && res.header_block->find(name_colon) != std::string::npos;
+}
+
 template <class Message>
 void copy_headers(const Response& res, Message& out) {
   for (const auto& [name, value] : res.headers) {
     out.set(beast::string_view(name.data(), name.size()), value);
   }
-  if (res.headers.find("X-Content-Type-Options") == res.headers.end()) {
+  if (res.header_block) {
+    std::string_view block = *res.header_block;
+    while (!block.empty()) {
+      const auto eol = block.find("\r\n");
+      const std::string_view line = block.substr(0, eol);
+      block = eol == std::string_view::npos ? std::string_view{} : block.substr(eol + 2);
+      const auto colon = line.find(':');
+      if (colon == std::string_view::npos) continue;
+      std::string_view value = line.substr(colon + 1);
+      while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
+      out.set(beast::string_view(line.data(), colon), beast::string_view(value.data(), value.size()));
+    }
+  }
+  if (res.headers.find("X-Content-Type-Options") == res.headers.end() &&
+      !block_has(res, "X-Content-Type-Options:")) {
     out.set("X-Content-Type-Options", "nosniff");
   }
 }
@@ -136,7 +154,7 @@ std::string format_head(const Response& res, unsigned version, bool keep_alive,
   const unsigned status = status_code(res.status);
   const auto reason = http::obsolete_reason(static_cast<http::status>(status));
   std::string out;
-  out.reserve(256 + res.headers.size() * 48);
+  out.reserve(256 + res.headers.size() * 48 + (res.header_block ? res.header_block->size() : 0));
   out += version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
   out += std::to_string(status);
   out += ' ';
@@ -154,7 +172,10 @@ std::string format_head(const Response& res, unsigned version, bool keep_alive,
     append_value(out, value);
     out += "\r\n";
   }
-  if (!nosniff) out += "X-Content-Type-Options: nosniff\r\n";
+  if (res.header_block) out += *res.header_block;
+  if (!nosniff && !block_has(res, "X-Content-Type-Options:")) {
+    out += "X-Content-Type-Options: nosniff\r\n";
+  }
   if (body_allowed(status)) {
     out += "Content-Length: ";
     out += std::to_string(content_length);
