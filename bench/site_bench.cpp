@@ -57,8 +57,10 @@ std::string field_after(const std::string& text, const std::string& label) {
   return text.substr(start, text.find_first_of(" \n", start) - start);
 }
 
-WrkResult wrk(std::uint16_t port, const std::string& host, const std::string& path, int seconds) {
-  std::vector<std::string> argv = {"/usr/bin/wrk", "-t2", "-c32", fmt::format("-d{}s", seconds), "--latency"};
+WrkResult wrk(std::uint16_t port, const std::string& host, const std::string& path, int seconds,
+              int connections = 32) {
+  std::vector<std::string> argv = {"/usr/bin/wrk", connections > 1 ? "-t2" : "-t1", fmt::format("-c{}", connections),
+                                   fmt::format("-d{}s", seconds), "--latency"};
   if (!host.empty()) {
     argv.push_back("-H");
     argv.push_back("Host: " + host);
@@ -167,6 +169,15 @@ int main(int argc, char** argv) {
   const std::string own_host = fmt::format("{}.localhost:{}", label_of(ann.id()), port);
   const std::string bob_host = fmt::format("{}.localhost:{}", label_of(bob.id()), port);
 
+  if (std::getenv("GOOP_BENCH_SITE_PAUSE")) {  // for profiling by hand: run wrk/perf yourself
+    (void)goop::testing::eventually({&ann}, [&] {
+      const auto row = ann.row(bob.id());
+      return row.is_object() && row.at("Reachable") == true;
+    }, 20s);
+    fmt::print("paused: ann pid {} port {}, bob pid {}\n  own host {}\n  bob host {}\npress Enter to go on\n",
+               ann.process().pid(), port, bob.process().pid(), own_host, bob_host);
+    (void)std::getchar();
+  }
   bool ok = true;
   // (a) own static file vs nginx.
   fmt::print("== site (a): own 1 KiB index.html over keep-alive, wrk -t2 -c32 -d{}s\n", seconds);
@@ -231,6 +242,13 @@ int main(int argc, char** argv) {
   } else {
     fmt::print("  {:.0f} req/s (target >= 5000: {:.2f} x), p50 {:.3f} ms (target <= 2 ms), p99 {:.3f} ms\n",
                remote.rps, remote.rps / 5000.0, remote.p50_ms, remote.p99_ms);
+    // With 32 requests always in flight, p50 is about 32 / throughput (Little's law); one
+    // connection shows what a single request costs.
+    const auto single = wrk(port, bob_host, "/page.html", seconds, 1);
+    if (single.error.empty()) {
+      fmt::print("  one connection: {:.0f} req/s, p50 {:.3f} ms, p99 {:.3f} ms\n", single.rps, single.p50_ms,
+                 single.p99_ms);
+    }
   }
   ann.process().signal(SIGTERM);
   bob.process().signal(SIGTERM);

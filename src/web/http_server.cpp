@@ -193,7 +193,7 @@ std::string format_head(const Response& res, unsigned version, bool keep_alive,
 // Writes head and body in one gathered write, skipping their first `skip` bytes (already sent).
 // Not a coroutine: the buffer array is copied into the operation; GCC 12 mishandles such
 // initialisers inside coroutines.
-auto write_plain(beast::tcp_stream& stream, const std::string& head, const std::string& body,
+auto write_plain(beast::tcp_stream& stream, std::string_view head, std::string_view body,
                  std::size_t skip = 0) {
   beast::buffers_suffix<std::array<asio::const_buffer, 2>> rest(
       std::array<asio::const_buffer, 2>{asio::buffer(head), asio::buffer(body)});
@@ -204,7 +204,7 @@ auto write_plain(beast::tcp_stream& stream, const std::string& head, const std::
 // Writes as much of head and body as the socket takes now, without waiting (the socket is in
 // non-blocking mode): a small response usually leaves in this one writev, with no trip through
 // the reactor. Returns the bytes written; `ec` is set on a real error (not on would_block).
-std::size_t write_now(tcp::socket& s, const std::string& head, const std::string& body,
+std::size_t write_now(tcp::socket& s, std::string_view head, std::string_view body,
                       beast::error_code& ec) {
   const std::array<asio::const_buffer, 2> buffers{asio::buffer(head), asio::buffer(body)};
   const std::size_t n = s.write_some(buffers, ec);
@@ -234,9 +234,10 @@ error_code io_error(const beast::error_code& ec) {
   return ec;
 }
 
-// The BodyWriter of one streamed response. The head is held back until the first body bytes,
-// so that head and body leave in one write (no small-write delay); an empty body or a HEAD
-// request sends it at once. Beast's buffer_body serializer frames the pieces.
+// The BodyWriter of one streamed response, framed by hand like plain responses. The head is
+// held back until the first body bytes, so that head and body leave in one write (and a
+// complete response given to send() in one writev); an empty body or a HEAD request sends it at
+// once.
 class StreamWriter final : public BodyWriter {
  public:
   StreamWriter(Connection& c, std::chrono::steady_clock::duration write_timeout, unsigned version,
@@ -248,51 +249,23 @@ class StreamWriter final : public BodyWriter {
         head_request_(head_request) {}
 
   asio::awaitable<Result<void>> write_head(Response head, std::uint64_t length) override {
-    if (out_) co_return make_error_code(Errc::kInvalidArgument);
-    out_ = std::make_unique<Out>();
-    auto& m = out_->msg;
-    m.version(version_);
-    m.result(status_code(head.status));
-    copy_headers(head, m);
-    m.content_length(length);
-    m.keep_alive(keep_alive_);
-    m.body().data = nullptr;
-    m.body().size = 0;
-    m.body().more = length > 0;
-    out_->sr.emplace(m);
-    length_ = length;
-    if (head_request_) {
-      c_.stream.expires_after(write_timeout_);
-      auto [ec, n] = co_await http::async_write_header(c_.stream, *out_->sr, kTuple);
-      (void)n;
-      co_return fail_on(ec);
-    }
-    if (length == 0) {
-      c_.stream.expires_after(write_timeout_);
-      auto [ec, n] = co_await http::async_write(c_.stream, *out_->sr, kTuple);
-      (void)n;
-      co_return fail_on(ec);
-    }
+    if (started_) co_return make_error_code(Errc::kInvalidArgument);
+    started_ = true;
+    head_ = format_head(head, version_, keep_alive_, length);
+    length_ = body_allowed(status_code(head.status)) ? length : 0;
+    if (head_request_ || length_ == 0) co_return co_await put(std::string_view());
     co_return Result<void>();
   }
 
   asio::awaitable<Result<void>> write(std::string_view chunk) override {
-    if (!out_) co_return make_error_code(Errc::kInvalidArgument);
+    if (!started_) co_return make_error_code(Errc::kInvalidArgument);
     if (failed_) co_return failed_;
     if (head_request_) co_return make_error_code(Errc::kCancelled);
     if (chunk.size() > length_ - written_) co_return make_error_code(Errc::kInvalidArgument);
     if (chunk.empty()) co_return Result<void>();
-    auto& body = out_->msg.body();
-    body.data = const_cast<char*>(chunk.data());  // buffer_body only reads it
-    body.size = chunk.size();
-    body.more = written_ + chunk.size() < length_;
-    c_.stream.expires_after(write_timeout_);
-    auto [ec, n] = co_await http::async_write(c_.stream, *out_->sr, kTuple);
-    (void)n;
-    if (ec == http::error::need_buffer) ec = {};
-    if (ec) co_return fail_on(ec);
-    written_ += chunk.size();
-    co_return Result<void>();
+    auto r = co_await put(chunk);
+    if (r) written_ += chunk.size();
+    co_return r;
   }
 
   asio::awaitable<Result<void>> send(Response r) override {
@@ -301,26 +274,35 @@ class StreamWriter final : public BodyWriter {
     const auto length = static_cast<std::uint64_t>(body.size());
     auto head = co_await write_head(std::move(r), length);
     if (!head) co_return head;
-    if (head_request_ || body.empty()) co_return Result<void>();
+    if (head_request_ || length_ == 0) co_return Result<void>();
     co_return co_await write(body);
   }
 
-  bool head_sent() const noexcept override { return out_ != nullptr; }
+  bool head_sent() const noexcept override { return started_; }
   // The whole message went out, so the connection may serve another request.
   bool complete() const noexcept {
-    return out_ && !failed_ && (head_request_ || written_ == length_);
+    return started_ && !failed_ && head_.empty() && (head_request_ || written_ == length_);
   }
 
  private:
-  struct Out {
-    http::response<http::buffer_body> msg;
-    std::optional<http::response_serializer<http::buffer_body>> sr;
-  };
-
-  Result<void> fail_on(const beast::error_code& ec) {
-    if (!ec) return {};
-    failed_ = io_error(ec);
-    return failed_;
+  // Sends the held-back head (if any) and `chunk`: first without waiting, the rest with the
+  // write timeout.
+  asio::awaitable<Result<void>> put(std::string_view chunk) {
+    beast::error_code ec;
+    const std::size_t total = head_.size() + chunk.size();
+    const std::size_t sent = write_now(c_.stream.socket(), head_, chunk, ec);
+    if (!ec && sent < total) {
+      c_.stream.expires_after(write_timeout_);
+      auto [async_ec, n] = co_await write_plain(c_.stream, head_, chunk, sent);
+      (void)n;
+      ec = async_ec;
+    }
+    if (ec) {
+      failed_ = io_error(ec);
+      co_return failed_;
+    }
+    head_.clear();
+    co_return Result<void>();
   }
 
   Connection& c_;
@@ -328,7 +310,8 @@ class StreamWriter final : public BodyWriter {
   unsigned version_;
   bool keep_alive_;
   bool head_request_;
-  std::unique_ptr<Out> out_;
+  bool started_ = false;
+  std::string head_;  // formatted, not yet sent
   std::uint64_t length_ = 0;
   std::uint64_t written_ = 0;
   error_code failed_;
