@@ -80,8 +80,33 @@ OwnSiteFiles::OwnSiteFiles(std::filesystem::path root, std::vector<std::string> 
       forbidden_(std::move(forbidden_prefixes)),
       hold_limit_(hold_limit) {}
 
+namespace {
+
+bool same_file(std::uint64_t dev, std::uint64_t ino, std::uint64_t size, std::int64_t mtime_s,
+               std::int64_t mtime_ns, std::int64_t ctime_s, std::int64_t ctime_ns, const struct stat& st) {
+  return dev == static_cast<std::uint64_t>(st.st_dev) && ino == static_cast<std::uint64_t>(st.st_ino) &&
+         size == static_cast<std::uint64_t>(st.st_size) && mtime_s == st.st_mtim.tv_sec &&
+         mtime_ns == st.st_mtim.tv_nsec && ctime_s == st.st_ctim.tv_sec && ctime_ns == st.st_ctim.tv_nsec;
+}
+
+}  // namespace
+
 Result<OwnSiteFiles::Opened> OwnSiteFiles::open(const std::string& rel) {
   Opened out;
+  // A cached file whose path still leads to the very same inode, unchanged (same size, mtime
+  // and ctime), is served without opening it: whatever way the path takes now, it reaches
+  // content that passed the full checks when it was cached. Moving that inode elsewhere (into
+  // lua/, say) changes its ctime, and a symlink as the last component has an inode of its own.
+  if (auto it = cache_.find(rel); it != cache_.end()) {
+    const Entry& e = it->second;
+    struct stat st {};
+    const std::string full = root_slash_ + rel;
+    if (::lstat(full.c_str(), &st) == 0 &&
+        same_file(e.dev, e.ino, e.size, e.mtime_s, e.mtime_ns, e.ctime_s, e.ctime_ns, st)) {
+      out.held = e.held;
+      return out;
+    }
+  }
   auto fast = open_fast(root_slash_, rel);
   if (!fast) {
     // The full checks; no cache (no stat to validate it with).
@@ -120,8 +145,7 @@ Result<OwnSiteFiles::Opened> OwnSiteFiles::open(const std::string& rel) {
   auto it = cache_.find(rel);
   if (it != cache_.end()) {
     const Entry& e = it->second;
-    if (e.dev == key.dev && e.ino == key.ino && e.size == key.size && e.mtime_s == key.mtime_s &&
-        e.mtime_ns == key.mtime_ns && e.ctime_s == key.ctime_s && e.ctime_ns == key.ctime_ns) {
+    if (same_file(e.dev, e.ino, e.size, e.mtime_s, e.mtime_ns, e.ctime_s, e.ctime_ns, st)) {
       out.held = e.held;
       return out;
     }

@@ -10,8 +10,10 @@
 // kernel without openat2, falls back to content::open_site_file and its full checks.
 //
 // Cache: a small file's body, ETag and type are kept, keyed by its path and validated on every
-// request by the fstat of the file just opened (device, inode, size, mtime and ctime in
-// nanoseconds). A file is kept only once it has been left alone for kSettleSeconds, so a write after it
+// request by one lstat() of the path (device, inode, size, mtime and ctime in nanoseconds): the
+// same unchanged inode is served from memory without opening it (whatever route the path takes
+// now, it reaches content that passed the checks; moving the inode changes its ctime); anything
+// else goes through the opening above. A file is kept only once it has been left alone for kSettleSeconds, so a write after it
 // was read always gives a later mtime (timestamps are taken from a coarse clock, but never
 // earlier than the write). Bounded by kMaxEntries and kMaxBytes (it is emptied when full).
 //

@@ -57,6 +57,19 @@ TEST_F(OwnSiteFilesTest, SettledFilesAreServedFromTheCacheUntilTheyChange) {
   auto second = files.open("a.html");
   ASSERT_TRUE(second.has_value());
   EXPECT_EQ(second->held->body, first->held->body);  // the same cached string
+  // Swapped for a symlink to a protected file: never served from the cache.
+  fs::create_directories(dir_ / "site" / "lua");
+  write("lua/x.lua", "<p>one</p>");
+  fs::rename(dir_ / "site" / "a.html", dir_ / "site" / "b.html");
+  fs::create_symlink("lua/x.lua", dir_ / "site" / "a.html");
+  auto swapped = files.open("a.html");
+  ASSERT_FALSE(swapped.has_value());
+  EXPECT_EQ(swapped.error(), make_error_code(content::Errc::kForbidden));
+  fs::remove(dir_ / "site" / "a.html");
+  fs::rename(dir_ / "site" / "b.html", dir_ / "site" / "a.html");  // back: a new ctime
+  auto back = files.open("a.html");
+  ASSERT_TRUE(back.has_value());
+  EXPECT_NE(back->held->body, first->held->body);  // re-read, not the old entry
   age("a.html");  // another mtime: the entry no longer matches
   auto third = files.open("a.html");
   ASSERT_TRUE(third.has_value());
