@@ -192,7 +192,7 @@ TEST(SiteBrowse, ViewerServesEachPeersSiteOnItsOwnOrigin) {
   EXPECT_EQ(own.headers["content-security-policy"], expected_csp(port));
 
   // Paths outside the public site, sent raw: refused, never a file's contents.
-  for (const std::string host : {bob_host, ann_host}) {
+  for (const std::string& host : {bob_host, ann_host}) {
     for (const char* target : {"/../goop.json", "/%2e%2e/goop.json", "/lua/x.lua", "/.hidden", "/..%2f..%2fgoop.json"}) {
       auto r = get(port, host, target);
       EXPECT_TRUE(r.status == 400 || r.status == 403 || r.status == 404) << host << target << " -> " << r.status;
