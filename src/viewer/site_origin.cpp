@@ -37,11 +37,37 @@ std::string site_origin(const p2p::PeerId& peer, std::uint16_t port) {
 
 namespace {
 
-// The label part of a site host, still in the case it was sent in, or nullopt.
+// Letters (either case) and digits: the characters of a label.
+constexpr bool kLabelChar[256] = {
+#define GOOP_R16(b) b, b, b, b, b, b, b, b, b, b, b, b, b, b, b, b
+    GOOP_R16(false), GOOP_R16(false), GOOP_R16(false),
+    true, true, true, true, true, true, true, true, true, true,  // '0'..'9'
+    false, false, false, false, false, false, false,             // ':'..'@'
+    true, true, true, true, true, true, true, true, true, true, true, true, true,  // 'A'..'M'
+    true, true, true, true, true, true, true, true, true, true, true, true, true,  // 'N'..'Z'
+    false, false, false, false, false, false,                                      // '['..'`'
+    true, true, true, true, true, true, true, true, true, true, true, true, true,  // 'a'..'m'
+    true, true, true, true, true, true, true, true, true, true, true, true, true,  // 'n'..'z'
+    false, false, false, false, false,                                             // '{'..DEL
+    GOOP_R16(false), GOOP_R16(false), GOOP_R16(false), GOOP_R16(false),
+    GOOP_R16(false), GOOP_R16(false), GOOP_R16(false), GOOP_R16(false)
+#undef GOOP_R16
+};
+static_assert(kLabelChar['0'] && kLabelChar['9'] && kLabelChar['A'] && kLabelChar['Z'] &&
+              kLabelChar['a'] && kLabelChar['z'] && !kLabelChar['.'] && !kLabelChar['-'] &&
+              !kLabelChar['@'] && !kLabelChar['['] && !kLabelChar['`'] && !kLabelChar['{'] &&
+              !kLabelChar[':'] && !kLabelChar['/']);
+
+// The label part of a site host, still in the case it was sent in, or nullopt. On the path of
+// every request to the viewer (the virtual-host matcher), so a single pass over the label.
 std::optional<std::string_view> label_part(std::string_view host, std::uint16_t port) {
   constexpr std::string_view kSuffix = ".localhost:";
-  const std::size_t dot = host.find('.');
-  if (dot == 0 || dot == std::string_view::npos || dot > kMaxDnsLabel) return std::nullopt;
+  std::size_t dot = 0;
+  while (dot < host.size() && dot <= kMaxDnsLabel &&
+         kLabelChar[static_cast<unsigned char>(host[dot])]) {
+    ++dot;
+  }
+  if (dot == 0 || dot >= host.size() || dot > kMaxDnsLabel || host[dot] != '.') return std::nullopt;
   const std::string_view rest = host.substr(dot);
   if (rest.size() <= kSuffix.size()) return std::nullopt;
   for (std::size_t i = 0; i < kSuffix.size(); ++i) {
@@ -55,11 +81,7 @@ std::optional<std::string_view> label_part(std::string_view host, std::uint16_t 
     value = value * 10 + static_cast<unsigned>(c - '0');
   }
   if (value != port) return std::nullopt;
-  const std::string_view label = host.substr(0, dot);
-  for (const char c : label) {
-    if (!is_label_char(lower(c))) return std::nullopt;
-  }
-  return label;
+  return host.substr(0, dot);
 }
 
 }  // namespace

@@ -155,11 +155,11 @@ std::string format_head(const Response& res, unsigned version, bool keep_alive,
   const auto reason = http::obsolete_reason(static_cast<http::status>(status));
   std::string out;
   out.reserve(256 + res.headers.size() * 48 + (res.header_block ? res.header_block->size() : 0));
-  out += version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
+  out += version == 10 ? std::string_view("HTTP/1.0 ") : std::string_view("HTTP/1.1 ");
   out += std::to_string(status);
   out += ' ';
   out.append(reason.data(), reason.size());
-  out += "\r\n";
+  out += std::string_view("\r\n");
   bool nosniff = false;
   for (const auto& [name, value] : res.headers) {
     if (iequals(name, "Content-Length") || iequals(name, "Transfer-Encoding") ||
@@ -168,25 +168,25 @@ std::string format_head(const Response& res, unsigned version, bool keep_alive,
     }
     if (!nosniff && iequals(name, "X-Content-Type-Options")) nosniff = true;
     append_value(out, name);
-    out += ": ";
+    out += std::string_view(": ");
     append_value(out, value);
-    out += "\r\n";
+    out += std::string_view("\r\n");
   }
   if (res.header_block) out += *res.header_block;
   if (!nosniff && !block_has(res, "X-Content-Type-Options:")) {
-    out += "X-Content-Type-Options: nosniff\r\n";
+    out += std::string_view("X-Content-Type-Options: nosniff\r\n");
   }
   if (body_allowed(status)) {
-    out += "Content-Length: ";
+    out += std::string_view("Content-Length: ");
     out += std::to_string(content_length);
-    out += "\r\n";
+    out += std::string_view("\r\n");
   }
   if (!keep_alive) {
-    out += "Connection: close\r\n";
+    out += std::string_view("Connection: close\r\n");
   } else if (version == 10) {
-    out += "Connection: keep-alive\r\n";
+    out += std::string_view("Connection: keep-alive\r\n");
   }
-  out += "\r\n";
+  out += std::string_view("\r\n");
   return out;
 }
 
