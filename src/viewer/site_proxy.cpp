@@ -401,10 +401,6 @@ web::Response respond(const std::shared_ptr<State>& s, const web::Request& req) 
       });
 }
 
-asio::awaitable<web::Response> handle_site(std::shared_ptr<State> s, web::Request req) {
-  co_return respond(s, req);
-}
-
 // GET /p/<id>[/<rest>] on the viewer origin -> the peer's site origin, from the raw target so
 // the rest and the query pass through exactly as sent.
 web::Response redirect(const State& s, const web::Request& req) {
@@ -444,7 +440,7 @@ void register_site_proxy(web::HttpServer& server, p2p::Host& host, SiteProxyOpti
   auto s = std::make_shared<State>(host, std::move(options));
   const std::uint16_t port = s->opts.port;
   server.route_host([port](std::string_view h) { return is_site_host(h, port); },
-                    [s](web::Request req) { return handle_site(s, std::move(req)); });
+                    web::SyncHandler([s](const web::Request& req) { return respond(s, req); }));
   server.route("GET", "/p/*", [s](const web::Request& req) { return redirect(*s, req); });
 }
 

@@ -319,7 +319,8 @@ class StreamWriter final : public BodyWriter {
 
 struct VirtualHost {
   std::function<bool(std::string_view)> match;
-  Handler handler;
+  Handler handler;    // set for an asynchronous handler
+  SyncHandler sync;   // set for a synchronous one (answered without a coroutine)
 };
 
 }  // namespace
@@ -343,6 +344,7 @@ struct HttpServer::Impl {
   asio::awaitable<void> accept_loop();
   asio::awaitable<void> session(tcp::socket socket);
   asio::awaitable<Response> dispatch(Request req);
+  std::optional<Response> dispatch_sync(const Request& req);
   Response route_or_refuse(const Request& req, Handler& out) const;
   asio::awaitable<void> stream_events(Connection& c, Response res, unsigned version);
   asio::awaitable<bool> stream_body(Connection& c, Response res, unsigned version, bool keep_alive,
@@ -399,6 +401,26 @@ Response HttpServer::Impl::route_or_refuse(const Request& req, Handler& out) con
   Response r = Response::error(405, "method not allowed");
   r.set_header("Allow", allow);
   return r;
+}
+
+// The virtual hosts with a synchronous handler, tried first and without any coroutine: a
+// response when one matched (500 if it threw), nullopt otherwise.
+std::optional<Response> HttpServer::Impl::dispatch_sync(const Request& req) {
+  if (vhosts.empty()) return std::nullopt;
+  const std::string_view host = req.header("Host");
+  for (const auto& vh : vhosts) {
+    if (!vh.match(host)) continue;
+    if (!vh.sync) return std::nullopt;  // asynchronous: dispatch() calls it
+    try {
+      return vh.sync(req);
+    } catch (const std::exception& e) {
+      GOOP_LOG_WARN(lg, "{} {}: handler failed: {}", req.method, req.path, e.what());
+    } catch (...) {
+      GOOP_LOG_WARN(lg, "{} {}: handler failed with a non-standard exception", req.method, req.path);
+    }
+    return Response::error(500, "internal error");
+  }
+  return std::nullopt;
 }
 
 asio::awaitable<Response> HttpServer::Impl::dispatch(Request req) {
@@ -513,7 +535,10 @@ asio::awaitable<void> HttpServer::Impl::session(tcp::socket socket) {
     const bool head = msg.method() == http::verb::head;
     const unsigned version = msg.version();
     const bool client_keep_alive = msg.keep_alive();
-    Response res = co_await dispatch(to_request(msg, remote_address, remote.port()));
+    Request req = to_request(msg, remote_address, remote.port());
+    std::optional<Response> answered = dispatch_sync(req);
+    if (!answered) answered.emplace(co_await dispatch(std::move(req)));
+    Response res = std::move(*answered);
     if (res.sse_stream) {
       co_await stream_events(c, std::move(res), version);
       break;
@@ -630,7 +655,11 @@ void HttpServer::route(std::string method, std::string path, SyncHandler handler
 void HttpServer::add_guard(Guard guard) { impl_->guards.push_back(std::move(guard)); }
 
 void HttpServer::route_host(std::function<bool(std::string_view host)> match, Handler handler) {
-  impl_->vhosts.push_back(VirtualHost{std::move(match), std::move(handler)});
+  impl_->vhosts.push_back(VirtualHost{std::move(match), std::move(handler), nullptr});
+}
+
+void HttpServer::route_host(std::function<bool(std::string_view host)> match, SyncHandler handler) {
+  impl_->vhosts.push_back(VirtualHost{std::move(match), nullptr, std::move(handler)});
 }
 
 Expected<void> HttpServer::listen() {

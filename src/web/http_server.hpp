@@ -86,6 +86,9 @@ class HttpServer {
   // cheap; it must not throw (an exception becomes a 500). HEAD requests reach `handler` as
   // HEAD; a plain (non-streamed) response to one is sent without its body.
   void route_host(std::function<bool(std::string_view host)> match, Handler handler);
+  // The same with a synchronous handler, called without creating a coroutine (the fast path for
+  // handlers that answer from memory or the local disk; it may still return a streamed response).
+  void route_host(std::function<bool(std::string_view host)> match, SyncHandler handler);
 
   // Binds Options::bind:Options::port and starts accepting. Errors: an invalid bind address,
   // the port in use (the message says so), or any other socket error, each with a message

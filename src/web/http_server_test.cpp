@@ -643,5 +643,25 @@ TEST_F(HttpServerTest, PipelinedRequestsAndLargePlainBodies) {
   }, 20s);
 }
 
+
+TEST_F(HttpServerTest, SynchronousVirtualHostsAnswerWithoutGuards) {
+  auto& s = make();
+  listen();
+  s.add_guard(host_allow_list_guard(loopback_hosts(port_)));
+  s.route_host([](std::string_view host) { return host.starts_with("sync."); },
+               SyncHandler([](const Request& req) -> Response {
+                 if (req.path == "/throw") throw std::runtime_error("boom");
+                 return Response::text(200, "sync " + req.path);
+               }));
+  run([&]() -> asio::awaitable<void> {
+    auto ok = co_await fetch(port_, "GET /a HTTP/1.1\r\nHost: sync.localhost:1\r\n\r\n");
+    EXPECT_TRUE(ok.has_value() && ok->status == 200 && ok->body == "sync /a");
+    auto threw = co_await fetch(port_, "GET /throw HTTP/1.1\r\nHost: sync.localhost:1\r\n\r\n");
+    EXPECT_TRUE(threw.has_value() && threw->status == 500);
+    auto other = co_await fetch(port_, "GET /a HTTP/1.1\r\nHost: other.localhost:1\r\n\r\n");
+    EXPECT_TRUE(other.has_value() && other->status == 403);
+  });
+}
+
 }  // namespace
 }  // namespace goop::web
