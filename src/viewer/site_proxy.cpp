@@ -5,7 +5,6 @@
 #include <map>
 #include <optional>
 
-
 #include <fmt/core.h>
 
 #include "base/errors.hpp"

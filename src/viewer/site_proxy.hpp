@@ -12,9 +12,10 @@
 //    (and, for our own site, the Lua script directory) -> 403. Never a file outside the site.
 //  * `/api/...` -> 404 JSON (a narrow site API comes later); `/.goop/...` is reserved for the
 //    proxy's own pages (dot paths are never site files): `/.goop/error.css` styles the pages.
-//  * Our own peer: files are read from the site root on every request through
-//    content::open_site_file (the rules of the p2p side, symlink escapes refused), so an edit
-//    shows on the next request; no p2p round trip.
+//  * Our own peer: files come from the site root under the rules of the p2p side (OwnSiteFiles,
+//    own_site.hpp: one openat2 that refuses symlinks, else content::open_site_file with its full
+//    checks; small files that have been left alone are kept in memory, validated by an lstat on
+//    every request), so an edit shows on the next request; no p2p round trip.
 //  * Another peer: /goop/site/1.0.0 (content::stream_site_file; the Host dials the addresses it
 //    knows). No answer header within `first_byte_timeout` -> 502. A body up to `hold_limit` is
 //    held whole (so it gets a content ETag and can be answered 304); a larger one is streamed
