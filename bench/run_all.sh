@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every benchmark binary of a release build; each prints its figures and their ratios to a
 # reference measured in the same run.
+# goop_bench_site drives wrk against two goop2 peers and nginx (apt-get install wrk nginx).
 set -euo pipefail
 build=${1:-build/release}
 shopt -s nullglob

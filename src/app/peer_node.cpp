@@ -32,6 +32,7 @@
 #include "viewer/management_guard.hpp"
 #include "viewer/peers_api.hpp"
 #include "viewer/settings_api.hpp"
+#include "viewer/site_proxy.hpp"
 #include "viewer/ui_pages.hpp"
 #include "web/http_server.hpp"
 
@@ -359,6 +360,25 @@ struct PeerNode::Impl {
         [this](const std::string& peer, bool favorite) { return set_favorite(peer, favorite); },
         SystemClock::instance()});
     start_settings_api(lifecycle);
+    // --- begin site proxy (helper "site"): every peer's site on http://<cid>.localhost:<port>/,
+    // our own from disk under the same rules as /goop/site/1.0.0, /p/<id> redirects there.
+    {
+      viewer::SiteProxyOptions so(host->id());
+      so.site_root = config::resolve(dir, cfg.paths.site_root);
+      so.forbidden_prefixes =
+          content::site_forbidden_prefixes_for(so.site_root, config::resolve(dir, cfg.lua.script_dir));
+      so.port = viewer->port();
+      for (const auto& h : web::loopback_hosts(viewer->port())) so.viewer_origins.push_back("http://" + h);
+      if (hp.first.find(':') == std::string::npos) {
+        so.viewer_origins.push_back(fmt::format("http://{}:{}", hp.first, viewer->port()));
+      }
+      so.peer_name = [this](const p2p::PeerId& peer) {
+        const presence::PeerEntry* e = table.find(peer.to_base58());
+        return e ? e->identity.content : std::string();
+      };
+      viewer::register_site_proxy(*viewer, *host, std::move(so));
+    }
+    // --- end site proxy
     lifecycle.add("viewer", [this](Lifecycle::Duration d) -> asio::awaitable<void> { (void)co_await viewer->async_stop(d); });
     return fmt::format("http://{}:{}", hp.first.find(':') != std::string::npos ? "[" + hp.first + "]" : hp.first,
                        viewer->port());

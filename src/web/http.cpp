@@ -71,6 +71,12 @@ Response Response::sse(std::shared_ptr<SseStream> stream) {
   return r;
 }
 
+Response Response::streamed(StreamFn fn) {
+  Response r;
+  r.stream = std::move(fn);
+  return r;
+}
+
 Response& Response::set_header(std::string name, std::string value) {
   headers.insert_or_assign(std::move(name), std::move(value));
   return *this;

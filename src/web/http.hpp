@@ -19,6 +19,10 @@
 #include <string>
 #include <string_view>
 
+#include <boost/asio/awaitable.hpp>
+
+#include "base/result.hpp"
+
 namespace goop::web {
 
 // Orders header names case-insensitively (ASCII), so headers.find("content-type") finds
@@ -50,13 +54,24 @@ struct Request {
 };
 
 class SseStream;
+class BodyWriter;
 
 struct Response {
+  // Produces a streamed response (see Response::streamed and BodyWriter).
+  using StreamFn = std::function<boost::asio::awaitable<void>(BodyWriter&)>;
+
   int status = 200;
   Headers headers;
+  // Optional pre-formatted header lines ("Name: value\r\n" each), sent after `headers`: for a
+  // handler that sends the same headers with every response (formatted once, shared). It must
+  // not hold framing headers (Content-Length, Transfer-Encoding, Connection) nor repeat a name
+  // of `headers`; values must not contain CR or LF.
+  std::shared_ptr<const std::string> header_block;
   std::string body;
   // Set by Response::sse(): the connection turns into an event stream (see SseStream).
   std::shared_ptr<SseStream> sse_stream;
+  // Set by Response::streamed(): status, headers and body come from `stream`, not from here.
+  StreamFn stream;
 
   // `body` with Content-Type: application/json.
   static Response json(int status, std::string body);
@@ -66,8 +81,37 @@ struct Response {
   static Response error(int status, std::string_view message);
   // A 200 text/event-stream response that streams the events of `stream`.
   static Response sse(std::shared_ptr<SseStream> stream);
+  // A response whose head and body `fn` writes through a BodyWriter, once the handler has
+  // returned: for bodies that should pass through without being held whole (a large file
+  // relayed from a peer). Small bodies should use `body`.
+  static Response streamed(StreamFn fn);
 
   Response& set_header(std::string name, std::string value);
+};
+
+// The sending side of a streamed response (Response::streamed). The server calls the response's
+// StreamFn with a BodyWriter that lives until the StreamFn completes; it is used on the server's
+// executor only. Protocol:
+//  1. write_head() once: status and headers of `head` (its body and stream fields are ignored)
+//     with Content-Length `length`; or send() once, for a complete small response (an error
+//     page). A StreamFn that returns without either is answered 500 {"error":"internal error"}.
+//  2. write() the body in order; the pieces must add up to `length` (more is refused with
+//     Errc::kInvalidArgument and nothing is sent). Fewer, when the StreamFn returns or fails,
+//     closes the connection, so the client sees a truncated body rather than a wrong one.
+// Each write is bounded by the server's write timeout. An error from any call (the client went
+// away: the socket error; a timeout: Errc::kTimeout; a HEAD request, which wants no body:
+// Errc::kCancelled from write()) means the producer should stop; the connection then closes
+// unless the body was complete. Cancellation: the StreamFn runs in the connection's task and is
+// cancelled with it when the server stops.
+class BodyWriter {
+ public:
+  virtual ~BodyWriter() = default;
+  virtual boost::asio::awaitable<Result<void>> write_head(Response head, std::uint64_t length) = 0;
+  virtual boost::asio::awaitable<Result<void>> write(std::string_view chunk) = 0;
+  // write_head(r, r.body.size()) and write(r.body), in one socket write.
+  virtual boost::asio::awaitable<Result<void>> send(Response r) = 0;
+  // True once write_head() or send() was called.
+  virtual bool head_sent() const noexcept = 0;
 };
 
 // Server-Sent Events producer (WHATWG HTML "Server-sent events"). Create it with

@@ -11,6 +11,8 @@
 //   1. read with Options::read_timeout for the whole request (headers + body); between
 //      keep-alive requests the connection may stay idle for Options::idle_timeout;
 //   2. too-large body -> 413, too-large headers -> 431, malformed -> 400 (then close);
+//   2b. virtual hosts, in the order added: the first whose matcher accepts the Host header
+//      answers the request with its handler alone (no guard, no route of this server applies);
 //   3. guards, in the order added: the first that returns a Response answers the request;
 //   4. route lookup: exact path, then the longest matching "/prefix/*" route; a path with
 //      routes but none for the method -> 405 with Allow; no route -> 404; HEAD falls back to
@@ -18,6 +20,7 @@
 //   5. the handler; an exception escaping it becomes 500 {"error":"internal error"} (logged);
 //   6. the response is written with Options::write_timeout; Connection: close from the client,
 //      HTTP/1.0 without keep-alive, or a stopping server closes the connection afterwards.
+//      A streamed response (Response::streamed) is written by its StreamFn (see BodyWriter).
 // Error bodies are JSON: {"error": "..."}.
 //
 // Invariants:
@@ -77,6 +80,15 @@ class HttpServer {
   void route(std::string method, std::string path, SyncHandler handler);
   // Appends a guard (see Guard).
   void add_guard(Guard guard);
+  // Appends a virtual host: a request whose Host header (as sent, port included; "" if absent)
+  // satisfies `match` is answered by `handler` alone, whatever its method and path, and never
+  // reaches this server's guards or routes. `match` runs for every request, so it must be
+  // cheap; it must not throw (an exception becomes a 500). HEAD requests reach `handler` as
+  // HEAD; a plain (non-streamed) response to one is sent without its body.
+  void route_host(std::function<bool(std::string_view host)> match, Handler handler);
+  // The same with a synchronous handler, called without creating a coroutine (the fast path for
+  // handlers that answer from memory or the local disk; it may still return a streamed response).
+  void route_host(std::function<bool(std::string_view host)> match, SyncHandler handler);
 
   // Binds Options::bind:Options::port and starts accepting. Errors: an invalid bind address,
   // the port in use (the message says so), or any other socket error, each with a message

@@ -3,6 +3,7 @@
 // run()'s deadline, and timeouts are small Options values.
 #include "web/http_server.hpp"
 
+#include "base/errors.hpp"
 #include "base/result.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -479,6 +480,187 @@ TEST_F(HttpServerTest, StopClosesOpenEventStreams) {
   ASSERT_TRUE(stream);
   EXPECT_TRUE(stream->closed());
   EXPECT_EQ(server_->connection_count(), 0u);
+}
+
+
+TEST_F(HttpServerTest, VirtualHostAnswersAloneAndOthersGoThroughGuards) {
+  auto& s = make();
+  s.route("GET", "/api/self", [](const Request&) { return Response::json(200, R"({"id":"me"})"); });
+  listen();
+  const std::string site = fmt::format("site.localhost:{}", port_);
+  s.add_guard(host_allow_list_guard(loopback_hosts(port_)));
+  s.route_host([site](std::string_view host) { return host == site; },
+               [](Request req) -> asio::awaitable<Response> {
+                 co_return Response::text(200, req.method + " " + req.path + " on " +
+                                                   std::string(req.header("Host")));
+               });
+  run([&]() -> asio::awaitable<void> {
+    auto with_host = [](std::string_view method, std::string_view path, std::string_view host) {
+      return fmt::format("{} {} HTTP/1.1\r\nHost: {}\r\nContent-Length: 0\r\n\r\n", method,
+                         path, host);
+    };
+    // The virtual host answers every path and method itself, even the viewer's routes.
+    auto api = co_await fetch(port_, with_host("GET", "/api/self", site));
+    EXPECT_TRUE(api.has_value());
+    if (!api) co_return;
+    EXPECT_EQ(api->status, 200);
+    EXPECT_EQ(api->body, "GET /api/self on " + site);
+    auto post = co_await fetch(port_, with_host("POST", "/anything", site));
+    EXPECT_TRUE(post.has_value() && post->body == "POST /anything on " + site);
+    // The main host still reaches its routes; a foreign host is still refused by the guard.
+    auto main = co_await fetch(port_, with_host("GET", "/api/self", fmt::format("127.0.0.1:{}", port_)));
+    EXPECT_TRUE(main.has_value() && main->body == R"({"id":"me"})");
+    auto other = co_await fetch(port_, with_host("GET", "/api/self", "other.localhost:1"));
+    EXPECT_TRUE(other.has_value() && other->status == 403);
+  });
+}
+
+// A body produced piece by piece: the head after an async step, then pieces as they come.
+asio::awaitable<void> stream_pieces(BodyWriter& w, std::vector<std::string> pieces,
+                                    std::uint64_t length, std::shared_ptr<std::string> outcome) {
+  Response head;
+  head.status = 200;
+  head.set_header("Content-Type", "application/octet-stream");
+  head.set_header("ETag", "\"x\"");
+  auto h = co_await w.write_head(std::move(head), length);
+  if (!h) {
+    *outcome = "head: " + h.error().message();
+    co_return;
+  }
+  for (const auto& p : pieces) {
+    auto r = co_await w.write(p);
+    if (!r) {
+      *outcome = "write: " + r.error().message();
+      co_return;
+    }
+  }
+  *outcome = "ok";
+}
+
+TEST_F(HttpServerTest, StreamedBodiesPassThroughInPieces) {
+  auto& s = make();
+  auto outcome = std::make_shared<std::string>();
+  const std::string big(200 * 1024, 'z');
+  s.route("GET", "/big", [&](const Request&) {
+    std::vector<std::string> pieces;
+    for (std::size_t i = 0; i < big.size(); i += 64 * 1024) pieces.push_back(big.substr(i, 64 * 1024));
+    return Response::streamed([pieces, n = big.size(), outcome](BodyWriter& w) {
+      return stream_pieces(w, pieces, n, outcome);
+    });
+  });
+  s.route("GET", "/empty", [&](const Request&) {
+    return Response::streamed([outcome](BodyWriter& w) {
+      return stream_pieces(w, std::vector<std::string>(), 0, outcome);
+    });
+  });
+  s.route("GET", "/short", [&](const Request&) {  // announces 10 bytes, sends 3
+    return Response::streamed([outcome](BodyWriter& w) {
+      return stream_pieces(w, std::vector<std::string>(1, "abc"), 10, outcome);
+    });
+  });
+  s.route("GET", "/nohead", [&](const Request&) {
+    return Response::streamed([](BodyWriter&) -> asio::awaitable<void> { co_return; });
+  });
+  s.route("GET", "/page", [&](const Request&) {
+    return Response::streamed([](BodyWriter& w) -> asio::awaitable<void> {
+      (void)co_await w.send(Response::text(502, "peer unreachable"));
+    });
+  });
+  listen();
+  run([&]() -> asio::awaitable<void> {
+    auto c = co_await connect(port_);
+    EXPECT_TRUE(c.has_value());
+    if (!c) co_return;
+    std::string buf;
+    auto a = co_await exchange(*c, buf, get("/big", port_));
+    EXPECT_TRUE(a.has_value());
+    if (!a) co_return;
+    EXPECT_EQ(a->status, 200);
+    EXPECT_EQ(a->headers["ETag"], "\"x\"");
+    EXPECT_EQ(a->headers["Content-Length"], std::to_string(big.size()));
+    EXPECT_TRUE(a->body == big);
+    EXPECT_EQ(*outcome, "ok");
+    // Same connection: a complete streamed body keeps it alive; then an empty one and a page.
+    auto e = co_await exchange(*c, buf, get("/empty", port_));
+    EXPECT_TRUE(e.has_value() && e->status == 200 && e->body.empty());
+    auto p = co_await exchange(*c, buf, get("/page", port_));
+    EXPECT_TRUE(p.has_value() && p->status == 502 && p->body == "peer unreachable");
+    EXPECT_EQ(p->headers["Content-Type"], "text/plain; charset=utf-8");
+    // HEAD: the head only, and write() tells the producer to stop.
+    const std::string head_req = fmt::format("HEAD /big HTTP/1.1\r\nHost: x\r\n\r\n");
+    co_await asio::async_write(*c, asio::buffer(head_req), kTuple);
+    auto [hec, hn] = co_await asio::async_read_until(*c, asio::dynamic_buffer(buf), "\r\n\r\n", kTuple);
+    EXPECT_FALSE(hec);
+    EXPECT_NE(buf.substr(0, hn).find(fmt::format("Content-Length: {}", big.size())), std::string::npos);
+    buf.erase(0, hn);
+    EXPECT_EQ(*outcome, "write: " + make_error_code(Errc::kCancelled).message());
+    // A head that never came is a 500; a body cut short closes the connection.
+    auto nohead = co_await fetch(port_, get("/nohead", port_));
+    EXPECT_TRUE(nohead.has_value() && nohead->status == 500);
+    auto d = co_await connect(port_);
+    EXPECT_TRUE(d.has_value());
+    if (!d) co_return;
+    const std::string short_req = get("/short", port_);
+    co_await asio::async_write(*d, asio::buffer(short_req), kTuple);
+    std::string got;
+    auto [sec, sn] = co_await asio::async_read(*d, asio::dynamic_buffer(got), kTuple);
+    (void)sn;
+    EXPECT_EQ(sec, asio::error::eof);
+    EXPECT_NE(got.find("Content-Length: 10"), std::string::npos);
+    EXPECT_TRUE(got.ends_with("\r\n\r\nabc")) << got;
+  });
+}
+
+
+TEST_F(HttpServerTest, PipelinedRequestsAndLargePlainBodies) {
+  auto& s = make();
+  const std::string big(8 * 1024 * 1024, 'q');  // more than a socket buffer takes at once
+  s.route("GET", "/big", [&](const Request&) { return Response::text(200, big); });
+  s.route("GET", "/echo", [](const Request& r) { return Response::text(200, r.target); });
+  s.route("POST", "/echo", [](const Request& r) { return Response::text(200, r.body); });
+  listen();
+  run([&]() -> asio::awaitable<void> {
+    auto c = co_await connect(port_);
+    EXPECT_TRUE(c.has_value());
+    if (!c) co_return;
+    std::string buf;
+    // Two requests (one with a body split across the reads) sent in one write.
+    auto first = co_await exchange(*c, buf,
+                                   "GET /echo?1 HTTP/1.1\r\nHost: x\r\n\r\n"
+                                   "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 11\r\n\r\nhello");
+    EXPECT_TRUE(first.has_value() && first->body == "/echo?1");
+    const std::string rest = " world";
+    co_await asio::async_write(*c, asio::buffer(rest), kTuple);
+    auto second = co_await read_reply(*c, buf);
+    EXPECT_TRUE(second.has_value() && second->body == "hello world");
+    auto b = co_await exchange(*c, buf, get("/big", port_));
+    EXPECT_TRUE(b.has_value());
+    if (!b) co_return;
+    EXPECT_EQ(b->body.size(), big.size());
+    EXPECT_TRUE(b->body == big);
+    auto after = co_await exchange(*c, buf, get("/echo?2", port_));  // still in step
+    EXPECT_TRUE(after.has_value() && after->body == "/echo?2");
+  }, 20s);
+}
+
+
+TEST_F(HttpServerTest, SynchronousVirtualHostsAnswerWithoutGuards) {
+  auto& s = make();
+  listen();
+  s.add_guard(host_allow_list_guard(loopback_hosts(port_)));
+  s.route_host([](std::string_view host) { return host.starts_with("sync."); },
+               SyncHandler([](const Request& req) -> Response {
+                 if (req.path == "/throw") throw std::runtime_error("boom");
+                 return Response::text(200, "sync " + req.path);
+               }));
+  run([&]() -> asio::awaitable<void> {
+    auto ok = co_await fetch(port_, "GET /a HTTP/1.1\r\nHost: sync.localhost:1\r\n\r\n");
+    EXPECT_TRUE(ok.has_value() && ok->status == 200 && ok->body == "sync /a");
+    auto threw = co_await fetch(port_, "GET /throw HTTP/1.1\r\nHost: sync.localhost:1\r\n\r\n");
+    EXPECT_TRUE(threw.has_value() && threw->status == 500);
+    auto other = co_await fetch(port_, "GET /a HTTP/1.1\r\nHost: other.localhost:1\r\n\r\n");
+    EXPECT_TRUE(other.has_value() && other->status == 403);
+  });
 }
 
 }  // namespace
