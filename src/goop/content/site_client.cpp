@@ -9,6 +9,7 @@
 #include "base/log.hpp"
 #include "base/timeout.hpp"
 #include "goop/content/detail/stream_reader.hpp"
+#include "goop/content/detail/stream_watchdog.hpp"
 #include "goop/content/errors.hpp"
 #include "goop/content/site_protocol.hpp"
 #include "p2p/errors.hpp"
@@ -80,20 +81,27 @@ asio::awaitable<Expected<SiteResponseHead>> run_fetch(p2p::Host& host, p2p::Peer
     co_return fetch_error(peer, path, opened.error(), why(opened.error(), "stream", t.header));
   std::unique_ptr<p2p::MuxedStream> s = std::move(*opened);
 
+  // One timer bounds the exchange: the header deadline, then each body read.
+  detail::StreamWatchdog dog(s->get_executor(), *s);
+  dog.arm(header_deadline);
+  const auto failed = [&dog](const error_code& ec) -> error_code {
+    return dog.fired() ? make_error_code(goop::Errc::kTimeout) : ec;
+  };
   const std::string request = "GET " + path + "\n";
-  auto w = co_await with_timeout(s->write(as_bytes(request)), time_left(header_deadline));
-  if (w) w = co_await with_timeout(s->close_write(), time_left(header_deadline));
+  auto w = co_await s->write(as_bytes(request));
+  if (w) w = co_await s->close_write();
   if (!w) {
     s->reset();
-    co_return fetch_error(peer, path, w.error(), why(w.error(), "request sent", t.header));
+    const error_code ec = failed(w.error());
+    co_return fetch_error(peer, path, ec, why(ec, "request sent", t.header));
   }
 
-  detail::StreamReader reader(*s, t.body_read);
-  auto line =
-      co_await with_timeout(reader.read_line(kMaxSiteHeaderLine), time_left(header_deadline));
+  detail::StreamReader reader(*s);
+  auto line = co_await reader.read_line(kMaxSiteHeaderLine);
   if (!line) {
     s->reset();
-    co_return fetch_error(peer, path, line.error(), why(line.error(), "answer", t.header));
+    const error_code ec = failed(line.error());
+    co_return fetch_error(peer, path, ec, why(ec, "answer", t.header));
   }
   auto head = parse_site_response_head(*line);
   if (!head) {
@@ -119,12 +127,14 @@ asio::awaitable<Expected<SiteResponseHead>> run_fetch(p2p::Host& host, p2p::Peer
         static_cast<std::size_t>(std::min<std::uint64_t>(head->size - got, buf.size()));
     auto limit = t.body_read;
     if (overall) limit = std::min(limit, time_left(*overall));
-    auto n = co_await with_timeout(reader.read_some(std::span(buf).first(want)), limit);
+    dog.arm_after(limit);
+    auto n = co_await reader.read_some(std::span(buf).first(want));
     if (!n) {
       s->reset();
-      const std::string reason = fmt::format("{} (after {} of {} bytes)",
-                                             why(n.error(), "body bytes", limit), got, head->size);
-      co_return fetch_error(peer, path, n.error(), reason);
+      const error_code ec = failed(n.error());
+      const std::string reason =
+          fmt::format("{} (after {} of {} bytes)", why(ec, "body bytes", limit), got, head->size);
+      co_return fetch_error(peer, path, ec, reason);
     }
     auto r = co_await sink.on_chunk(std::span(buf).first(*n));
     if (!r) {

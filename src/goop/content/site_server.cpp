@@ -9,6 +9,7 @@
 #include "base/log.hpp"
 #include "base/timeout.hpp"
 #include "goop/content/detail/stream_reader.hpp"
+#include "goop/content/detail/stream_watchdog.hpp"
 #include "goop/content/errors.hpp"
 #include "goop/content/mime.hpp"
 #include "goop/content/site_file.hpp"
@@ -67,23 +68,25 @@ Result<SiteFile> open_requested(const SiteOptions& o, std::string_view path) {
   return open_site_file(o.root, rel, o.forbidden_prefixes, o.max_file_size);
 }
 
-asio::awaitable<void> answer_error(p2p::MuxedStream& s, std::string_view msg, const SiteOptions& o,
-                                   SiteStats& stats) {
+asio::awaitable<void> answer_error(p2p::MuxedStream& s, detail::StreamWatchdog& dog, std::string_view msg,
+                                   const SiteOptions& o, SiteStats& stats) {
   const std::string line = fmt::format("ERR {}\n", msg);
-  auto w = co_await with_timeout(s.write(as_bytes(line)), o.write_timeout);
+  dog.arm_after(o.write_timeout);
+  auto w = co_await s.write(as_bytes(line));
   if (!w) {
     s.reset();
     ++stats.dropped;
     co_return;
   }
   ++stats.refused;
-  (void)co_await with_timeout(s.close_write(), o.write_timeout);
+  (void)co_await s.close_write();
 }
 
 // Streams the file: header and first chunk in one write, then chunk by chunk, each write under
 // the write deadline. A file that shrinks while being sent resets the stream (the announced size
 // can no longer be met); one that grows is cut at the announced size.
-asio::awaitable<Result<void>> answer_file(p2p::MuxedStream& s, SiteFile& f, const SiteOptions& o) {
+asio::awaitable<Result<void>> answer_file(p2p::MuxedStream& s, detail::StreamWatchdog& dog, SiteFile& f,
+                                          const SiteOptions& o) {
   const std::uint64_t size = f.size();
   Bytes chunk(static_cast<std::size_t>(std::min<std::uint64_t>(size, kSiteChunkSize)));
   GOOP_CO_TRY(const std::size_t first, read_full(f, chunk));
@@ -94,37 +97,43 @@ asio::awaitable<Result<void>> answer_file(p2p::MuxedStream& s, SiteFile& f, cons
   const std::string header = fmt::format("OK {} {}\n", mime, size);
   Bytes out(header.begin(), header.end());
   out.insert(out.end(), chunk.begin(), chunk.end());
-  GOOP_CO_TRY_VOID(co_await with_timeout(s.write(out), o.write_timeout));
+  dog.arm_after(o.write_timeout);
+  GOOP_CO_TRY_VOID(co_await s.write(out));
   std::uint64_t sent = first;
   while (sent < size) {
     const auto want =
         static_cast<std::size_t>(std::min<std::uint64_t>(size - sent, kSiteChunkSize));
     GOOP_CO_TRY(const std::size_t n, read_full(f, std::span(chunk).first(want)));
     if (n != want) co_return make_error_code(goop::Errc::kIo);
-    GOOP_CO_TRY_VOID(co_await with_timeout(s.write(std::span(chunk).first(n)), o.write_timeout));
+    dog.arm_after(o.write_timeout);
+    GOOP_CO_TRY_VOID(co_await s.write(std::span(chunk).first(n)));
     sent += n;
   }
-  co_return co_await with_timeout(s.close_write(), o.write_timeout);
+  dog.arm_after(o.write_timeout);
+  co_return co_await s.close_write();
 }
 
 asio::awaitable<void> handle_site_stream(std::unique_ptr<p2p::MuxedStream> s, p2p::PeerId remote,
                                          std::shared_ptr<const SiteOptions> opts,
                                          std::shared_ptr<SiteStats> stats) {
   const SiteOptions& o = *opts;
+  // One timer bounds every read and write of this stream (the request, then each write).
+  detail::StreamWatchdog dog(s->get_executor(), *s);
   ++stats->active;
   ActiveGuard guard{*stats};
   if (stats->active > o.max_concurrent) {
     GOOP_LOG_DEBUG(lg, "peer={} site request refused: {} responses running", remote.short_string(),
                    stats->active - 1);
-    co_await answer_error(*s, "busy", o, *stats);
+    co_await answer_error(*s, dog, "busy", o, *stats);
     co_return;
   }
 
-  detail::StreamReader reader(*s, o.request_timeout);
-  auto line = co_await with_timeout(reader.read_line(kMaxSiteRequestLine), o.request_timeout);
+  dog.arm_after(o.request_timeout);
+  detail::StreamReader reader(*s);
+  auto line = co_await reader.read_line(kMaxSiteRequestLine);
   if (!line) {
     if (line.error() == make_error_code(goop::Errc::kTooLarge)) {
-      co_await answer_error(*s, "bad request", o, *stats);
+      co_await answer_error(*s, dog, "bad request", o, *stats);
       co_return;
     }
     GOOP_LOG_DEBUG(lg, "peer={} site: no request line: {}", remote.short_string(),
@@ -143,17 +152,17 @@ asio::awaitable<void> handle_site_stream(std::unique_ptr<p2p::MuxedStream> s, p2
   if (!path) {
     GOOP_LOG_DEBUG(lg, "peer={} site: bad request line \"{}\"", remote.short_string(),
                    escape_remote_text(request.substr(0, 64)));
-    co_await answer_error(*s, "bad request", o, *stats);
+    co_await answer_error(*s, dog, "bad request", o, *stats);
     co_return;
   }
   auto file = open_requested(o, *path);
   if (!file) {
     GOOP_LOG_DEBUG(lg, "peer={} site GET \"{}\": {}", remote.short_string(),
                    escape_remote_text(*path), refusal_text(file.error()));
-    co_await answer_error(*s, refusal_text(file.error()), o, *stats);
+    co_await answer_error(*s, dog, refusal_text(file.error()), o, *stats);
     co_return;
   }
-  auto sent = co_await answer_file(*s, *file, o);
+  auto sent = co_await answer_file(*s, dog, *file, o);
   if (!sent) {
     GOOP_LOG_DEBUG(lg, "peer={} site GET \"{}\" aborted: {}", remote.short_string(),
                    escape_remote_text(*path), sent.error().message());

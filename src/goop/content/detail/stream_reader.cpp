@@ -24,7 +24,7 @@ asio::awaitable<Result<std::string>> StreamReader::read_line(std::size_t max) {
     }
     scanned = pending_.size();
     if (scanned > max) co_return make_error_code(Errc::kTooLarge);
-    auto n = co_await with_timeout(s_.read_some(buf), read_timeout_);
+    auto n = co_await read_stream(buf);
     if (!n) co_return n.error();
     pending_.insert(pending_.end(), buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(*n));
   }
@@ -37,7 +37,12 @@ asio::awaitable<Result<std::size_t>> StreamReader::read_some(std::span<std::uint
     pending_.erase(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(n));
     co_return n;
   }
-  co_return co_await with_timeout(s_.read_some(buf), read_timeout_);
+  co_return co_await read_stream(buf);
+}
+
+asio::awaitable<Result<std::size_t>> StreamReader::read_stream(std::span<std::uint8_t> buf) {
+  if (!read_timeout_) co_return co_await s_.read_some(buf);
+  co_return co_await with_timeout(s_.read_some(buf), *read_timeout_);
 }
 
 }  // namespace goop::content::detail

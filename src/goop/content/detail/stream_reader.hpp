@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <optional>
 #include <span>
 #include <string>
 
@@ -25,6 +26,8 @@ class StreamReader {
   // stream is then usable only for reset()).
   StreamReader(p2p::ByteStream& s, std::chrono::steady_clock::duration read_timeout)
       : s_(s), read_timeout_(read_timeout) {}
+  // Reads without a deadline of their own: the caller bounds them (e.g. a StreamWatchdog).
+  explicit StreamReader(p2p::ByteStream& s) : s_(s) {}
 
   // Reads up to the next LF and returns the line without it. Errors: goop::Errc::kTooLarge when
   // `max` bytes arrived without an LF; p2p::Errc::kEndOfStream when the stream ends before an
@@ -36,8 +39,10 @@ class StreamReader {
   boost::asio::awaitable<Result<std::size_t>> read_some(std::span<std::uint8_t> buf);
 
  private:
+  boost::asio::awaitable<Result<std::size_t>> read_stream(std::span<std::uint8_t> buf);
+
   p2p::ByteStream& s_;
-  std::chrono::steady_clock::duration read_timeout_;
+  std::optional<std::chrono::steady_clock::duration> read_timeout_;
   Bytes pending_;  // read from the stream, not yet returned
 };
 
