@@ -258,7 +258,7 @@ int main(int argc, char** argv) {
   }
 
   // (b) a remote 10 KiB page through the proxy, once ann is connected to bob.
-  fmt::print("== site (b): bob's 10 KiB page through ann's site proxy (p2p), wrk -t2 -c32 -d{}s\n", seconds);
+  fmt::print("== site (b): bob's 10 KiB page through ann's site proxy (p2p), wrk -d{}s\n", seconds);
   const bool reachable = goop::testing::eventually({&ann}, [&] {
     const auto row = ann.row(bob.id());
     return row.is_object() && row.at("Reachable") == true;
@@ -267,19 +267,22 @@ int main(int argc, char** argv) {
     fmt::print("  ann never reached bob:\n{}\n", ann.log());
     return 1;
   }
-  const auto remote = wrk(port, bob_host, "/page.html", seconds);
-  if (!remote.error.empty()) {
-    fmt::print("  {}\n", remote.error);
-    ok = false;
-  } else {
-    fmt::print("  {:.0f} req/s (target >= 5000: {:.2f} x), p50 {:.3f} ms (target <= 2 ms), p99 {:.3f} ms\n",
-               remote.rps, remote.rps / 5000.0, remote.p50_ms, remote.p99_ms);
-    // With 32 requests always in flight, p50 is about 32 / throughput (Little's law); one
-    // connection shows what a single request costs.
-    const auto single = wrk(port, bob_host, "/page.html", seconds, 1);
-    if (single.error.empty()) {
-      fmt::print("  one connection: {:.0f} req/s, p50 {:.3f} ms, p99 {:.3f} ms\n", single.rps, single.p50_ms,
-                 single.p99_ms);
+  // The targets are read at 6 connections, what a browser opens per host; with more requests
+  // always in flight p50 grows as connections / throughput (Little's law), so 32 connections
+  // show the throughput ceiling and one connection what a single request costs.
+  for (const int connections : {6, 32, 1}) {
+    const auto r = wrk(port, bob_host, "/page.html", seconds, connections);
+    if (!r.error.empty()) {
+      fmt::print("  {}\n", r.error);
+      ok = false;
+      break;
+    }
+    if (connections == 6) {
+      fmt::print("  6 connections: {:.0f} req/s (target >= 5000: {:.2f} x), p50 {:.3f} ms (target <= 2 ms), p99 {:.3f} ms{}\n",
+                 r.rps, r.rps / 5000.0, r.p50_ms, r.p99_ms, r.rps >= 5000 && r.p50_ms <= 2.0 ? "" : "  BELOW TARGET");
+    } else {
+      fmt::print("  {} connection{}: {:.0f} req/s, p50 {:.3f} ms, p99 {:.3f} ms\n", connections,
+                 connections == 1 ? "" : "s", r.rps, r.p50_ms, r.p99_ms);
     }
   }
   ann.process().signal(SIGTERM);
