@@ -262,6 +262,37 @@ describe('viewer in a browser', { timeout: GRACE ? 240000 : 120000 }, () => {
     await shot(page, 'logs-light');
   });
 
+  test('open_sites_external: no View tab, Open Site opens ben\u2019s origin in a new window', async () => {
+    const setExternal = (on) => page.evaluate(async (value) => {
+      const token = document.querySelector('meta[name="goop-token"]').content;
+      const r = await fetch('/api/settings', {
+        method: 'POST',
+        headers: { 'X-Goop-Token': token, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ changes: { 'viewer.open_sites_external': value } }),
+      });
+      if (!r.ok) throw new Error(await r.text());
+    }, on);
+    await page.goto(`${ann.viewer}/peers`);
+    await setExternal(true);
+    try {
+      await page.reload();
+      await page.waitForSelector(row(ben.id));
+      assert.equal(await page.getAttribute('body', 'data-open-sites-external'), 'true');
+      assert.equal(await page.isVisible('#nav-view'), false, 'the View tab is hidden in external mode');
+      const [popup] = await Promise.all([context.waitForEvent('page'), page.click(`${row(ben.id)} .open-site`)]);
+      await popup.waitForSelector('#site-title', { timeout: 10000 });
+      assert.match(new URL(popup.url()).hostname, /^[a-z0-9]+\.localhost$/, `site origin: ${popup.url()}`);
+      assert.equal(new URL(page.url()).pathname, '/peers', 'the viewer page stays where it was');
+      await popup.close();
+      await page.goto(`${ann.viewer}/view`);
+      assert.equal(new URL(page.url()).pathname, '/peers', '/view redirects to /peers in external mode');
+    } finally {
+      await setExternal(false);
+    }
+    await page.reload();
+    assert.equal(await page.isVisible('#nav-view'), true);
+  });
+
   test('a script on ben\u2019s site origin cannot read or change ann\u2019s settings', async () => {
     const before = fs.readFileSync(path.join(ann.dir, 'goop.json'), 'utf8');
     await page.goto(`${ann.viewer}/view`);
