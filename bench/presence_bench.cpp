@@ -15,9 +15,8 @@
 
 #include "../tests/support/http_client.hpp"
 #include "../tests/support/peer_process.hpp"
+#include "../tests/support/remember_peer.hpp"
 #include "base/clock.hpp"
-#include "goop/presence/peer_cache.hpp"
-#include "storage/db.hpp"
 
 namespace {
 namespace fs = std::filesystem;
@@ -26,6 +25,7 @@ using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 using goop::testing::PeerProcess;
 using goop::testing::PeerSettings;
+using goop::testing::remember_peer;
 
 long rss_kib(int pid) {
   std::ifstream f("/proc/" + std::to_string(pid) + "/status");
@@ -34,18 +34,6 @@ long rss_kib(int pid) {
     if (line.starts_with("VmRSS:")) return std::stol(line.substr(6));
   }
   return 0;
-}
-
-// Gives `dir`'s peer the loopback address of `other`, as if they had met before.
-void remember(const fs::path& dir, const PeerProcess& other) {
-  fs::create_directories(dir);
-  auto db = goop::storage::Db::open(dir / "data.db").value();
-  auto cache = goop::presence::PeerCache::open(db, goop::SystemClock::instance()).value();
-  std::vector<std::string> addrs;
-  for (const auto& a : other.listen()) {
-    if (a.starts_with("/ip4/127.0.0.1/")) addrs.push_back(a.substr(0, a.find("/p2p/")));
-  }
-  (void)cache.upsert(other.id(), {}, addrs, false).value();
 }
 
 std::size_t online_count(const PeerProcess& p) {
@@ -103,7 +91,7 @@ int main(int argc, char** argv) {
   const auto t0 = Clock::now();
   for (int i = 0; i < n; ++i) {
     const fs::path dir = fs::path(tmp.path()) / fmt::format("p{:02}", i);
-    if (i > 0) remember(dir, *peers.front());
+    if (i > 0) remember_peer(dir, *peers.front());
     s.label = dir.filename().string();
     peers.push_back(std::make_unique<PeerProcess>(dir.string(), s));
   }

@@ -24,11 +24,10 @@
 
 #include "../tests/support/http_client.hpp"
 #include "../tests/support/peer_process.hpp"
+#include "../tests/support/remember_peer.hpp"
 #include "../tests/support/process.hpp"
 #include "base/clock.hpp"
-#include "goop/presence/peer_cache.hpp"
 #include "p2p/crypto/peer_id.hpp"
-#include "storage/db.hpp"
 
 namespace {
 namespace fs = std::filesystem;
@@ -36,6 +35,7 @@ using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 using goop::testing::PeerProcess;
 using goop::testing::PeerSettings;
+using goop::testing::remember_peer;
 
 struct WrkResult {
   double rps = 0;
@@ -129,17 +129,6 @@ std::string page(std::size_t size) {
   return s + tail;
 }
 
-void remember(const fs::path& dir, const PeerProcess& other) {
-  fs::create_directories(dir);
-  auto db = goop::storage::Db::open(dir / "data.db").value();
-  auto cache = goop::presence::PeerCache::open(db, goop::SystemClock::instance()).value();
-  std::vector<std::string> addrs;
-  for (const auto& a : other.listen()) {
-    if (a.starts_with("/ip4/127.0.0.1/")) addrs.push_back(a.substr(0, a.find("/p2p/")));
-  }
-  (void)cache.upsert(other.id(), {}, addrs, false).value();
-}
-
 std::uint16_t port_of(const std::string& base) {
   return static_cast<std::uint16_t>(std::stoi(base.substr(base.rfind(':') + 1)));
 }
@@ -171,7 +160,7 @@ int main(int argc, char** argv) {
   PeerProcess bob((fs::path(tmp.path()) / "bob").string(), s);
   write_file(fs::path(bob.dir()) / "site" / "page.html", page(10 * 1024));
   s.label = "ann";
-  remember(fs::path(tmp.path()) / "ann", bob);
+  remember_peer(fs::path(tmp.path()) / "ann", bob);
   PeerProcess ann((fs::path(tmp.path()) / "ann").string(), s);
   const std::uint16_t port = port_of(ann.viewer());
   const std::string own_host = fmt::format("{}.localhost:{}", label_of(ann.id()), port);

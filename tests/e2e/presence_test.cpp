@@ -11,10 +11,9 @@
 #include <boost/json.hpp>
 
 #include "base/clock.hpp"
-#include "goop/presence/peer_cache.hpp"
-#include "storage/db.hpp"
 #include "../support/http_client.hpp"
 #include "../support/peer_process.hpp"
+#include "../support/remember_peer.hpp"
 
 namespace goop::testing {
 namespace {
@@ -25,23 +24,6 @@ using Clock = std::chrono::steady_clock;
 
 constexpr int kHeartbeat = 2;
 constexpr int kTtl = 5;
-
-// Writes `other`'s loopback address into `dir`'s data.db, as if `dir`'s peer had met it before.
-void remember(const fs::path& dir, const PeerProcess& other) {
-  fs::create_directories(dir);
-  auto db = storage::Db::open(dir / "data.db");
-  ASSERT_TRUE(db.has_value()) << db.error().message;
-  auto cache = presence::PeerCache::open(*db, SystemClock::instance());
-  ASSERT_TRUE(cache.has_value()) << cache.error().message;
-  std::vector<std::string> addrs;
-  for (const auto& a : other.listen()) {
-    if (a.starts_with("/ip4/127.0.0.1/")) addrs.push_back(a.substr(0, a.find("/p2p/")));
-  }
-  ASSERT_FALSE(addrs.empty());
-  presence::PeerIdentity id;
-  id.content = "(remembered)";
-  ASSERT_TRUE(cache->upsert(other.id(), id, addrs, false).has_value());
-}
 
 bool online(const PeerProcess& viewer, const std::string& id) {
   const auto row = viewer.row(id);
@@ -67,10 +49,10 @@ class Presence : public ::testing::Test {
   // ann knows nobody, ben remembers ann, cat remembers ann and ben.
   void start_three() {
     ann_ = std::make_unique<PeerProcess>(dir("ann").string(), settings("ann"));
-    remember(dir("ben"), *ann_);
+    remember_peer(dir("ben"), *ann_);
     ben_ = std::make_unique<PeerProcess>(dir("ben").string(), settings("ben"));
-    remember(dir("cat"), *ann_);
-    remember(dir("cat"), *ben_);
+    remember_peer(dir("cat"), *ann_);
+    remember_peer(dir("cat"), *ben_);
     cat_ = std::make_unique<PeerProcess>(dir("cat").string(), settings("cat"));
   }
   std::vector<const PeerProcess*> all() const { return {ann_.get(), ben_.get(), cat_.get()}; }

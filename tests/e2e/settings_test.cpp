@@ -6,12 +6,6 @@
 
 #include <gtest/gtest.h>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <filesystem>
 #include <fstream>
 
@@ -20,10 +14,9 @@
 #include "base/bytes.hpp"
 #include "base/clock.hpp"
 #include "goop/content/avatar_protocol.hpp"
-#include "goop/presence/peer_cache.hpp"
-#include "storage/db.hpp"
 #include "../support/http_client.hpp"
 #include "../support/peer_process.hpp"
+#include "../support/remember_peer.hpp"
 
 namespace goop::testing {
 namespace {
@@ -36,83 +29,9 @@ using Clock = std::chrono::steady_clock;
 constexpr int kHeartbeat = 30;
 constexpr int kTtl = 90;
 
-struct RawReply {
-  int status = 0;
-  std::string head;  // status line and headers
-  std::string body;
-  std::string header(const std::string& name) const {
-    const auto at = head.find("\r\n" + name + ": ");
-    if (at == std::string::npos) return {};
-    const auto start = at + name.size() + 4;
-    return head.substr(start, head.find("\r\n", start) - start);
-  }
-};
-
-// One request with full control of the headers, answer headers included (http_request keeps
-// only the body). Blocking, bounded by `timeout`.
-RawReply raw_request(const std::string& base, const std::string& method, const std::string& path,
-                     const std::string& headers, const std::string& body = {},
-                     std::chrono::milliseconds timeout = 5000ms) {
-  RawReply reply;
-  const auto until = Clock::now() + timeout;
-  const std::string hostport = base.substr(base.find("//") + 2);
-  const auto colon = hostport.rfind(':');
-  sockaddr_in sa{};
-  sa.sin_family = AF_INET;
-  sa.sin_port = htons(static_cast<std::uint16_t>(std::stoi(hostport.substr(colon + 1))));
-  ::inet_pton(AF_INET, hostport.substr(0, colon).c_str(), &sa.sin_addr);
-  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0 || ::connect(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa) != 0) {
-    if (fd >= 0) ::close(fd);
-    return reply;
-  }
-  std::string req = method + " " + path + " HTTP/1.1\r\nHost: " + hostport + "\r\nConnection: close\r\n" + headers;
-  if (!body.empty()) req += "Content-Length: " + std::to_string(body.size()) + "\r\n";
-  req += "\r\n" + body;
-  for (std::size_t sent = 0; sent < req.size();) {
-    const auto n = ::send(fd, req.data() + sent, req.size() - sent, MSG_NOSIGNAL);
-    if (n <= 0) break;  // the server may answer (413) and close before reading it all
-    sent += static_cast<std::size_t>(n);
-  }
-  std::string raw;
-  char buf[8192];
-  for (;;) {
-    pollfd p{fd, POLLIN, 0};
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now()).count();
-    if (left <= 0 || ::poll(&p, 1, static_cast<int>(left)) != 1) break;
-    const auto n = ::recv(fd, buf, sizeof buf, 0);
-    if (n <= 0) break;
-    raw.append(buf, static_cast<std::size_t>(n));
-  }
-  ::close(fd);
-  const auto head_end = raw.find("\r\n\r\n");
-  if (!raw.starts_with("HTTP/1.1 ") || head_end == std::string::npos) return reply;
-  reply.status = std::stoi(raw.substr(9, 3));
-  reply.head = raw.substr(0, head_end + 2);
-  reply.body = raw.substr(head_end + 4);
-  return reply;
-}
-
 std::string slurp(const fs::path& p) {
   std::ifstream in(p);
   return std::string((std::istreambuf_iterator<char>(in)), {});
-}
-
-// Writes `other`'s loopback address into `dir`'s data.db, as if `dir`'s peer had met it before.
-void remember(const fs::path& dir, const PeerProcess& other) {
-  fs::create_directories(dir);
-  auto db = storage::Db::open(dir / "data.db");
-  ASSERT_TRUE(db.has_value()) << db.error().message;
-  auto cache = presence::PeerCache::open(*db, SystemClock::instance());
-  ASSERT_TRUE(cache.has_value()) << cache.error().message;
-  std::vector<std::string> addrs;
-  for (const auto& a : other.listen()) {
-    if (a.starts_with("/ip4/127.0.0.1/")) addrs.push_back(a.substr(0, a.find("/p2p/")));
-  }
-  ASSERT_FALSE(addrs.empty());
-  presence::PeerIdentity id;
-  id.content = "(remembered)";
-  ASSERT_TRUE(cache->upsert(other.id(), id, addrs, false).has_value());
 }
 
 // A PNG signature and `size` bytes in all: the viewer checks the signature, not the picture.
@@ -138,7 +57,7 @@ class Settings : public ::testing::Test {
   // ann, and ben who remembers ann; returns once each lists the other online.
   void start_two() {
     start_one();
-    remember(dir("ben"), *ann_);
+    remember_peer(dir("ben"), *ann_);
     ben_ = std::make_unique<PeerProcess>(dir("ben").string(), settings("ben"));
     ASSERT_TRUE(eventually({ann_.get(), ben_.get()}, [&] {
       const auto a = ann_->row(ben_->id());
@@ -221,12 +140,12 @@ TEST_F(Settings, UploadedAvatarIsServedByTheOtherPeerWithItsHash) {
   const std::string hash = content::avatar_hash(as_bytes(png));
   std::string headers = page_headers(*ann_);
   headers.replace(headers.find("application/json"), 16, "image/png");
-  const auto nope = raw_request(ann_->viewer(), "POST", "/api/avatar/upload", "Content-Type: image/png\r\n", png);
+  const auto nope = http_request(ann_->viewer(), "POST", "/api/avatar/upload", png, "Content-Type: image/png\r\n");
   EXPECT_EQ(nope.status, 403) << "no token";
-  const auto big = raw_request(ann_->viewer(), "POST", "/api/avatar/upload", headers, fake_png(300 * 1024));
+  const auto big = http_request(ann_->viewer(), "POST", "/api/avatar/upload", fake_png(300 * 1024), headers);
   EXPECT_EQ(big.status, 413) << big.body;
 
-  const auto up = raw_request(ann_->viewer(), "POST", "/api/avatar/upload", headers, png);
+  const auto up = http_request(ann_->viewer(), "POST", "/api/avatar/upload", png, headers);
   ASSERT_EQ(up.status, 200) << up.body;
   EXPECT_EQ(json::parse(up.body).at("hash"), json::value(hash));
   EXPECT_EQ(json::parse(http_get(ann_->viewer(), "/api/self").body).at("avatar_hash"), json::value(hash));
@@ -236,14 +155,13 @@ TEST_F(Settings, UploadedAvatarIsServedByTheOtherPeerWithItsHash) {
     const auto row = ben_->row(ann_->id());
     return row.is_object() && row.at("AvatarHash") == json::value(hash);
   }, 5s)) << json::serialize(ben_->peers());
-  const auto got = raw_request(ben_->viewer(), "GET", "/api/avatar/peer/" + ann_->id() + "?v=" + hash, "");
+  const auto got = http_request(ben_->viewer(), "GET", "/api/avatar/peer/" + ann_->id() + "?v=" + hash, "", "");
   ASSERT_EQ(got.status, 200) << got.head;
   EXPECT_EQ(got.header("Content-Type"), "image/png");
   EXPECT_EQ(got.header("ETag"), "\"" + hash + "\"");
   EXPECT_EQ(got.body, png);
   EXPECT_EQ(slurp(dir("ben") / "cache" / "avatars" / (ann_->id() + ".png")), png);
-  const auto again = raw_request(ben_->viewer(), "GET", "/api/avatar/peer/" + ann_->id(),
-                                 "If-None-Match: \"" + hash + "\"\r\n");
+  const auto again = http_request(ben_->viewer(), "GET", "/api/avatar/peer/" + ann_->id(), "", "If-None-Match: \"" + hash + "\"\r\n");
   EXPECT_EQ(again.status, 304);
 
   // Removing it is announced too.
@@ -252,7 +170,7 @@ TEST_F(Settings, UploadedAvatarIsServedByTheOtherPeerWithItsHash) {
     const auto row = ben_->row(ann_->id());
     return row.is_object() && row.at("AvatarHash") == "";
   }, 5s));
-  EXPECT_EQ(raw_request(ben_->viewer(), "GET", "/api/avatar/peer/" + ann_->id(), "").header("Content-Type"),
+  EXPECT_EQ(http_request(ben_->viewer(), "GET", "/api/avatar/peer/" + ann_->id(), "", "").header("Content-Type"),
             "image/svg+xml");
 }
 

@@ -18,11 +18,10 @@
 #include <map>
 
 #include "base/clock.hpp"
-#include "goop/presence/peer_cache.hpp"
 #include "p2p/crypto/peer_id.hpp"
-#include "storage/db.hpp"
 #include "../support/http_client.hpp"
 #include "../support/peer_process.hpp"
+#include "../support/remember_peer.hpp"
 
 namespace goop::testing {
 namespace {
@@ -107,18 +106,6 @@ void write_file(const fs::path& p, const std::string& text) {
   std::ofstream(p, std::ios::binary | std::ios::trunc) << text;
 }
 
-// Writes `other`'s loopback address into `dir`'s data.db, so `dir`'s peer dials it at start.
-void remember(const fs::path& dir, const PeerProcess& other) {
-  fs::create_directories(dir);
-  auto db = storage::Db::open(dir / "data.db").value();
-  auto cache = presence::PeerCache::open(db, SystemClock::instance()).value();
-  std::vector<std::string> addrs;
-  for (const auto& a : other.listen()) {
-    if (a.starts_with("/ip4/127.0.0.1/")) addrs.push_back(a.substr(0, a.find("/p2p/")));
-  }
-  (void)cache.upsert(other.id(), {}, addrs, false).value();
-}
-
 std::string expected_csp(std::uint16_t port) {
   return "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; font-src 'self' data:; "
          "media-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors "
@@ -143,7 +130,7 @@ TEST(SiteBrowse, ViewerServesEachPeersSiteOnItsOwnOrigin) {
   write_file(bob_site / ".hidden", "BOB-SECRET-DOT");
 
   s.label = "ann";
-  remember(fs::path(tmp.path()) / "ann", bob);
+  remember_peer(fs::path(tmp.path()) / "ann", bob);
   PeerProcess ann((fs::path(tmp.path()) / "ann").string(), s);
   ASSERT_TRUE(eventually({&ann}, [&] {
     const auto row = ann.row(bob.id());

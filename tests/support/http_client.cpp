@@ -8,6 +8,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
@@ -98,8 +100,28 @@ HttpReply http_request(const std::string& base, const std::string& method, const
     return reply;
   }
   reply.status = std::stoi(raw.substr(9, 3));
+  reply.head = raw.substr(0, head_end + 2);
   reply.body = raw.substr(head_end + 4);
   return reply;
+}
+
+std::string HttpReply::header(std::string_view name) const {
+  std::size_t line = head.find("\r\n");
+  while (line != std::string::npos && line + 2 < head.size()) {
+    const std::size_t start = line + 2;
+    const std::size_t end = head.find("\r\n", start);
+    const std::string_view text = std::string_view(head).substr(start, end - start);
+    const auto colon = text.find(':');
+    if (colon == name.size() && std::equal(name.begin(), name.end(), text.begin(), [](char a, char b) {
+          return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+        })) {
+      auto value = text.substr(colon + 1);
+      while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
+      return std::string(value);
+    }
+    line = end;
+  }
+  return {};
 }
 
 std::string viewer_token(const std::string& base) {

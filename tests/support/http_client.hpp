@@ -6,13 +6,18 @@
 #include <functional>
 #include <vector>
 #include <string>
+#include <string_view>
 
 namespace goop::testing {
 
 struct HttpReply {
   int status = 0;  // 0: no answer (connection refused, timeout, malformed)
+  std::string head;  // the status line and header lines
   std::string body;
   std::string error;  // why status is 0
+
+  // The value of header `name` (case-insensitive), or "" if absent.
+  std::string header(std::string_view name) const;
 };
 
 // `base` is "http://127.0.0.1:<port>". Sends Host: 127.0.0.1:<port>.
