@@ -11,6 +11,7 @@
 
 #include <fmt/core.h>
 
+#include "goop/config/detail/json_field.hpp"
 #include "goop/config/fields.hpp"
 
 namespace goop::config {
@@ -24,48 +25,9 @@ constexpr std::array<std::string_view, 13> kLive = {
     "viewer.debug",          "viewer.preferred_cam",    "viewer.preferred_mic",
     "viewer.peer_offline_grace_min"};
 
-std::string describe(const json::value& v) {
-  switch (v.kind()) {
-    case json::kind::string: return fmt::format("the string {}", json::serialize(v));
-    case json::kind::bool_: return fmt::format("the boolean {}", v.get_bool() ? "true" : "false");
-    case json::kind::object: return "an object";
-    case json::kind::array: return "an array";
-    case json::kind::null: return "null";
-    default: return fmt::format("the number {}", json::serialize(v));
-  }
-}
-
 ChangeError bad_request(std::string field, std::string message) {
   return ChangeError{ChangeError::Kind::kBadRequest, std::move(field), std::move(message)};
 }
-
-// Sets one member from a JSON value, or says why the type is wrong.
-struct Assign {
-  const std::string& name;
-  const json::value& v;
-
-  std::optional<ChangeError> operator()(std::string& out) const {
-    if (!v.is_string()) return bad_request(name, fmt::format("{} must be a string, not {}", name, describe(v)));
-    out = std::string(v.get_string());
-    return std::nullopt;
-  }
-  std::optional<ChangeError> operator()(bool& out) const {
-    if (!v.is_bool()) return bad_request(name, fmt::format("{} must be true or false, not {}", name, describe(v)));
-    out = v.get_bool();
-    return std::nullopt;
-  }
-  std::optional<ChangeError> operator()(std::int64_t& out) const {
-    if (v.is_int64()) {
-      out = v.get_int64();
-      return std::nullopt;
-    }
-    if (v.is_uint64() && v.get_uint64() <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
-      out = static_cast<std::int64_t>(v.get_uint64());
-      return std::nullopt;
-    }
-    return bad_request(name, fmt::format("{} must be a whole number, not {}", name, describe(v)));
-  }
-};
 
 std::string read_only_reason(std::string_view key) {
   if (key == "identity.key_file") {
@@ -84,9 +46,6 @@ std::vector<std::string> values_of(const Config& c) {
   return out;
 }
 
-json::value to_value(const std::string& s) { return json::string(s); }
-json::value to_value(std::int64_t i) { return i; }
-json::value to_value(bool b) { return b; }
 
 }  // namespace
 
@@ -124,7 +83,7 @@ ApplyOutcome apply_changes(const Config& base, std::string_view changes_json) {
   if (ec || !root.is_object()) {
     out.error = bad_request("", ec ? fmt::format("the changes are not valid JSON ({})", ec.message())
                                    : fmt::format("the changes must be a JSON object of \"section.field\" keys, not {}",
-                                                 describe(root)));
+                                                 detail::describe(root)));
     return out;
   }
   Config next = base;
@@ -139,7 +98,7 @@ ApplyOutcome apply_changes(const Config& base, std::string_view changes_json) {
         failure = bad_request(key, read_only_reason(key));
         return;
       }
-      failure = Assign{key, kv.value()}(member);
+      if (auto wrong = detail::assign_field(key, kv.value(), member)) failure = bad_request(key, std::move(*wrong));
     });
     if (!known) {
       failure = bad_request(key, fmt::format("unknown setting \"{}\": goop.json has no such field (keys are "
@@ -173,7 +132,7 @@ std::string to_public_json(const Config& c) {
   for (std::string_view s : kSections) root[s] = json::object{};
   visit_fields(c, [&](std::string_view section, std::string_view key, const auto& member) {
     if (section == "p2p" && key == "nacl_private_key") return;
-    root[section].as_object()[key] = to_value(member);
+    root[section].as_object()[key] = detail::to_value(member);
   });
   return json::serialize(root);
 }

@@ -10,6 +10,7 @@
 
 #include "base/errors.hpp"
 #include "goop/config/config.hpp"
+#include "goop/config/detail/json_field.hpp"
 #include "goop/config/fields.hpp"
 
 namespace goop::config {
@@ -37,48 +38,6 @@ Error config_error(std::string message) {
   return Error{make_error_code(Errc::kInvalidArgument), std::move(message)};
 }
 
-std::string describe(const json::value& v) {
-  switch (v.kind()) {
-    case json::kind::string: return fmt::format("the string {}", json::serialize(v));
-    case json::kind::bool_: return fmt::format("the boolean {}", v.get_bool() ? "true" : "false");
-    case json::kind::object: return "an object";
-    case json::kind::array: return "an array";
-    case json::kind::null: return "null";
-    default: return fmt::format("the number {}", json::serialize(v));
-  }
-}
-
-// Assigns one JSON value to a field, checking its type.
-struct Assign {
-  std::string_view section;
-  std::string_view key;
-  const json::value& v;
-
-  std::string name() const { return fmt::format("{}.{}", section, key); }
-
-  Expected<void> operator()(std::string& out) const {
-    if (!v.is_string()) return config_error(fmt::format("{} must be a string, not {}", name(), describe(v)));
-    out = std::string(v.get_string());
-    return {};
-  }
-  Expected<void> operator()(bool& out) const {
-    if (!v.is_bool()) return config_error(fmt::format("{} must be true or false, not {}", name(), describe(v)));
-    out = v.get_bool();
-    return {};
-  }
-  Expected<void> operator()(std::int64_t& out) const {
-    if (v.is_int64()) {
-      out = v.get_int64();
-      return {};
-    }
-    if (v.is_uint64() && v.get_uint64() <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
-      out = static_cast<std::int64_t>(v.get_uint64());
-      return {};
-    }
-    return config_error(fmt::format("{} must be a whole number, not {}", name(), describe(v)));
-  }
-};
-
 // Line and column (1-based) of byte `offset` in `text`.
 std::pair<std::size_t, std::size_t> line_col(std::string_view text, std::size_t offset) {
   offset = std::min(offset, text.size());
@@ -105,7 +64,7 @@ Expected<json::object> parse_object(std::string_view text) {
   }
   json::value root = p.release();
   if (!root.is_object()) {
-    return config_error(fmt::format("the file must hold a JSON object ({{ ... }}), not {}", describe(root)));
+    return config_error(fmt::format("the file must hold a JSON object ({{ ... }}), not {}", detail::describe(root)));
   }
   return std::move(root.get_object());
 }
@@ -143,9 +102,6 @@ void write_indented(std::string& out, const json::value& v, int depth) {
   }
 }
 
-json::value to_value(const std::string& s) { return json::string(s); }
-json::value to_value(std::int64_t i) { return i; }
-json::value to_value(bool b) { return b; }
 
 }  // namespace
 
@@ -156,7 +112,7 @@ Expected<Config> parse_partial(std::string_view text) {
   for (std::string_view section : kSections) {
     const json::value* sv = find_key(root, section);
     if (sv && !sv->is_null() && !sv->is_object()) {
-      return config_error(fmt::format("\"{}\" must be an object ({{ ... }}), not {}", section, describe(*sv)));
+      return config_error(fmt::format("\"{}\" must be an object ({{ ... }}), not {}", section, detail::describe(*sv)));
     }
   }
   std::optional<Error> failure;
@@ -166,12 +122,13 @@ Expected<Config> parse_partial(std::string_view text) {
     if (!sv || !sv->is_object()) return;
     const json::value* fv = find_key(sv->get_object(), key);
     if (!fv || fv->is_null()) return;  // absent or null: keep the default (as Go does)
-    auto r = Assign{section, key, *fv}(member);
-    if (!r) failure = r.error();
+    if (auto wrong = detail::assign_field(fmt::format("{}.{}", section, key), *fv, member)) {
+      failure = config_error(std::move(*wrong));
+    }
   });
   if (failure) return *failure;
   if (const json::value* lv = find_key(root, "log_level"); lv && !lv->is_null()) {
-    if (!lv->is_string()) return config_error(fmt::format("log_level must be a string, not {}", describe(*lv)));
+    if (!lv->is_string()) return config_error(fmt::format("log_level must be a string, not {}", detail::describe(*lv)));
     c.log_level = std::string(lv->get_string());
   }
   c.original_json = json::serialize(root);
@@ -196,7 +153,7 @@ std::string to_json(const Config& c) {
   for (std::string_view s : kSections) sections.emplace_back(s, json::object{});
   visit_fields(c, [&](std::string_view section, std::string_view key, const auto& member) {
     for (auto& [name, obj] : sections) {
-      if (name == section) obj[key] = to_value(member);
+      if (name == section) obj[key] = detail::to_value(member);
     }
   });
   auto merge_section = [](const json::object& old, const json::object& known) {
