@@ -53,9 +53,9 @@ class LogsApiTest : public testkit::ServerFixture {
   // Opens /api/logs/stream<query> on sock_.
   void open_stream(const std::string& query) {
     const std::string req = fmt::format("GET /api/logs/stream{} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\n\r\n", query, port_);
-    ASSERT_TRUE(testkit::run(io_, open(sock_, port_, req)));
+    ASSERT_TRUE(testkit::run_coro(io_, open(sock_, port_, req)));
   }
-  bool stream_has(const std::string& needle) { return testkit::run(io_, read_until(sock_, sse_, needle)); }
+  bool stream_has(const std::string& needle) { return testkit::run_coro(io_, read_until(sock_, sse_, needle)); }
 
   LogBuffer buffer_;
   std::unique_ptr<LogsApi> api_;

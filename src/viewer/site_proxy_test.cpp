@@ -21,6 +21,7 @@
 #include "p2p/testing/run_coro.hpp"
 #include "viewer/site_origin.hpp"
 #include "viewer/site_page.hpp"
+#include "viewer/test_server.hpp"
 #include "web/http_server.hpp"
 
 namespace goop::viewer {
@@ -30,54 +31,9 @@ namespace fs = std::filesystem;
 using asio::ip::tcp;
 using namespace std::chrono_literals;
 using p2p::testing::run_coro;
-constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 
-struct Reply {
-  int status = 0;
-  web::Headers headers;
-  std::string body;
-  std::string error;
-};
-
-// One request on a fresh connection; reads a Content-Length-framed reply (none for 304/HEAD).
-asio::awaitable<Reply> exchange(std::uint16_t port, std::string raw, bool head_only = false) {
-  Reply r;
-  tcp::socket s(co_await asio::this_coro::executor);
-  auto [cec] = co_await s.async_connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port), kTuple);
-  if (cec) {
-    r.error = cec.message();
-    co_return r;
-  }
-  co_await asio::async_write(s, asio::buffer(raw), kTuple);
-  std::string buf;
-  auto [ec, n] = co_await asio::async_read_until(s, asio::dynamic_buffer(buf), "\r\n\r\n", kTuple);
-  if (ec) {
-    r.error = ec.message();
-    co_return r;
-  }
-  const std::string head = buf.substr(0, n);
-  r.status = std::stoi(head.substr(9, 3));
-  std::size_t pos = head.find("\r\n") + 2;
-  while (pos + 2 < head.size()) {
-    const std::size_t eol = head.find("\r\n", pos);
-    const std::string line = head.substr(pos, eol - pos);
-    const std::size_t colon = line.find(':');
-    r.headers[line.substr(0, colon)] = line.substr(line.find_first_not_of(' ', colon + 1));
-    pos = eol + 2;
-  }
-  std::size_t len = 0;
-  if (auto it = r.headers.find("Content-Length"); it != r.headers.end() && !head_only && r.status != 304) {
-    len = std::stoul(it->second);
-  }
-  if (buf.size() < n + len) {
-    auto [ec2, n2] = co_await asio::async_read(s, asio::dynamic_buffer(buf),
-                                               asio::transfer_exactly(n + len - buf.size()), kTuple);
-    (void)n2;
-    if (ec2) r.error = ec2.message();
-  }
-  r.body = buf.substr(n, len);
-  co_return r;
-}
+using testkit::fetch;
+using testkit::Reply;
 
 void write_file(const fs::path& p, std::string_view text) {
   fs::create_directories(p.parent_path());
@@ -140,7 +96,7 @@ class SiteProxyTest : public ::testing::Test {
   std::string host_of(const p2p::PeerId& p) const { return site_label(p) + fmt::format(".localhost:{}", port_); }
 
   Reply get(const std::string& host, const std::string& target, const std::string& extra = "") {
-    return run_coro(io_, exchange(port_, fmt::format("GET {} HTTP/1.1\r\nHost: {}\r\n{}Connection: close\r\n\r\n",
+    return run_coro(io_, fetch(port_, fmt::format("GET {} HTTP/1.1\r\nHost: {}\r\n{}Connection: close\r\n\r\n",
                                                      target, host, extra)),
                     20s);
   }
@@ -164,7 +120,7 @@ class SiteProxyTest : public ::testing::Test {
 TEST_F(SiteProxyTest, OwnSiteFromDiskWithHeadersEtagsAndEdits) {
   const std::string host = host_of(a_->id());
   auto index = get(host, "/?x=1");
-  ASSERT_EQ(index.status, 200) << index.error << index.body;
+  ASSERT_EQ(index.status, 200) << index.body;
   EXPECT_EQ(index.body, "<h1>index of a-site</h1>");
   EXPECT_EQ(index.headers["Content-Type"], "text/html; charset=utf-8");
   EXPECT_EQ(index.headers["Content-Security-Policy"], csp());
@@ -230,7 +186,7 @@ TEST_F(SiteProxyTest, SiteOriginReachesNoViewerApi) {
   auto api = get(host, "/api/self");
   EXPECT_EQ(api.status, 404);
   EXPECT_EQ(api.headers["Content-Type"], "application/json");
-  auto post = run_coro(io_, exchange(port_, fmt::format("POST /api/peers/favorite HTTP/1.1\r\nHost: {}\r\n"
+  auto post = run_coro(io_, fetch(port_, fmt::format("POST /api/peers/favorite HTTP/1.1\r\nHost: {}\r\n"
                                                         "Content-Length: 2\r\nConnection: close\r\n\r\n{{}}",
                                                         host)));
   EXPECT_EQ(post.status, 405);
@@ -248,7 +204,7 @@ TEST_F(SiteProxyTest, SiteOriginReachesNoViewerApi) {
 TEST_F(SiteProxyTest, RemoteSiteThroughP2p) {
   const std::string host = host_of(b_->id());
   auto index = get(host, "/");
-  ASSERT_EQ(index.status, 200) << index.error << index.body;
+  ASSERT_EQ(index.status, 200) << index.body;
   EXPECT_EQ(index.body, "<h1>index of b-site</h1>");
   EXPECT_EQ(index.headers["Content-Type"], "text/html; charset=utf-8");
   EXPECT_EQ(index.headers["Content-Security-Policy"], csp());
@@ -265,9 +221,9 @@ TEST_F(SiteProxyTest, RemoteSiteThroughP2p) {
   EXPECT_EQ(big.status, 200);
   EXPECT_EQ(big.body, std::string(200 * 1024, 'b'));
   EXPECT_TRUE(big.headers.find("ETag") == big.headers.end());
-  auto head = run_coro(io_, exchange(port_, fmt::format("HEAD /big.bin HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n", host),
-                                     true));
+  auto head = run_coro(io_, fetch(port_, fmt::format("HEAD /big.bin HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n", host)));
   EXPECT_EQ(head.status, 200);
+  EXPECT_TRUE(head.body.empty());
   EXPECT_EQ(head.headers["Content-Length"], std::to_string(200 * 1024));
 }
 

@@ -6,12 +6,9 @@
 
 #include <chrono>
 #include <memory>
-#include <optional>
-#include <stdexcept>
 #include <string>
 
 #include <boost/asio/as_tuple.hpp>
-#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/read.hpp>
@@ -20,6 +17,7 @@
 #include <boost/asio/write.hpp>
 #include <fmt/core.h>
 
+#include "p2p/testing/run_coro.hpp"
 #include "viewer/management_guard.hpp"
 #include "web/http_server.hpp"
 
@@ -37,30 +35,8 @@ struct Reply {
   }
 };
 
-// Runs `task` on `io` until it finishes (other work on `io` runs too); throws if `timeout`
-// passes first.
-template <class T>
-T run(asio::io_context& io, asio::awaitable<T> task, std::chrono::steady_clock::duration timeout = std::chrono::seconds(10)) {
-  struct State {
-    std::optional<T> value;
-    std::exception_ptr error;
-    bool done = false;
-  };
-  auto st = std::make_shared<State>();
-  asio::co_spawn(io, std::move(task), [st](std::exception_ptr e, T v) {
-    st->done = true;
-    st->error = e;
-    if (!e) st->value.emplace(std::move(v));
-  });
-  const auto until = std::chrono::steady_clock::now() + timeout;
-  while (!st->done && std::chrono::steady_clock::now() < until) {
-    io.run_one_until(until);
-    if (io.stopped()) io.restart();
-  }
-  if (!st->done) throw std::runtime_error("the test's coroutine did not finish in time");
-  if (st->error) std::rethrow_exception(st->error);
-  return std::move(*st->value);
-}
+// Runs `task` on `io` to completion; throws if its deadline passes first.
+using p2p::testing::run_coro;
 
 inline Reply parse_reply(const std::string& raw) {
   Reply r;
@@ -117,7 +93,7 @@ class ServerFixture : public ::testing::Test {
     server_->add_guard(management_guard(token_, port_, origins));
   }
   void TearDown() override {
-    if (server_) run(io_, server_->async_stop(std::chrono::seconds(2)));
+    if (server_) run_coro(io_, server_->async_stop(std::chrono::seconds(2)));
   }
 
   // The raw request a viewer page sends (with its token) or, with `as_page` false, one without
@@ -135,7 +111,7 @@ class ServerFixture : public ::testing::Test {
   }
   Reply call(const std::string& method, const std::string& path, const std::string& body = {},
              const std::string& content_type = "application/json", bool as_page = true, const std::string& extra = {}) {
-    return run(io_, fetch(port_, raw(method, path, body, content_type, as_page, extra)));
+    return run_coro(io_, fetch(port_, raw(method, path, body, content_type, as_page, extra)));
   }
 
   asio::io_context io_;
