@@ -5,14 +5,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/read.hpp>
-#include <boost/asio/read_until.hpp>
-#include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
-#include <boost/asio/write.hpp>
 #include <fmt/core.h>
 #include <gtest/gtest.h>
 
@@ -28,7 +21,6 @@ namespace goop::viewer {
 namespace {
 namespace asio = boost::asio;
 namespace fs = std::filesystem;
-using asio::ip::tcp;
 using namespace std::chrono_literals;
 using p2p::testing::run_coro;
 
