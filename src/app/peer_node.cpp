@@ -1,5 +1,6 @@
 #include "app/peer_node.hpp"
 
+#include <algorithm>
 #include <map>
 #include <optional>
 
@@ -91,6 +92,8 @@ struct PeerNode::Impl {
   std::unique_ptr<presence::PresenceService> presence;
   std::unique_ptr<p2p::mdns::MdnsService> mdns;
   std::unique_ptr<web::HttpServer> viewer;
+  // Our site folder and what in it is never served: for /goop/site and the viewer's own origin.
+  content::SiteOptions site;
   std::optional<presence::PeerCache> cache;
   std::map<std::string, std::pair<std::string, std::chrono::steady_clock::time_point>> cache_written;
 
@@ -100,7 +103,7 @@ struct PeerNode::Impl {
     s.identity.email = cfg.profile.email;
     s.identity.video_disabled = cfg.viewer.video_disabled;
     s.identity.active_template = cfg.viewer.active_template;
-    s.identity.avatar_hash = avatar_hash;  // settings helper: live avatar
+    s.identity.avatar_hash = avatar_hash;
     s.identity.encryption_supported = !cfg.p2p.nacl_public_key.empty();
     s.identity.goop_client_version = kVersion;
     s.addrs = to_strings(host->listen_addrs());
@@ -119,16 +122,15 @@ struct PeerNode::Impl {
 
   // /goop/site/1.0.0: our site/ to other peers, never the Lua scripts (spec §4.2, stricter).
   void serve_site_files() {
-    content::SiteOptions o;
-    o.root = config::resolve(dir, cfg.paths.site_root);
     const auto scripts = config::resolve(dir, cfg.lua.script_dir);
-    o.forbidden_prefixes = content::site_forbidden_prefixes_for(o.root, scripts);
+    site.root = config::resolve(dir, cfg.paths.site_root);
+    site.forbidden_prefixes = content::site_forbidden_prefixes_for(site.root, scripts);
     std::error_code ec;
-    if (std::filesystem::equivalent(o.root, scripts, ec)) {
+    if (std::filesystem::equivalent(site.root, scripts, ec)) {
       GOOP_LOG_WARN(lg, "lua.script_dir is the site folder itself: the site is served, scripts included; "
                         "move the scripts to a subfolder such as site/lua");
     }
-    (void)content::serve_site(*host, std::move(o));  // its counters: for a diagnostics page later
+    (void)content::serve_site(*host, site);  // its counters: for a diagnostics page later
   }
 
   Expected<void> start_host(Lifecycle& lifecycle) {
@@ -230,7 +232,7 @@ struct PeerNode::Impl {
     table.set_connection(peer, presence::connection_kind(remote ? host->connection_addr(*remote) : std::nullopt));
   }
 
-  // ---- settings helper: settings, avatars, logs, live identity (begin) ----
+  // ---- settings, avatars, logs, live identity ----
   std::string avatar_hash = viewer::own_avatar_hash(dir);  // of <dir>/avatar.png, "" without one
   std::unique_ptr<viewer::LogsApi> logs;
 
@@ -272,7 +274,6 @@ struct PeerNode::Impl {
       co_return;
     });
   }
-  // ---- settings helper (end) ----
 
   viewer::SelfRow self_row() const {
     return viewer::SelfRow{host->id().to_base58(), cfg.profile.label, cfg.profile.email, avatar_hash};
@@ -340,18 +341,19 @@ struct PeerNode::Impl {
                                                "goop.json, or stop what uses the port)",
                                                addr, r.error().message)};
     }
+    // The Host values the viewer answers to, and its origins: loopback, plus the bind address.
     auto hosts = web::loopback_hosts(viewer->port());
-    hosts.push_back(fmt::format("{}:{}", hp.first, viewer->port()));
+    const std::string bound = hp.first.find(':') != std::string::npos ? "[" + hp.first + "]" : hp.first;
+    const std::string bound_host = fmt::format("{}:{}", bound, viewer->port());
+    if (std::find(hosts.begin(), hosts.end(), bound_host) == hosts.end()) hosts.push_back(bound_host);
     std::vector<std::string> origins;
     for (const auto& h : hosts) origins.push_back("http://" + h);
     const std::string token = viewer::new_session_token();
     viewer->add_guard(web::host_allow_list_guard(std::move(hosts)));
-    viewer->add_guard(viewer::management_guard(token, viewer->port(), std::move(origins)));
-    // --- ui: the viewer's pages and assets (/, /peers, /peer/<id>, /self, /settings, /logs, /view,
-    // /assets/*); each page hands over the management token. ---
+    viewer->add_guard(viewer::management_guard(token, viewer->port(), origins));
+    // The pages and assets; each page hands over the management token.
     viewer::register_ui(*viewer, viewer::UiPages{token, viewer->port(), [this] { return self_row(); },
                                                  [this] { return viewer::ui_settings_from(cfg); }});
-    // --- end ui ---
     viewer::register_events_api(*viewer, viewer::EventsApi{bus, [this] { return peer_snapshot(); }});
     viewer::register_peers_api(*viewer, viewer::PeersApi{
         table,
@@ -360,28 +362,20 @@ struct PeerNode::Impl {
         [this](const std::string& peer, bool favorite) { return set_favorite(peer, favorite); },
         SystemClock::instance()});
     start_settings_api(lifecycle);
-    // --- begin site proxy (helper "site"): every peer's site on http://<cid>.localhost:<port>/,
-    // our own from disk under the same rules as /goop/site/1.0.0, /p/<id> redirects there.
-    {
-      viewer::SiteProxyOptions so(host->id());
-      so.site_root = config::resolve(dir, cfg.paths.site_root);
-      so.forbidden_prefixes =
-          content::site_forbidden_prefixes_for(so.site_root, config::resolve(dir, cfg.lua.script_dir));
-      so.port = viewer->port();
-      for (const auto& h : web::loopback_hosts(viewer->port())) so.viewer_origins.push_back("http://" + h);
-      if (hp.first.find(':') == std::string::npos) {
-        so.viewer_origins.push_back(fmt::format("http://{}:{}", hp.first, viewer->port()));
-      }
-      so.peer_name = [this](const p2p::PeerId& peer) {
-        const presence::PeerEntry* e = table.find(peer.to_base58());
-        return e ? e->identity.content : std::string();
-      };
-      viewer::register_site_proxy(*viewer, *host, std::move(so));
-    }
-    // --- end site proxy
+    // Every peer's site on http://<cid>.localhost:<port>/, ours from disk under the rules of
+    // /goop/site/1.0.0; /p/<id> redirects there.
+    viewer::SiteProxyOptions so(host->id());
+    so.site_root = site.root;
+    so.forbidden_prefixes = site.forbidden_prefixes;
+    so.port = viewer->port();
+    so.viewer_origins = std::move(origins);
+    so.peer_name = [this](const p2p::PeerId& peer) {
+      const presence::PeerEntry* e = table.find(peer.to_base58());
+      return e ? e->identity.content : std::string();
+    };
+    viewer::register_site_proxy(*viewer, *host, std::move(so));
     lifecycle.add("viewer", [this](Lifecycle::Duration d) -> asio::awaitable<void> { (void)co_await viewer->async_stop(d); });
-    return fmt::format("http://{}:{}", hp.first.find(':') != std::string::npos ? "[" + hp.first + "]" : hp.first,
-                       viewer->port());
+    return fmt::format("http://{}:{}", bound, viewer->port());
   }
 };
 
