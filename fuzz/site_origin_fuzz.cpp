@@ -35,6 +35,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     for (char& c : lowered) c = lower(c);
     if (site_label(*peer) != lowered) std::abort();
   }
-  (void)etag_matches(host, "\"0123456789abcdef0123456789abcdef\"");
+  (void)goop::web::etag_matches(host, "\"0123456789abcdef0123456789abcdef\"");
   return 0;
 }

@@ -71,9 +71,7 @@ web::Response png_response(std::string bytes, const std::string& hash, std::stri
 
 // True if If-None-Match names `hash` ("*" included).
 bool client_has(const web::Request& req, const std::string& hash) {
-  const std::string_view inm = req.header("If-None-Match");
-  if (hash.empty() || inm.empty()) return false;
-  return inm == "*" || inm.find(fmt::format("\"{}\"", hash)) != std::string_view::npos;
+  return !hash.empty() && web::etag_matches(req.header("If-None-Match"), fmt::format("\"{}\"", hash));
 }
 
 web::Response not_modified(const std::string& hash, std::string cache_control) {

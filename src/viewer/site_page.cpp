@@ -142,19 +142,5 @@ std::string content_etag(std::string_view body) {
   return fmt::format("\"{}\"", to_hex(digest));
 }
 
-bool etag_matches(std::string_view if_none_match, std::string_view etag) {
-  if (trim(if_none_match) == "*") return true;
-  std::string_view want = etag;
-  if (want.starts_with("W/")) want.remove_prefix(2);
-  while (!if_none_match.empty()) {
-    const auto comma = if_none_match.find(',');
-    std::string_view tag = trim(if_none_match.substr(0, comma));
-    if_none_match = comma == std::string_view::npos ? std::string_view{}
-                                                    : if_none_match.substr(comma + 1);
-    if (tag.starts_with("W/")) tag.remove_prefix(2);
-    if (!tag.empty() && tag == want) return true;
-  }
-  return false;
-}
 
 }  // namespace goop::viewer

@@ -38,8 +38,5 @@ std::string site_content_type(std::string_view path, std::string_view peer_mime,
 
 // A strong ETag for `body`: 128 bits of its SHA-256, hex, quoted.
 std::string content_etag(std::string_view body);
-// Whether an If-None-Match value (a list of entity tags or "*") matches `etag` (weak
-// comparison, RFC 9110 §13.1.2).
-bool etag_matches(std::string_view if_none_match, std::string_view etag);
 
 }  // namespace goop::viewer

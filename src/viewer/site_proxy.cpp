@@ -120,7 +120,7 @@ web::Response file_response(const State& s, const web::Request& req, std::string
   web::Response r;
   std::string etag = content_etag(body);
   site_headers(r, s);
-  if (const auto inm = req.header("If-None-Match"); !inm.empty() && etag_matches(inm, etag)) {
+  if (const auto inm = req.header("If-None-Match"); !inm.empty() && web::etag_matches(inm, etag)) {
     r.status = 304;
     r.set_header("ETag", std::move(etag));
     return r;
@@ -180,7 +180,7 @@ web::Response serve_own(State& s, const web::Request& req, const std::string& re
     OwnSiteFiles::Held& h = *opened->held;
     web::Response r;
     site_headers(r, s);
-    if (!inm.empty() && etag_matches(inm, h.etag)) {
+    if (!inm.empty() && web::etag_matches(inm, h.etag)) {
       r.status = 304;
       r.set_header("ETag", std::move(h.etag));
       return r;
@@ -195,7 +195,7 @@ web::Response serve_own(State& s, const web::Request& req, const std::string& re
   site_headers(head, s);
   if (!opened->validator.empty()) {
     head.set_header("ETag", opened->validator);
-    if (!inm.empty() && etag_matches(inm, opened->validator)) {
+    if (!inm.empty() && web::etag_matches(inm, opened->validator)) {
       head.status = 304;
       return head;
     }
@@ -351,7 +351,7 @@ web::Response site_css(const State& s, const web::Request& req) {
   web::Response r;
   site_headers(r, s);
   r.set_header("ETag", s.css_etag);
-  if (const auto inm = req.header("If-None-Match"); !inm.empty() && etag_matches(inm, s.css_etag)) {
+  if (const auto inm = req.header("If-None-Match"); !inm.empty() && web::etag_matches(inm, s.css_etag)) {
     r.status = 304;
     return r;
   }

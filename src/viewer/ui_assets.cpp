@@ -13,21 +13,6 @@ bool ends_with(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }
 
-// True if the If-None-Match header value lists `etag` (or is "*").
-bool etag_matches(std::string_view header, std::string_view etag) {
-  while (!header.empty()) {
-    const auto comma = header.find(',');
-    std::string_view item = header.substr(0, comma);
-    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
-    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
-    if (item.starts_with("W/")) item.remove_prefix(2);  // weak comparison, RFC 9110 §13.1.2
-    if (item == etag || item == "*") return true;
-    if (comma == std::string_view::npos) break;
-    header.remove_prefix(comma + 1);
-  }
-  return false;
-}
-
 }  // namespace
 
 std::span<const EmbeddedAsset> embedded_assets() {
@@ -74,7 +59,7 @@ web::Response serve_asset(const web::Request& req) {
   r.set_header("ETag", std::string(asset->etag));
   r.set_header("Cache-Control", "no-cache");
   r.set_header("X-Content-Type-Options", "nosniff");
-  if (etag_matches(req.header("If-None-Match"), asset->etag)) {
+  if (web::etag_matches(req.header("If-None-Match"), asset->etag)) {
     r.status = 304;
     return r;
   }

@@ -217,4 +217,22 @@ std::string html_escape(std::string_view s) {
   return out;
 }
 
+bool etag_matches(std::string_view if_none_match, std::string_view etag) {
+  const auto trim = [](std::string_view v) {
+    while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
+    while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
+    return v;
+  };
+  if (etag.starts_with("W/")) etag.remove_prefix(2);
+  while (!if_none_match.empty()) {
+    const auto comma = if_none_match.find(',');
+    std::string_view tag = trim(if_none_match.substr(0, comma));
+    if (tag.starts_with("W/")) tag.remove_prefix(2);
+    if (tag == "*" || (!tag.empty() && tag == etag)) return true;
+    if (comma == std::string_view::npos) break;
+    if_none_match.remove_prefix(comma + 1);
+  }
+  return false;
+}
+
 }  // namespace goop::web
