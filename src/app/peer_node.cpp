@@ -226,10 +226,10 @@ struct PeerNode::Impl {
   }
 
   // Keeps the table's connection badge (LAN, direct, relayed, none) current.
-  void note_connection(const std::string& peer) {
-    if (!table.find(peer)) return;
-    auto remote = p2p::PeerId::parse(peer);
-    table.set_connection(peer, presence::connection_kind(remote ? host->connection_addr(*remote) : std::nullopt));
+  void note_connection(const p2p::PeerId& peer) {
+    const std::string key = peer.to_base58();
+    if (!table.find(key)) return;
+    table.set_connection(key, presence::connection_kind(host->connection_addr(peer)));
   }
 
   // ---- settings, avatars, logs, live identity ----
@@ -300,10 +300,13 @@ struct PeerNode::Impl {
     presence = std::make_unique<presence::PresenceService>(ex, *host, *gossip, table, o,
                                                             [this] { return self_announcement(); });
     presence->on_heard([this](const std::string& peer, const presence::PresenceMsg&) {
-      note_connection(peer);
+      // A connection that opened before the peer's first presence was not recorded then.
+      if (const presence::PeerEntry* e = table.find(peer); e && e->connection == "none") {
+        if (auto remote = p2p::PeerId::parse(peer)) note_connection(*remote);
+      }
       remember(peer);
     });
-    host->on_connection_event([this](const p2p::PeerId& peer, p2p::ConnectionEvent) { note_connection(peer.to_base58()); });
+    host->on_connection_event([this](const p2p::PeerId& peer, p2p::ConnectionEvent) { note_connection(peer); });
     presence->start();
     lifecycle.add("presence", [this](Lifecycle::Duration d) -> asio::awaitable<void> { co_await presence->async_stop(d); });
   }
