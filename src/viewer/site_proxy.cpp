@@ -115,12 +115,12 @@ web::Response refused_path(const State& s, const error_code& e, std::string_view
 }
 
 // A complete body: ETag, and 304 when the browser already has it.
-web::Response file_response(const State& s, const web::Request& req, std::string body,
+web::Response file_response(const State& s, std::string_view if_none_match, std::string body,
                             std::string content_type) {
   web::Response r;
   std::string etag = content_etag(body);
   site_headers(r, s);
-  if (const auto inm = req.header("If-None-Match"); !inm.empty() && web::etag_matches(inm, etag)) {
+  if (web::etag_matches(if_none_match, etag)) {
     r.status = 304;
     r.set_header("ETag", std::move(etag));
     return r;
@@ -180,7 +180,7 @@ web::Response serve_own(State& s, const web::Request& req, const std::string& re
     OwnSiteFiles::Held& h = *opened->held;
     web::Response r;
     site_headers(r, s);
-    if (!inm.empty() && web::etag_matches(inm, h.etag)) {
+    if (web::etag_matches(inm, h.etag)) {
       r.status = 304;
       r.set_header("ETag", std::move(h.etag));
       return r;
@@ -195,7 +195,7 @@ web::Response serve_own(State& s, const web::Request& req, const std::string& re
   site_headers(head, s);
   if (!opened->validator.empty()) {
     head.set_header("ETag", opened->validator);
-    if (!inm.empty() && web::etag_matches(inm, opened->validator)) {
+    if (web::etag_matches(inm, opened->validator)) {
       head.status = 304;
       return head;
     }
@@ -338,11 +338,9 @@ asio::awaitable<void> relay(std::shared_ptr<State> s, p2p::PeerId peer, std::str
     (void)co_await w.send(failure_response(*s, peer, r->path, got.error(), was_connected, start));
     co_return;
   }
-  web::Request req;  // only its If-None-Match matters to file_response
-  if (!if_none_match.empty()) req.headers.emplace("If-None-Match", std::move(if_none_match));
   const std::string_view head_bytes = std::string_view(r->body).substr(0, 512);
   std::string type = site_content_type(r->path, r->mime, as_bytes(head_bytes));
-  (void)co_await w.send(file_response(*s, req, std::move(r->body), std::move(type)));
+  (void)co_await w.send(file_response(*s, if_none_match, std::move(r->body), std::move(type)));
 }
 
 // --- routing ---
@@ -351,7 +349,7 @@ web::Response site_css(const State& s, const web::Request& req) {
   web::Response r;
   site_headers(r, s);
   r.set_header("ETag", s.css_etag);
-  if (const auto inm = req.header("If-None-Match"); !inm.empty() && web::etag_matches(inm, s.css_etag)) {
+  if (web::etag_matches(req.header("If-None-Match"), s.css_etag)) {
     r.status = 304;
     return r;
   }
