@@ -51,9 +51,13 @@ struct Request {
   std::string_view header(std::string_view name) const;
   // The value of query parameter `name`, if present.
   std::optional<std::string_view> param(std::string_view name) const;
+  // Whether this is a WebSocket opening handshake (GET with Upgrade: websocket, Connection:
+  // upgrade, Sec-WebSocket-Key and Sec-WebSocket-Version: 13).
+  bool is_websocket_upgrade() const;
 };
 
 class SseStream;
+class WebSocketChannel;
 class BodyWriter;
 
 struct Response {
@@ -72,6 +76,8 @@ struct Response {
   std::shared_ptr<SseStream> sse_stream;
   // Set by Response::streamed(): status, headers and body come from `stream`, not from here.
   StreamFn stream;
+  // Set by Response::upgrade(): the connection turns into a WebSocket (see web/websocket.hpp).
+  std::shared_ptr<WebSocketChannel> ws_channel;
 
   // `body` with Content-Type: application/json.
   static Response json(int status, std::string body);
@@ -85,6 +91,9 @@ struct Response {
   // returned: for bodies that should pass through without being held whole (a large file
   // relayed from a peer). Small bodies should use `body`.
   static Response streamed(StreamFn fn);
+  // Accepts a WebSocket upgrade: after this response the connection carries `channel`'s
+  // messages (web/websocket.hpp). `headers` are added to the 101 response.
+  static Response upgrade(std::shared_ptr<WebSocketChannel> channel);
 
   Response& set_header(std::string name, std::string value);
 };
