@@ -24,6 +24,7 @@
 #include "base/log.hpp"
 #include "goop/config/config.hpp"
 #include "goop/identity/identity.hpp"
+#include "rendezvous/server.hpp"
 #include "storage/db.hpp"
 #include "viewer/log_buffer.hpp"
 
@@ -47,7 +48,7 @@ struct Banner {
   void add(std::string k, std::string v) { rows.emplace_back(std::move(k), std::move(v)); }
   void print(std::string_view title) const {
     fmt::print("Goop² {} · {}\n", kVersion, title);
-    for (const auto& [k, v] : rows) fmt::print("  {:<9}{}\n", k, v);
+    for (const auto& [k, v] : rows) fmt::print("  {:<9}{}{}\n", k, k.size() >= 9 ? " " : "", v);
     fmt::print("Press Ctrl+C to stop.\n");
     std::fflush(stdout);
   }
@@ -149,8 +150,20 @@ int run_folder(const std::string& dir_arg, Mode mode) {
 
   std::optional<storage::Db> db;
   std::unique_ptr<PeerNode> node;
+  std::unique_ptr<rendezvous::RendezvousServer> rv;
 
-  if (mode == Mode::kPeer) {
+  // The rendezvous starts before the peer, so the peer's own client finds it listening.
+  if (cfg.presence.rendezvous_host) {
+    rv = std::make_unique<rendezvous::RendezvousServer>(io.get_executor(), rendezvous::from_config(cfg, dir));
+    if (auto r = rv->start(); !r) return fail(kExitFailure, r.error().message);
+    lifecycle.add("rendezvous", [&rv](Lifecycle::Duration d) -> asio::awaitable<void> {
+      co_await rv->async_stop(d);
+    });
+    const std::string& bind = cfg.presence.rendezvous_bind;
+    banner.add("rendezvous", fmt::format("listening on http://{}:{}", bind.empty() ? "127.0.0.1" : bind, rv->port()));
+  }
+
+  if (mode == Mode::kPeer && !cfg.presence.rendezvous_only) {
     auto id = identity::load_or_create(config::resolve(dir, cfg.identity.key_file));
     if (!id) return fail(kExitFailure, id.error().message);
     const std::string peer_id = id->peer_id.to_base58();
@@ -184,9 +197,6 @@ int run_folder(const std::string& dir_arg, Mode mode) {
     banner.add("viewer", info->viewer_url);
     banner.print("peer");
   } else {
-    banner.add("server", fmt::format("http://{}:{} (not part of this build yet)",
-                                     cfg.presence.rendezvous_bind.empty() ? "127.0.0.1" : cfg.presence.rendezvous_bind,
-                                     cfg.presence.rendezvous_port));
     banner.print("rendezvous");
   }
   GOOP_LOG_INFO(lg, "running from {}", dir.string());

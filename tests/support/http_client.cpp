@@ -64,8 +64,9 @@ HttpReply http_request(const std::string& base, const std::string& method, const
     reply.error = std::string("connect: ") + std::strerror(soerr);
     return reply;
   }
-  std::string req = method + " " + path + " HTTP/1.1\r\nHost: " + hostport +
-                    "\r\nConnection: close\r\nContent-Length: " + std::to_string(body.size()) + "\r\n" + headers + "\r\n" + body;
+  const bool own_host = headers.starts_with("Host:") || headers.find("\r\nHost:") != std::string::npos;
+  std::string req = method + " " + path + " HTTP/1.1\r\n" + (own_host ? "" : "Host: " + hostport + "\r\n") +
+                    "Connection: close\r\nContent-Length: " + std::to_string(body.size()) + "\r\n" + headers + "\r\n" + body;
   std::size_t sent = 0;
   while (sent < req.size()) {
     if (!wait_fd(fd, POLLOUT, until)) {

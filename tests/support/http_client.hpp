@@ -20,7 +20,8 @@ struct HttpReply {
   std::string header(std::string_view name) const;
 };
 
-// `base` is "http://127.0.0.1:<port>". Sends Host: 127.0.0.1:<port>.
+// `base` is "http://127.0.0.1:<port>". Sends Host: 127.0.0.1:<port> unless `headers` has a
+// Host line of its own (a site origin, say).
 // `headers`: extra raw header lines, each ending in "\r\n".
 HttpReply http_request(const std::string& base, const std::string& method, const std::string& path,
                        const std::string& body = {}, const std::string& headers = {},

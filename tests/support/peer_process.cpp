@@ -22,7 +22,8 @@ std::string peer_config_json(const PeerSettings& s) {
       {"p2p", json::object{{"mdns_tag", s.mdns_tag}}},
       {"presence", json::object{{"topic", s.topic},
                                 {"heartbeat_seconds", s.heartbeat_seconds},
-                                {"ttl_seconds", s.ttl_seconds}}},
+                                {"ttl_seconds", s.ttl_seconds},
+                                {"rendezvous_wan", s.rendezvous_wan}}},
   };
   return json::serialize(cfg);
 }
@@ -46,8 +47,10 @@ PeerProcess::PeerProcess(std::string dir, const PeerSettings& settings, bool kee
   if (!keep_config) std::ofstream(std::filesystem::path(dir_) / "goop.json") << peer_config_json(settings);
   // The peer's log goes to <dir>/goop2.log, not to a pipe nobody drains while the test waits
   // elsewhere (a full pipe would block the peer); log() reads it.
-  proc_ = std::make_unique<Process>(std::vector<std::string>{
-      "/bin/sh", "-c", "exec \"$0\" peer \"$1\" 2>>\"$1/goop2.log\"", goop2_binary(), dir_});
+  std::vector<std::string> argv{"/bin/sh", "-c", "dir=$1; shift; exec \"$@\" 2>>\"$dir/goop2.log\"", "sh", dir_};
+  argv.insert(argv.end(), settings.wrap.begin(), settings.wrap.end());
+  argv.insert(argv.end(), {goop2_binary(), "peer", dir_});
+  proc_ = std::make_unique<Process>(std::move(argv));
   if (!proc_->wait_stdout_contains("Press Ctrl+C to stop.", 20s)) {
     throw std::runtime_error("goop2 peer in " + dir_ + " did not start:\n" + proc_->out() + log());
   }

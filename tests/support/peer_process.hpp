@@ -22,6 +22,10 @@ struct PeerSettings {
   std::string mdns_tag = "goop-test";
   int heartbeat_seconds = 5;
   int ttl_seconds = 20;
+  std::string rendezvous_wan;  // presence.rendezvous_wan, "" = none
+  // A command prefix the peer runs under (e.g. tests/netns/child_netns.sh <pid> <n>); it must
+  // exec the rest of its arguments.
+  std::vector<std::string> wrap;
 };
 std::string peer_config_json(const PeerSettings& s);
 

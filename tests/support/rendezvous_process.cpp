@@ -1,0 +1,107 @@
+#include "rendezvous_process.hpp"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <sched.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <exception>
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
+#include <thread>
+
+#include <boost/json.hpp>
+
+namespace goop::testing {
+namespace json = boost::json;
+using namespace std::chrono_literals;
+
+std::uint16_t free_tcp_port() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) throw std::runtime_error("free_tcp_port: socket() failed");
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof a;
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 ||
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) != 0) {
+    ::close(fd);
+    throw std::runtime_error("free_tcp_port: bind to 127.0.0.1:0 failed");
+  }
+  ::close(fd);
+  return ntohs(a.sin_port);
+}
+
+RendezvousProcess::RendezvousProcess(std::string dir, RendezvousSettings settings, bool keep_config)
+    : dir_(std::move(dir)), settings_(std::move(settings)) {
+  if (settings_.port == 0) settings_.port = free_tcp_port();
+  std::filesystem::create_directories(dir_);
+  if (!keep_config) {
+    json::object presence{{"rendezvous_host", true},
+                          {"rendezvous_only", true},
+                          {"rendezvous_port", settings_.port},
+                          {"rendezvous_bind", settings_.bind},
+                          {"admin_password", settings_.admin_password},
+                          {"peer_db_path", settings_.peer_db_path},
+                          {"ttl_seconds", settings_.ttl_seconds},
+                          {"heartbeat_seconds", settings_.heartbeat_seconds}};
+    std::ofstream(std::filesystem::path(dir_) / "goop.json") << json::serialize(json::object{{"presence", presence}});
+  }
+  proc_ = std::make_unique<Process>(std::vector<std::string>{
+      "/bin/sh", "-c", "exec \"$0\" rendezvous \"$1\" 2>>\"$1/goop2.log\"", goop2_binary(), dir_});
+  if (!proc_->wait_stdout_contains("Press Ctrl+C to stop.", 20s)) {
+    throw std::runtime_error("goop2 rendezvous in " + dir_ + " did not start:\n" + proc_->out() + log());
+  }
+  base_ = "http://127.0.0.1:" + std::to_string(settings_.port);
+}
+
+std::string RendezvousProcess::log() const {
+  std::ifstream f(std::filesystem::path(dir_) / "goop2.log");
+  return std::string((std::istreambuf_iterator<char>(f)), {});
+}
+
+int RendezvousProcess::stop() {
+  proc_->signal(SIGTERM);
+  return proc_->wait_exit(10s).value_or(-1);
+}
+
+std::string admin_auth_header(const std::string& password) {
+  static constexpr char kB64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  const std::string in = "admin:" + password;
+  std::string out;
+  for (std::size_t i = 0; i < in.size(); i += 3) {
+    const std::size_t n = std::min<std::size_t>(3, in.size() - i);
+    std::uint32_t v = static_cast<unsigned char>(in[i]) << 16;
+    if (n > 1) v |= static_cast<unsigned char>(in[i + 1]) << 8;
+    if (n > 2) v |= static_cast<unsigned char>(in[i + 2]);
+    for (std::size_t k = 0; k < 4; ++k) out += k <= n ? kB64[(v >> (18 - 6 * k)) & 63] : '=';
+  }
+  return "Authorization: Basic " + out + "\r\n";
+}
+
+bool in_netns_of(pid_t pid, const std::function<bool()>& fn) {
+  bool result = false;
+  std::exception_ptr error;
+  std::thread t([&] {
+    try {
+      const std::string path = "/proc/" + std::to_string(pid) + "/ns/net";
+      const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+      if (fd < 0) throw std::runtime_error("in_netns_of: cannot open " + path);
+      const int rc = ::setns(fd, CLONE_NEWNET);
+      ::close(fd);
+      if (rc != 0) throw std::runtime_error("in_netns_of: setns into " + path + " failed");
+      result = fn();
+    } catch (...) {
+      error = std::current_exception();
+    }
+  });
+  t.join();
+  if (error) std::rethrow_exception(error);
+  return result;
+}
+
+}  // namespace goop::testing
