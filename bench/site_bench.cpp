@@ -22,6 +22,7 @@
 
 #include <fmt/core.h>
 
+#include "wrk_runner.hpp"
 #include "../tests/support/http_client.hpp"
 #include "../tests/support/peer_process.hpp"
 #include "../tests/support/remember_peer.hpp"
@@ -37,84 +38,8 @@ using goop::testing::PeerProcess;
 using goop::testing::PeerSettings;
 using goop::testing::remember_peer;
 
-struct WrkResult {
-  double rps = 0;
-  double p50_ms = 0;
-  double p99_ms = 0;
-  std::string error;
-};
-
-double to_ms(const std::string& v) {
-  const double x = std::atof(v.c_str());
-  if (v.ends_with("us")) return x / 1000.0;
-  if (v.ends_with("ms")) return x;
-  if (v.ends_with("s")) return x * 1000.0;
-  return x;
-}
-
-std::string field_after(const std::string& text, const std::string& label) {
-  const auto at = text.find(label);
-  if (at == std::string::npos) return {};
-  auto start = text.find_first_not_of(' ', at + label.size());
-  return text.substr(start, text.find_first_of(" \n", start) - start);
-}
-
-WrkResult wrk(std::uint16_t port, const std::string& host, const std::string& path, int seconds,
-              int connections = 32) {
-  std::vector<std::string> argv = {"/usr/bin/wrk", connections > 1 ? "-t2" : "-t1", fmt::format("-c{}", connections),
-                                   fmt::format("-d{}s", seconds), "--latency"};
-  if (!host.empty()) {
-    argv.push_back("-H");
-    argv.push_back("Host: " + host);
-  }
-  argv.push_back(fmt::format("http://127.0.0.1:{}{}", port, path));
-  WrkResult r;
-  const auto done = goop::testing::run(argv, std::chrono::seconds(seconds + 30));
-  if (done.code != 0) {
-    r.error = fmt::format("wrk exited {}: {}", done.code, done.err);
-    return r;
-  }
-  if (done.out.find("Non-2xx or 3xx responses") != std::string::npos) {
-    r.error = "wrk saw error responses:\n" + done.out;
-    return r;
-  }
-  r.rps = std::atof(field_after(done.out, "Requests/sec:").c_str());
-  // After the "Latency Distribution" heading: "71.50%" in the thread stats also holds "50%".
-  const auto dist = done.out.find("Latency Distribution");
-  const std::string percentiles = dist == std::string::npos ? std::string() : done.out.substr(dist);
-  r.p50_ms = to_ms(field_after(percentiles, " 50%"));
-  r.p99_ms = to_ms(field_after(percentiles, " 99%"));
-  return r;
-}
-
-std::uint16_t free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in sa{};
-  sa.sin_family = AF_INET;
-  ::inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa);
-  socklen_t len = sizeof sa;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&sa), &len);
-  ::close(fd);
-  return ntohs(sa.sin_port);
-}
-
-// Waits until something accepts on 127.0.0.1:`port`.
-bool wait_listening(std::uint16_t port, Clock::duration timeout) {
-  const auto until = Clock::now() + timeout;
-  while (Clock::now() < until) {
-    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in sa{};
-    sa.sin_family = AF_INET;
-    sa.sin_port = htons(port);
-    ::inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
-    const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa) == 0;
-    ::close(fd);
-    if (ok) return true;
-    ::poll(nullptr, 0, 10);  // nginx is starting: look again shortly
-  }
-  return false;
-}
+using goop::bench::WrkOptions;
+using goop::bench::WrkResult;
 
 void write_file(const fs::path& p, const std::string& text) {
   fs::create_directories(p.parent_path());
@@ -182,38 +107,14 @@ int main(int argc, char** argv) {
   fmt::print("== site (a): own 1 KiB index.html over keep-alive, wrk -t2 -c32 -d{}s, 3 rounds each, interleaved\n",
              seconds);
   std::vector<WrkResult> ours, refs;
-  std::optional<goop::testing::Process> nginx;
-  std::uint16_t nginx_port = 0;
-  if (fs::exists("/usr/sbin/nginx")) {
-    const fs::path prefix = fs::path(tmp.path()) / "nginx";
-    fs::create_directories(prefix / "logs");
-    nginx_port = free_port();
-    write_file(prefix / "nginx.conf",
-               fmt::format("daemon off;\nmaster_process off;\nworker_processes 1;\nerror_log stderr warn;\n"
-                           "pid {0}/nginx.pid;\nevents {{ worker_connections 1024; }}\n"
-                           "http {{\n  include /etc/nginx/mime.types;\n  access_log off;\n"
-                           "  client_body_temp_path {0}/body;\n  proxy_temp_path {0}/proxy;\n"
-                           "  fastcgi_temp_path {0}/fastcgi;\n  uwsgi_temp_path {0}/uwsgi;\n"
-                           "  scgi_temp_path {0}/scgi;\n  keepalive_requests 1000000;\n"
-                           "  server {{\n    listen 127.0.0.1:{1};\n    root {2};\n  }}\n}}\n",
-                           prefix.string(), nginx_port, ann_site.string()));
-    nginx.emplace(std::vector<std::string>{"/usr/sbin/nginx", "-p", prefix.string(), "-c",
-                                           (prefix / "nginx.conf").string()});
-    if (!wait_listening(nginx_port, 10s)) {
-      fmt::print("  nginx did not start: {}\n", nginx->err());
-      nginx.reset();
-    }
-  } else {
-    fmt::print("  nginx is not installed: no reference\n");
-  }
+  auto nginx = goop::bench::start_nginx(fs::path(tmp.path()) / "nginx", fmt::format("    root {};", ann_site.string()));
   for (int round = 0; round < 3; ++round) {
-    ours.push_back(wrk(port, own_host, "/index.html", seconds));
-    if (nginx) refs.push_back(wrk(nginx_port, "", "/index.html", seconds));
+    WrkOptions own;
+    own.host = own_host;
+    ours.push_back(goop::bench::wrk(port, "/index.html", seconds, own));
+    if (nginx) refs.push_back(goop::bench::wrk(nginx->port, "/index.html", seconds));
   }
-  if (nginx) {
-    nginx->signal(SIGQUIT);
-    (void)nginx->wait_exit(5s);
-  }
+  nginx.reset();
   const auto median = [](std::vector<WrkResult> v) -> std::optional<WrkResult> {
     for (const auto& r : v) {
       if (!r.error.empty()) {
@@ -260,7 +161,10 @@ int main(int argc, char** argv) {
   // always in flight p50 grows as connections / throughput (Little's law), so 32 connections
   // show the throughput ceiling and one connection what a single request costs.
   for (const int connections : {6, 32, 1}) {
-    const auto r = wrk(port, bob_host, "/page.html", seconds, connections);
+    WrkOptions remote;
+    remote.host = bob_host;
+    remote.connections = connections;
+    const auto r = goop::bench::wrk(port, "/page.html", seconds, remote);
     if (!r.error.empty()) {
       fmt::print("  {}\n", r.error);
       ok = false;

@@ -3,6 +3,8 @@
 
 #include "app/run.hpp"
 
+#include <sys/resource.h>
+
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
@@ -81,10 +83,21 @@ class Signals {
   int count_ = 0;
 };
 
+// A rendezvous holds a socket per subscriber and a peer one per connection: use every file
+// descriptor the hard limit allows, not the usual soft 1024.
+void raise_fd_limit() {
+  rlimit r{};
+  if (::getrlimit(RLIMIT_NOFILE, &r) == 0 && r.rlim_cur < r.rlim_max) {
+    r.rlim_cur = r.rlim_max;
+    if (::setrlimit(RLIMIT_NOFILE, &r) != 0) GOOP_LOG_DEBUG(lg, "could not raise the open-file limit");
+  }
+}
+
 }  // namespace
 
 int run_folder(const std::string& dir_arg, Mode mode) {
   // Signals first, so a Ctrl+C during start-up is a clean shutdown, not a kill.
+  raise_fd_limit();
   asio::io_context io(1);
   Lifecycle lifecycle;
   bool clean = true;
