@@ -102,10 +102,10 @@ class HttpServer {
 
   // Stops accepting, closes idle and SSE connections at once, sends WebSocket connections a
   // close frame (1001 "going away"; the socket is closed if the client has not answered within
-  // the channel's write_timeout or half of `deadline`), lets requests whose handler is running finish (their connection then
-  // closes; an upgrade they return is refused with 503), and waits until every task ended or
-  // `deadline` passed (tasks still running then are cancelled, see TaskGroup::async_stop).
-  // Returns true if every task ended. Never throws. Idempotent.
+  // the channel's write_timeout or half of `deadline`), lets requests whose handler is running
+  // finish (their connection then closes; an upgrade they return is refused with 503), and waits
+  // until every task ended or `deadline` passed (tasks still running then are cancelled, see
+  // TaskGroup::async_stop). Returns true if every task ended. Never throws. Idempotent.
   boost::asio::awaitable<bool> async_stop(std::chrono::steady_clock::duration deadline);
 
   // Number of open connections (for tests and status pages).

@@ -149,11 +149,10 @@ void WsSession::start(http::request<http::string_body> req) {
   // per connection), one frame per message, straight from the shared string.
   ws_.auto_fragment(false);
   ws_.read_message_max(0);  // see read()
-  ws_.set_option(websocket::stream_base::decorator(
-      [this](websocket::response_type& res) { decorate(res); }));
-  ws_.control_callback([this](websocket::frame_type, beast::string_view) {
-    last_rx_ = Clock::now();
-  });
+  ws_.set_option(
+      websocket::stream_base::decorator([this](websocket::response_type& res) { decorate(res); }));
+  ws_.control_callback(
+      [this](websocket::frame_type, beast::string_view) { last_rx_ = Clock::now(); });
   ch_->set_waker([this] { pump(); });
   phase_deadline_ = Clock::now() + opts_.write_timeout;
   arm_timer();
@@ -235,11 +234,10 @@ void WsSession::pump() {
     queue.pop_front();
     writing_ = true;
     write_started_ = Clock::now();
-    if (!timer_waiting_ || timer_.expiry() > write_started_ + opts_.write_timeout) arm_timer();
+    arm_timer();  // usually a no-op: only re-armed if it would fire after this write's deadline
     ++outstanding_;
-    ws_.async_write(asio::buffer(*in_flight_), [this](error_code ec, std::size_t) {
-      on_write(ec);
-    });
+    ws_.async_write(asio::buffer(*in_flight_),
+                    [this](error_code ec, std::size_t) { on_write(ec); });
     return;
   }
   if (ch_->close_requested()) begin_close(ch_->close_code(), ch_->close_reason());
@@ -322,8 +320,7 @@ void WsSession::on_timer(error_code ec, std::uint32_t gen) {
       }
       if (now >= last_rx_ + opts_.idle_timeout) {
         GOOP_LOG_DEBUG(lg, "{}: websocket idle, closing", remote_text(stream_));
-        begin_close(static_cast<std::uint16_t>(websocket::close_code::going_away),
-                    "idle timeout");
+        begin_close(static_cast<std::uint16_t>(websocket::close_code::going_away), "idle timeout");
         break;
       }
       if (now >= next_ping_) {
@@ -386,7 +383,8 @@ asio::awaitable<void> serve_websocket(beast::tcp_stream& stream,
   for (;;) {
     const asio::cancellation_state cs = co_await asio::this_coro::cancellation_state;
     const auto cancelled = cs.cancelled();
-    if (!aborted && (cancelled & asio::cancellation_type::terminal) != asio::cancellation_type::none) {
+    if (!aborted &&
+        (cancelled & asio::cancellation_type::terminal) != asio::cancellation_type::none) {
       aborted = true;
       session->abort();
     } else if (!went_away && cancelled != asio::cancellation_type::none) {

@@ -5,12 +5,12 @@
 //
 // Executor rule: call on the HttpServer's executor, from the connection's own task.
 
+#include "web/http.hpp"
+
 #include <boost/asio/awaitable.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
-
-#include "web/http.hpp"
 
 namespace goop::web::detail {
 
