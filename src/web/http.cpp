@@ -19,6 +19,28 @@ int hex_value(char c) noexcept {
   return -1;
 }
 
+// Whether the comma-separated token list `list` (RFC 9110 §5.6.1) holds `token`, compared
+// case-insensitively.
+bool has_token(std::string_view list, std::string_view token) noexcept {
+  while (!list.empty()) {
+    const std::size_t comma = list.find(',');
+    std::string_view t = list.substr(0, comma);
+    while (!t.empty() && (t.front() == ' ' || t.front() == '\t')) t.remove_prefix(1);
+    while (!t.empty() && (t.back() == ' ' || t.back() == '\t')) t.remove_suffix(1);
+    if (t.size() == token.size()) {
+      bool same = true;
+      for (std::size_t i = 0; i < t.size() && same; ++i) same = lower(t[i]) == lower(token[i]);
+      if (same) return true;
+    }
+    if (comma == std::string_view::npos) break;
+    list.remove_prefix(comma + 1);
+  }
+  return false;
+}
+
+// A Sec-WebSocket-Key is the base64 form of 16 random bytes: 24 characters (RFC 6455 §4.1).
+constexpr std::size_t kWebSocketKeySize = 24;
+
 }  // namespace
 
 bool CaseInsensitiveLess::operator()(std::string_view a, std::string_view b) const noexcept {
@@ -40,6 +62,16 @@ std::optional<std::string_view> Request::param(std::string_view name) const {
   auto it = query.find(name);
   if (it == query.end()) return std::nullopt;
   return std::string_view{it->second};
+}
+
+bool Request::is_websocket_upgrade() const {
+  // Checked in the order of RFC 6455 §4.2.1; the Upgrade lookup first, so ordinary requests
+  // cost one map lookup.
+  if (!has_token(header("Upgrade"), "websocket")) return false;
+  if (method != "GET" || !has_token(header("Connection"), "upgrade")) return false;
+  const std::string_view key = header("Sec-WebSocket-Key");
+  if (key.empty() || key.size() > kWebSocketKeySize) return false;
+  return header("Sec-WebSocket-Version") == "13";
 }
 
 Response Response::json(int status, std::string body) {
@@ -74,6 +106,13 @@ Response Response::sse(std::shared_ptr<SseStream> stream) {
 Response Response::streamed(StreamFn fn) {
   Response r;
   r.stream = std::move(fn);
+  return r;
+}
+
+Response Response::upgrade(std::shared_ptr<WebSocketChannel> channel) {
+  Response r;
+  r.status = 101;
+  r.ws_channel = std::move(channel);
   return r;
 }
 

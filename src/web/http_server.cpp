@@ -6,6 +6,8 @@
 #include "base/errors.hpp"
 #include "base/log.hpp"
 #include "base/task_group.hpp"
+#include "web/websocket.hpp"
+#include "web/ws_session.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -317,6 +319,21 @@ class StreamWriter final : public BodyWriter {
   error_code failed_;
 };
 
+// The answer to a handler's Response::upgrade() that cannot be honoured: the request was not a
+// valid WebSocket handshake (426, RFC 9110 §15.5.22: with the protocol to upgrade to), or the
+// server is stopping (503). The channel ends at once: its on_close runs.
+Response refuse_upgrade(Response res, bool stopping) {
+  res.ws_channel->detach();
+  if (stopping) return Response::error(503, "server is shutting down");
+  Response r = Response::error(
+      426,
+      "this address accepts only WebSocket connections: send GET with Upgrade: websocket, "
+      "Connection: Upgrade, Sec-WebSocket-Key and Sec-WebSocket-Version: 13 over HTTP/1.1");
+  r.set_header("Upgrade", "websocket");
+  r.set_header("Sec-WebSocket-Version", "13");
+  return r;
+}
+
 struct VirtualHost {
   std::function<bool(std::string_view)> match;
   Handler handler;    // set for an asynchronous handler
@@ -536,9 +553,23 @@ asio::awaitable<void> HttpServer::Impl::session(tcp::socket socket) {
     const unsigned version = msg.version();
     const bool client_keep_alive = msg.keep_alive();
     Request req = to_request(msg, remote_address, remote.port());
+    // Beast's handshake also wants HTTP/1.1 and a Host header.
+    const bool ws_handshake =
+        req.is_websocket_upgrade() && version == 11 && req.headers.count("Host") != 0;
     std::optional<Response> answered = dispatch_sync(req);
     if (!answered) answered.emplace(co_await dispatch(std::move(req)));
     Response res = std::move(*answered);
+    if (res.ws_channel) {
+      if (ws_handshake && !stopping) {
+        // The connection is a WebSocket from here on: give back the HTTP read buffer (the
+        // client may not send frames before our 101) and let the session keep the time.
+        buffer = beast::flat_buffer();
+        c.stream.expires_never();
+        co_await detail::serve_websocket(c.stream, std::move(msg), std::move(res));
+        break;
+      }
+      res = refuse_upgrade(std::move(res), stopping);
+    }
     if (res.sse_stream) {
       co_await stream_events(c, std::move(res), version);
       break;

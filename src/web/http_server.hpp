@@ -21,6 +21,9 @@
 //   6. the response is written with Options::write_timeout; Connection: close from the client,
 //      HTTP/1.0 without keep-alive, or a stopping server closes the connection afterwards.
 //      A streamed response (Response::streamed) is written by its StreamFn (see BodyWriter).
+//   7. Response::upgrade(channel) answering a valid WebSocket handshake (HTTP/1.1, Host,
+//      Request::is_websocket_upgrade()) turns the connection into a WebSocket served by
+//      ws_session.cpp (web/websocket.hpp); answering anything else gets 426 Upgrade Required.
 // Error bodies are JSON: {"error": "..."}.
 //
 // Invariants:
@@ -97,10 +100,12 @@ class HttpServer {
   // The bound port (meaningful after a successful listen()).
   std::uint16_t port() const noexcept;
 
-  // Stops accepting, closes idle and SSE connections at once, lets requests whose handler is
-  // running finish (their connection then closes), and waits until every task ended or
-  // `deadline` passed (tasks still running then are cancelled, see TaskGroup::async_stop).
-  // Returns true if every task ended. Never throws. Idempotent.
+  // Stops accepting, closes idle and SSE connections at once, sends WebSocket connections a
+  // close frame (1001 "going away"; the socket is closed if the client has not answered within
+  // the channel's write_timeout or half of `deadline`), lets requests whose handler is running
+  // finish (their connection then closes; an upgrade they return is refused with 503), and waits
+  // until every task ended or `deadline` passed (tasks still running then are cancelled, see
+  // TaskGroup::async_stop). Returns true if every task ended. Never throws. Idempotent.
   boost::asio::awaitable<bool> async_stop(std::chrono::steady_clock::duration deadline);
 
   // Number of open connections (for tests and status pages).

@@ -68,21 +68,33 @@ class WebSocketChannel {
 
   // --- For the server (http_server.cpp / ws_session.cpp), not for handlers. ---
   // Internals are owned by the web layer and may change; handlers use only the part above.
+  // The messages not yet handed to the socket, oldest first; the session pops from the front.
   std::deque<std::shared_ptr<const std::string>>& pending() noexcept { return queue_; }
+  // Sets the function called (from inside send() and close()) when a message is queued or a
+  // close is requested. The session's waker only starts I/O; it never calls back into handlers.
   void set_waker(std::function<void()> wake) { wake_ = std::move(wake); }
+  // Calls on_message. A handler must not replace on_message from inside it.
   void deliver(std::string_view text) const {
     if (on_message_) on_message_(text);
   }
-  // Marks the channel closed from the connection side and calls on_close once.
+  // Marks the channel closed from the connection side, drops the queue and the waker, and calls
+  // on_close once (the callbacks are released afterwards, so a callback holding the channel
+  // does not keep it alive). Also used for a channel whose upgrade never happened (426, 503).
   void detach();
+  // close() was called or send() overflowed: the session sends a close frame with close_code()
+  // and close_reason() once pending() is empty.
   bool close_requested() const noexcept { return close_requested_; }
   std::uint16_t close_code() const noexcept { return close_code_; }
+  // At most 123 bytes (RFC 6455 §5.5: a control frame payload is at most 125 bytes).
   const std::string& close_reason() const noexcept { return close_reason_; }
 
  private:
+  void request_close(std::uint16_t code, std::string reason);
+
   Options options_;
   std::deque<std::shared_ptr<const std::string>> queue_;
   bool closed_ = false;
+  bool detached_ = false;
   bool close_requested_ = false;
   std::uint16_t close_code_ = 1000;
   std::string close_reason_;
