@@ -21,11 +21,15 @@ int type_rank(presence::MsgType t) {
   }
 }
 
-bool same_set(std::vector<std::string> a, std::vector<std::string> b) {
+// Order-insensitive comparison of two address lists (a heartbeat usually repeats the same list
+// in the same order: that case costs no copy).
+bool same_set(const std::vector<std::string>& a, const std::vector<std::string>& b) {
   if (a.size() != b.size()) return false;
-  std::sort(a.begin(), a.end());
-  std::sort(b.begin(), b.end());
-  return a == b;
+  if (a == b) return true;
+  std::vector<std::string_view> x(a.begin(), a.end()), y(b.begin(), b.end());
+  std::sort(x.begin(), x.end());
+  std::sort(y.begin(), y.end());
+  return x == y;
 }
 
 std::string pair_key(const std::string& a, const std::string& b) {

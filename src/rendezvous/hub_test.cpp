@@ -245,6 +245,18 @@ TEST_F(HubTest, PunchHintsGoOnlyToTargetsWithPairCooldown) {
   EXPECT_EQ(sb->of_type("punch").size(), 2u);
 }
 
+TEST_F(HubTest, ReorderedAddrsAreNotAChange) {
+  auto sa = subscribe(a_);
+  hub_.publish(msg(MsgType::kOnline, a_, "A", {"/ip4/1.1.1.1/tcp/1"}));
+  hub_.publish(msg(MsgType::kOnline, b_, "B", {"/ip4/2.2.2.2/tcp/1", "/ip4/3.3.3.3/tcp/1"}));
+  ASSERT_EQ(sa->of_type("punch").size(), 1u);
+  clock_.advance(std::chrono::seconds(61));
+  hub_.publish(msg(MsgType::kUpdate, b_, "B", {"/ip4/3.3.3.3/tcp/1", "/ip4/2.2.2.2/tcp/1"}));
+  EXPECT_EQ(sa->of_type("punch").size(), 1u);
+  hub_.publish(msg(MsgType::kUpdate, b_, "B", {"/ip4/3.3.3.3/tcp/1"}));
+  EXPECT_EQ(sa->of_type("punch").size(), 2u);
+}
+
 TEST_F(HubTest, SlowSubscriberIsDropped) {
   hub_.publish(msg(MsgType::kOnline, a_));
   auto slow = subscribe(a_, SubscriberKind::kWebSocket, 3);  // snapshot takes 1
