@@ -191,7 +191,7 @@ function show(name) {
 }
 
 function tickClock() {
-  $('stat-clock').textContent = new Date().toLocaleTimeString();
+  $('stat-clock').textContent = new Date().toLocaleTimeString([], { hour12: false });
 }
 
 for (const b of document.querySelectorAll('.side-item')) b.addEventListener('click', () => show(b.dataset.section));
