@@ -48,6 +48,15 @@ web::Response landing(const State& st) {
   return html_page_response(200, landing_html(v));
 }
 
+// 302 to the first docs page.
+web::Response docs_redirect(const State& st) {
+  web::Response r;
+  r.status = 302;
+  const auto pages = st.docs.pages();
+  r.set_header("Location", pages.empty() ? std::string("/") : "/docs/" + pages.front().slug);
+  return r;
+}
+
 web::Response docs_page(const State& st, const web::Request& req) {
   std::string_view slug = req.path;
   slug.remove_prefix(kDocsPrefix.size());
@@ -77,14 +86,10 @@ void register_pages(web::HttpServer& server, PagesContext ctx) {
                  return asset_response(find_embedded(page_assets(), "logo.svg"), req.header("If-None-Match"));
                }));
 
-  server.route("GET", "/docs", web::SyncHandler([st](const web::Request&) {
-                 web::Response r;
-                 r.status = 302;
-                 const auto pages = st->docs.pages();
-                 r.set_header("Location", pages.empty() ? std::string("/") : "/docs/" + pages.front().slug);
-                 return r;
+  server.route("GET", "/docs", web::SyncHandler([st](const web::Request&) { return docs_redirect(*st); }));
+  server.route("GET", "/docs/*", web::SyncHandler([st](const web::Request& req) {
+                 return req.path == kDocsPrefix ? docs_redirect(*st) : docs_page(*st, req);
                }));
-  server.route("GET", "/docs/*", web::SyncHandler([st](const web::Request& req) { return docs_page(*st, req); }));
 
   server.route("GET", "/admin", web::SyncHandler([st](const web::Request& req) {
                  if (auto refused = st->auth.refuse(req)) return std::move(*refused);

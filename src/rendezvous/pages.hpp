@@ -6,7 +6,7 @@
 //   GET /               landing page: what Goop2 is, how to join, this server's connect URL
 //   GET /assets/*       embedded css/js/svg (page_assets.hpp), ETag + 304
 //   GET /favicon.ico    the logo (SVG)
-//   GET /docs           302 to /docs/overview
+//   GET /docs, /docs/   302 to /docs/overview
 //   GET /docs/<slug>    a docs page (docs.hpp); unknown slug -> 404 page
 //   GET /admin          the admin dashboard (admin, see admin_auth.hpp)
 //   GET /peers.json     ctx.peers_json() (admin)

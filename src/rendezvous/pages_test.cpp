@@ -165,6 +165,7 @@ TEST_F(PagesTest, DocsRedirectPagesPrevNextAndUnknownSlug) {
   const Reply redirect = get("/docs");
   EXPECT_EQ(redirect.status, 302);
   EXPECT_EQ(redirect.header("Location"), "/docs/overview");
+  EXPECT_EQ(get("/docs/").header("Location"), "/docs/overview");
 
   const Reply first = get("/docs/overview");
   ASSERT_EQ(first.status, 200);
