@@ -41,7 +41,9 @@ foreach(rel IN LISTS files)
   math(EXPR n "${n} + 1")
 endforeach()
 
-set(out "// Generated at build time by cmake/embed_assets.cmake from ${ASSET_DIR}. Do not edit.
+# The folder relative to the source tree, so the generated file is the same in every checkout.
+file(RELATIVE_PATH asset_dir_rel "${CMAKE_CURRENT_LIST_DIR}/.." "${ASSET_DIR}")
+set(out "// Generated at build time by cmake/embed_assets.cmake from ${asset_dir_rel}. Do not edit.
 #include \"${HEADER}\"
 
 namespace ${NAMESPACE}::detail {
