@@ -1,12 +1,22 @@
 # Build-time generator (cmake -P): embeds every file under ASSET_DIR into OUTPUT, a C++ source
-# defining goop::viewer::detail::kEmbeddedAssets (see src/viewer/ui_assets.hpp). Each entry has
-# the path relative to ASSET_DIR, the bytes, and a strong ETag made of the first 16 hex digits
-# of the file's SHA-256. Pure CMake: nothing is downloaded and no host tool is compiled.
+# defining <NAMESPACE>::detail::kEmbeddedAssets and kEmbeddedAssetCount, declared by HEADER
+# (which also defines the EmbeddedAsset struct {path, data, etag} visible from that namespace).
+# Defaults: NAMESPACE goop::viewer, HEADER viewer/ui_assets.hpp (src/viewer/ui_assets.hpp).
+# Each entry has the path relative to ASSET_DIR, the bytes, and a strong ETag made of the first
+# 16 hex digits of the file's SHA-256. Pure CMake: nothing is downloaded and no host tool is
+# compiled.
 #
-#   cmake -DASSET_DIR=<dir> -DOUTPUT=<file.cpp> -P embed_assets.cmake
+#   cmake -DASSET_DIR=<dir> -DOUTPUT=<file.cpp> [-DNAMESPACE=<ns>] [-DHEADER=<include path>]
+#         -P embed_assets.cmake
 
 if(NOT ASSET_DIR OR NOT OUTPUT)
   message(FATAL_ERROR "embed_assets.cmake needs -DASSET_DIR=<dir> and -DOUTPUT=<file.cpp>")
+endif()
+if(NOT NAMESPACE)
+  set(NAMESPACE "goop::viewer")
+endif()
+if(NOT HEADER)
+  set(HEADER "viewer/ui_assets.hpp")
 endif()
 
 file(GLOB_RECURSE files LIST_DIRECTORIES false RELATIVE "${ASSET_DIR}" "${ASSET_DIR}/*")
@@ -31,10 +41,12 @@ foreach(rel IN LISTS files)
   math(EXPR n "${n} + 1")
 endforeach()
 
-set(out "// Generated at build time by cmake/embed_assets.cmake from src/viewer/assets. Do not edit.
-#include \"viewer/ui_assets.hpp\"
+# The folder relative to the source tree, so the generated file is the same in every checkout.
+file(RELATIVE_PATH asset_dir_rel "${CMAKE_CURRENT_LIST_DIR}/.." "${ASSET_DIR}")
+set(out "// Generated at build time by cmake/embed_assets.cmake from ${asset_dir_rel}. Do not edit.
+#include \"${HEADER}\"
 
-namespace goop::viewer::detail {
+namespace ${NAMESPACE}::detail {
 namespace {
 ${body}}  // namespace
 
@@ -42,7 +54,7 @@ const EmbeddedAsset kEmbeddedAssets[] = {
 ${table}};
 const std::size_t kEmbeddedAssetCount = ${n};
 
-}  // namespace goop::viewer::detail
+}  // namespace ${NAMESPACE}::detail
 ")
 
 # Rewrite only on change, so an unchanged asset set does not recompile anything.

@@ -1,0 +1,89 @@
+#include "rendezvous/admin_auth.hpp"
+
+#include <sodium.h>
+
+#include <cctype>
+
+namespace goop::rendezvous {
+namespace {
+
+std::array<std::uint8_t, 32> sha256(std::string_view s) {
+  std::array<std::uint8_t, 32> out{};
+  crypto_hash_sha256(out.data(), reinterpret_cast<const unsigned char*>(s.data()), s.size());
+  return out;
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
+  }
+  return true;
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+}  // namespace
+
+std::optional<BasicCredentials> parse_basic_authorization(std::string_view header) {
+  header = trim(header);
+  if (header.empty() || header.size() > kMaxAuthorizationBytes) return std::nullopt;
+  const auto space = header.find(' ');
+  if (space == std::string_view::npos || !iequals(header.substr(0, space), "basic")) return std::nullopt;
+  const std::string_view b64 = trim(header.substr(space + 1));
+  if (b64.empty()) return std::nullopt;
+  std::string decoded(b64.size(), '\0');
+  std::size_t len = 0;
+  if (sodium_base642bin(reinterpret_cast<unsigned char*>(decoded.data()), decoded.size(), b64.data(), b64.size(),
+                        nullptr, &len, nullptr, sodium_base64_VARIANT_ORIGINAL) != 0) {
+    return std::nullopt;
+  }
+  decoded.resize(len);
+  const auto colon = decoded.find(':');
+  if (colon == std::string::npos) return std::nullopt;
+  return BasicCredentials{decoded.substr(0, colon), decoded.substr(colon + 1)};
+}
+
+AdminAuth::AdminAuth(std::string_view password) : enabled_(!password.empty()) {
+  [[maybe_unused]] const int ready = sodium_init();  // idempotent; picks the fastest SHA-256 code
+  if (enabled_) {
+    user_digest_ = sha256(kAdminUser);
+    password_digest_ = sha256(password);
+  }
+}
+
+AdminAccess AdminAuth::check(std::string_view authorization) const {
+  if (!enabled_) return AdminAccess::kDisabled;
+  const auto creds = parse_basic_authorization(authorization);
+  if (!creds) return AdminAccess::kDenied;
+  const Digest user = sha256(creds->user);
+  const Digest password = sha256(creds->password);
+  // Both comparisons always run (no short-circuit), each over 32 bytes.
+  const int user_diff = sodium_memcmp(user.data(), user_digest_.data(), user.size());
+  const int password_diff = sodium_memcmp(password.data(), password_digest_.data(), password.size());
+  return (user_diff | password_diff) == 0 ? AdminAccess::kGranted : AdminAccess::kDenied;
+}
+
+std::optional<web::Response> AdminAuth::refuse(const web::Request& req) const {
+  switch (check(req.header("Authorization"))) {
+    case AdminAccess::kGranted:
+      return std::nullopt;
+    case AdminAccess::kDisabled: {
+      auto r = web::Response::text(403, "admin panel disabled\n");
+      r.set_header("Cache-Control", "no-store");
+      return r;
+    }
+    case AdminAccess::kDenied:
+      break;
+  }
+  auto r = web::Response::text(401, "unauthorized\n");
+  r.set_header("WWW-Authenticate", "Basic realm=\"" + std::string(kAdminRealm) + "\"");
+  r.set_header("Cache-Control", "no-store");
+  return r;
+}
+
+}  // namespace goop::rendezvous
