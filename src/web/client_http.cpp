@@ -200,9 +200,8 @@ asio::awaitable<Expected<void>> stream_events(Stream& s, RequestMsg& msg, const 
   const int status = static_cast<int>(p.get().result_int());
   if (status_out != nullptr) *status_out = status;
   if (status < 200 || status > 299) {
-    const std::string reason(p.get().reason());
     std::string snippet = co_await read_snippet(s, buf, p, deadline);
-    std::string message = fmt::format("{}: the server answered {} {}", req.url, status, reason);
+    std::string message = fmt::format("{}: the server answered HTTP {}", req.url, status);
     if (!snippet.empty()) message += ": " + snippet;
     co_return Error(make_error_code(boost::system::errc::protocol_error), std::move(message));
   }
@@ -249,7 +248,7 @@ asio::awaitable<Expected<ClientResponse>> fetch(asio::any_io_executor ex, Client
     GOOP_CO_TRY_VOID(co_await detail::connect_tcp(s, u, req.url, deadline, req.timeout));
     co_return co_await exchange(s, msg, req, deadline);
   }
-  GOOP_CO_TRY(auto ctx, detail::tls_context(req.tls));
+  GOOP_CO_TRY(auto ctx, detail::tls_context(req.tls, req.url));
   TlsStream s(ex, *ctx);
   GOOP_CO_TRY_VOID(co_await detail::connect_tcp(beast::get_lowest_layer(s), u, req.url, deadline, req.timeout));
   GOOP_CO_TRY_VOID(co_await detail::tls_handshake(s, u, req.url, deadline, req.timeout));
@@ -268,7 +267,7 @@ asio::awaitable<Expected<void>> read_event_stream(asio::any_io_executor ex, Clie
     GOOP_CO_TRY_VOID(co_await detail::connect_tcp(s, u, req.url, deadline, req.timeout));
     co_return co_await stream_events(s, msg, req, deadline, on_data, idle_timeout, status_out);
   }
-  GOOP_CO_TRY(auto ctx, detail::tls_context(req.tls));
+  GOOP_CO_TRY(auto ctx, detail::tls_context(req.tls, req.url));
   TlsStream s(ex, *ctx);
   GOOP_CO_TRY_VOID(co_await detail::connect_tcp(beast::get_lowest_layer(s), u, req.url, deadline, req.timeout));
   GOOP_CO_TRY_VOID(co_await detail::tls_handshake(s, u, req.url, deadline, req.timeout));

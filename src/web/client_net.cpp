@@ -116,7 +116,7 @@ Error io_error(std::string_view url, boost::system::error_code ec, std::chrono::
   return Error(ec, fmt::format("{}: {}", url, ec.message()));
 }
 
-Expected<std::shared_ptr<asio::ssl::context>> tls_context(const ClientTls& tls) {
+Expected<std::shared_ptr<asio::ssl::context>> tls_context(const ClientTls& tls, std::string_view url) {
   static std::mutex mu;
   static std::map<std::string, std::shared_ptr<asio::ssl::context>> contexts;
   const std::lock_guard lock(mu);
@@ -129,13 +129,13 @@ Expected<std::shared_ptr<asio::ssl::context>> tls_context(const ClientTls& tls) 
   if (tls.ca_file.empty()) {
     ctx->set_default_verify_paths(ec);
     if (ec) {
-      return Error(ec, fmt::format("cannot load the system's trusted certificates: {}", ec.message()));
+      return Error(ec, fmt::format("{}: cannot load the system's trusted certificates: {}", url, ec.message()));
     }
   } else {
     ctx->load_verify_file(tls.ca_file, ec);
     if (ec) {
-      return Error(ec, fmt::format("cannot load CA certificates from {}: {} (expected a PEM file)", tls.ca_file,
-                                   ec.message()));
+      return Error(ec, fmt::format("{}: cannot load CA certificates from {}: {} (expected a PEM file)", url,
+                                   tls.ca_file, ec.message()));
     }
   }
   contexts.emplace(tls.ca_file, ctx);

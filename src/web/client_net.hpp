@@ -45,8 +45,8 @@ Error io_error(std::string_view url, boost::system::error_code ec, std::chrono::
 
 // The shared client context for `tls` (one per ca_file, created on first use; thread-safe):
 // TLS 1.2+, peer verification against the system trust store or `tls.ca_file`. Errors: the CA
-// file cannot be loaded, or the system trust store cannot be found.
-Expected<std::shared_ptr<boost::asio::ssl::context>> tls_context(const ClientTls& tls);
+// file cannot be loaded, or the system trust store cannot be found (messages start with `url`).
+Expected<std::shared_ptr<boost::asio::ssl::context>> tls_context(const ClientTls& tls, std::string_view url);
 
 // Resolves u.host (bounded by `deadline`; an IP literal skips DNS) and connects `stream`,
 // trying IPv4 addresses first, then the others. `timeout` is only used in the error message.

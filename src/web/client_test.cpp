@@ -291,7 +291,7 @@ TEST_F(ClientHttpTest, EventStreamReportsARefusalWithItsStatus) {
   ASSERT_FALSE(r.has_value());
   EXPECT_EQ(status, 403);
   EXPECT_FALSE(called);
-  EXPECT_EQ(r.error().message, req.url + R"(: the server answered 403 Forbidden: {"error":"unknown peer"})");
+  EXPECT_EQ(r.error().message, req.url + R"(: the server answered HTTP 403: {"error":"unknown peer"})");
 }
 
 TEST_F(ClientHttpTest, EventStreamHeartbeatsKeepItAlive) {

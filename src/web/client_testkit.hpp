@@ -51,6 +51,15 @@ T run(boost::asio::io_context& io, boost::asio::awaitable<T> task,
   return std::move(*st->value);
 }
 
+inline void run(boost::asio::io_context& io, boost::asio::awaitable<void> task,
+                std::chrono::steady_clock::duration limit = std::chrono::seconds(10)) {
+  auto wrapped = [](boost::asio::awaitable<void> t) -> boost::asio::awaitable<bool> {
+    co_await std::move(t);
+    co_return true;
+  };
+  run<bool>(io, wrapped(std::move(task)), limit);
+}
+
 // A self-signed EC P-256 certificate for `san` (e.g. "DNS:localhost,IP:127.0.0.1"), valid for
 // an hour, usable as its own trust anchor.
 class TestCert {

@@ -245,8 +245,7 @@ boost::asio::awaitable<WsConnectResult> ws_connect(boost::asio::any_io_executor 
   auto [ec] = co_await c->ws().async_handshake(res, host_header(u), u.target, asio::as_tuple(asio::use_awaitable));
   if (ec == websocket::error::upgrade_declined) {
     const int status = static_cast<int>(res.result_int());
-    std::string message =
-        fmt::format("{}: the server refused the WebSocket upgrade: {} {}", url, status, std::string(res.reason()));
+    std::string message = fmt::format("{}: the server refused the WebSocket upgrade (HTTP {})", url, status);
     std::string body = res.body().substr(0, 300);
     for (char& ch : body) {
       if (static_cast<unsigned char>(ch) < 0x20) ch = ' ';
