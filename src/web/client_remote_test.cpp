@@ -5,6 +5,7 @@
 #include "web/client.hpp"
 
 #include "base/errors.hpp"
+#include "base/timeout.hpp"
 #include "web/client_testkit.hpp"
 #include "web/http_server.hpp"
 
@@ -340,6 +341,29 @@ TEST_F(ClientRemoteTest, WebSocketIdleTimeoutAndSizeCap) {
   ASSERT_FALSE(m.has_value());
   EXPECT_EQ(m.error().code, Errc::kTooLarge) << m.error().message;
   EXPECT_NE(m.error().message.find("larger than 1 KiB"), std::string::npos) << m.error().message;
+}
+
+asio::awaitable<Result<std::string>> read_recording(WebSocketClient* c, Error* inner) {
+  auto r = co_await c->read();
+  if (r) co_return std::move(*r);
+  *inner = r.error();
+  co_return r.error().code;
+}
+
+TEST_F(ClientRemoteTest, WebSocketReadEndsOnCancellation) {
+  TestServer server(io_, nullptr);
+  WsConnectOptions o;
+  o.idle_timeout = 30s;
+  auto c = go(connect(fmt::format("ws://127.0.0.1:{}/silent", server.port()), o));
+  ASSERT_TRUE(c.has_value()) << c.error().error.message;
+  Error inner;
+  const auto t0 = std::chrono::steady_clock::now();
+  auto r = go(with_timeout(read_recording(c->get(), &inner), 200ms));
+  EXPECT_EQ(r.error(), Errc::kTimeout);
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 3s);
+  EXPECT_EQ(inner.code, Errc::kCancelled) << inner.message;
+  auto w = go((*c)->write("after"));
+  EXPECT_FALSE(w.has_value());
 }
 
 TEST_F(ClientRemoteTest, SecureWebSocketNeedsATrustedCertificate) {

@@ -4,6 +4,7 @@
 #include "web/client.hpp"
 
 #include "base/errors.hpp"
+#include "base/timeout.hpp"
 #include "web/client_testkit.hpp"
 #include "web/http_server.hpp"
 #include "web/sse_parser.hpp"
@@ -337,6 +338,40 @@ TEST_F(ClientHttpTest, EventStreamIdleTimeout) {
   ASSERT_FALSE(r.has_value());
   EXPECT_EQ(r.error().code, Errc::kTimeout);
   EXPECT_EQ(r.error().message, req.url + ": no data from the event stream for 200 ms (connection lost?)");
+}
+
+// Cancellation (here: with_timeout's terminal cancellation) ends the stream at once.
+asio::awaitable<Result<void>> events_until_cancelled(ClientRequest req, std::vector<std::string>* got,
+                                                     Error* inner) {
+  auto ex = co_await asio::this_coro::executor;
+  auto r = co_await read_event_stream(
+      ex, std::move(req), [got](std::string_view d) { got->emplace_back(d); }, 30000ms);
+  if (r) co_return Result<void>();
+  *inner = r.error();
+  co_return r.error().code;
+}
+
+TEST_F(ClientHttpTest, EventStreamEndsOnCancellation) {
+  HttpServer::Options o;
+  o.sse_heartbeat = 60s;
+  auto& s = start(o);
+  std::shared_ptr<SseStream> stream;
+  s.route("GET", "/events", [&](const Request&) {
+    stream = std::make_shared<SseStream>();
+    stream->send("", "first");
+    return Response::sse(stream);
+  });
+  listen();
+  ClientRequest req;
+  req.url = url("/events");
+  std::vector<std::string> got;
+  Error inner;
+  const auto t0 = std::chrono::steady_clock::now();
+  auto r = go(with_timeout(events_until_cancelled(req, &got, &inner), 300ms));
+  EXPECT_EQ(r.error(), Errc::kTimeout);
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 3s);
+  EXPECT_EQ(inner.code, Errc::kCancelled) << inner.message;
+  EXPECT_EQ(got, std::vector<std::string>{"first"});
 }
 
 }  // namespace
