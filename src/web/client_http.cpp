@@ -58,7 +58,8 @@ Error invalid(std::string_view url, std::string what) {
 Expected<RequestMsg> make_request(const ClientRequest& req, const Url& u, bool event_stream) {
   RequestMsg msg;
   msg.version(11);
-  if (!is_token(req.method)) return invalid(req.url, fmt::format("invalid HTTP method \"{}\"", req.method));
+  if (!is_token(req.method))
+    return invalid(req.url, fmt::format("invalid HTTP method \"{}\"", req.method));
   msg.method_string(req.method);
   msg.target(u.target);
   for (const auto& [name, value] : req.headers) {
@@ -76,7 +77,8 @@ Expected<RequestMsg> make_request(const ClientRequest& req, const Url& u, bool e
   msg.set(http::field::connection, "close");
   if (msg.find(http::field::user_agent) == msg.end()) msg.set(http::field::user_agent, "goop2");
   if (event_stream) {
-    if (msg.find(http::field::accept) == msg.end()) msg.set(http::field::accept, "text/event-stream");
+    if (msg.find(http::field::accept) == msg.end())
+      msg.set(http::field::accept, "text/event-stream");
     msg.set(http::field::cache_control, "no-cache");
   } else {
     msg.body() = req.body;
@@ -101,8 +103,8 @@ Headers to_headers(const Fields& fields) {
 }
 
 bool stream_ended(const boost::system::error_code& ec) {
-  return ec == asio::error::eof || ec == asio::ssl::error::stream_truncated || ec == http::error::end_of_stream ||
-         ec == http::error::partial_message;
+  return ec == asio::error::eof || ec == asio::ssl::error::stream_truncated ||
+         ec == http::error::end_of_stream || ec == http::error::partial_message;
 }
 
 // Parses the URL for fetch/read_event_stream: http or https only.
@@ -126,8 +128,8 @@ asio::awaitable<Expected<void>> send_request(Stream& s, RequestMsg& msg, const C
 }
 
 template <class Stream>
-asio::awaitable<Expected<ClientResponse>> exchange(Stream& s, RequestMsg& msg, const ClientRequest& req,
-                                                   Deadline deadline) {
+asio::awaitable<Expected<ClientResponse>> exchange(Stream& s, RequestMsg& msg,
+                                                   const ClientRequest& req, Deadline deadline) {
   auto sent = co_await send_request(s, msg, req, deadline);
   if (!sent) co_return sent.error();
   beast::flat_buffer buf;
@@ -146,11 +148,13 @@ asio::awaitable<Expected<ClientResponse>> exchange(Stream& s, RequestMsg& msg, c
   }
   if (ec == http::error::body_limit) {
     co_return Error(make_error_code(Errc::kTooLarge),
-                    fmt::format("{}: response body larger than {}", req.url, detail::format_size(req.body_limit)));
+                    fmt::format("{}: response body larger than {}", req.url,
+                                detail::format_size(req.body_limit)));
   }
   if (ec == http::error::header_limit) {
     co_return Error(make_error_code(Errc::kTooLarge),
-                    fmt::format("{}: response headers larger than {}", req.url, detail::format_size(kHeaderLimit)));
+                    fmt::format("{}: response headers larger than {}", req.url,
+                                detail::format_size(kHeaderLimit)));
   }
   if (ec) co_return detail::io_error(req.url, ec, req.timeout);
   auto res = p.release();
@@ -164,7 +168,8 @@ asio::awaitable<Expected<ClientResponse>> exchange(Stream& s, RequestMsg& msg, c
 // Reads up to kErrorSnippet bytes of a refusal's body (best effort, before `deadline`).
 template <class Stream>
 asio::awaitable<std::string> read_snippet(Stream& s, beast::flat_buffer& buf,
-                                          http::response_parser<http::buffer_body>& p, Deadline deadline) {
+                                          http::response_parser<http::buffer_body>& p,
+                                          Deadline deadline) {
   std::string snippet(kErrorSnippet, '\0');
   std::size_t have = 0;
   while (have < snippet.size() && !p.is_done()) {
@@ -186,7 +191,8 @@ asio::awaitable<std::string> read_snippet(Stream& s, beast::flat_buffer& buf,
 template <class Stream>
 asio::awaitable<Expected<void>> stream_events(Stream& s, RequestMsg& msg, const ClientRequest& req,
                                               Deadline deadline, const SseParser::DataFn& on_data,
-                                              std::chrono::milliseconds idle_timeout, int* status_out) {
+                                              std::chrono::milliseconds idle_timeout,
+                                              int* status_out) {
   auto sent = co_await send_request(s, msg, req, deadline);
   if (!sent) co_return sent.error();
   beast::flat_buffer buf;
@@ -208,7 +214,8 @@ asio::awaitable<Expected<void>> stream_events(Stream& s, RequestMsg& msg, const 
   const std::string content_type(p.get()[http::field::content_type]);
   if (!content_type.empty() && content_type.rfind("text/event-stream", 0) != 0) {
     co_return Error(make_error_code(boost::system::errc::protocol_error),
-                    fmt::format("{}: not an event stream (Content-Type {}; is the URL right?)", req.url, content_type));
+                    fmt::format("{}: not an event stream (Content-Type {}; is the URL right?)",
+                                req.url, content_type));
   }
 
   SseParser parser;
@@ -223,15 +230,17 @@ asio::awaitable<Expected<void>> stream_events(Stream& s, RequestMsg& msg, const 
     const std::size_t got = chunk.size() - p.get().body().size;
     if (got > 0) {
       auto fed = parser.feed(std::string_view(chunk.data(), got), on_data);
-      if (!fed) co_return Error(fed.error().code, fmt::format("{}: {}", req.url, fed.error().message));
+      if (!fed)
+        co_return Error(fed.error().code, fmt::format("{}: {}", req.url, fed.error().message));
     }
     if (ec == beast::error::timeout) {
       co_return Error(make_error_code(Errc::kTimeout),
-                      fmt::format("{}: no data from the event stream for {} (connection lost?)", req.url,
-                                  detail::format_duration(idle_timeout)));
+                      fmt::format("{}: no data from the event stream for {} (connection lost?)",
+                                  req.url, detail::format_duration(idle_timeout)));
     }
     if (stream_ended(ec) || (!ec && p.is_done())) {
-      co_return Error(make_error_code(Errc::kClosed), fmt::format("{}: the server ended the event stream", req.url));
+      co_return Error(make_error_code(Errc::kClosed),
+                      fmt::format("{}: the server ended the event stream", req.url));
     }
     if (ec) co_return detail::io_error(req.url, ec, idle_timeout);
   }
@@ -250,14 +259,15 @@ asio::awaitable<Expected<ClientResponse>> fetch(asio::any_io_executor ex, Client
   }
   GOOP_CO_TRY(auto ctx, detail::tls_context(req.tls, req.url));
   TlsStream s(ex, *ctx);
-  GOOP_CO_TRY_VOID(co_await detail::connect_tcp(beast::get_lowest_layer(s), u, req.url, deadline, req.timeout));
+  GOOP_CO_TRY_VOID(
+      co_await detail::connect_tcp(beast::get_lowest_layer(s), u, req.url, deadline, req.timeout));
   GOOP_CO_TRY_VOID(co_await detail::tls_handshake(s, u, req.url, deadline, req.timeout));
   co_return co_await exchange(s, msg, req, deadline);
 }
 
-asio::awaitable<Expected<void>> read_event_stream(asio::any_io_executor ex, ClientRequest req,
-                                                  std::function<void(std::string_view data)> on_data,
-                                                  std::chrono::milliseconds idle_timeout, int* status_out) {
+asio::awaitable<Expected<void>> read_event_stream(
+    asio::any_io_executor ex, ClientRequest req, std::function<void(std::string_view data)> on_data,
+    std::chrono::milliseconds idle_timeout, int* status_out) {
   req.method = "GET";
   GOOP_CO_TRY(const Url u, http_url(req.url));
   GOOP_CO_TRY(auto msg, make_request(req, u, true));
@@ -269,7 +279,8 @@ asio::awaitable<Expected<void>> read_event_stream(asio::any_io_executor ex, Clie
   }
   GOOP_CO_TRY(auto ctx, detail::tls_context(req.tls, req.url));
   TlsStream s(ex, *ctx);
-  GOOP_CO_TRY_VOID(co_await detail::connect_tcp(beast::get_lowest_layer(s), u, req.url, deadline, req.timeout));
+  GOOP_CO_TRY_VOID(
+      co_await detail::connect_tcp(beast::get_lowest_layer(s), u, req.url, deadline, req.timeout));
   GOOP_CO_TRY_VOID(co_await detail::tls_handshake(s, u, req.url, deadline, req.timeout));
   co_return co_await stream_events(s, msg, req, deadline, on_data, idle_timeout, status_out);
 }

@@ -89,26 +89,33 @@ bool header_value_ok(std::string_view value) {
   return value.find_first_of(std::string_view("\r\n\0", 3)) == std::string_view::npos;
 }
 
-Error io_error(std::string_view url, boost::system::error_code ec, std::chrono::milliseconds timeout) {
+Error io_error(std::string_view url, boost::system::error_code ec,
+               std::chrono::milliseconds timeout) {
   namespace err = asio::error;
   if (ec == beast::error::timeout || ec == Errc::kTimeout) {
-    return Error(make_error_code(Errc::kTimeout), fmt::format("{}: timed out after {}", url, format_duration(timeout)));
+    return Error(make_error_code(Errc::kTimeout),
+                 fmt::format("{}: timed out after {}", url, format_duration(timeout)));
   }
   if (ec == err::operation_aborted || ec == Errc::kCancelled) {
     return Error(make_error_code(Errc::kCancelled), fmt::format("{}: cancelled", url));
   }
   if (ec == err::connection_refused) {
-    return Error(ec, fmt::format("{}: connection refused (is the server running and the URL right?)", url));
+    return Error(
+        ec, fmt::format("{}: connection refused (is the server running and the URL right?)", url));
   }
-  if (ec == err::connection_reset) return Error(ec, fmt::format("{}: connection reset by the server", url));
+  if (ec == err::connection_reset)
+    return Error(ec, fmt::format("{}: connection reset by the server", url));
   if (ec == err::eof || ec == asio::ssl::error::stream_truncated) {
     return Error(ec, fmt::format("{}: the server closed the connection", url));
   }
   if (ec == err::network_unreachable || ec == err::host_unreachable) {
-    return Error(ec, fmt::format("{}: {} (check the network connection and the host in the URL)", url, ec.message()));
+    return Error(ec, fmt::format("{}: {} (check the network connection and the host in the URL)",
+                                 url, ec.message()));
   }
   if (ec == beast::http::error::end_of_stream || ec == beast::http::error::partial_message) {
-    return Error(ec, fmt::format("{}: the server closed the connection before the response was complete", url));
+    return Error(
+        ec,
+        fmt::format("{}: the server closed the connection before the response was complete", url));
   }
   if (ec.category() == make_error_code(beast::http::error::bad_version).category()) {
     return Error(ec, fmt::format("{}: malformed HTTP response ({})", url, ec.message()));
@@ -116,7 +123,8 @@ Error io_error(std::string_view url, boost::system::error_code ec, std::chrono::
   return Error(ec, fmt::format("{}: {}", url, ec.message()));
 }
 
-Expected<std::shared_ptr<asio::ssl::context>> tls_context(const ClientTls& tls, std::string_view url) {
+Expected<std::shared_ptr<asio::ssl::context>> tls_context(const ClientTls& tls,
+                                                          std::string_view url) {
   static std::mutex mu;
   static std::map<std::string, std::shared_ptr<asio::ssl::context>> contexts;
   const std::lock_guard lock(mu);
@@ -129,21 +137,24 @@ Expected<std::shared_ptr<asio::ssl::context>> tls_context(const ClientTls& tls, 
   if (tls.ca_file.empty()) {
     ctx->set_default_verify_paths(ec);
     if (ec) {
-      return Error(ec, fmt::format("{}: cannot load the system's trusted certificates: {}", url, ec.message()));
+      return Error(ec, fmt::format("{}: cannot load the system's trusted certificates: {}", url,
+                                   ec.message()));
     }
   } else {
     ctx->load_verify_file(tls.ca_file, ec);
     if (ec) {
-      return Error(ec, fmt::format("{}: cannot load CA certificates from {}: {} (expected a PEM file)", url,
-                                   tls.ca_file, ec.message()));
+      return Error(
+          ec, fmt::format("{}: cannot load CA certificates from {}: {} (expected a PEM file)", url,
+                          tls.ca_file, ec.message()));
     }
   }
   contexts.emplace(tls.ca_file, ctx);
   return ctx;
 }
 
-asio::awaitable<Expected<void>> connect_tcp(beast::tcp_stream& stream, const Url& u, std::string url,
-                                            Deadline deadline, std::chrono::milliseconds timeout) {
+asio::awaitable<Expected<void>> connect_tcp(beast::tcp_stream& stream, const Url& u,
+                                            std::string url, Deadline deadline,
+                                            std::chrono::milliseconds timeout) {
   std::vector<tcp::endpoint> endpoints;
   boost::system::error_code addr_ec;
   const auto literal = asio::ip::make_address(u.host, addr_ec);
@@ -165,8 +176,9 @@ asio::awaitable<Expected<void>> connect_tcp(beast::tcp_stream& stream, const Url
     }
     if (ec == asio::error::host_not_found || ec == asio::error::host_not_found_try_again ||
         ec == asio::error::no_data) {
-      co_return Error(ec, fmt::format("{}: cannot resolve host \"{}\" (check the host name and the network)", url,
-                                      u.host));
+      co_return Error(
+          ec, fmt::format("{}: cannot resolve host \"{}\" (check the host name and the network)",
+                          url, u.host));
     }
     if (ec) co_return io_error(url, ec, timeout);
     for (const auto& entry : results) endpoints.push_back(entry.endpoint());
@@ -184,7 +196,8 @@ asio::awaitable<Expected<void>> connect_tcp(beast::tcp_stream& stream, const Url
   co_return Expected<void>();
 }
 
-asio::awaitable<Expected<void>> tls_handshake(TlsStream& stream, const Url& u, std::string url, Deadline deadline,
+asio::awaitable<Expected<void>> tls_handshake(TlsStream& stream, const Url& u, std::string url,
+                                              Deadline deadline,
                                               std::chrono::milliseconds timeout) {
   SSL* ssl = stream.native_handle();
   X509_VERIFY_PARAM* param = SSL_get0_param(ssl);
@@ -206,7 +219,8 @@ asio::awaitable<Expected<void>> tls_handshake(TlsStream& stream, const Url& u, s
   beast::get_lowest_layer(stream).expires_at(deadline);
   auto [ec] = co_await stream.async_handshake(asio::ssl::stream_base::client, kTuple);
   if (!ec) co_return Expected<void>();
-  if (ec == beast::error::timeout || ec == asio::error::operation_aborted) co_return io_error(url, ec, timeout);
+  if (ec == beast::error::timeout || ec == asio::error::operation_aborted)
+    co_return io_error(url, ec, timeout);
   co_return Error(ec, fmt::format("{}: TLS handshake failed: {}", url, tls_reason(stream, ec)));
 }
 

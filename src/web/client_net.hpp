@@ -9,19 +9,19 @@
 //
 // Executor rule: the coroutines run on the executor of the stream they are given.
 
-#include <chrono>
-#include <cstddef>
-#include <memory>
-#include <string>
-#include <string_view>
+#include "base/result.hpp"
+#include "web/client.hpp"
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 
-#include "base/result.hpp"
-#include "web/client.hpp"
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <string_view>
 
 namespace goop::web::detail {
 
@@ -41,12 +41,14 @@ bool header_value_ok(std::string_view value);
 // The error for an I/O failure `ec` while talking to `url` (a whole-operation `timeout` names
 // the limit that passed). Timeouts get Errc::kTimeout, cancellation Errc::kCancelled; other
 // codes are kept.
-Error io_error(std::string_view url, boost::system::error_code ec, std::chrono::milliseconds timeout);
+Error io_error(std::string_view url, boost::system::error_code ec,
+               std::chrono::milliseconds timeout);
 
 // The shared client context for `tls` (one per ca_file, created on first use; thread-safe):
 // TLS 1.2+, peer verification against the system trust store or `tls.ca_file`. Errors: the CA
 // file cannot be loaded, or the system trust store cannot be found (messages start with `url`).
-Expected<std::shared_ptr<boost::asio::ssl::context>> tls_context(const ClientTls& tls, std::string_view url);
+Expected<std::shared_ptr<boost::asio::ssl::context>> tls_context(const ClientTls& tls,
+                                                                 std::string_view url);
 
 // Resolves u.host (bounded by `deadline`; an IP literal skips DNS) and connects `stream`,
 // trying IPv4 addresses first, then the others. `timeout` is only used in the error message.
@@ -56,7 +58,8 @@ boost::asio::awaitable<Expected<void>> connect_tcp(boost::beast::tcp_stream& str
 
 // Client TLS handshake on a connected stream: SNI for a host name, the certificate checked
 // against the context's trust store and against u.host (DNS name or IP address).
-boost::asio::awaitable<Expected<void>> tls_handshake(TlsStream& stream, const Url& u, std::string url,
-                                                     Deadline deadline, std::chrono::milliseconds timeout);
+boost::asio::awaitable<Expected<void>> tls_handshake(TlsStream& stream, const Url& u,
+                                                     std::string url, Deadline deadline,
+                                                     std::chrono::milliseconds timeout);
 
 }  // namespace goop::web::detail

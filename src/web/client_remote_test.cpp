@@ -2,10 +2,9 @@
 // generated at test time): HTTPS fetch with and without the CA, host-name checks, and the
 // WebSocketClient (echo, server close, refused upgrade, idle timeout, size cap, wss). Real TCP
 // on 127.0.0.1, port 0.
-#include "web/client.hpp"
-
 #include "base/errors.hpp"
 #include "base/timeout.hpp"
+#include "web/client.hpp"
 #include "web/client_testkit.hpp"
 #include "web/http_server.hpp"
 
@@ -116,7 +115,8 @@ asio::awaitable<void> serve(Stream stream, std::shared_ptr<Seen> seen) {
 class TestServer {
  public:
   TestServer(asio::io_context& io, std::shared_ptr<ssl::context> tls)
-      : acceptor_(std::make_shared<tcp::acceptor>(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0))),
+      : acceptor_(std::make_shared<tcp::acceptor>(
+            io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0))),
         seen_(std::make_shared<Seen>()) {
     asio::co_spawn(io, accept_loop(acceptor_, std::move(tls), seen_), asio::detached);
   }
@@ -124,7 +124,8 @@ class TestServer {
   const Seen& seen() const { return *seen_; }
 
  private:
-  static asio::awaitable<void> accept_loop(std::shared_ptr<tcp::acceptor> a, std::shared_ptr<ssl::context> tls,
+  static asio::awaitable<void> accept_loop(std::shared_ptr<tcp::acceptor> a,
+                                           std::shared_ptr<ssl::context> tls,
                                            std::shared_ptr<Seen> seen) {
     for (;;) {
       auto [ec, sock] = co_await a->async_accept(kTuple);
@@ -195,7 +196,9 @@ TEST_F(ClientRemoteTest, HttpsRefusesAnUntrustedOrMisnamedCertificate) {
   req.url = fmt::format("https://localhost:{}/", server.port());
   auto untrusted = go(fetch(io_.get_executor(), req));  // the system store does not know it
   ASSERT_FALSE(untrusted.has_value());
-  EXPECT_EQ(untrusted.error().message.rfind(req.url + ": TLS handshake failed: certificate verify failed (", 0), 0u)
+  EXPECT_EQ(untrusted.error().message.rfind(
+                req.url + ": TLS handshake failed: certificate verify failed (", 0),
+            0u)
       << untrusted.error().message;
 
   testkit::TestCert other("DNS:other.test");
@@ -204,7 +207,8 @@ TEST_F(ClientRemoteTest, HttpsRefusesAnUntrustedOrMisnamedCertificate) {
   req.tls.ca_file = other.ca_file();
   auto mismatch = go(fetch(io_.get_executor(), req));
   ASSERT_FALSE(mismatch.has_value());
-  EXPECT_EQ(mismatch.error().message, req.url + ": TLS handshake failed: certificate verify failed (IP address mismatch)");
+  EXPECT_EQ(mismatch.error().message,
+            req.url + ": TLS handshake failed: certificate verify failed (IP address mismatch)");
   req.url = fmt::format("https://localhost:{}/", misnamed.port());
   auto name_mismatch = go(fetch(io_.get_executor(), req));
   ASSERT_FALSE(name_mismatch.has_value());
@@ -219,13 +223,17 @@ TEST_F(ClientRemoteTest, HttpsToAPlainServerOrWithABadCaFileSaysSo) {
   req.timeout = 2000ms;
   auto r = go(fetch(io_.get_executor(), req));
   ASSERT_FALSE(r.has_value());
-  EXPECT_EQ(r.error().message.rfind(req.url + ": TLS handshake failed: ", 0), 0u) << r.error().message;
-  EXPECT_NE(r.error().message.find("is this port serving TLS?"), std::string::npos) << r.error().message;
+  EXPECT_EQ(r.error().message.rfind(req.url + ": TLS handshake failed: ", 0), 0u)
+      << r.error().message;
+  EXPECT_NE(r.error().message.find("is this port serving TLS?"), std::string::npos)
+      << r.error().message;
 
   req.tls.ca_file = "/nonexistent/ca.pem";
   auto bad_ca = go(fetch(io_.get_executor(), req));
   ASSERT_FALSE(bad_ca.has_value());
-  EXPECT_EQ(bad_ca.error().message.rfind(req.url + ": cannot load CA certificates from /nonexistent/ca.pem", 0), 0u)
+  EXPECT_EQ(bad_ca.error().message.rfind(
+                req.url + ": cannot load CA certificates from /nonexistent/ca.pem", 0),
+            0u)
       << bad_ca.error().message;
 }
 
@@ -252,8 +260,9 @@ asio::awaitable<void> write_n(WebSocketClient* c, int n) {
 asio::awaitable<std::vector<std::string>> echo_concurrently(WebSocketClient* c, int n) {
   auto ex = co_await asio::this_coro::executor;
   auto [order, e1, got, e2] =
-      co_await asio::experimental::make_parallel_group(asio::co_spawn(ex, read_n(c, n), asio::deferred),
-                                                       asio::co_spawn(ex, write_n(c, n), asio::deferred))
+      co_await asio::experimental::make_parallel_group(
+          asio::co_spawn(ex, read_n(c, n), asio::deferred),
+          asio::co_spawn(ex, write_n(c, n), asio::deferred))
           .async_wait(asio::experimental::wait_for_all(), asio::use_awaitable);
   (void)order;
   if (e1) std::rethrow_exception(e1);
@@ -290,7 +299,8 @@ TEST_F(ClientRemoteTest, WebSocketServerCloseGivesCodeAndReason) {
   EXPECT_EQ(r.error().code, Errc::kClosed);
   EXPECT_EQ((*c)->close_code(), 4001);
   EXPECT_EQ((*c)->close_reason(), "go away");
-  EXPECT_NE(r.error().message.find("code 4001, \"go away\""), std::string::npos) << r.error().message;
+  EXPECT_NE(r.error().message.find("code 4001, \"go away\""), std::string::npos)
+      << r.error().message;
 }
 
 TEST_F(ClientRemoteTest, WebSocketRefusedUpgradeKeepsTheHttpStatus) {
@@ -299,14 +309,16 @@ TEST_F(ClientRemoteTest, WebSocketRefusedUpgradeKeepsTheHttpStatus) {
   auto c = go(connect(url));
   ASSERT_FALSE(c.has_value());
   EXPECT_EQ(c.error().http_status, 425);
-  EXPECT_EQ(c.error().error.message, url + ": the server refused the WebSocket upgrade (HTTP 425): unknown peer");
+  EXPECT_EQ(c.error().error.message,
+            url + ": the server refused the WebSocket upgrade (HTTP 425): unknown peer");
 }
 
 TEST_F(ClientRemoteTest, WebSocketRefusesHttpUrlsAndReportsRefusedConnections) {
   auto c = go(connect("http://127.0.0.1:1/ws"));
   ASSERT_FALSE(c.has_value());
   EXPECT_EQ(c.error().http_status, 0);
-  EXPECT_EQ(c.error().error.message, "http://127.0.0.1:1/ws: not a WebSocket URL (use ws:// or wss://)");
+  EXPECT_EQ(c.error().error.message,
+            "http://127.0.0.1:1/ws: not a WebSocket URL (use ws:// or wss://)");
 
   std::uint16_t port = 0;
   {
@@ -317,7 +329,8 @@ TEST_F(ClientRemoteTest, WebSocketRefusesHttpUrlsAndReportsRefusedConnections) {
   auto refused = go(connect(url));
   ASSERT_FALSE(refused.has_value());
   EXPECT_EQ(refused.error().http_status, 0);
-  EXPECT_EQ(refused.error().error.message, url + ": connection refused (is the server running and the URL right?)");
+  EXPECT_EQ(refused.error().error.message,
+            url + ": connection refused (is the server running and the URL right?)");
 }
 
 TEST_F(ClientRemoteTest, WebSocketIdleTimeoutAndSizeCap) {
@@ -373,7 +386,9 @@ TEST_F(ClientRemoteTest, SecureWebSocketNeedsATrustedCertificate) {
   auto untrusted = go(connect(url));
   ASSERT_FALSE(untrusted.has_value());
   EXPECT_EQ(untrusted.error().http_status, 0);
-  EXPECT_EQ(untrusted.error().error.message.rfind(url + ": TLS handshake failed: certificate verify failed", 0), 0u)
+  EXPECT_EQ(untrusted.error().error.message.rfind(
+                url + ": TLS handshake failed: certificate verify failed", 0),
+            0u)
       << untrusted.error().error.message;
 
   WsConnectOptions o;

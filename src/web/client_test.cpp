@@ -68,7 +68,8 @@ TEST(ClientUrl, RefusesWhatItCannotUse) {
     EXPECT_EQ(r.error().code, Errc::kInvalidArgument) << bad;
     EXPECT_NE(r.error().message.find(bad), std::string::npos) << r.error().message;
   }
-  EXPECT_NE(parse_url("ftp://h/").error().message.find("use http, https, ws or wss"), std::string::npos);
+  EXPECT_NE(parse_url("ftp://h/").error().message.find("use http, https, ws or wss"),
+            std::string::npos);
 }
 
 // --- SseParser ---
@@ -87,17 +88,18 @@ std::vector<std::string> parse_all(std::string_view stream, std::size_t piece = 
 
 TEST(ClientSseParser, FollowsTheFieldRules) {
   const std::string stream =
-      "\xEF\xBB\xBF: ok\n\n"                     // BOM, then a comment: no event
-      "data: one\n\n"                            // one leading space stripped
-      "data:  two\r\ndata:lines\r\n\r\n"         // CRLF; only one space stripped
+      "\xEF\xBB\xBF: ok\n\n"                             // BOM, then a comment: no event
+      "data: one\n\n"                                    // one leading space stripped
+      "data:  two\r\ndata:lines\r\n\r\n"                 // CRLF; only one space stripped
       "event: named\nid: 7\nretry: 10\ndata: three\n\n"  // other fields ignored
-      "data\n\n"                                 // a field without colon: empty data
-      "data: cr\r\r"                             // bare CR line endings
-      "id: 8\n\n"                                // no data: no event
-      "data: unterminated\n";                    // no blank line yet: not dispatched
+      "data\n\n"                                         // a field without colon: empty data
+      "data: cr\r\r"                                     // bare CR line endings
+      "id: 8\n\n"                                        // no data: no event
+      "data: unterminated\n";                            // no blank line yet: not dispatched
   const std::vector<std::string> want = {"one", " two\nlines", "three", "", "cr"};
   EXPECT_EQ(parse_all(stream), want);
-  for (std::size_t piece = 1; piece < 5; ++piece) EXPECT_EQ(parse_all(stream, piece), want) << piece;
+  for (std::size_t piece = 1; piece < 5; ++piece)
+    EXPECT_EQ(parse_all(stream, piece), want) << piece;
 }
 
 TEST(ClientSseParser, CapsLinesAndEvents) {
@@ -130,7 +132,9 @@ class ClientHttpTest : public ::testing::Test {
     auto r = server_->listen();
     ASSERT_TRUE(r.has_value()) << r.error().message;
   }
-  std::string url(std::string_view path) const { return fmt::format("http://127.0.0.1:{}{}", server_->port(), path); }
+  std::string url(std::string_view path) const {
+    return fmt::format("http://127.0.0.1:{}{}", server_->port(), path);
+  }
   void TearDown() override {
     if (server_) {
       EXPECT_TRUE(run(io_, server_->async_stop(2s)));
@@ -151,7 +155,8 @@ TEST_F(ClientHttpTest, GetReturnsStatusHeadersAndBody) {
   s.route("GET", "/hello", [&](const Request& req) {
     seen_host = std::string(req.header("Host"));
     seen_custom = std::string(req.header("X-Custom"));
-    return Response::text(200, "hi " + std::string(req.param("n").value_or(""))).set_header("X-Test", "yes");
+    return Response::text(200, "hi " + std::string(req.param("n").value_or("")))
+        .set_header("X-Test", "yes");
   });
   listen();
   ClientRequest req;
@@ -171,7 +176,8 @@ TEST_F(ClientHttpTest, GetReturnsStatusHeadersAndBody) {
 TEST_F(ClientHttpTest, PostSendsTheBodyAndNon2xxIsAValue) {
   auto& s = start();
   s.route("POST", "/publish", [](const Request& req) {
-    return Response::json(201, fmt::format("{{\"got\":\"{}\",\"type\":\"{}\"}}", req.body, req.header("Content-Type")));
+    return Response::json(201, fmt::format("{{\"got\":\"{}\",\"type\":\"{}\"}}", req.body,
+                                           req.header("Content-Type")));
   });
   listen();
   ClientRequest req;
@@ -201,8 +207,9 @@ TEST_F(ClientHttpTest, ConnectionRefusedNamesTheUrlAndWhatToCheck) {
   req.url = fmt::format("http://127.0.0.1:{}/publish", port);
   auto r = go(fetch(io_.get_executor(), req));
   ASSERT_FALSE(r.has_value());
-  EXPECT_EQ(r.error().message,
-            fmt::format("http://127.0.0.1:{}/publish: connection refused (is the server running and the URL right?)", port));
+  EXPECT_EQ(r.error().message, fmt::format("http://127.0.0.1:{}/publish: connection refused (is "
+                                           "the server running and the URL right?)",
+                                           port));
   EXPECT_EQ(r.error().code, asio::error::connection_refused);
 }
 
@@ -224,7 +231,8 @@ TEST_F(ClientHttpTest, TimesOutWhenTheServerNeverAnswers) {
 
 TEST_F(ClientHttpTest, RefusesABodyOverTheLimit) {
   auto& s = start();
-  s.route("GET", "/big", [](const Request&) { return Response::text(200, std::string(2048, 'x')); });
+  s.route("GET", "/big",
+          [](const Request&) { return Response::text(200, std::string(2048, 'x')); });
   listen();
   ClientRequest req;
   req.url = url("/big");
@@ -244,7 +252,8 @@ TEST_F(ClientHttpTest, RefusesOtherSchemesAndBadHeaders) {
   req.url = "ws://127.0.0.1:1/ws";
   auto r = go(fetch(io_.get_executor(), req));
   ASSERT_FALSE(r.has_value());
-  EXPECT_NE(r.error().message.find("use http:// or https://"), std::string::npos) << r.error().message;
+  EXPECT_NE(r.error().message.find("use http:// or https://"), std::string::npos)
+      << r.error().message;
   req.url = "http://127.0.0.1:1/";
   req.headers["X-Evil"] = "a\r\nInjected: 1";
   auto h = go(fetch(io_.get_executor(), req));
@@ -292,7 +301,8 @@ TEST_F(ClientHttpTest, EventStreamReportsARefusalWithItsStatus) {
   ASSERT_FALSE(r.has_value());
   EXPECT_EQ(status, 403);
   EXPECT_FALSE(called);
-  EXPECT_EQ(r.error().message, req.url + R"(: the server answered HTTP 403: {"error":"unknown peer"})");
+  EXPECT_EQ(r.error().message,
+            req.url + R"(: the server answered HTTP 403: {"error":"unknown peer"})");
 }
 
 TEST_F(ClientHttpTest, EventStreamHeartbeatsKeepItAlive) {
@@ -334,15 +344,17 @@ TEST_F(ClientHttpTest, EventStreamIdleTimeout) {
   listen();
   ClientRequest req;
   req.url = url("/quiet");
-  auto r = go(read_event_stream(io_.get_executor(), req, [](std::string_view) {}, 200ms));
+  auto r = go(read_event_stream(
+      io_.get_executor(), req, [](std::string_view) {}, 200ms));
   ASSERT_FALSE(r.has_value());
   EXPECT_EQ(r.error().code, Errc::kTimeout);
-  EXPECT_EQ(r.error().message, req.url + ": no data from the event stream for 200 ms (connection lost?)");
+  EXPECT_EQ(r.error().message,
+            req.url + ": no data from the event stream for 200 ms (connection lost?)");
 }
 
 // Cancellation (here: with_timeout's terminal cancellation) ends the stream at once.
-asio::awaitable<Result<void>> events_until_cancelled(ClientRequest req, std::vector<std::string>* got,
-                                                     Error* inner) {
+asio::awaitable<Result<void>> events_until_cancelled(ClientRequest req,
+                                                     std::vector<std::string>* got, Error* inner) {
   auto ex = co_await asio::this_coro::executor;
   auto r = co_await read_event_stream(
       ex, std::move(req), [got](std::string_view d) { got->emplace_back(d); }, 30000ms);

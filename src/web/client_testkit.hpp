@@ -3,7 +3,14 @@
 // coroutine to completion with a deadline, and a self-signed certificate made with the OpenSSL
 // API at test time (no files checked in), written to a temporary PEM file for ClientTls::ca_file.
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <gtest/gtest.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
 
 #include <atomic>
 #include <chrono>
@@ -14,14 +21,6 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
-
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ssl/context.hpp>
-#include <openssl/evp.h>
-#include <openssl/pem.h>
-#include <openssl/x509.h>
-#include <openssl/x509v3.h>
 #include <unistd.h>
 
 namespace goop::web::testkit {
@@ -74,8 +73,8 @@ class TestCert {
     X509_gmtime_adj(X509_getm_notAfter(x), 3600);
     X509_set_pubkey(x, key);
     X509_NAME* name = X509_get_subject_name(x);
-    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>("goop2 test"), -1,
-                               -1, 0);
+    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
+                               reinterpret_cast<const unsigned char*>("goop2 test"), -1, -1, 0);
     X509_set_issuer_name(x, name);
     X509V3_CTX ctx;
     X509V3_set_ctx(&ctx, x, x, nullptr, nullptr, 0);
@@ -84,7 +83,9 @@ class TestCert {
     add_ext(x, &ctx, NID_subject_key_identifier, "hash");
     X509_sign(x, key, EVP_sha256());
     cert_pem_ = to_pem([&](BIO* b) { return PEM_write_bio_X509(b, x); });
-    key_pem_ = to_pem([&](BIO* b) { return PEM_write_bio_PrivateKey(b, key, nullptr, nullptr, 0, nullptr, nullptr); });
+    key_pem_ = to_pem([&](BIO* b) {
+      return PEM_write_bio_PrivateKey(b, key, nullptr, nullptr, 0, nullptr, nullptr);
+    });
     X509_free(x);
     EVP_PKEY_free(key);
     ca_file_ = ::testing::TempDir() + "goop_client_test_" + std::to_string(::getpid()) + "_" +

@@ -16,11 +16,10 @@
 //     contract); Beast serialises our writes with its own pongs and pings.
 //  2. Once closed_ is true, write() fails with Errc::kClosed and close() does nothing.
 
-#include <algorithm>
-#include <memory>
-#include <string>
-#include <type_traits>
-#include <utility>
+#include "base/errors.hpp"
+#include "base/timeout.hpp"
+#include "web/client.hpp"
+#include "web/client_net.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -31,19 +30,22 @@
 #include <boost/beast/websocket/stream.hpp>
 #include <fmt/core.h>
 
-#include "base/errors.hpp"
-#include "base/timeout.hpp"
-#include "web/client.hpp"
-#include "web/client_net.hpp"
+#include <algorithm>
+#include <memory>
+#include <string>
+#include <type_traits>
+#include <utility>
 
 namespace goop::web::detail {
 
 using WsConnectResult = boost::system::result<std::unique_ptr<WebSocketClient>, WsConnectError>;
 
 // Defined in client_ws.cpp / client_wss.cpp. `u` is the parsed `url` (ws / wss).
-boost::asio::awaitable<WsConnectResult> connect_ws_plain(boost::asio::any_io_executor ex, std::string url, Url u,
+boost::asio::awaitable<WsConnectResult> connect_ws_plain(boost::asio::any_io_executor ex,
+                                                         std::string url, Url u,
                                                          WsConnectOptions options);
-boost::asio::awaitable<WsConnectResult> connect_ws_tls(boost::asio::any_io_executor ex, std::string url, Url u,
+boost::asio::awaitable<WsConnectResult> connect_ws_tls(boost::asio::any_io_executor ex,
+                                                       std::string url, Url u,
                                                        WsConnectOptions options);
 
 inline WsConnectResult ws_connect_error(Error e, int http_status = 0) {
@@ -59,7 +61,8 @@ class WsClientT final : public WebSocketClient {
   using Ws = boost::beast::websocket::stream<Next>;
 
   template <class... Args>
-  WsClientT(std::string url, WsConnectOptions options, std::shared_ptr<void> keep_alive, Args&&... args)
+  WsClientT(std::string url, WsConnectOptions options, std::shared_ptr<void> keep_alive,
+            Args&&... args)
       : ws_(std::forward<Args>(args)...),
         url_(std::move(url)),
         options_(std::move(options)),
@@ -102,9 +105,10 @@ class WsClientT final : public WebSocketClient {
     if (r) co_return Expected<void>();
     if (r.error() == Errc::kTimeout) {
       abandon();
-      co_return Error(make_error_code(Errc::kTimeout),
-                      fmt::format("{}: sending a message timed out after {} (the server is not reading)", url_,
-                                  format_duration(options_.write_timeout)));
+      co_return Error(
+          make_error_code(Errc::kTimeout),
+          fmt::format("{}: sending a message timed out after {} (the server is not reading)", url_,
+                      format_duration(options_.write_timeout)));
     }
     co_return io_error(url_, r.error(), options_.write_timeout);
   }
@@ -123,7 +127,8 @@ class WsClientT final : public WebSocketClient {
  private:
   boost::asio::awaitable<Result<void>> send(std::string text) {
     namespace asio = boost::asio;
-    auto [ec, n] = co_await ws_.async_write(asio::buffer(text), asio::as_tuple(asio::use_awaitable));
+    auto [ec, n] =
+        co_await ws_.async_write(asio::buffer(text), asio::as_tuple(asio::use_awaitable));
     (void)n;
     if (ec) co_return ec;
     co_return Result<void>();
@@ -133,7 +138,8 @@ class WsClientT final : public WebSocketClient {
     namespace asio = boost::asio;
     boost::beast::websocket::close_reason cr;
     cr.code = code;
-    cr.reason.assign(reason.data(), std::min(reason.size(), cr.reason.max_size()));  // RFC 6455: 123 bytes
+    cr.reason.assign(reason.data(),
+                     std::min(reason.size(), cr.reason.max_size()));  // RFC 6455: 123 bytes
     auto [ec] = co_await ws_.async_close(cr, asio::as_tuple(asio::use_awaitable));
     if (ec) co_return ec;
     co_return Result<void>();
@@ -158,7 +164,8 @@ class WsClientT final : public WebSocketClient {
       close_reason_ = std::string(ws_.reason().reason.c_str());
       std::string why = fmt::format("code {}", close_code_);
       if (!close_reason_.empty()) why += fmt::format(", \"{}\"", close_reason_);
-      return Error(make_error_code(Errc::kClosed), fmt::format("{}: the server closed the WebSocket ({})", url_, why));
+      return Error(make_error_code(Errc::kClosed),
+                   fmt::format("{}: the server closed the WebSocket ({})", url_, why));
     }
     if (ec == boost::beast::error::timeout) {
       closed_ = true;
@@ -168,8 +175,9 @@ class WsClientT final : public WebSocketClient {
     }
     if (ec == websocket::error::message_too_big) {
       closed_ = true;
-      return Error(make_error_code(Errc::kTooLarge), fmt::format("{}: the server sent a message larger than {}", url_,
-                                                                 format_size(options_.max_message)));
+      return Error(make_error_code(Errc::kTooLarge),
+                   fmt::format("{}: the server sent a message larger than {}", url_,
+                               format_size(options_.max_message)));
     }
     if (closed_ && ec == boost::asio::error::operation_aborted) return closed_error();
     closed_ = true;
@@ -194,7 +202,8 @@ Expected<void> configure_upgrade(Ws& ws, const std::string& url, const WsConnect
   const CaseInsensitiveLess less;
   for (const auto& [name, value] : o.headers) {
     if (!header_value_ok(value) || !header_value_ok(name) || name.empty()) {
-      return Error(make_error_code(Errc::kInvalidArgument), fmt::format("{}: invalid header {}", url, name));
+      return Error(make_error_code(Errc::kInvalidArgument),
+                   fmt::format("{}: invalid header {}", url, name));
     }
     const std::string_view lower_name = name;
     if (!less(lower_name, "Host") && !less("Host", lower_name)) {
@@ -217,8 +226,9 @@ Expected<void> configure_upgrade(Ws& ws, const std::string& url, const WsConnect
 
 // Connects, runs TLS (for a TLS next layer) and the upgrade, all before one deadline.
 template <class Next>
-boost::asio::awaitable<WsConnectResult> ws_connect(boost::asio::any_io_executor ex, std::string url, Url u,
-                                                   WsConnectOptions o, std::shared_ptr<boost::asio::ssl::context> ctx) {
+boost::asio::awaitable<WsConnectResult> ws_connect(boost::asio::any_io_executor ex, std::string url,
+                                                   Url u, WsConnectOptions o,
+                                                   std::shared_ptr<boost::asio::ssl::context> ctx) {
   namespace asio = boost::asio;
   namespace beast = boost::beast;
   namespace websocket = beast::websocket;
@@ -242,16 +252,19 @@ boost::asio::awaitable<WsConnectResult> ws_connect(boost::asio::any_io_executor 
   }
   websocket::response_type res;
   lowest.expires_at(deadline);
-  auto [ec] = co_await c->ws().async_handshake(res, host_header(u), u.target, asio::as_tuple(asio::use_awaitable));
+  auto [ec] = co_await c->ws().async_handshake(res, host_header(u), u.target,
+                                               asio::as_tuple(asio::use_awaitable));
   if (ec == websocket::error::upgrade_declined) {
     const int status = static_cast<int>(res.result_int());
-    std::string message = fmt::format("{}: the server refused the WebSocket upgrade (HTTP {})", url, status);
+    std::string message =
+        fmt::format("{}: the server refused the WebSocket upgrade (HTTP {})", url, status);
     std::string body = res.body().substr(0, 300);
     for (char& ch : body) {
       if (static_cast<unsigned char>(ch) < 0x20) ch = ' ';
     }
     if (!body.empty()) message += ": " + body;
-    co_return ws_connect_error(Error(make_error_code(boost::system::errc::protocol_error), std::move(message)), status);
+    co_return ws_connect_error(
+        Error(make_error_code(boost::system::errc::protocol_error), std::move(message)), status);
   }
   if (ec) co_return ws_connect_error(io_error(url, ec, timeout));
   c->opened();

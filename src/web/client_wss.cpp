@@ -9,8 +9,8 @@ asio::awaitable<WsConnectResult> connect_ws_tls(asio::any_io_executor ex, std::s
                                                 WsConnectOptions options) {
   auto ctx = tls_context(options.tls, url);
   if (!ctx) co_return ws_connect_error(ctx.error());
-  co_return co_await ws_connect<TlsStream>(std::move(ex), std::move(url), std::move(u), std::move(options),
-                                           std::move(*ctx));
+  co_return co_await ws_connect<TlsStream>(std::move(ex), std::move(url), std::move(u),
+                                           std::move(options), std::move(*ctx));
 }
 
 }  // namespace goop::web::detail

@@ -9,7 +9,9 @@ namespace goop::web {
 namespace {
 constexpr std::string_view kBom = "\xEF\xBB\xBF";
 
-Error too_large(std::string_view what) { return Error(make_error_code(Errc::kTooLarge), std::string(what)); }
+Error too_large(std::string_view what) {
+  return Error(make_error_code(Errc::kTooLarge), std::string(what));
+}
 }  // namespace
 
 Expected<void> SseParser::feed(std::string_view bytes, const DataFn& on_data) {
@@ -36,7 +38,8 @@ Expected<void> SseParser::feed(std::string_view bytes, const DataFn& on_data) {
     }
     const std::size_t eol = bytes.find_first_of("\r\n");
     const std::string_view piece = bytes.substr(0, eol);
-    if (line_.size() + piece.size() > kMaxLine) return too_large("event stream line longer than 64 KiB");
+    if (line_.size() + piece.size() > kMaxLine)
+      return too_large("event stream line longer than 64 KiB");
     line_.append(piece);
     if (eol == std::string_view::npos) break;
     after_cr_ = bytes[eol] == '\r';
@@ -66,7 +69,8 @@ Expected<void> SseParser::end_line(const DataFn& on_data) {
         value = line.substr(colon + 1);
         if (!value.empty() && value.front() == ' ') value.remove_prefix(1);
       }
-      if (data_.size() + value.size() + 1 > kMaxEvent) return too_large("event stream event larger than 64 KiB");
+      if (data_.size() + value.size() + 1 > kMaxEvent)
+        return too_large("event stream event larger than 64 KiB");
       data_.append(value);
       data_.push_back('\n');
     }

@@ -14,12 +14,12 @@
 //
 // Executor rule: none; not thread-safe.
 
+#include "base/result.hpp"
+
 #include <cstddef>
 #include <functional>
 #include <string>
 #include <string_view>
-
-#include "base/result.hpp"
 
 namespace goop::web {
 

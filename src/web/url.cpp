@@ -26,7 +26,8 @@ bool has_space_or_control(std::string_view s) {
 }
 
 Error invalid(std::string_view url, std::string_view why) {
-  return Error(make_error_code(Errc::kInvalidArgument), fmt::format("invalid URL \"{}\": {}", url, why));
+  return Error(make_error_code(Errc::kInvalidArgument),
+               fmt::format("invalid URL \"{}\": {}", url, why));
 }
 
 std::uint16_t default_port(std::string_view scheme) {
@@ -43,7 +44,8 @@ Expected<Url> parse_url(std::string_view url) {
   Url u;
   for (const char c : url.substr(0, sep)) u.scheme += lower(c);
   if (u.scheme != "http" && u.scheme != "https" && u.scheme != "ws" && u.scheme != "wss") {
-    return invalid(url, fmt::format("unsupported scheme \"{}\" (use http, https, ws or wss)", u.scheme));
+    return invalid(url,
+                   fmt::format("unsupported scheme \"{}\" (use http, https, ws or wss)", u.scheme));
   }
   std::string_view rest = url.substr(sep + 3);
   const std::size_t auth_end = rest.find_first_of("/?#");
@@ -57,7 +59,8 @@ Expected<Url> parse_url(std::string_view url) {
   std::string_view port_text;
   if (!host.empty() && host.front() == '[') {
     const std::size_t close = host.find(']');
-    if (close == std::string_view::npos) return invalid(url, "unterminated IPv6 address (missing ']')");
+    if (close == std::string_view::npos)
+      return invalid(url, "unterminated IPv6 address (missing ']')");
     const std::string_view after = host.substr(close + 1);
     if (!after.empty()) {
       if (after.front() != ':') return invalid(url, "unexpected text after the IPv6 address");
@@ -71,7 +74,8 @@ Expected<Url> parse_url(std::string_view url) {
     host = host.substr(0, colon);
   }
   if (host.empty()) return invalid(url, "no host");
-  if (has_space_or_control(host)) return invalid(url, "the host contains a space or control character");
+  if (has_space_or_control(host))
+    return invalid(url, "the host contains a space or control character");
   u.host = std::string(host);
 
   u.port = default_port(u.scheme);
