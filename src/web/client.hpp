@@ -6,7 +6,10 @@
 //
 // Every operation has a deadline; every body, line and message has a size cap. Errors name the
 // URL and the cause in words a user can act on ("http://10.0.0.1:8787/publish: connection
-// refused (is the rendezvous running?)").
+// refused (is the server running and the URL right?)", "...: timed out after 5 s", "...: TLS
+// handshake failed: certificate verify failed (self-signed certificate)"). Timeouts carry
+// Errc::kTimeout, cancellation Errc::kCancelled, size caps Errc::kTooLarge. The Host header is
+// the URL's host, with ":port" unless the port is the scheme's default.
 //
 // Executor rule: coroutines run on the executor passed in; a WebSocketClient is used on that
 // executor only. One read() and one write() may be outstanding at the same time.
@@ -64,9 +67,12 @@ boost::asio::awaitable<Expected<ClientResponse>> fetch(boost::asio::any_io_execu
 // GET `req.url` as an event stream (text/event-stream) and call `on_data` with the data of each
 // event (multi-line data joined with '\n'; comments and other fields skipped). `req.timeout`
 // bounds connect and response head; after that `idle_timeout` bounds the silence between bytes
-// (server heartbeats count). Returns when the stream ends: an error naming the cause (a non-2xx
-// status is an error whose message holds the status, and `*status_out` is set when given), or
-// cancellation. A line over 64 KiB is an error.
+// (server heartbeats count). Returns when the stream ends, always with an error naming the
+// cause: Errc::kClosed when the server ended the stream cleanly, Errc::kTimeout for silence,
+// Errc::kCancelled, transport errors; a non-2xx status is an error whose message holds the
+// status and the start of the body (`*status_out` is set to the status of any response head, 2xx
+// included, when given); a Content-Type other than text/event-stream is an error. A line or an
+// event over 64 KiB is an error (Errc::kTooLarge).
 boost::asio::awaitable<Expected<void>> read_event_stream(boost::asio::any_io_executor ex, ClientRequest req,
                                                          std::function<void(std::string_view data)> on_data,
                                                          std::chrono::milliseconds idle_timeout,
@@ -94,8 +100,10 @@ class WebSocketClient {
   static boost::asio::awaitable<boost::system::result<std::unique_ptr<WebSocketClient>, WsConnectError>>
   connect(boost::asio::any_io_executor ex, std::string url, WsConnectOptions options);
 
+  // Destroy only when no read() or write() is outstanding.
   virtual ~WebSocketClient() = default;
-  // The next text message. Pings are answered automatically. Errors: the server closed the
+  // The next text message (binary messages are skipped). Pings are answered automatically; after
+  // idle_timeout/2 of silence the client pings the server itself. Errors: the server closed the
   // connection (Errc::kClosed; close_code()/close_reason() tell why), idle timeout
   // (Errc::kTimeout), a message over max_message (Errc::kTooLarge), transport errors.
   virtual boost::asio::awaitable<Expected<std::string>> read() = 0;
