@@ -245,13 +245,11 @@ TEST_F(RendezvousServerTest, UnusablePeerDbRunsInMemory) {
   EXPECT_NE(server_->hub().logs_json().find("running in memory only"), std::string::npos);
 }
 
-// enabled by the lead once web-ws is merged (and web-client, for web::WebSocketClient)
-#define GOOP_RV_WS_TESTS 0
-#if GOOP_RV_WS_TESTS
 asio::awaitable<std::unique_ptr<web::WebSocketClient>> ws_connect(std::uint16_t port, std::string query) {
-  auto c = co_await web::WebSocketClient::connect(co_await asio::this_coro::executor,
-                                                  fmt::format("ws://127.0.0.1:{}/ws?{}", port, query),
-                                                  web::WsConnectOptions{});
+  auto ex = co_await asio::this_coro::executor;
+  const std::string url = fmt::format("ws://127.0.0.1:{}/ws?{}", port, query);
+  web::WsConnectOptions options;
+  auto c = co_await web::WebSocketClient::connect(ex, url, options);
   if (!c) co_return nullptr;
   co_return std::move(*c);
 }
@@ -317,7 +315,6 @@ TEST_F(RendezvousServerTest, WsReplacementDoesNotMarkOffline) {
   EXPECT_EQ(sse.received.find("offline"), std::string::npos);
   EXPECT_TRUE(server_->hub().knows(kPeerA));
 }
-#endif
 
 TEST(RendezvousOptions, FromConfig) {
   config::Config c;
