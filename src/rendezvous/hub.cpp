@@ -199,7 +199,9 @@ Hub::SubscriberId Hub::subscribe(std::string peer_id, SubscriberKind kind,
   note(log::Level::kDebug, fmt::format("{} connected: {}",
                                        kind == SubscriberKind::kWebSocket ? "WS" : "SSE", peer_id));
   subs_.emplace(id, Sub{std::move(peer_id), kind, std::move(s), kPending});
-  if (known) activate(id, {});
+  // A WebSocket listens at once (its client learns the network while its first publish is in
+  // flight); an event stream only for a known peer (§17.6; the route refuses others).
+  if (known || kind == SubscriberKind::kWebSocket) activate(id, {});
   return id;
 }
 

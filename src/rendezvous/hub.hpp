@@ -18,9 +18,9 @@
 //     the TTL and no offline for it was published since. Losing or replacing a subscriber never
 //     removes a row.
 //  2. Every broadcast message carries "verified":true and never a "verificationToken".
-//  3. A subscriber is "active" (receives broadcasts) once its peer has a row: at subscribe time,
-//     or when that peer's first presence arrives. It gets the snapshot (one "update" per row)
-//     when it becomes active, before any live message.
+//  3. A WebSocket subscriber is "active" (receives broadcasts) from subscribe(); an SSE one once
+//     its peer has a row (at subscribe time, or when that peer's first presence arrives). Each
+//     gets the snapshot (one "update" per row) when it becomes active, before any live message.
 //  4. At most one WebSocket subscriber per peer: a newer one replaces (closes) the older one.
 //  5. Punch hints go only to their target's subscribers, at most once per pair per
 //     punch_cooldown; the cooldown table holds at most max_punch_pairs entries.
@@ -96,9 +96,9 @@ class Hub {
   void count_refused() noexcept { ++refused_; }
 
   // Adds a subscriber for `peer_id`. A WebSocket subscriber replaces (and close()s) an earlier
-  // one of the same peer, without touching the peer's row. If the peer has a row the subscriber
-  // becomes active at once (snapshot, then live messages); otherwise it stays pending until the
-  // peer's first presence. Returns the id to unsubscribe with.
+  // one of the same peer, without touching the peer's row. A WebSocket subscriber, or one whose
+  // peer has a row, becomes active at once (snapshot, then live messages); otherwise it stays
+  // pending until the peer's first presence. Returns the id to unsubscribe with.
   SubscriberId subscribe(std::string peer_id, SubscriberKind kind, std::shared_ptr<Subscriber> s);
   // Forgets a subscriber (its connection ended). Unknown or already replaced ids are ignored.
   // Never changes the peer table.

@@ -103,7 +103,7 @@ TEST_F(HubTest, PublishBroadcastsOneSharedEncodingToEverySubscriber) {
 }
 
 TEST_F(HubTest, StripsVerificationTokenAndSetsVerified) {
-  auto s = subscribe(c_);  // pending: c is unknown
+  auto s = subscribe(c_);  // a WebSocket listens before its first presence
   hub_.publish(msg(MsgType::kOnline, c_));
   auto m = msg(MsgType::kUpdate, a_);
   m.verification_token = "secret-token";
@@ -137,19 +137,23 @@ TEST_F(HubTest, SnapshotOnSubscribeListsKnownPeersAsUpdatesBeforeLiveMessages) {
   EXPECT_EQ(s->messages()[2].at("content").as_string(), "B2");
 }
 
-TEST_F(HubTest, UnknownPeerReceivesNothingUntilItsFirstPresence) {
+TEST_F(HubTest, UnknownPeerListensOverWebSocketButNotOverEvents) {
   hub_.publish(msg(MsgType::kOnline, a_));
-  auto s = subscribe(b_);
-  EXPECT_TRUE(s->got.empty());
+  auto ws = subscribe(b_);
+  auto sse = subscribe(b_, SubscriberKind::kEvents);
+  ASSERT_EQ(ws->messages().size(), 1u);  // the snapshot at once
+  EXPECT_TRUE(sse->got.empty());         // an event stream waits for b's first presence
   hub_.publish(msg(MsgType::kUpdate, a_));
-  EXPECT_TRUE(s->got.empty());
+  EXPECT_EQ(ws->messages().size(), 2u);
+  EXPECT_TRUE(sse->got.empty());
   hub_.publish(msg(MsgType::kOnline, b_, "me"));
-  // The snapshot of the others, then its own message once (not twice).
-  auto all = s->messages();
+  // The event stream: the snapshot of the others, then its own message once (not twice).
+  auto all = sse->messages();
   ASSERT_EQ(all.size(), 2u);
   EXPECT_EQ(all[0].at("peerId").as_string(), a_);
   EXPECT_EQ(all[1].at("peerId").as_string(), b_);
   EXPECT_EQ(all[1].at("type").as_string(), "online");
+  EXPECT_EQ(ws->messages().size(), 3u);
 }
 
 TEST_F(HubTest, NewWebSocketReplacesOldWithoutMarkingOffline) {
