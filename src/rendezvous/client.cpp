@@ -29,6 +29,9 @@ log::Logger lg("rendezvous-client");
 
 using ms = std::chrono::milliseconds;
 
+// An unreachable rendezvous is worth a warning once it stayed so this long.
+constexpr auto kWarnAfter = std::chrono::seconds(1);
+
 std::int64_t now_unix_ms() {
   return std::chrono::duration_cast<ms>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
@@ -83,8 +86,9 @@ struct RendezvousClient::Impl : std::enable_shared_from_this<Impl> {
   Mode mode = Mode::kConnecting;
   std::optional<std::string> pending_post;      // invariant 2
   bool posting = false;
-  bool post_failing = false;  // one warning per outage
-  bool unreachable_logged = false;
+  int post_failures = 0;      // in a row; the second one warns (once per outage)
+  std::optional<std::chrono::steady_clock::time_point> unreachable_since;
+  bool unreachable_logged = false;  // one warning per outage
   std::chrono::steady_clock::time_point last_too_early_post{};
   std::size_t attempts = 0;
   bool started = false;
@@ -92,6 +96,12 @@ struct RendezvousClient::Impl : std::enable_shared_from_this<Impl> {
 
   bool cancelled_or_stopping(const asio::cancellation_state& cs) const {
     return stopping || cs.cancelled() != asio::cancellation_type::none;
+  }
+
+  void note_reachable() {
+    if (unreachable_logged) GOOP_LOG_INFO(lg, "{} is reachable again", o.base_url);
+    unreachable_logged = false;
+    unreachable_since.reset();
   }
 
   bool flushed() const {
@@ -161,11 +171,11 @@ struct RendezvousClient::Impl : std::enable_shared_from_this<Impl> {
       } else if (r->status < 200 || r->status > 299) {
         failure = fmt::format("{}/publish answered {} {}", self->o.base_url, r->status, r->body.substr(0, 200));
       }
+      // A single failure (a rendezvous starting next to us) is not worth a warning.
       if (failure.empty()) {
-        if (self->post_failing) GOOP_LOG_INFO(lg, "publishing our presence to {} works again", self->o.base_url);
-        self->post_failing = false;
-      } else if (!self->post_failing) {
-        self->post_failing = true;
+        if (self->post_failures >= 2) GOOP_LOG_INFO(lg, "publishing our presence to {} works again", self->o.base_url);
+        self->post_failures = 0;
+      } else if (++self->post_failures == 2) {
         GOOP_LOG_WARN(lg, "cannot publish our presence to {}: {} (retried with every heartbeat)", self->o.base_url,
                       failure);
       } else {
@@ -303,9 +313,8 @@ struct RendezvousClient::Impl : std::enable_shared_from_this<Impl> {
       ++self->attempts;
       auto ws = co_await web::WebSocketClient::connect(self->ex, self->ws_url, std::move(opts));
       if (self->stopping) co_return;
+      if (ws || ws.error().http_status != 0) self->note_reachable();
       if (ws) {
-        if (self->unreachable_logged) GOOP_LOG_INFO(lg, "{} is reachable again", self->o.base_url);
-        self->unreachable_logged = false;
         GOOP_LOG_DEBUG(lg, "{}: WebSocket connected", self->o.base_url);
         const auto began = std::chrono::steady_clock::now();
         co_await ws_session(self, std::move(*ws));
@@ -335,7 +344,10 @@ struct RendezvousClient::Impl : std::enable_shared_from_this<Impl> {
           break;
         case WsRefusal::kTransport: {
           const ms delay = backoff.next();
-          if (!self->unreachable_logged) {
+          const auto now = std::chrono::steady_clock::now();
+          if (!self->unreachable_since) self->unreachable_since = now;
+          // Warn once per outage, and not for the first second (a rendezvous starting with us).
+          if (!self->unreachable_logged && now - *self->unreachable_since >= kWarnAfter) {
             self->unreachable_logged = true;
             GOOP_LOG_WARN(lg, "cannot reach the rendezvous: {}; retrying until it answers", err.error.message);
           } else {

@@ -84,7 +84,9 @@ struct PresenceService::Impl : std::enable_shared_from_this<Impl> {
   TaskGroup tasks;
   std::vector<HeardFn> heard;
   std::vector<PublishFn> published;
-  std::map<std::string, std::int64_t> last_ts;          // newest ts applied, per peer
+  // Newest ts applied, per peer and channel. Per channel: a rendezvous stamps the offline it
+  // sends for a lost WebSocket with its own clock, which must not hold back the peer's gossip.
+  std::map<std::string, std::map<std::string, std::int64_t, std::less<>>> last_ts;
   std::map<std::string, Clock::time_point> last_failure;  // last failed probe, per peer
   std::set<std::string> probing;
   AsyncEvent probes_done;
@@ -156,7 +158,10 @@ struct PresenceService::Impl : std::enable_shared_from_this<Impl> {
       GOOP_LOG_DEBUG(lg, "peer table full ({} peers): ignoring new peer {}", options.max_peers, m.peer_id);
       return;
     }
-    auto& newest = last_ts[m.peer_id];
+    auto& per_channel = last_ts[m.peer_id];
+    auto slot = per_channel.find(channel);
+    if (slot == per_channel.end()) slot = per_channel.emplace(std::string(channel), 0).first;
+    auto& newest = slot->second;
     if (m.ts < newest) return;  // reordered: something newer was applied already
     newest = m.ts;
     switch (m.type) {

@@ -9,8 +9,10 @@
 // is handed to them as the full rendezvous copy (net.md §5.2.2).
 //
 // Fixes over the Go peer: a gossip presence is accepted only from its signed author; a message
-// older than the last one applied for that peer is ignored (no offline/update reordering); a
-// failed probe never closes connections; the offline message is flushed before the host stops.
+// older than the last one applied for that peer on that channel is ignored (no offline/update
+// reordering); liveness is kept per channel (PeerTable), so one channel's offline does not flap
+// a peer another still hears; a failed probe never closes connections; the offline message is
+// flushed before the host stops.
 //
 // Executor rule: construct, call and destroy on the Host's executor. Lifetime: start(), then
 // await async_stop() before destroying; Host, GossipSub and PeerTable must outlive it.
