@@ -361,18 +361,29 @@ struct RendezvousClient::Impl : std::enable_shared_from_this<Impl> {
     }
   }
 
+  // (Written with one co_return of a named result: GCC 12 miscompiled the variant with two.)
   static asio::awaitable<Result<void>> wait_flushed(std::shared_ptr<Impl> self) {
+    Result<void> r;
     while (!self->flushed()) {
-      if (!co_await self->progress.wait()) co_return make_error_code(Errc::kCancelled);
+      const bool woken = co_await self->progress.wait();
+      if (!woken) {
+        r = make_error_code(Errc::kCancelled);
+        break;
+      }
     }
-    co_return Result<void>();
+    co_return r;
   }
 
   static asio::awaitable<Result<void>> wait_session_ended(std::shared_ptr<Impl> self) {
+    Result<void> r;
     while (self->session) {
-      if (!co_await self->progress.wait()) co_return make_error_code(Errc::kCancelled);
+      const bool woken = co_await self->progress.wait();
+      if (!woken) {
+        r = make_error_code(Errc::kCancelled);
+        break;
+      }
     }
-    co_return Result<void>();
+    co_return r;
   }
 };
 

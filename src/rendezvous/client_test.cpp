@@ -7,10 +7,12 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <set>
 
 #include <boost/asio/io_context.hpp>
 
+#include "base/log.hpp"
 #include "p2p/crypto/keys.hpp"
 #include "p2p/crypto/peer_id.hpp"
 #include "p2p/testing/run_coro.hpp"
@@ -178,6 +180,9 @@ class ClientTest : public ::testing::Test {
   }
   bool heard_label(const std::string& label) const {
     return std::any_of(heard.begin(), heard.end(), [&](const PresenceMsg& m) { return m.content == label; });
+  }
+  void SetUp() override {
+    if (const char* spec = std::getenv("GOOP_TEST_LOG")) (void)log::configure(spec);
   }
   void TearDown() override {
     if (client_) run_coro(io, client_->async_stop(2s));
