@@ -25,6 +25,8 @@
 #include "p2p/discovery/mdns/mdns.hpp"
 #include "p2p/host/host.hpp"
 #include "p2p/protocol/gossipsub/gossipsub.hpp"
+#include "rendezvous/client.hpp"
+#include "rendezvous/client_policy.hpp"
 #include "storage/db.hpp"
 #include "viewer/avatar_api.hpp"
 #include "viewer/events_api.hpp"
@@ -90,6 +92,7 @@ struct PeerNode::Impl {
   std::unique_ptr<p2p::Host> host;
   std::unique_ptr<p2p::gossipsub::GossipSub> gossip;
   std::unique_ptr<presence::PresenceService> presence;
+  std::vector<std::unique_ptr<rendezvous::RendezvousClient>> rendezvous;
   std::unique_ptr<p2p::mdns::MdnsService> mdns;
   std::unique_ptr<web::HttpServer> viewer;
   // Our site folder and what in it is never served: for /goop/site and the viewer's own origin.
@@ -105,7 +108,9 @@ struct PeerNode::Impl {
     s.identity.active_template = cfg.viewer.active_template;
     s.identity.avatar_hash = avatar_hash;
     s.identity.encryption_supported = !cfg.p2p.nacl_public_key.empty();
+    s.identity.public_key = cfg.p2p.nacl_public_key;  // rendezvous copy only
     s.identity.goop_client_version = kVersion;
+    s.verification_token = cfg.profile.verification_token;  // live: re-read with every publish
     s.addrs = to_strings(host->listen_addrs());
     return s;
   }
@@ -307,8 +312,46 @@ struct PeerNode::Impl {
       remember(peer);
     });
     host->on_connection_event([this](const p2p::PeerId& peer, p2p::ConnectionEvent) { note_connection(peer); });
+    start_rendezvous_clients(lifecycle);
     presence->start();
     lifecycle.add("presence", [this](Lifecycle::Duration d) -> asio::awaitable<void> { co_await presence->async_stop(d); });
+  }
+
+  // The rendezvous we publish to and hear from (spec/rendezvous.md §15.1): the one this peer
+  // hosts, at its bind address (§17.10b), and presence.rendezvous_wan.
+  std::vector<std::string> rendezvous_urls() const {
+    std::vector<std::string> urls;
+    if (cfg.presence.rendezvous_host) {
+      urls.push_back(rendezvous::local_rendezvous_url(cfg.presence.rendezvous_bind,
+                                                      static_cast<std::uint16_t>(cfg.presence.rendezvous_port)));
+    }
+    std::string wan = rendezvous::normalize_base_url(cfg.presence.rendezvous_wan);
+    if (!wan.empty() && std::find(urls.begin(), urls.end(), wan) == urls.end()) urls.push_back(std::move(wan));
+    return urls;
+  }
+
+  // One client per rendezvous. What it hears goes to the PresenceService on the channel
+  // "rv:<url>" (table, peerstore, probe/dial, punch hints); everything the PresenceService
+  // publishes (online, heartbeats, announce_now, offline) goes to every client. The clients
+  // stop after the PresenceService (registered before it), so its offline still reaches them.
+  void start_rendezvous_clients(Lifecycle& lifecycle) {
+    for (const auto& url : rendezvous_urls()) {
+      rendezvous::ClientOptions o;
+      o.base_url = url;
+      o.peer_id = host->id().to_base58();
+      rendezvous.push_back(std::make_unique<rendezvous::RendezvousClient>(
+          ex, std::move(o), [this, channel = "rv:" + url](const presence::PresenceMsg& m) {
+            if (presence) presence->heard(m, channel);
+          }));
+    }
+    if (rendezvous.empty()) return;
+    presence->on_publish([this](const presence::PresenceMsg& full) {
+      for (auto& c : rendezvous) c->publish(full);
+    });
+    for (auto& c : rendezvous) c->start();
+    lifecycle.add("rendezvous clients", [this](Lifecycle::Duration d) -> asio::awaitable<void> {
+      for (auto& c : rendezvous) co_await c->async_stop(d / static_cast<int>(rendezvous.size()));
+    });
   }
 
   std::string start_mdns(Lifecycle& lifecycle) {
@@ -396,6 +439,7 @@ Expected<PeerNodeInfo> PeerNode::start(Lifecycle& lifecycle) {
   s.bridge_table_to_bus();
   GOOP_TRY(info.cached_peers, s.start_peer_cache());
   s.start_presence(lifecycle);
+  info.rendezvous = s.rendezvous_urls();
   info.mdns = s.start_mdns(lifecycle);
   GOOP_TRY(info.viewer_url, s.start_viewer(lifecycle));
   return info;

@@ -1,7 +1,9 @@
 #pragma once
 // PeerNode: the running parts of `goop2 peer` after the folder is prepared, started in the
 // order of spec/net.md §1.4 and registered with the Lifecycle so they stop in reverse:
-// libp2p host (+ /goop/content, /goop/site, /goop/avatar), gossipsub, presence, mDNS, the peer cache, the viewer API.
+// libp2p host (+ /goop/content, /goop/site, /goop/avatar), gossipsub, presence, the rendezvous
+// clients (presence.rendezvous_wan, and the local one with presence.rendezvous_host), mDNS, the
+// peer cache, the viewer API.
 //
 // Executor rule: the node io_context's single thread. Lifetime: start() once; the Lifecycle's
 // stop functions must have run before the object is destroyed.
@@ -29,6 +31,7 @@ struct PeerNodeInfo {
   std::string viewer_url;           // http://127.0.0.1:<port>
   std::size_t cached_peers = 0;     // peers remembered from data.db
   std::string mdns;                 // how mDNS runs, or why it does not
+  std::vector<std::string> rendezvous;  // base URLs of the rendezvous we publish to
 };
 
 class PeerNode {

@@ -9,7 +9,7 @@ void PeerTable::emit(const std::string& peer, PeerEvent e) {
 }
 
 void PeerTable::upsert(const std::string& peer, const PeerIdentity& id, const std::vector<std::string>& addrs,
-                       bool keep_verified) {
+                       bool keep_verified, std::string_view channel) {
   auto [it, fresh] = peers_.try_emplace(peer);
   PeerEntry& e = it->second;
   const PeerIdentity old = e.identity;
@@ -23,6 +23,11 @@ void PeerTable::upsert(const std::string& peer, const PeerIdentity& id, const st
     e.addrs.insert(e.addrs.begin(), *a);
   }
   e.last_seen = clock_.now();
+  if (auto c = e.channels.find(channel); c != e.channels.end()) {
+    c->second = e.last_seen;
+  } else {
+    e.channels.emplace(std::string(channel), e.last_seen);
+  }
   e.offline_since.reset();
   emit(peer, PeerEvent::kUpdate);
 }
@@ -39,10 +44,19 @@ void PeerTable::seed(const std::string& peer, const PeerIdentity& id, const std:
   emit(peer, PeerEvent::kUpdate);
 }
 
+void PeerTable::mark_offline(const std::string& peer, std::string_view channel) {
+  auto it = peers_.find(peer);
+  if (it == peers_.end()) return;
+  PeerEntry& e = it->second;
+  if (auto c = e.channels.find(channel); c != e.channels.end()) e.channels.erase(c);
+  if (e.channels.empty()) mark_offline(peer);
+}
+
 void PeerTable::mark_offline(const std::string& peer) {
   auto it = peers_.find(peer);
   if (it == peers_.end()) return;
   PeerEntry& e = it->second;
+  e.channels.clear();
   e.reachable = false;
   e.fail_streak = 0;
   if (e.online()) {
@@ -95,7 +109,8 @@ void PeerTable::prune(std::chrono::seconds ttl, std::chrono::minutes grace) {
   const auto now = clock_.now();
   std::vector<std::string> gone;
   for (auto& [peer, e] : peers_) {
-    if (e.online() && now - e.last_seen > ttl) {
+    std::erase_if(e.channels, [&](const auto& c) { return now - c.second > ttl; });
+    if (e.online() && e.channels.empty()) {
       e.offline_since = now;
       e.reachable = false;
       e.fail_streak = 0;

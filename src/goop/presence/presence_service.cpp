@@ -83,19 +83,21 @@ struct PresenceService::Impl : std::enable_shared_from_this<Impl> {
   Clock& clock;
   TaskGroup tasks;
   std::vector<HeardFn> heard;
-  std::map<std::string, std::int64_t> last_ts;          // newest ts applied, per peer
+  std::vector<PublishFn> published;
+  // Newest ts applied, per peer and channel. Per channel: a rendezvous stamps the offline it
+  // sends for a lost WebSocket with its own clock, which must not hold back the peer's gossip.
+  std::map<std::string, std::map<std::string, std::int64_t, std::less<>>> last_ts;
   std::map<std::string, Clock::time_point> last_failure;  // last failed probe, per peer
   std::set<std::string> probing;
   AsyncEvent probes_done;
   bool stopping = false;
   bool started = false;
 
-  PresenceMsg make_message(MsgType type) const {
+  PresenceMsg make_full_message(MsgType type) const {
     PresenceMsg m;
     m.type = type;
     m.peer_id = host.id().to_base58();
     m.ts = unix_ms(clock.wall_now());
-    if (type == MsgType::kOffline) return m;
     const SelfAnnouncement s = self();
     m.content = s.identity.content;
     m.email = s.identity.email;
@@ -104,14 +106,34 @@ struct PresenceService::Impl : std::enable_shared_from_this<Impl> {
     m.active_template = s.identity.active_template;
     m.encryption_supported = s.identity.encryption_supported;
     m.goop_client_version = s.identity.goop_client_version;
+    m.public_key = s.identity.public_key;
+    m.verification_token = s.verification_token;
     m.addrs = announceable_addrs(s.addrs, options.max_published_addrs);
-    return m;  // no publicKey on gossip (spec §5.2.1)
+    return m;
   }
 
+  // The gossip copy of `full`: no publicKey or verificationToken (spec §5.2.1); `offline`
+  // carries only type, peerId and ts.
+  static PresenceMsg gossip_copy(const PresenceMsg& full) {
+    PresenceMsg m;
+    m.type = full.type;
+    m.peer_id = full.peer_id;
+    m.ts = full.ts;
+    if (full.type == MsgType::kOffline) return m;
+    m = full;
+    m.public_key.clear();
+    m.verification_token.clear();
+    return m;
+  }
+
+  PresenceMsg make_message(MsgType type) const { return gossip_copy(make_full_message(type)); }
+
   void publish(MsgType type) {
-    const std::string json = encode(make_message(type));
+    const PresenceMsg full = make_full_message(type);
+    const std::string json = encode(gossip_copy(full));
     auto r = gossip.publish(options.topic, Bytes(json.begin(), json.end()));
     if (!r) GOOP_LOG_WARN(lg, "cannot publish our {} presence: {}", to_string(type), r.error().message());
+    for (auto& fn : published) fn(full);
   }
 
   void on_message(BytesView data, const p2p::PeerId& author) {
@@ -127,27 +149,44 @@ struct PresenceService::Impl : std::enable_shared_from_this<Impl> {
       return;
     }
     GOOP_LOG_DEBUG(lg, "peer={} {} ts={}", author.short_string(), to_string(msg->type), msg->ts);
-    if (!table.find(msg->peer_id) && table.entries().size() >= options.max_peers) {
-      GOOP_LOG_DEBUG(lg, "peer table full ({} peers): ignoring new peer {}", options.max_peers, msg->peer_id);
+    apply(*msg, kGossipChannel);
+  }
+
+  // A presence from `channel` (gossip or a rendezvous), already known not to be ours.
+  void apply(const PresenceMsg& m, std::string_view channel) {
+    if (!table.find(m.peer_id) && table.entries().size() >= options.max_peers) {
+      GOOP_LOG_DEBUG(lg, "peer table full ({} peers): ignoring new peer {}", options.max_peers, m.peer_id);
       return;
     }
-    auto& newest = last_ts[msg->peer_id];
-    if (msg->ts < newest) return;  // reordered: something newer was applied already
-    newest = msg->ts;
-    switch (msg->type) {
+    auto& per_channel = last_ts[m.peer_id];
+    auto slot = per_channel.find(channel);
+    if (slot == per_channel.end()) slot = per_channel.emplace(std::string(channel), 0).first;
+    auto& newest = slot->second;
+    if (m.ts < newest) return;  // reordered: something newer was applied already
+    newest = m.ts;
+    switch (m.type) {
       case MsgType::kOnline:
       case MsgType::kUpdate:
-        apply_announcement(*msg);
+        apply_announcement(m, channel);
         break;
       case MsgType::kOffline:
-        table.mark_offline(msg->peer_id);
+        table.mark_offline(m.peer_id, channel);
         break;
-      case MsgType::kPunch:  // rendezvous only
+      case MsgType::kPunch:  // handled by heard()
         break;
     }
   }
 
-  void apply_announcement(const PresenceMsg& m) {
+  // A rendezvous hint that `m.peer_id` is at `m.addrs` (spec/rendezvous.md §6): dial it.
+  void apply_punch(const PresenceMsg& m) {
+    if (m.target != host.id().to_base58() || m.peer_id == m.target) return;
+    add_addrs(m.peer_id, m.addrs);
+    spawn_probe(m.peer_id);
+  }
+
+  void apply_announcement(const PresenceMsg& m, std::string_view channel) {
+    const bool gossiped = channel == kGossipChannel;
+    const bool fresh = table.find(m.peer_id) == nullptr;
     PeerIdentity id;
     id.content = m.content;
     id.email = m.email;
@@ -156,11 +195,15 @@ struct PresenceService::Impl : std::enable_shared_from_this<Impl> {
     id.active_template = m.active_template;
     id.encryption_supported = m.encryption_supported;
     id.goop_client_version = m.goop_client_version;
-    table.upsert(m.peer_id, id, m.addrs, /*keep_verified=*/true);
+    if (!gossiped) {  // the rendezvous copy carries the key and is authoritative for `verified`
+      id.public_key = m.public_key;
+      id.verified = m.verified;
+    }
+    table.upsert(m.peer_id, id, m.addrs, /*keep_verified=*/gossiped, channel);
     add_addrs(m.peer_id, m.addrs);
     for (auto& fn : heard) fn(m.peer_id, m);
     const PeerEntry* e = table.find(m.peer_id);
-    if (m.type == MsgType::kOnline || (e && !e->reachable)) spawn_probe(m.peer_id);
+    if ((gossiped && m.type == MsgType::kOnline) || fresh || (e && !e->reachable)) spawn_probe(m.peer_id);
   }
 
   void add_addrs(const std::string& peer, const std::vector<std::string>& addrs) {
@@ -247,7 +290,22 @@ PresenceService::~PresenceService() { impl_->stopping = true; }
 
 void PresenceService::on_heard(HeardFn fn) { impl_->heard.push_back(std::move(fn)); }
 
+void PresenceService::on_publish(PublishFn fn) { impl_->published.push_back(std::move(fn)); }
+
+void PresenceService::heard(const PresenceMsg& msg, const std::string& channel) {
+  Impl& s = *impl_;
+  if (s.stopping || msg.peer_id == s.host.id().to_base58()) return;
+  GOOP_LOG_DEBUG(lg, "peer={} {} ts={} via {}", msg.peer_id, to_string(msg.type), msg.ts, channel);
+  if (msg.type == MsgType::kPunch) {
+    s.apply_punch(msg);
+    return;
+  }
+  s.apply(msg, channel);
+}
+
 PresenceMsg PresenceService::make_message(MsgType type) const { return impl_->make_message(type); }
+
+PresenceMsg PresenceService::make_full_message(MsgType type) const { return impl_->make_full_message(type); }
 
 void PresenceService::start() {
   std::weak_ptr<Impl> weak = impl_;

@@ -4,9 +4,15 @@
 // bounded flush; a newly subscribed peer gets our latest announcement directly), applies what others announce to the
 // PeerTable, probes reachability with /goop/content/1.0.0 and expires silent peers.
 //
+// Rendezvous clients feed what they hear through heard(msg, channel) and send our presence
+// through on_publish: every announcement (online, heartbeat, announce_now, offline at stop)
+// is handed to them as the full rendezvous copy (net.md §5.2.2).
+//
 // Fixes over the Go peer: a gossip presence is accepted only from its signed author; a message
-// older than the last one applied for that peer is ignored (no offline/update reordering); a
-// failed probe never closes connections; the offline message is flushed before the host stops.
+// older than the last one applied for that peer on that channel is ignored (no offline/update
+// reordering); liveness is kept per channel (PeerTable), so one channel's offline does not flap
+// a peer another still hears; a failed probe never closes connections; the offline message is
+// flushed before the host stops.
 //
 // Executor rule: construct, call and destroy on the Host's executor. Lifetime: start(), then
 // await async_stop() before destroying; Host, GossipSub and PeerTable must outlive it.
@@ -47,10 +53,12 @@ struct PresenceOptions {
   std::size_t max_peers = 4096;                     // new peers beyond this are ignored
 };
 
-// What we announce about ourselves, asked before every publish.
+// What we announce about ourselves, asked before every publish. identity.public_key and
+// verification_token go to the rendezvous only, never on gossip.
 struct SelfAnnouncement {
   PeerIdentity identity;
   std::vector<std::string> addrs;
+  std::string verification_token;
 };
 
 class PresenceService {
@@ -58,6 +66,8 @@ class PresenceService {
   using SelfFn = std::function<SelfAnnouncement()>;
   // Called after a peer's online/update was applied to the table (e.g. to write the peer cache).
   using HeardFn = std::function<void(const std::string& peer, const PresenceMsg& msg)>;
+  // Called with the full (rendezvous) copy of each announcement we publish.
+  using PublishFn = std::function<void(const PresenceMsg& full)>;
 
   PresenceService(boost::asio::any_io_executor ex, p2p::Host& host, p2p::gossipsub::GossipSub& gossip,
                   PeerTable& table, PresenceOptions options, SelfFn self, Clock& clock = SystemClock::instance());
@@ -66,6 +76,15 @@ class PresenceService {
   ~PresenceService();
 
   void on_heard(HeardFn fn);
+  // Register before start() to see the first `online`.
+  void on_publish(PublishFn fn);
+
+  // A presence heard on `channel` other than gossip (a rendezvous, "rv:<url>"): applied like a
+  // gossip one (ignored if it is ours, older than the last applied, or the table is full), but
+  // authoritative for `verified` and carrying the public key; probes the peer when it is new or
+  // unreachable. `offline` forgets the peer on that channel only (PeerTable). A `punch` whose
+  // target is us adds its addresses and probes (dials) its peer. Ignored while stopping.
+  void heard(const PresenceMsg& msg, const std::string& channel);
 
   // Subscribes to the topic, publishes `online`, starts the heartbeat and prune ticks, and
   // marks a known peer reachable when a connection to it opens.
@@ -90,6 +109,9 @@ class PresenceService {
 
   // Our own gossip announcement of `type` (what publish sends), for tests.
   PresenceMsg make_message(MsgType type) const;
+  // The rendezvous copy: every field (publicKey, verificationToken, addrs ...) even for
+  // `offline` (net.md §5.2.2).
+  PresenceMsg make_full_message(MsgType type) const;
 
   struct Impl;
 

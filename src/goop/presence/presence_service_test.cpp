@@ -41,6 +41,8 @@ struct Node {
     presence = std::make_unique<PresenceService>(io.get_executor(), host, gossip, table, o, [this] {
       SelfAnnouncement s;
       s.identity.content = label;
+      s.identity.public_key = "PUBKEY";  // rendezvous copy only
+      s.verification_token = "TOKEN";
       for (const auto& a : host.listen_addrs()) s.addrs.push_back(a.to_string());
       return s;
     });
@@ -180,6 +182,78 @@ TEST_F(PresenceTest, ContentProtocolAnswersTheLabel) {
   auto hello = run_coro(io_, content::fetch_label(b.host, a.host.id(), 2s));
   ASSERT_TRUE(hello.has_value()) << hello.error().message;
   EXPECT_EQ(*hello, "hello");
+}
+
+// ---- the rendezvous channel (heard / on_publish) ----
+
+TEST_F(PresenceTest, RendezvousPresenceOfAnUnconnectedPeerIsProbedAndAuthoritativeForVerified) {
+  Node& a = add("A");
+  Node& b = add("B");  // never connected: A learns of B from the rendezvous only
+  PresenceMsg m = b.presence->make_full_message(MsgType::kOnline);
+  m.verification_token.clear();  // the rendezvous strips it
+  m.verified = true;
+  a.presence->heard(m, "rv:test");
+  const PeerEntry* e = a.table.find(b.id());
+  ASSERT_NE(e, nullptr);
+  EXPECT_TRUE(e->identity.verified);
+  EXPECT_EQ(e->identity.public_key, "PUBKEY");
+  EXPECT_EQ(e->channels.count("rv:test"), 1u);
+  // New peer: probed, which dials the announced addresses.
+  EXPECT_TRUE(wait([&] { return sees(a, b, true); }));
+  a.presence->heard(a.presence->make_full_message(MsgType::kOnline), "rv:test");  // ourselves
+  EXPECT_EQ(a.table.find(a.id()), nullptr);
+}
+
+TEST_F(PresenceTest, RendezvousOfflineWhileGossipHearsThePeerKeepsItOnline) {
+  Node& a = add("A");
+  Node& b = add("B");
+  connect(a, b);
+  ASSERT_TRUE(wait([&] { return sees(a, b, true); }));
+  EXPECT_TRUE(a.table.find(b.id())->identity.public_key.empty()) << "gossip never carries the key";
+  a.presence->heard(b.presence->make_full_message(MsgType::kUpdate), "rv:test");
+  a.presence->heard(b.presence->make_full_message(MsgType::kOffline), "rv:test");
+  const PeerEntry* e = a.table.find(b.id());
+  ASSERT_NE(e, nullptr);
+  EXPECT_TRUE(e->online());
+  EXPECT_EQ(e->channels.count("rv:test"), 0u);
+  EXPECT_EQ(e->identity.public_key, "PUBKEY");  // sticky after gossip heartbeats
+}
+
+TEST_F(PresenceTest, PunchForUsDialsThePeerAndOthersAreIgnored) {
+  Node& a = add("A");
+  Node& b = add("B");
+  Node& c = add("C");
+  PresenceMsg punch;
+  punch.type = MsgType::kPunch;
+  punch.peer_id = b.id();
+  punch.target = c.id();  // not for A
+  for (const auto& addr : b.host.listen_addrs()) punch.addrs.push_back(addr.to_string());
+  punch.ts = 1;
+  a.presence->heard(punch, "rv:test");
+  punch.target = a.id();
+  a.presence->heard(punch, "rv:test");
+  EXPECT_TRUE(wait([&] { return a.host.is_connected(b.host.id()); }));
+  EXPECT_FALSE(a.host.is_connected(c.host.id()));
+  EXPECT_EQ(a.table.find(b.id()), nullptr) << "a hint does not list the peer";
+}
+
+TEST_F(PresenceTest, EveryAnnouncementGoesToOnPublishAsTheFullCopy) {
+  Node& a = add("A", 4096, 600s);
+  std::vector<PresenceMsg> sent;
+  a.presence->on_publish([&](const PresenceMsg& m) { sent.push_back(m); });
+  a.presence->announce_now();
+  ASSERT_EQ(sent.size(), 1u);
+  EXPECT_EQ(sent[0].type, MsgType::kUpdate);
+  EXPECT_EQ(sent[0].public_key, "PUBKEY");
+  EXPECT_EQ(sent[0].verification_token, "TOKEN");
+  EXPECT_EQ(sent[0].content, "A");
+  EXPECT_FALSE(sent[0].addrs.empty());
+  EXPECT_TRUE(a.presence->make_message(MsgType::kUpdate).public_key.empty());
+  run_coro(io_, a.presence->async_stop(2s));
+  ASSERT_EQ(sent.size(), 2u);
+  EXPECT_EQ(sent[1].type, MsgType::kOffline);
+  EXPECT_EQ(sent[1].public_key, "PUBKEY");  // all fields, even for offline
+  a.presence.reset();
 }
 
 TEST(AnnounceableAddrs, DropsLinkLocalKeepsLoopbackOnlyAlone) {

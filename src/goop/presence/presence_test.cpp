@@ -193,5 +193,61 @@ TEST_F(PeerTableTest, SeededPeersStartOfflineAndOfflineEventOnlyOnTransition) {
   EXPECT_EQ(events.size(), before + 2);
 }
 
+// The flapping fix (net.md §5.4): each channel's offline only forgets that channel.
+TEST_F(PeerTableTest, RendezvousOfflineWhileGossipAliveKeepsThePeerOnline) {
+  const std::string rv = "rv:https://rv.example";
+  table.upsert(kPeer, id("a"), {}, true, kGossipChannel);
+  table.upsert(kPeer, id("a"), {}, false, rv);
+  const auto before = events.size();
+  table.mark_offline(kPeer, rv);  // the rendezvous lost the peer's WebSocket
+  EXPECT_TRUE(table.find(kPeer)->online());
+  EXPECT_EQ(events.size(), before);  // nothing changed for the UI
+  clock.advance(5s);
+  table.upsert(kPeer, id("a"), {}, true, kGossipChannel);  // gossip heartbeat goes on
+  clock.advance(19s);
+  table.prune(20s, 15min);
+  EXPECT_TRUE(table.find(kPeer)->online());
+  table.mark_offline(kPeer, kGossipChannel);  // now every channel said offline
+  EXPECT_FALSE(table.find(kPeer)->online());
+  EXPECT_FALSE(table.find(kPeer)->reachable);
+}
+
+TEST_F(PeerTableTest, OfflineFromAChannelThatNeverHeardThePeerChangesNothing) {
+  table.upsert(kPeer, id("a"), {}, true, kGossipChannel);
+  table.mark_offline(kPeer, "rv:http://127.0.0.1:8787");
+  EXPECT_TRUE(table.find(kPeer)->online());
+  table.mark_offline(kPeer);  // forced: every channel
+  EXPECT_FALSE(table.find(kPeer)->online());
+  EXPECT_TRUE(table.find(kPeer)->channels.empty());
+}
+
+TEST_F(PeerTableTest, AllChannelsSilentPastTtlTakeThePeerOffline) {
+  const std::string rv = "rv:https://rv.example";
+  table.upsert(kPeer, id("a"), {}, true, kGossipChannel);
+  clock.advance(10s);
+  table.upsert(kPeer, id("a"), {}, false, rv);
+  clock.advance(11s);  // gossip silent for 21 s, the rendezvous for 11 s
+  table.prune(20s, 15min);
+  ASSERT_TRUE(table.find(kPeer)->online());
+  EXPECT_EQ(table.find(kPeer)->channels.count(std::string(kGossipChannel)), 0u);  // gossip forgot it
+  EXPECT_EQ(table.find(kPeer)->channels.count(rv), 1u);
+  table.mark_offline(kPeer, rv);  // the last channel left says offline
+  EXPECT_FALSE(table.find(kPeer)->online());
+  table.upsert(kPeer, id("a"), {}, false, rv);
+  clock.advance(21s);
+  table.prune(20s, 15min);
+  EXPECT_FALSE(table.find(kPeer)->online());
+}
+
+TEST_F(PeerTableTest, GossipKeepsTheVerifiedTheRendezvousSet) {
+  PeerIdentity v = id("a");
+  v.verified = true;
+  table.upsert(kPeer, v, {}, /*keep_verified=*/false, "rv:x");
+  table.upsert(kPeer, id("a"), {}, /*keep_verified=*/true, kGossipChannel);
+  EXPECT_TRUE(table.find(kPeer)->identity.verified);
+  table.upsert(kPeer, id("a"), {}, /*keep_verified=*/false, "rv:x");
+  EXPECT_FALSE(table.find(kPeer)->identity.verified);
+}
+
 }  // namespace
 }  // namespace goop::presence
