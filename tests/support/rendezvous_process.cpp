@@ -56,6 +56,15 @@ RendezvousProcess::RendezvousProcess(std::string dir, RendezvousSettings setting
   if (!proc_->wait_stdout_contains("Press Ctrl+C to stop.", 20s)) {
     throw std::runtime_error("goop2 rendezvous in " + dir_ + " did not start:\n" + proc_->out() + log());
   }
+  // The port it really listens on, from the banner ("rendezvous listening on http://<bind>:<port>").
+  const std::string& out = proc_->out();
+  const auto at = out.find("listening on http://");
+  const auto eol = out.find('\n', at);
+  if (at == std::string::npos || eol == std::string::npos) {
+    throw std::runtime_error("goop2 rendezvous in " + dir_ + " printed no listening address:\n" + out);
+  }
+  const std::string url = out.substr(at, eol - at);
+  settings_.port = static_cast<std::uint16_t>(std::stoi(url.substr(url.rfind(':') + 1)));
   base_ = "http://127.0.0.1:" + std::to_string(settings_.port);
 }
 

@@ -30,7 +30,8 @@ struct RendezvousSettings {
 class RendezvousProcess {
  public:
   // Writes <dir>/goop.json from `settings` (unless `keep_config`), starts `goop2 rendezvous
-  // <dir>` and waits for its banner. Throws std::runtime_error if it does not start in 20 s.
+  // <dir>` and waits for its banner, which gives the port (port() and settings() tell it).
+  // Throws std::runtime_error if it does not start in 20 s.
   RendezvousProcess(std::string dir, RendezvousSettings settings, bool keep_config = false);
 
   // "http://127.0.0.1:<port>"
