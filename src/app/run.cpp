@@ -206,6 +206,7 @@ int run_folder(const std::string& dir_arg, Mode mode) {
     banner.add("site", site_root.string());
     for (const auto& a : info->listen) banner.add("listen", a);
     banner.add("mDNS", info->mdns);
+    for (const auto& url : info->rendezvous) banner.add("announce", url + " (rendezvous)");
     if (info->cached_peers > 0) banner.add("known", fmt::format("{} peers from data.db", info->cached_peers));
     banner.add("viewer", info->viewer_url);
     banner.print("peer");
