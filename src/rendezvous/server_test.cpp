@@ -297,6 +297,29 @@ TEST_F(RendezvousServerTest, WsUnknownPeerIsAcceptedAndGetsSnapshotAfterFirstFra
   run_coro(io_, a->close());
 }
 
+TEST_F(RendezvousServerTest, WsBadFramesGetErrorFramesAndTheConnectionGoesOn) {
+  start();
+  auto a = run_coro(io_, ws_connect(port_, "peer_id=" + kPeerA));
+  ASSERT_TRUE(a);
+  run_coro(io_, [&]() -> asio::awaitable<void> { (void)co_await a->write("this is not json"); }());
+  auto err = run_coro(io_, ws_read_until(*a, "\"type\":\"error\""));
+  ASSERT_FALSE(err.empty());
+  EXPECT_NE(err.back().find("JSON"), std::string::npos) << err.back();
+  run_coro(io_, [&]() -> asio::awaitable<void> { (void)co_await a->write(presence("punch", kPeerA, "x")); }());
+  err = run_coro(io_, ws_read_until(*a, "\"type\":\"error\""));
+  ASSERT_FALSE(err.empty());
+  EXPECT_NE(err.back().find("punch"), std::string::npos) << err.back();
+  // Still served: its own presence comes back to it.
+  run_coro(io_, [&]() -> asio::awaitable<void> { (void)co_await a->write(presence("online", kPeerA, "Alice")); }());
+  EXPECT_FALSE(run_coro(io_, ws_read_until(*a, "Alice")).empty());
+  // A frame over 64 KiB ends the connection with 1009; the server goes on.
+  const std::string huge(100 * 1024, 'x');
+  run_coro(io_, [&]() -> asio::awaitable<void> { (void)co_await a->write(huge); }());
+  EXPECT_TRUE(run_coro(io_, ws_read_until(*a, "never")).empty());
+  EXPECT_EQ(a->close_code(), 1009);
+  EXPECT_EQ(publish(presence("update", kPeerB, "Bob")).status, 204);
+}
+
 TEST_F(RendezvousServerTest, WsReplacementDoesNotMarkOffline) {
   start();
   ASSERT_EQ(publish(presence("online", kPeerA, "Alice")).status, 204);
