@@ -388,6 +388,8 @@ std::string Hub::peers_json() {
     if (!m.active_template.empty()) o["active_template"] = m.active_template;
     if (!m.public_key.empty()) o["public_key"] = m.public_key;
     if (m.encryption_supported) o["encryption_supported"] = true;
+    // Not in the Go rows (§4.2); the dashboard shows each peer's version.
+    if (!m.goop_client_version.empty()) o["goop_client_version"] = m.goop_client_version;
     if (!m.addrs.empty()) {
       json::array a;
       for (const auto& s : m.addrs) a.emplace_back(s);

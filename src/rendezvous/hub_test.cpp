@@ -294,9 +294,12 @@ TEST_F(HubTest, PeersJsonOrdersByTypeThenLastSeen) {
   clock_.advance(std::chrono::seconds(1));
   hub_.publish(msg(MsgType::kOnline, b_));
   clock_.advance(std::chrono::seconds(1));
-  hub_.publish(msg(MsgType::kUpdate, c_));
+  auto c = msg(MsgType::kUpdate, c_);
+  c.goop_client_version = "0.6.0";
+  hub_.publish(c);
   auto arr = json::parse(hub_.peers_json()).as_array();
   ASSERT_EQ(arr.size(), 3u);
+  EXPECT_EQ(arr[1].at("goop_client_version").as_string(), "0.6.0");
   EXPECT_EQ(arr[0].at("peer_id").as_string(), b_);  // online first
   EXPECT_EQ(arr[1].at("peer_id").as_string(), c_);  // then updates, newest first
   EXPECT_EQ(arr[2].at("peer_id").as_string(), a_);

@@ -84,9 +84,10 @@ std::string admin_auth_header(const std::string& password) {
   std::string out;
   for (std::size_t i = 0; i < in.size(); i += 3) {
     const std::size_t n = std::min<std::size_t>(3, in.size() - i);
-    std::uint32_t v = static_cast<unsigned char>(in[i]) << 16;
-    if (n > 1) v |= static_cast<unsigned char>(in[i + 1]) << 8;
-    if (n > 2) v |= static_cast<unsigned char>(in[i + 2]);
+    auto byte = [&](std::size_t k) { return static_cast<std::uint32_t>(static_cast<unsigned char>(in[k])); };
+    std::uint32_t v = byte(i) << 16;
+    if (n > 1) v |= byte(i + 1) << 8;
+    if (n > 2) v |= byte(i + 2);
     for (std::size_t k = 0; k < 4; ++k) out += k <= n ? kB64[(v >> (18 - 6 * k)) & 63] : '=';
   }
   return "Authorization: Basic " + out + "\r\n";
