@@ -1,50 +1,14 @@
 #include "rendezvous/page_assets.hpp"
 
-#include <algorithm>
-
 namespace goop::rendezvous {
 
 std::span<const EmbeddedAsset> page_assets() {
   return {detail::kEmbeddedAssets, detail::kEmbeddedAssetCount};
 }
 
-const EmbeddedAsset* find_embedded(std::span<const EmbeddedAsset> table, std::string_view path) {
-  const auto it = std::lower_bound(table.begin(), table.end(), path,
-                                   [](const EmbeddedAsset& a, std::string_view p) { return a.path < p; });
-  return it != table.end() && it->path == path ? &*it : nullptr;
-}
-
-std::string_view content_type_for(std::string_view path) {
-  struct Type {
-    std::string_view ext;
-    std::string_view mime;
-  };
-  static constexpr Type kTypes[] = {
-      {".css", "text/css; charset=utf-8"},   {".js", "text/javascript; charset=utf-8"},
-      {".svg", "image/svg+xml"},             {".png", "image/png"},
-      {".ico", "image/x-icon"},              {".json", "application/json"},
-      {".md", "text/markdown; charset=utf-8"}, {".txt", "text/plain; charset=utf-8"},
-  };
-  for (const auto& t : kTypes) {
-    if (path.ends_with(t.ext)) return t.mime;
-  }
-  return "application/octet-stream";
-}
-
 web::Response asset_response(const EmbeddedAsset* asset, std::string_view if_none_match) {
   if (!asset) return web::Response::text(404, "not found\n");
-  web::Response r;
-  r.set_header("ETag", std::string(asset->etag));
-  r.set_header("Cache-Control", "no-cache");
-  r.set_header("X-Content-Type-Options", "nosniff");
-  if (web::etag_matches(if_none_match, asset->etag)) {
-    r.status = 304;
-    return r;
-  }
-  r.status = 200;
-  r.set_header("Content-Type", std::string(content_type_for(asset->path)));
-  r.body = std::string(asset->data);
-  return r;
+  return web::asset_response(*asset, if_none_match);
 }
 
 }  // namespace goop::rendezvous

@@ -12,15 +12,12 @@
 #include <span>
 #include <string_view>
 
+#include "web/embedded_assets.hpp"
 #include "web/http.hpp"
 
 namespace goop::rendezvous {
 
-struct EmbeddedAsset {
-  std::string_view path;  // relative to the embedded folder, e.g. "css/rendezvous.css"
-  std::string_view data;
-  std::string_view etag;  // quoted, e.g. "\"0123456789abcdef\""
-};
+using web::EmbeddedAsset;
 
 namespace detail {
 // Defined by the generated rendezvous_assets.cpp.
@@ -30,13 +27,8 @@ extern const std::size_t kEmbeddedAssetCount;
 
 // Every embedded page asset, sorted by path.
 std::span<const EmbeddedAsset> page_assets();
-// The entry of `table` (sorted by path) at `path`, or nullptr.
-const EmbeddedAsset* find_embedded(std::span<const EmbeddedAsset> table, std::string_view path);
-// The Content-Type for a file name by its extension; "application/octet-stream" if unknown.
-std::string_view content_type_for(std::string_view path);
-
-// The response to GET/HEAD of `asset`: 200 with its bytes, or 304 if `if_none_match` names its
-// ETag. A null `asset` gets 404 `not found` (text/plain).
+// The response to GET/HEAD of `asset`: as web::asset_response, and 404 `not found`
+// (text/plain) for a null `asset`.
 web::Response asset_response(const EmbeddedAsset* asset, std::string_view if_none_match);
 
 }  // namespace goop::rendezvous

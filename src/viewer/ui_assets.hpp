@@ -12,6 +12,7 @@
 #include <span>
 #include <string_view>
 
+#include "web/embedded_assets.hpp"
 #include "web/http.hpp"
 
 namespace goop::web {
@@ -20,11 +21,7 @@ class HttpServer;
 
 namespace goop::viewer {
 
-struct EmbeddedAsset {
-  std::string_view path;  // relative to src/viewer/assets, e.g. "css/app.css"
-  std::string_view data;
-  std::string_view etag;  // quoted, e.g. "\"0123456789abcdef\""
-};
+using web::EmbeddedAsset;
 
 namespace detail {
 // Defined by the generated viewer_assets.cpp.

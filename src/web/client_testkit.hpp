@@ -1,6 +1,6 @@
 #pragma once
 // Test-only helpers for the client tests of src/web (included by *_test.cpp only): run a
-// coroutine to completion with a deadline, and a self-signed certificate made with the OpenSSL
+// coroutine to completion with a deadline (the p2p tests' run_coro), and a self-signed certificate made with the OpenSSL
 // API at test time (no files checked in), written to a temporary PEM file for ClientTls::ca_file.
 
 #include <boost/asio/co_spawn.hpp>
@@ -22,41 +22,16 @@
 #include <stdexcept>
 #include <string>
 #include <unistd.h>
+#include <utility>
+
+#include "p2p/testing/run_coro.hpp"
 
 namespace goop::web::testkit {
 
-// Runs `task` on `io` until it completes; rethrows its exception; throws if `limit` passes.
-template <class T>
-T run(boost::asio::io_context& io, boost::asio::awaitable<T> task,
-      std::chrono::steady_clock::duration limit = std::chrono::seconds(10)) {
-  struct State {
-    std::optional<T> value;
-    std::exception_ptr error;
-    bool done = false;
-  };
-  auto st = std::make_shared<State>();
-  boost::asio::co_spawn(io, std::move(task), [st](std::exception_ptr e, T v) {
-    st->done = true;
-    st->error = e;
-    if (!e) st->value.emplace(std::move(v));
-  });
-  const auto until = std::chrono::steady_clock::now() + limit;
-  while (!st->done && std::chrono::steady_clock::now() < until) {
-    io.run_one_until(until);
-    if (io.stopped()) io.restart();
-  }
-  if (!st->done) throw std::runtime_error("test task did not finish within its deadline");
-  if (st->error) std::rethrow_exception(st->error);
-  return std::move(*st->value);
-}
-
-inline void run(boost::asio::io_context& io, boost::asio::awaitable<void> task,
-                std::chrono::steady_clock::duration limit = std::chrono::seconds(10)) {
-  auto wrapped = [](boost::asio::awaitable<void> t) -> boost::asio::awaitable<bool> {
-    co_await std::move(t);
-    co_return true;
-  };
-  run<bool>(io, wrapped(std::move(task)), limit);
+// Runs `task` on `io` until it completes (p2p/testing/run_coro.hpp, header-only).
+template <class... Args>
+auto run(Args&&... args) {
+  return p2p::testing::run_coro(std::forward<Args>(args)...);
 }
 
 // A self-signed EC P-256 certificate for `san` (e.g. "DNS:localhost,IP:127.0.0.1"), valid for
