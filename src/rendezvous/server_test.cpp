@@ -21,6 +21,7 @@
 #include "p2p/testing/run_coro.hpp"
 #include "rendezvous/hub.hpp"
 #include "web/client.hpp"
+#include "web/raw_http_testkit.hpp"
 
 namespace goop::rendezvous {
 namespace {
@@ -32,35 +33,8 @@ constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 const std::string kPeerA = "12D3KooWD3eckifWpRn9wQpMG9R9hX3sD158z7EqHWmweQAJU5SA";
 const std::string kPeerB = "12D3KooWEyoppNCUx8Yx66oV9fJnriXwCcXwDDUA2kj6vnc6iDEp";
 
-struct Reply {
-  int status = 0;
-  std::string head;
-  std::string body;
-};
-
-Reply parse_reply(const std::string& raw) {
-  Reply r;
-  const auto end = raw.find("\r\n\r\n");
-  if (raw.size() < 12 || end == std::string::npos) return r;
-  r.status = std::stoi(raw.substr(9, 3));
-  r.head = raw.substr(0, end);
-  r.body = raw.substr(end + 4);
-  return r;
-}
-
-asio::awaitable<Reply> fetch(std::uint16_t port, std::string raw) {
-  tcp::socket s(co_await asio::this_coro::executor);
-  auto [ec] = co_await s.async_connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port), kTuple);
-  if (ec) co_return Reply();
-  auto [wec, wn] = co_await asio::async_write(s, asio::buffer(raw), kTuple);
-  (void)wn;
-  if (wec) co_return Reply();
-  std::string buf;
-  auto [rec, rn] = co_await asio::async_read(s, asio::dynamic_buffer(buf), kTuple);
-  (void)rec;
-  (void)rn;
-  co_return parse_reply(buf);
-}
+using web::testkit::fetch;
+using web::testkit::Reply;
 
 std::string presence(const std::string& type, const std::string& peer, const std::string& content) {
   return fmt::format(R"({{"type":"{}","peerId":"{}","content":"{}","ts":1}})", type, peer, content);
@@ -145,7 +119,7 @@ TEST_F(RendezvousServerTest, PublishRefusesBadMessagesWith400Text) {
   EXPECT_EQ(r.body.rfind("bad message: ", 0), 0u) << r.body;
   EXPECT_NE(r.body.find("punch"), std::string::npos);
   EXPECT_EQ(r.body.back(), '\n');
-  EXPECT_NE(r.head.find("text/plain"), std::string::npos);
+  EXPECT_NE(r.header("Content-Type").find("text/plain"), std::string::npos);
   r = publish("not json");
   EXPECT_EQ(r.status, 400);
   EXPECT_FALSE(server_->hub().knows(kPeerA));

@@ -8,71 +8,24 @@
 #include <memory>
 #include <string>
 
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/read.hpp>
-#include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
-#include <boost/asio/write.hpp>
 #include <fmt/core.h>
 
 #include "p2p/testing/run_coro.hpp"
 #include "viewer/management_guard.hpp"
 #include "web/http_server.hpp"
+#include "web/raw_http_testkit.hpp"
 
 namespace goop::viewer::testkit {
 namespace asio = boost::asio;
 using asio::ip::tcp;
 
-struct Reply {
-  int status = 0;
-  web::Headers headers;
-  std::string body;
-  std::string header(const std::string& name) const {
-    auto it = headers.find(name);
-    return it == headers.end() ? std::string() : it->second;
-  }
-};
+using web::testkit::fetch;
+using web::testkit::Reply;
 
 // Runs `task` on `io` to completion; throws if its deadline passes first.
 using p2p::testing::run_coro;
-
-inline Reply parse_reply(const std::string& raw) {
-  Reply r;
-  const auto head_end = raw.find("\r\n\r\n");
-  if (raw.size() < 12 || head_end == std::string::npos) return r;
-  r.status = std::stoi(raw.substr(9, 3));
-  std::size_t pos = raw.find("\r\n") + 2;
-  while (pos < head_end) {
-    const auto eol = raw.find("\r\n", pos);
-    const std::string line = raw.substr(pos, eol - pos);
-    const auto colon = line.find(':');
-    if (colon != std::string::npos) {
-      r.headers[line.substr(0, colon)] = line.substr(std::min(line.size(), line.find_first_not_of(' ', colon + 1)));
-    }
-    pos = eol + 2;
-  }
-  r.body = raw.substr(head_end + 4);
-  return r;
-}
-
-// Sends `raw` (which should carry Connection: close) and reads the answer until the server
-// closes.
-inline asio::awaitable<Reply> fetch(std::uint16_t port, std::string raw) {
-  tcp::socket s(co_await asio::this_coro::executor);
-  auto [ec] = co_await s.async_connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port),
-                                       asio::as_tuple(asio::use_awaitable));
-  if (ec) co_return Reply();
-  auto [wec, wn] = co_await asio::async_write(s, asio::buffer(raw), asio::as_tuple(asio::use_awaitable));
-  (void)wn;
-  if (wec) co_return Reply();
-  std::string buf;
-  auto [rec, rn] = co_await asio::async_read(s, asio::dynamic_buffer(buf), asio::as_tuple(asio::use_awaitable));
-  (void)rec;
-  (void)rn;
-  co_return parse_reply(buf);
-}
 
 // A server with the viewer's Host and management guards; routes are added by the test.
 class ServerFixture : public ::testing::Test {

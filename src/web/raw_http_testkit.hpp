@@ -1,0 +1,67 @@
+#pragma once
+// Test-only (included by *_test.cpp files): a raw HTTP/1.1 exchange with a server on
+// 127.0.0.1, for tests that must see exactly what goes over the wire. Header-only.
+
+#include <cstdint>
+#include <string>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+
+#include "web/http.hpp"
+
+namespace goop::web::testkit {
+
+struct Reply {
+  int status = 0;  // 0: no answer
+  Headers headers;
+  std::string body;
+  std::string header(const std::string& name) const {
+    auto it = headers.find(name);
+    return it == headers.end() ? std::string() : it->second;
+  }
+};
+
+inline Reply parse_reply(const std::string& raw) {
+  Reply r;
+  const auto head_end = raw.find("\r\n\r\n");
+  if (raw.size() < 12 || head_end == std::string::npos) return r;
+  r.status = std::stoi(raw.substr(9, 3));
+  std::size_t pos = raw.find("\r\n") + 2;
+  while (pos < head_end) {
+    const auto eol = raw.find("\r\n", pos);
+    const std::string line = raw.substr(pos, eol - pos);
+    const auto colon = line.find(':');
+    if (colon != std::string::npos) {
+      const auto value = line.find_first_not_of(' ', colon + 1);
+      r.headers[line.substr(0, colon)] = value == std::string::npos ? std::string() : line.substr(value);
+    }
+    pos = eol + 2;
+  }
+  r.body = raw.substr(head_end + 4);
+  return r;
+}
+
+// Sends `raw` (which should carry Connection: close) to 127.0.0.1:`port` and reads the answer
+// until the server closes.
+inline boost::asio::awaitable<Reply> fetch(std::uint16_t port, std::string raw) {
+  namespace asio = boost::asio;
+  constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
+  asio::ip::tcp::socket s(co_await asio::this_coro::executor);
+  auto [ec] = co_await s.async_connect(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), port), kTuple);
+  if (ec) co_return Reply();
+  auto [wec, wn] = co_await asio::async_write(s, asio::buffer(raw), kTuple);
+  (void)wn;
+  if (wec) co_return Reply();
+  std::string buf;
+  auto [rec, rn] = co_await asio::async_read(s, asio::dynamic_buffer(buf), kTuple);
+  (void)rec;
+  (void)rn;
+  co_return parse_reply(buf);
+}
+
+}  // namespace goop::web::testkit
