@@ -21,7 +21,7 @@
 #include "p2p/testing/run_coro.hpp"
 #include "rendezvous/hub.hpp"
 #include "web/client.hpp"
-#include "web/raw_http_testkit.hpp"
+#include "web/testkit.hpp"
 
 namespace goop::rendezvous {
 namespace {

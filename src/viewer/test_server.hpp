@@ -15,7 +15,7 @@
 #include "p2p/testing/run_coro.hpp"
 #include "viewer/management_guard.hpp"
 #include "web/http_server.hpp"
-#include "web/raw_http_testkit.hpp"
+#include "web/testkit.hpp"
 
 namespace goop::viewer::testkit {
 namespace asio = boost::asio;

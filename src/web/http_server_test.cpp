@@ -2,6 +2,7 @@
 // bytes out, a minimal Content-Length response reader in. No sleeps: every wait is bounded by
 // run()'s deadline, and timeouts are small Options values.
 #include "web/http_server.hpp"
+#include "web/testkit.hpp"
 
 #include "base/errors.hpp"
 #include "base/result.hpp"
@@ -123,24 +124,7 @@ class HttpServerTest : public ::testing::Test {
   }
   // Runs `body` and then stops the server, all within `limit`.
   void run(std::function<asio::awaitable<void>()> body, std::chrono::seconds limit = 10s) {
-    bool done = false;
-    asio::co_spawn(
-        io_,
-        [&]() -> asio::awaitable<void> {
-          co_await body();
-          done = co_await server_->async_stop(2s);
-        },
-        [&](std::exception_ptr e) {
-          if (e) ADD_FAILURE() << "test body threw";
-          io_.stop();
-        });
-    io_.run_for(limit);
-    EXPECT_TRUE(done) << "test body or server stop did not finish in time";
-    if (!done) {  // still stop the server so nothing outlives it
-      io_.restart();
-      asio::co_spawn(io_, server_->async_stop(1s), [&](std::exception_ptr, bool) { io_.stop(); });
-      io_.run_for(5s);
-    }
+    testkit::run_then_stop(io_, *server_, std::move(body), limit);
   }
 
   asio::io_context io_;

@@ -4,6 +4,7 @@
 #include "web/websocket.hpp"
 
 #include "web/http_server.hpp"
+#include "web/testkit.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -155,24 +156,7 @@ class WebSocketTest : public ::testing::Test {
 
   // Runs `body` and then stops the server, all within `limit`.
   void run(std::function<asio::awaitable<void>()> body, std::chrono::seconds limit = 20s) {
-    bool done = false;
-    asio::co_spawn(
-        io_,
-        [&]() -> asio::awaitable<void> {
-          co_await body();
-          done = co_await server_->async_stop(2s);
-        },
-        [&](std::exception_ptr e) {
-          if (e) ADD_FAILURE() << "test body threw";
-          io_.stop();
-        });
-    io_.run_for(limit);
-    EXPECT_TRUE(done) << "test body or server stop did not finish in time";
-    if (!done) {
-      io_.restart();
-      asio::co_spawn(io_, server_->async_stop(1s), [&](std::exception_ptr, bool) { io_.stop(); });
-      io_.run_for(5s);
-    }
+    testkit::run_then_stop(io_, *server_, std::move(body), limit);
   }
 
   // Echo: every text message goes back to its sender.

@@ -1,11 +1,19 @@
 #pragma once
-// Test-only (included by *_test.cpp files): a raw HTTP/1.1 exchange with a server on
-// 127.0.0.1, for tests that must see exactly what goes over the wire. Header-only.
+// Test-only (included by *_test.cpp files), header-only: a raw HTTP/1.1 exchange with a server
+// on 127.0.0.1, for tests that must see exactly what goes over the wire, and a runner that
+// drives a test body against an HttpServer and always stops the server.
 
+#include <chrono>
 #include <cstdint>
+#include <exception>
+#include <functional>
 #include <string>
 
+#include <gtest/gtest.h>
+
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/read.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -13,6 +21,7 @@
 #include <boost/asio/write.hpp>
 
 #include "web/http.hpp"
+#include "web/http_server.hpp"
 
 namespace goop::web::testkit {
 
@@ -62,6 +71,32 @@ inline boost::asio::awaitable<Reply> fetch(std::uint16_t port, std::string raw) 
   (void)rec;
   (void)rn;
   co_return parse_reply(buf);
+}
+
+// Runs `body` on `io` and then stops `server`, all within `limit`; a body that throws or does
+// not finish in time fails the test, and the server is stopped anyway so nothing outlives it.
+inline void run_then_stop(boost::asio::io_context& io, HttpServer& server,
+                          std::function<boost::asio::awaitable<void>()> body,
+                          std::chrono::steady_clock::duration limit) {
+  namespace asio = boost::asio;
+  bool done = false;
+  asio::co_spawn(
+      io,
+      [&]() -> asio::awaitable<void> {
+        co_await body();
+        done = co_await server.async_stop(std::chrono::seconds(2));
+      },
+      [&](std::exception_ptr e) {
+        if (e) ADD_FAILURE() << "test body threw";
+        io.stop();
+      });
+  io.run_for(limit);
+  EXPECT_TRUE(done) << "test body or server stop did not finish in time";
+  if (!done) {
+    io.restart();
+    asio::co_spawn(io, server.async_stop(std::chrono::seconds(1)), [&](std::exception_ptr, bool) { io.stop(); });
+    io.run_for(std::chrono::seconds(5));
+  }
 }
 
 }  // namespace goop::web::testkit
