@@ -27,9 +27,8 @@
 
 #include "wrk_runner.hpp"
 #include "../tests/support/rendezvous_process.hpp"
-#include "p2p/crypto/keys.hpp"
-#include "p2p/crypto/peer_id.hpp"
 #include "web/client.hpp"
+#include "p2p/testing/random_peer.hpp"
 
 namespace {
 namespace fs = std::filesystem;
@@ -38,10 +37,6 @@ using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 using goop::testing::RendezvousProcess;
 using goop::testing::RendezvousSettings;
-
-std::string new_peer_id() {
-  return goop::p2p::PeerId::from_public_key(goop::p2p::Ed25519PrivateKey::generate().public_key()).to_base58();
-}
 
 std::string update(const std::string& peer, const std::string& label) {
   return fmt::format(R"({{"type":"update","peerId":"{}","content":"{}","addrs":["/ip4/192.0.2.1/tcp/4001"],"ts":1}})",
@@ -76,7 +71,7 @@ bool publish_throughput(const fs::path& tmp, int seconds) {
   fmt::print("== rendezvous (a): POST /publish, wrk -t2 -c32 -d{}s, keep-alive, one peer's update\n", seconds);
   RendezvousProcess rv((tmp / "rv-publish").string(), RendezvousSettings{});
   const fs::path script = tmp / "publish.lua";
-  std::ofstream(script) << "wrk.method = \"POST\"\nwrk.body = '" << update(new_peer_id(), "bench")
+  std::ofstream(script) << "wrk.method = \"POST\"\nwrk.body = '" << update(goop::p2p::testing::random_peer_id(), "bench")
                         << "'\nwrk.headers[\"Content-Type\"] = \"application/json\"\n";
   goop::bench::WrkOptions o;
   o.script = script.string();
@@ -188,7 +183,7 @@ asio::awaitable<bool> fanout(RendezvousProcess& rv, std::size_t n) {
   FanoutState st;
   st.clients = n;
   std::vector<std::string> ids;
-  for (std::size_t i = 0; i < n; ++i) ids.push_back(new_peer_id());
+  for (std::size_t i = 0; i < n; ++i) ids.push_back(goop::p2p::testing::random_peer_id());
   const std::string base = "ws://127.0.0.1:" + std::to_string(rv.port());
   const auto t_connect = Clock::now();
   const std::size_t chains = std::min<std::size_t>(256, n);
@@ -197,7 +192,7 @@ asio::awaitable<bool> fanout(RendezvousProcess& rv, std::size_t n) {
   print_connected(st, n, std::chrono::duration<double>(Clock::now() - t_connect).count(), all_connected);
   const double rss = rss_mib(rv.process().pid());
 
-  const std::string sender = new_peer_id();
+  const std::string sender = goop::p2p::testing::random_peer_id();
   goop::web::ClientRequest req;
   req.method = "POST";
   req.url = "http://127.0.0.1:" + std::to_string(rv.port()) + "/publish";

@@ -13,8 +13,6 @@
 #include <boost/asio/io_context.hpp>
 
 #include "base/log.hpp"
-#include "p2p/crypto/keys.hpp"
-#include "p2p/crypto/peer_id.hpp"
 #include "p2p/testing/run_coro.hpp"
 #include "p2p/testing/wait_until.hpp"
 #include "rendezvous/client_policy.hpp"
@@ -22,6 +20,7 @@
 #include "web/http.hpp"
 #include "web/http_server.hpp"
 #include "web/websocket.hpp"
+#include "p2p/testing/random_peer.hpp"
 
 namespace goop::rendezvous {
 namespace {
@@ -31,10 +30,6 @@ using p2p::testing::run_coro;
 using p2p::testing::wait_until;
 using presence::MsgType;
 using presence::PresenceMsg;
-
-std::string new_peer_id() {
-  return p2p::PeerId::from_public_key(p2p::Ed25519PrivateKey::generate().public_key()).to_base58();
-}
 
 PresenceMsg presence_of(const std::string& peer, MsgType type, std::string label) {
   PresenceMsg m;
@@ -195,8 +190,8 @@ class ClientTest : public ::testing::Test {
   }
 
   asio::io_context io;
-  std::string self_id = new_peer_id();
-  std::string other_id = new_peer_id();
+  std::string self_id = p2p::testing::random_peer_id();
+  std::string other_id = p2p::testing::random_peer_id();
   std::vector<std::unique_ptr<TestRendezvous>> servers;
   std::unique_ptr<RendezvousClient> client_;
   std::vector<PresenceMsg> heard;

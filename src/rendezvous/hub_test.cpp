@@ -8,18 +8,13 @@
 #include <boost/json.hpp>
 #include <fmt/core.h>
 
-#include "p2p/crypto/keys.hpp"
-#include "p2p/crypto/peer_id.hpp"
+#include "p2p/testing/random_peer.hpp"
 
 namespace goop::rendezvous {
 namespace {
 namespace json = boost::json;
 using presence::MsgType;
 using presence::PresenceMsg;
-
-std::string new_peer() {
-  return p2p::PeerId::from_public_key(p2p::Ed25519PrivateKey::generate().public_key()).to_base58();
-}
 
 // Records what the hub sends; `capacity` models a bounded queue that overflows.
 class FakeSubscriber final : public Subscriber {
@@ -81,7 +76,7 @@ class HubTest : public ::testing::Test {
   ManualClock clock_;
   Hub hub_;
   std::map<FakeSubscriber*, Hub::SubscriberId> ids_;
-  std::string a_ = new_peer(), b_ = new_peer(), c_ = new_peer();
+  std::string a_ = p2p::testing::random_peer_id(), b_ = p2p::testing::random_peer_id(), c_ = p2p::testing::random_peer_id();
 };
 
 TEST_F(HubTest, PublishBroadcastsOneSharedEncodingToEverySubscriber) {

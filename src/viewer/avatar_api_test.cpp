@@ -11,7 +11,7 @@
 
 #include "base/errors.hpp"
 #include "goop/content/avatar_protocol.hpp"
-#include "p2p/crypto/keys.hpp"
+#include "p2p/testing/random_peer.hpp"
 #include "viewer/test_server.hpp"
 
 namespace goop::viewer {
@@ -24,10 +24,6 @@ std::string fake_png(std::size_t size, char fill = 'x') {
   std::string s = "\x89PNG\r\n\x1a\n";
   s.resize(std::max(size, s.size()), fill);
   return s;
-}
-
-std::string new_peer_id() {
-  return p2p::PeerId::from_public_key(p2p::Ed25519PrivateKey::generate().public_key()).to_base58();
 }
 
 TEST(InitialsSvg, FollowsTheSpec) {
@@ -89,8 +85,8 @@ class AvatarApiTest : public testkit::ServerFixture {
   }
 
   fs::path dir_;
-  std::string self_id_ = new_peer_id();
-  std::string remote_id_ = new_peer_id();
+  std::string self_id_ = p2p::testing::random_peer_id();
+  std::string remote_id_ = p2p::testing::random_peer_id();
   presence::PeerTable table_{SystemClock::instance()};
   std::string remote_;  // what the remote peer serves; empty: the fetch fails
   int fetches_ = 0;
@@ -201,7 +197,7 @@ TEST_F(AvatarApiTest, RemoteFallbacks) {
   announce("");
   EXPECT_EQ(call("GET", "/api/avatar/peer/" + remote_id_).header("Content-Type"), "image/svg+xml");
   // Unknown peer: initials of its ID; not a peer ID: 400.
-  r = call("GET", "/api/avatar/peer/" + new_peer_id());
+  r = call("GET", "/api/avatar/peer/" + p2p::testing::random_peer_id());
   EXPECT_EQ(r.header("Content-Type"), "image/svg+xml");
   EXPECT_NE(r.body.find(">12</text>"), std::string::npos);
   EXPECT_EQ(call("GET", "/api/avatar/peer/..%2F..%2Fgoop.json").status, 400);
@@ -214,7 +210,7 @@ TEST_F(AvatarApiTest, PeerContentIsFetchedLive) {
   EXPECT_EQ(r.body, R"({"content":"Remote Label"})");
   r = call("GET", "/api/peer/content?id=" + self_id_);
   EXPECT_EQ(r.body, R"({"content":"Me Myself"})");
-  r = call("GET", "/api/peer/content?id=" + new_peer_id());
+  r = call("GET", "/api/peer/content?id=" + p2p::testing::random_peer_id());
   EXPECT_EQ(r.status, 502);
   EXPECT_EQ(json::parse(r.body).at("error"), "no answer from that peer");
   EXPECT_EQ(call("GET", "/api/peer/content").status, 400);

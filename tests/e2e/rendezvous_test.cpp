@@ -12,18 +12,13 @@
 #include "../support/http_client.hpp"
 #include "../support/peer_process.hpp"
 #include "../support/rendezvous_process.hpp"
-#include "p2p/crypto/keys.hpp"
-#include "p2p/crypto/peer_id.hpp"
+#include "p2p/testing/random_peer.hpp"
 
 namespace goop::testing {
 namespace {
 namespace fs = std::filesystem;
 namespace json = boost::json;
 using namespace std::chrono_literals;
-
-std::string new_peer_id() {
-  return p2p::PeerId::from_public_key(p2p::Ed25519PrivateKey::generate().public_key()).to_base58();
-}
 
 std::string presence(const std::string& type, const std::string& peer, const std::string& label,
                      const std::string& extra = {}) {
@@ -57,7 +52,7 @@ const json::object* find_row(const json::array& rows, const std::string& peer) {
 TEST(Rendezvous, BadPublishesGetClearErrorsAndOthersAreStillServed) {
   TempDir tmp;
   RendezvousProcess rv((fs::path(tmp.path()) / "rv").string(), RendezvousSettings{});
-  const std::string peer = new_peer_id();
+  const std::string peer = p2p::testing::random_peer_id();
 
   auto r = publish_from(rv, "198.51.100.1", "this is not json");
   EXPECT_EQ(r.status, 400);
@@ -94,7 +89,7 @@ TEST(Rendezvous, BadPublishesGetClearErrorsAndOthersAreStillServed) {
   r = publish_from(rv, "203.0.113.9", presence("update", peer, "flood"));
   EXPECT_EQ(r.status, 429);
   EXPECT_NE(r.body.find("rate limit"), std::string::npos) << r.body;
-  EXPECT_EQ(publish_from(rv, "203.0.113.10", presence("update", new_peer_id(), "calm")).status, 204);
+  EXPECT_EQ(publish_from(rv, "203.0.113.10", presence("update", p2p::testing::random_peer_id(), "calm")).status, 204);
   EXPECT_EQ(http_request(rv.base(), "GET", "/healthz").body.substr(0, 2), "ok");
   EXPECT_EQ(rv.stop(), 0) << rv.log();
 }
@@ -106,7 +101,7 @@ TEST(Rendezvous, PeerDbBringsPeersBackAfterRestart) {
   rs.peer_db_path = "data/peers.db";
   rs.ttl_seconds = 60;
   const std::string dir = (fs::path(tmp.path()) / "rv").string();
-  const std::string peer = new_peer_id();
+  const std::string peer = p2p::testing::random_peer_id();
   {
     RendezvousProcess rv(dir, rs);
     ASSERT_EQ(publish_from(rv, "198.51.100.2",
