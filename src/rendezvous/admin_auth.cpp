@@ -86,4 +86,12 @@ std::optional<web::Response> AdminAuth::refuse(const web::Request& req) const {
   return r;
 }
 
+std::string basic_authorization(std::string_view credentials) {
+  std::string out(sodium_base64_ENCODED_LEN(credentials.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
+  sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(credentials.data()),
+                    credentials.size(), sodium_base64_VARIANT_ORIGINAL);
+  out.resize(out.find('\0'));
+  return "Basic " + out;
+}
+
 }  // namespace goop::rendezvous

@@ -55,5 +55,8 @@ struct BasicCredentials {
   std::string password;
 };
 std::optional<BasicCredentials> parse_basic_authorization(std::string_view header);
+// The Authorization value a client sends for `credentials` ("user:password"): "Basic " and its
+// base64. The inverse of parse_basic_authorization (for clients and tests).
+std::string basic_authorization(std::string_view credentials);
 
 }  // namespace goop::rendezvous

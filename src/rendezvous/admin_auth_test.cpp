@@ -1,20 +1,11 @@
 #include "rendezvous/admin_auth.hpp"
 
 #include <gtest/gtest.h>
-#include <sodium.h>
 
 #include <string>
 
 namespace goop::rendezvous {
 namespace {
-
-std::string basic(const std::string& user_pass) {
-  std::string out(sodium_base64_ENCODED_LEN(user_pass.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
-  sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(user_pass.data()), user_pass.size(),
-                    sodium_base64_VARIANT_ORIGINAL);
-  out.resize(out.find('\0'));
-  return "Basic " + out;
-}
 
 web::Request with_auth(const std::string& value) {
   web::Request r;
@@ -25,11 +16,11 @@ web::Request with_auth(const std::string& value) {
 }
 
 TEST(BasicAuthorization, ParsesUserAndPasswordWithColons) {
-  auto c = parse_basic_authorization(basic("admin:pa:ss"));
+  auto c = parse_basic_authorization(basic_authorization("admin:pa:ss"));
   ASSERT_TRUE(c);
   EXPECT_EQ(c->user, "admin");
   EXPECT_EQ(c->password, "pa:ss");
-  auto lower = parse_basic_authorization("basic " + basic("admin:x").substr(6));
+  auto lower = parse_basic_authorization("basic " + basic_authorization("admin:x").substr(6));
   ASSERT_TRUE(lower);
   EXPECT_EQ(lower->password, "x");
 }
@@ -39,30 +30,30 @@ TEST(BasicAuthorization, RefusesOtherSchemesBadBase64NoColonAndHugeHeaders) {
   EXPECT_FALSE(parse_basic_authorization("Bearer abc"));
   EXPECT_FALSE(parse_basic_authorization("Basic"));
   EXPECT_FALSE(parse_basic_authorization("Basic !!!not-base64!!!"));
-  EXPECT_FALSE(parse_basic_authorization(basic("adminnocolon")));
-  EXPECT_FALSE(parse_basic_authorization(basic("admin:" + std::string(kMaxAuthorizationBytes, 'a'))));
+  EXPECT_FALSE(parse_basic_authorization(basic_authorization("adminnocolon")));
+  EXPECT_FALSE(parse_basic_authorization(basic_authorization("admin:" + std::string(kMaxAuthorizationBytes, 'a'))));
 }
 
 TEST(AdminAuth, GrantsOnlyAdminWithTheExactPassword) {
   AdminAuth auth("s3cret");
   ASSERT_TRUE(auth.enabled());
-  EXPECT_EQ(auth.check(basic("admin:s3cret")), AdminAccess::kGranted);
-  EXPECT_EQ(auth.check(basic("admin:s3cre")), AdminAccess::kDenied);    // a prefix
-  EXPECT_EQ(auth.check(basic("admin:s3cret2")), AdminAccess::kDenied);  // longer
-  EXPECT_EQ(auth.check(basic("Admin:s3cret")), AdminAccess::kDenied);   // user is exact
-  EXPECT_EQ(auth.check(basic("root:s3cret")), AdminAccess::kDenied);
+  EXPECT_EQ(auth.check(basic_authorization("admin:s3cret")), AdminAccess::kGranted);
+  EXPECT_EQ(auth.check(basic_authorization("admin:s3cre")), AdminAccess::kDenied);    // a prefix
+  EXPECT_EQ(auth.check(basic_authorization("admin:s3cret2")), AdminAccess::kDenied);  // longer
+  EXPECT_EQ(auth.check(basic_authorization("Admin:s3cret")), AdminAccess::kDenied);   // user is exact
+  EXPECT_EQ(auth.check(basic_authorization("root:s3cret")), AdminAccess::kDenied);
   EXPECT_EQ(auth.check(""), AdminAccess::kDenied);
 }
 
 TEST(AdminAuth, EmptyPasswordDisablesEvenForEmptyCredentials) {
   AdminAuth auth("");
   EXPECT_FALSE(auth.enabled());
-  EXPECT_EQ(auth.check(basic("admin:")), AdminAccess::kDisabled);
+  EXPECT_EQ(auth.check(basic_authorization("admin:")), AdminAccess::kDisabled);
   EXPECT_EQ(auth.check(""), AdminAccess::kDisabled);
 }
 
 TEST(AdminAuth, RefuseAnswers403Disabled401WithChallengeOrNothing) {
-  auto disabled = AdminAuth("").refuse(with_auth(basic("admin:x")));
+  auto disabled = AdminAuth("").refuse(with_auth(basic_authorization("admin:x")));
   ASSERT_TRUE(disabled);
   EXPECT_EQ(disabled->status, 403);
   EXPECT_EQ(disabled->body, "admin panel disabled\n");
@@ -74,10 +65,10 @@ TEST(AdminAuth, RefuseAnswers403Disabled401WithChallengeOrNothing) {
   EXPECT_EQ(missing->status, 401);
   EXPECT_EQ(missing->body, "unauthorized\n");
   EXPECT_EQ(missing->headers["WWW-Authenticate"], "Basic realm=\"Goop2 Admin\"");
-  auto wrong = auth.refuse(with_auth(basic("admin:nope")));
+  auto wrong = auth.refuse(with_auth(basic_authorization("admin:nope")));
   ASSERT_TRUE(wrong);
   EXPECT_EQ(wrong->status, 401);
-  EXPECT_FALSE(auth.refuse(with_auth(basic("admin:pw"))));
+  EXPECT_FALSE(auth.refuse(with_auth(basic_authorization("admin:pw"))));
 }
 
 }  // namespace

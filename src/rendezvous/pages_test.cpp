@@ -2,7 +2,6 @@
 #include "rendezvous/pages.hpp"
 
 #include <gtest/gtest.h>
-#include <sodium.h>
 
 #include <boost/asio/io_context.hpp>
 #include <fmt/core.h>
@@ -13,6 +12,7 @@
 #include <string>
 
 #include "p2p/testing/run_coro.hpp"
+#include "rendezvous/admin_auth.hpp"
 #include "rendezvous/connect_urls.hpp"
 #include "web/http_server.hpp"
 #include "web/testkit.hpp"
@@ -24,14 +24,6 @@ using p2p::testing::run_coro;
 
 using web::testkit::fetch;
 using web::testkit::Reply;
-
-std::string basic(const std::string& user_pass) {
-  std::string out(sodium_base64_ENCODED_LEN(user_pass.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
-  sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(user_pass.data()), user_pass.size(),
-                    sodium_base64_VARIANT_ORIGINAL);
-  out.resize(out.find('\0'));
-  return "Basic " + out;
-}
 
 const std::string kEvilLabel = "<img src=x onerror=alert(1)>";
 
@@ -64,7 +56,7 @@ class PagesTest : public ::testing::Test {
                                                   method, path, port_, extra)));
   }
   Reply admin_get(const std::string& path, const std::string& password) {
-    return get(path, "Authorization: " + basic("admin:" + password) + "\r\n");
+    return get(path, "Authorization: " + basic_authorization("admin:" + password) + "\r\n");
   }
 
   asio::io_context io_;

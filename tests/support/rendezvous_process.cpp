@@ -16,6 +16,8 @@
 
 #include <boost/json.hpp>
 
+#include "rendezvous/admin_auth.hpp"
+
 namespace goop::testing {
 namespace json = boost::json;
 using namespace std::chrono_literals;
@@ -79,18 +81,7 @@ int RendezvousProcess::stop() {
 }
 
 std::string admin_auth_header(const std::string& password) {
-  static constexpr char kB64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  const std::string in = "admin:" + password;
-  std::string out;
-  for (std::size_t i = 0; i < in.size(); i += 3) {
-    const std::size_t n = std::min<std::size_t>(3, in.size() - i);
-    auto byte = [&](std::size_t k) { return static_cast<std::uint32_t>(static_cast<unsigned char>(in[k])); };
-    std::uint32_t v = byte(i) << 16;
-    if (n > 1) v |= byte(i + 1) << 8;
-    if (n > 2) v |= byte(i + 2);
-    for (std::size_t k = 0; k < 4; ++k) out += k <= n ? kB64[(v >> (18 - 6 * k)) & 63] : '=';
-  }
-  return "Authorization: Basic " + out + "\r\n";
+  return "Authorization: " + rendezvous::basic_authorization("admin:" + password) + "\r\n";
 }
 
 bool in_netns_of(pid_t pid, const std::function<bool()>& fn) {
