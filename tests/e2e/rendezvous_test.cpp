@@ -153,17 +153,12 @@ TEST(Rendezvous, PeersComeBackAfterTheRendezvousRestarts) {
 
   EXPECT_EQ(rv->stop(), 0) << rv->log();
   rv = std::make_unique<RendezvousProcess>(rv_dir, rs, /*keep_config=*/true);
-  // Both clients reconnect on their own: the new server sees their WebSockets.
-  const auto until = std::chrono::steady_clock::now() + 20s;
-  bool back = false;
-  while (!back && std::chrono::steady_clock::now() < until) {
+  // Both clients reconnect on their own: the new server sees their WebSockets. Checked again
+  // whenever either peer's table changes (each hears the other's heartbeat every 2 s).
+  const bool back = eventually({&ann, &ben}, [&] {
     const json::array rows = admin_peers(*rv, "pw");
-    back = ws_connected(rows, ann.id()) && ws_connected(rows, ben.id());
-    if (!back) {
-      // Wait for the next change the server can show: a presence reaching either peer.
-      eventually({&ann}, [] { return false; }, 500ms);
-    }
-  }
+    return ws_connected(rows, ann.id()) && ws_connected(rows, ben.id());
+  }, 20s);
   EXPECT_TRUE(back) << json::serialize(admin_peers(*rv, "pw")) << ann.log() << rv->log();
   EXPECT_TRUE(lists_online(ann, ben));
   EXPECT_TRUE(lists_online(ben, ann));
