@@ -12,6 +12,12 @@
 // node (one io_context each, as a deployed node has). Every receiver verifies every message's
 // signature once, so Ed25519 verification bounds the rate; the bench prints that bound too.
 
+#include "../tests/support/process.hpp"
+#include "base/async_event.hpp"
+#include "base/log.hpp"
+#include "p2p/host/host.hpp"
+#include "p2p/protocol/gossipsub/gossipsub.hpp"
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
@@ -21,23 +27,16 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/use_future.hpp>
 #include <boost/json.hpp>
-
-#include <algorithm>
-#include <cstdio>
-#include <atomic>
-#include <cstring>
-#include <future>
-#include <condition_variable>
-#include <mutex>
-#include <thread>
-
 #include <fmt/core.h>
 
-#include "../tests/support/process.hpp"
-#include "base/async_event.hpp"
-#include "base/log.hpp"
-#include "p2p/host/host.hpp"
-#include "p2p/protocol/gossipsub/gossipsub.hpp"
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <cstdio>
+#include <cstring>
+#include <future>
+#include <mutex>
+#include <thread>
 
 namespace asio = boost::asio;
 using namespace goop;
@@ -64,11 +63,13 @@ struct Figures {
 
 double percentile(const std::vector<double>& sorted, double p) {
   if (sorted.empty()) return 0;
-  return sorted[std::min(sorted.size() - 1, static_cast<std::size_t>(p * static_cast<double>(sorted.size())))];
+  return sorted[std::min(sorted.size() - 1,
+                         static_cast<std::size_t>(p * static_cast<double>(sorted.size())))];
 }
 
 std::int64_t now_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(SteadyClock::now().time_since_epoch()).count();
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(SteadyClock::now().time_since_epoch())
+      .count();
 }
 
 struct Node {
@@ -136,20 +137,23 @@ class Net {
 
 // What the receivers record; shared by every node's thread (mu guards all but `complete`).
 struct Stats {
-  explicit Stats(std::size_t n) : got(n, 0), seen(kNodes, std::vector<bool>(n, false)) { latencies.reserve(n * kReceivers); }
+  explicit Stats(std::size_t n) : got(n, 0), seen(kNodes, std::vector<bool>(n, false)) {
+    latencies.reserve(n * kReceivers);
+  }
   std::mutex mu;
   std::vector<std::uint8_t> got;  // receivers that have message k
   std::vector<std::vector<bool>> seen;
   std::vector<double> latencies;
   std::size_t duplicates = 0;
   SteadyClock::time_point all_done{};
-  std::condition_variable done;  // notified (under mu) when the last message is complete
+  std::condition_variable done;          // notified (under mu) when the last message is complete
   std::atomic<std::size_t> complete{0};  // messages every receiver has
   std::unique_ptr<AsyncEvent> progress;  // on node 0's thread; null once the publisher is done
 };
 
 // Publishes `n` messages from node 0 (on its thread), at most `window` ahead of `complete`.
-asio::awaitable<SteadyClock::time_point> publish_all(Node& pub, std::shared_ptr<Stats> s, std::size_t n, std::size_t window) {
+asio::awaitable<SteadyClock::time_point> publish_all(Node& pub, std::shared_ptr<Stats> s,
+                                                     std::size_t n, std::size_t window) {
   s->progress = std::make_unique<AsyncEvent>(co_await asio::this_coro::executor);
   Bytes payload(kSize, 0x5a);
   const auto t0 = SteadyClock::now();
@@ -159,7 +163,8 @@ asio::awaitable<SteadyClock::time_point> publish_all(Node& pub, std::shared_ptr<
     const auto k32 = static_cast<std::uint32_t>(k);
     std::memcpy(payload.data(), &sent, sizeof sent);
     std::memcpy(payload.data() + sizeof sent, &k32, sizeof k32);
-    if (auto r = pub.gs.publish(kTopic, payload); !r) throw std::runtime_error("publish: " + r.error().message());
+    if (auto r = pub.gs.publish(kTopic, payload); !r)
+      throw std::runtime_error("publish: " + r.error().message());
   }
   s->progress.reset();
   co_return t0;
@@ -169,7 +174,8 @@ Figures cpp_figures(std::size_t n, std::size_t window, std::size_t threads) {
   Net net(threads);
   for (std::size_t i = 0; i < kNodes; ++i) {
     for (std::size_t j = i + 1; j < kNodes; ++j) {
-      auto [id, addrs] = net.on(j, [](Node& nd) { return std::pair(nd.host.id(), nd.host.listen_addrs()); });
+      auto [id, addrs] =
+          net.on(j, [](Node& nd) { return std::pair(nd.host.id(), nd.host.listen_addrs()); });
       auto r = net.run(i, net.node(i).host.connect(id, addrs));
       if (!r) throw std::runtime_error("connect: " + r.error().message());
     }
@@ -178,28 +184,29 @@ Figures cpp_figures(std::size_t n, std::size_t window, std::size_t threads) {
   for (std::size_t i = 0; i < kNodes; ++i) {
     auto ex0 = net.executor(0);
     net.on(i, [s, i, n, ex0](Node& nd) {
-      nd.gs.subscribe(kTopic, [s, i, n, ex0](BytesView data, const PeerId&, const gossipsub::MessageId&) {
-        std::int64_t sent = 0;
-        std::uint32_t k = 0;
-        std::memcpy(&sent, data.data(), sizeof sent);
-        std::memcpy(&k, data.data() + sizeof sent, sizeof k);
-        const double ms = static_cast<double>(now_ns() - sent) / 1e6;
-        std::lock_guard lock(s->mu);
-        if (k >= n || s->seen[i][k]) {
-          ++s->duplicates;
-          return;
-        }
-        s->seen[i][k] = true;
-        s->latencies.push_back(ms);
-        if (++s->got[k] < kReceivers) return;
-        if (++s->complete == n) {
-          s->all_done = SteadyClock::now();
-          s->done.notify_all();
-        }
-        asio::post(ex0, [s] {  // once per message, so the bench adds little to the nodes' load
-          if (s->progress) s->progress->notify();
-        });
-      });
+      nd.gs.subscribe(
+          kTopic, [s, i, n, ex0](BytesView data, const PeerId&, const gossipsub::MessageId&) {
+            std::int64_t sent = 0;
+            std::uint32_t k = 0;
+            std::memcpy(&sent, data.data(), sizeof sent);
+            std::memcpy(&k, data.data() + sizeof sent, sizeof k);
+            const double ms = static_cast<double>(now_ns() - sent) / 1e6;
+            std::lock_guard lock(s->mu);
+            if (k >= n || s->seen[i][k]) {
+              ++s->duplicates;
+              return;
+            }
+            s->seen[i][k] = true;
+            s->latencies.push_back(ms);
+            if (++s->got[k] < kReceivers) return;
+            if (++s->complete == n) {
+              s->all_done = SteadyClock::now();
+              s->done.notify_all();
+            }
+            asio::post(ex0, [s] {  // once per message, so the bench adds little to the nodes' load
+              if (s->progress) s->progress->notify();
+            });
+          });
       return 0;
     });
   }
@@ -207,7 +214,8 @@ Figures cpp_figures(std::size_t n, std::size_t window, std::size_t threads) {
   const auto mesh_deadline = SteadyClock::now() + 10s;
   auto meshed = [&] {
     for (std::size_t i = 0; i < kNodes; ++i) {
-      if (net.on(i, [](Node& nd) { return nd.gs.mesh_peers(kTopic).size(); }) != kReceivers) return false;
+      if (net.on(i, [](Node& nd) { return nd.gs.mesh_peers(kTopic).size(); }) != kReceivers)
+        return false;
     }
     return true;
   };
@@ -235,8 +243,10 @@ Figures cpp_figures(std::size_t n, std::size_t window, std::size_t threads) {
 }
 
 Figures js_figures(std::size_t n, std::size_t window) {
-  goop::testing::Process p(goop::testing::js_command("gossip.mjs", {"bench", std::to_string(n), std::to_string(kSize), std::to_string(window)}),
-                           goop::testing::interop_dir());
+  goop::testing::Process p(
+      goop::testing::js_command("gossip.mjs", {"bench", std::to_string(n), std::to_string(kSize),
+                                               std::to_string(window)}),
+      goop::testing::interop_dir());
   auto code = p.wait_exit(180s);
   if (!code || *code != 0) throw std::runtime_error("js bench failed: " + p.err());
   auto o = boost::json::parse(p.out().substr(0, p.out().find('\n'))).as_object();
@@ -251,8 +261,10 @@ Figures js_figures(std::size_t n, std::size_t window) {
 }
 
 void print(const char* who, std::size_t n, const Figures& f) {
-  fmt::print("  {} {:6} msgs  {:9.0f} msgs/s  p50 {:7.2f} ms  p99 {:7.2f} ms  lost {}  dup {}  ({:.1f} s)\n", who, n,
-             f.msgs_per_sec, f.p50_ms, f.p99_ms, f.lost, f.duplicates, f.seconds);
+  fmt::print(
+      "  {} {:6} msgs  {:9.0f} msgs/s  p50 {:7.2f} ms  p99 {:7.2f} ms  lost {}  dup {}  ({:.1f} "
+      "s)\n",
+      who, n, f.msgs_per_sec, f.p50_ms, f.p99_ms, f.lost, f.duplicates, f.seconds);
 }
 
 // Ed25519 sign/s and verify/s on one core over a message the size of what a 1 KiB gossipsub
@@ -267,14 +279,16 @@ std::pair<double, double> ed25519_rates() {
   while (SteadyClock::now() - t0 < 500ms) {
     for (int i = 0; i < 50; ++i, ++signs) sig = key.sign(msg);
   }
-  const double sign_rate = static_cast<double>(signs) / std::chrono::duration<double>(SteadyClock::now() - t0).count();
+  const double sign_rate =
+      static_cast<double>(signs) / std::chrono::duration<double>(SteadyClock::now() - t0).count();
   t0 = SteadyClock::now();
   while (SteadyClock::now() - t0 < 500ms) {
     for (int i = 0; i < 50; ++i, ++verifies) {
       if (!pub.verify(msg, sig)) throw std::runtime_error("verify failed");
     }
   }
-  const double verify_rate = static_cast<double>(verifies) / std::chrono::duration<double>(SteadyClock::now() - t0).count();
+  const double verify_rate = static_cast<double>(verifies) /
+                             std::chrono::duration<double>(SteadyClock::now() - t0).count();
   return {sign_rate, verify_rate};
 }
 
@@ -293,30 +307,37 @@ int main(int argc, char** argv) {
   const std::size_t n = nums.size() > 0 ? nums[0] : 10000;
   const std::size_t window = nums.size() > 1 ? nums[1] : 16;
   const std::size_t js_n = std::min<std::size_t>(n, 1000);  // js runs ~100 msgs/s here
-  fmt::print("== gossipsub: 5 nodes fully connected on 127.0.0.1, 1 publisher, {} B StrictSign messages, window {}\n",
-             kSize, window);
+  fmt::print(
+      "== gossipsub: 5 nodes fully connected on 127.0.0.1, 1 publisher, {} B StrictSign messages, "
+      "window {}\n",
+      kSize, window);
   const auto [sign_rate, verify_rate] = ed25519_rates();
   const double ceiling = 1.0 / (1.0 / sign_rate + static_cast<double>(kReceivers) / verify_rate);
-  fmt::print("  reference: Ed25519 {:.0f} sign/s, {:.0f} verify/s per core; 1 sign + {} verifies per message\n"
-             "             cap the mesh at {:.0f} msgs/s on one core, {:.0f} on {} cores (crypto alone)\n",
-             sign_rate, verify_rate, kReceivers, ceiling, ceiling * std::thread::hardware_concurrency(),
-             std::thread::hardware_concurrency());
+  fmt::print(
+      "  reference: Ed25519 {:.0f} sign/s, {:.0f} verify/s per core; 1 sign + {} verifies per "
+      "message\n"
+      "             cap the mesh at {:.0f} msgs/s on one core, {:.0f} on {} cores (crypto alone)\n",
+      sign_rate, verify_rate, kReceivers, ceiling, ceiling * std::thread::hardware_concurrency(),
+      std::thread::hardware_concurrency());
   const Figures one = cpp_figures(n, window, 1);
   print("goop2 C++, 5 nodes on one thread ", n, one);
   const Figures each = cpp_figures(n, window, kNodes);
   print("goop2 C++, a thread per node     ", n, each);
   const auto& cpu = each.cpu_us_per_msg;
   const double busiest = *std::max_element(cpu.begin(), cpu.end());
-  fmt::print("  CPU per message: publisher {:.0f} us, receivers {:.0f}/{:.0f}/{:.0f}/{:.0f} us (crypto alone: {:.0f} and {:.0f} us)\n"
-             "             -> with a core per node (separate machines) the busiest node allows {:.0f} msgs/s\n",
-             cpu[0], cpu[1], cpu[2], cpu[3], cpu[4], 1e6 / sign_rate, 1e6 / verify_rate, 1e6 / busiest);
+  fmt::print(
+      "  CPU per message: publisher {:.0f} us, receivers {:.0f}/{:.0f}/{:.0f}/{:.0f} us (crypto "
+      "alone: {:.0f} and {:.0f} us)\n"
+      "             -> with a core per node (separate machines) the busiest node allows {:.0f} "
+      "msgs/s\n",
+      cpu[0], cpu[1], cpu[2], cpu[3], cpu[4], 1e6 / sign_rate, 1e6 / verify_rate, 1e6 / busiest);
   const Figures& best = each.msgs_per_sec > one.msgs_per_sec ? each : one;
   fmt::print("  targets (>= 4000 msgs/s, 0 lost, p99 <= 10 ms): {}\n",
              best.msgs_per_sec >= 4000 && best.lost == 0 && best.p99_ms <= 10 ? "met" : "missed");
   if (cpp_only) return 0;
   const Figures js = js_figures(js_n, window);
   print("js-libp2p, 5 nodes in one process", js_n, js);
-  fmt::print("  ratio C++/js (both one thread): {:.1f} x msgs/s, p50 {:.3f} x, p99 {:.3f} x\n", one.msgs_per_sec / js.msgs_per_sec,
-             one.p50_ms / js.p50_ms, one.p99_ms / js.p99_ms);
+  fmt::print("  ratio C++/js (both one thread): {:.1f} x msgs/s, p50 {:.3f} x, p99 {:.3f} x\n",
+             one.msgs_per_sec / js.msgs_per_sec, one.p50_ms / js.p50_ms, one.p99_ms / js.p99_ms);
   return 0;
 }

@@ -2,21 +2,20 @@
 // pipe) against the bare cost of the same crypto: EVP ChaCha20-Poly1305 seal + open of the same
 // frame sizes on reused contexts. Prints secure_stream / raw_aead per write size at the end; the
 // gap is framing, copies, buffering and coroutine overhead.
+#include "base/async_event.hpp"
+#include "p2p/errors.hpp"
+#include "p2p/security/noise/primitives.hpp"
+#include "p2p/security/noise/secure_stream.hpp"
+
 #include <benchmark/benchmark.h>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/this_coro.hpp>
 
 #include <cstdio>
 #include <cstring>
 #include <map>
 #include <string>
-
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/this_coro.hpp>
-
-#include "base/async_event.hpp"
-#include "p2p/errors.hpp"
-#include "p2p/security/noise/primitives.hpp"
-#include "p2p/security/noise/secure_stream.hpp"
 
 namespace {
 namespace asio = boost::asio;
@@ -131,8 +130,7 @@ void BM_SecureStream(benchmark::State& state) {
 }
 
 void BM_RawAead(benchmark::State& state) {
-  const std::size_t frame =
-      std::min(static_cast<std::size_t>(state.range(0)), kMaxPlaintext);
+  const std::size_t frame = std::min(static_cast<std::size_t>(state.range(0)), kMaxPlaintext);
   ChaChaPoly enc(test_key());
   ChaChaPoly dec(test_key());
   Bytes plain(frame, 0x5a);

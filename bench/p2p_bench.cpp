@@ -4,41 +4,38 @@
 //
 //   goop_bench_p2p          run everything (needs `scripts/setup` for the js peer)
 
-#include <openssl/evp.h>
-#include <sys/prctl.h>
-#include <sys/resource.h>
-
-#include <csignal>
-
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
-#include <boost/asio/post.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
-#include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/read.hpp>
-#include <boost/asio/use_future.hpp>
-#include <boost/asio/write.hpp>
-#include <boost/json.hpp>
-
-#include <algorithm>
-#include <cstdio>
-#include <fstream>
-#include <iostream>
-#include <thread>
-
-#include <fmt/core.h>
-
 #include "../tests/support/process.hpp"
 #include "p2p/errors.hpp"
 #include "p2p/host/host.hpp"
 #include "p2p/host/upgrader.hpp"
 #include "p2p/io/framing.hpp"
-#include "p2p/transport/tcp/tcp_stream.hpp"
-#include "p2p/negotiation/lazy_select_stream.hpp"
 #include "p2p/muxer/yamux/session.hpp"
+#include "p2p/negotiation/lazy_select_stream.hpp"
+#include "p2p/transport/tcp/tcp_stream.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/use_future.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/json.hpp>
+#include <fmt/core.h>
+#include <openssl/evp.h>
+
+#include <algorithm>
+#include <csignal>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <thread>
 
 namespace asio = boost::asio;
 namespace ip = asio::ip;
@@ -52,7 +49,9 @@ namespace {
 constexpr std::string_view kSink = "/goop2/sink/1.0.0";
 constexpr std::string_view kSmall = "/goop2/echo/1.0.0";
 
-double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+double seconds_since(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
 
 long rss_kib() {
   std::ifstream f("/proc/self/status");
@@ -66,7 +65,8 @@ long rss_kib() {
 // A node on its own thread.
 struct Node {
   asio::io_context io{1};
-  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> guard{io.get_executor()};
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> guard{
+      io.get_executor()};
   std::unique_ptr<Host> host;
   std::thread thread;
 
@@ -86,7 +86,9 @@ struct Node {
   T run(asio::awaitable<T> task) {
     return asio::co_spawn(io, std::move(task), asio::use_future).get();
   }
-  std::string addr() const { return host->listen_addrs().at(0).to_string() + "/p2p/" + host->id().to_base58(); }
+  std::string addr() const {
+    return host->listen_addrs().at(0).to_string() + "/p2p/" + host->id().to_base58();
+  }
 
   static asio::awaitable<void> sink(std::unique_ptr<MuxedStream> s, PeerId) {
     std::vector<std::uint8_t> buf(256 * 1024);
@@ -117,7 +119,8 @@ asio::awaitable<Result<double>> send_to_sink(Host& host, PeerId peer, std::vecto
   Bytes chunk(256 * 1024, 0x5a);
   const auto t0 = Clock::now();
   for (std::size_t sent = 0; sent < bytes; sent += chunk.size()) {
-    GOOP_CO_TRY_VOID(co_await s->write(BytesView(chunk.data(), std::min(chunk.size(), bytes - sent))));
+    GOOP_CO_TRY_VOID(
+        co_await s->write(BytesView(chunk.data(), std::min(chunk.size(), bytes - sent))));
   }
   GOOP_CO_TRY_VOID(co_await s->close_write());
   std::uint8_t receipt[8];
@@ -150,7 +153,8 @@ double raw_aead_mb_per_s(std::size_t bytes) {
       EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_SET_TAG, 16, frame.data() + n - 16);
       EVP_DecryptUpdate(ctx, plain.data(), &out, frame.data(), static_cast<int>(n - 16));
       int fin = 0;
-      if (EVP_DecryptFinal_ex(ctx, plain.data() + out, &fin) != 1) throw std::runtime_error("bad tag");
+      if (EVP_DecryptFinal_ex(ctx, plain.data() + out, &fin) != 1)
+        throw std::runtime_error("bad tag");
       got += static_cast<std::size_t>(out);
     }
     asio::write(s, asio::buffer("k", 1));
@@ -166,7 +170,8 @@ double raw_aead_mb_per_s(std::size_t bytes) {
   const auto t0 = Clock::now();
   for (std::size_t sent = 0; sent < bytes;) {
     batch.clear();
-    for (int f = 0; f < 4 && sent < bytes; ++f) {  // batch 4 frames per write, as our SecureStream may
+    for (int f = 0; f < 4 && sent < bytes;
+         ++f) {  // batch 4 frames per write, as our SecureStream may
       const std::size_t n = std::min(plain.size(), bytes - sent);
       const std::size_t at = batch.size();
       batch.resize(at + 2 + n + 16);
@@ -193,20 +198,27 @@ double raw_aead_mb_per_s(std::size_t bytes) {
 }
 
 struct JsListener {
-  goop::testing::Process proc{goop::testing::js_command("peer.mjs", {"listen"}), goop::testing::interop_dir()};
+  goop::testing::Process proc{goop::testing::js_command("peer.mjs", {"listen"}),
+                              goop::testing::interop_dir()};
   std::string addr;
   JsListener() {
-    if (!proc.wait_stdout_contains("\n", 30s)) throw std::runtime_error("js peer did not start: " + proc.err());
+    if (!proc.wait_stdout_contains("\n", 30s))
+      throw std::runtime_error("js peer did not start: " + proc.err());
     auto hello = boost::json::parse(proc.out().substr(0, proc.out().find('\n'))).as_object();
     addr = std::string(hello.at("addrs").as_array().at(0).as_string());
   }
 };
 
 double js_client_in_dir(const std::string& addr, std::size_t bytes) {
-  goop::testing::Process p(goop::testing::js_command("peer.mjs", {"perf-client", addr, std::to_string(bytes)}), goop::testing::interop_dir());
+  goop::testing::Process p(
+      goop::testing::js_command("peer.mjs", {"perf-client", addr, std::to_string(bytes)}),
+      goop::testing::interop_dir());
   auto code = p.wait_exit(300s);
   if (!code || *code != 0) throw std::runtime_error("js perf-client failed: " + p.err());
-  return boost::json::parse(p.out().substr(0, p.out().find('\n'))).as_object().at("mbPerSec").to_number<double>();
+  return boost::json::parse(p.out().substr(0, p.out().find('\n')))
+      .as_object()
+      .at("mbPerSec")
+      .to_number<double>();
 }
 
 // Fresh TCP + Noise + yamux + one 32-byte request/response, `n` times; returns sorted ms.
@@ -217,7 +229,8 @@ std::vector<double> handshake_latencies(Node& server, int n) {
   const auto client_key = Ed25519PrivateKey::generate();  // a peer keeps its identity
   std::vector<double> ms;
   for (int i = 0; i < n; ++i) {
-    auto t = client_io.run([](ip::tcp::endpoint to, PeerId want, Ed25519PrivateKey key) -> asio::awaitable<Result<double>> {
+    auto t = client_io.run([](ip::tcp::endpoint to, PeerId want,
+                              Ed25519PrivateKey key) -> asio::awaitable<Result<double>> {
       const auto t0 = Clock::now();
       GOOP_CO_TRY(auto raw, co_await p2p::tcp::dial(to));
       GOOP_CO_TRY(auto up, co_await upgrade_outbound(std::move(raw), key, want, {}));
@@ -245,22 +258,28 @@ double inbound_handshakes_per_s(Node& server, int concurrency, double secs) {
   auto ep = server.host->listen_addrs().at(0).tcp_endpoint().value();
   const PeerId expected = server.host->id();
   const auto key = Ed25519PrivateKey::generate();
-  return client_io.run([](ip::tcp::endpoint to, PeerId want, Ed25519PrivateKey k, int n, double limit) -> asio::awaitable<double> {
+  return client_io.run([](ip::tcp::endpoint to, PeerId want, Ed25519PrivateKey k, int n,
+                          double limit) -> asio::awaitable<double> {
     auto ex = co_await asio::this_coro::executor;
-    const auto end = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(limit));
+    const auto end = Clock::now() + std::chrono::duration_cast<Clock::duration>(
+                                        std::chrono::duration<double>(limit));
     int done = 0, running = n;
     for (int i = 0; i < n; ++i) {
-      asio::co_spawn(ex, [](ip::tcp::endpoint e, PeerId w, Ed25519PrivateKey id_key, Clock::time_point stop, int& count) -> asio::awaitable<void> {
-        while (Clock::now() < stop) {
-          auto raw = co_await p2p::tcp::dial(e);
-          if (!raw) continue;
-          auto up = co_await upgrade_outbound(std::move(*raw), id_key, w, {});
-          if (!up) continue;
-          ++count;
-          up->session->start();
-          co_await up->session->close(1s);
-        }
-      }(to, want, k, end, done), [&running](std::exception_ptr) { --running; });
+      asio::co_spawn(
+          ex,
+          [](ip::tcp::endpoint e, PeerId w, Ed25519PrivateKey id_key, Clock::time_point stop,
+             int& count) -> asio::awaitable<void> {
+            while (Clock::now() < stop) {
+              auto raw = co_await p2p::tcp::dial(e);
+              if (!raw) continue;
+              auto up = co_await upgrade_outbound(std::move(*raw), id_key, w, {});
+              if (!up) continue;
+              ++count;
+              up->session->start();
+              co_await up->session->close(1s);
+            }
+          }(to, want, k, end, done),
+          [&running](std::exception_ptr) { --running; });
     }
     const auto t0 = Clock::now();
     while (running > 0) {
@@ -276,18 +295,22 @@ int idle_clients(const std::string& addr, int n) {
   asio::io_context io;
   auto ma = Multiaddr::parse(addr).value();
   std::vector<std::unique_ptr<yamux::Session>> sessions;
-  asio::co_spawn(io, [&]() -> asio::awaitable<void> {
-    for (int i = 0; i < n; ++i) {
-      auto raw = co_await p2p::tcp::dial(*ma.tcp_endpoint());
-      if (!raw) continue;
-      auto up = co_await upgrade_outbound(std::move(*raw), Ed25519PrivateKey::generate(), *ma.peer_id(), {});
-      if (!up) continue;
-      up->session->start();
-      sessions.push_back(std::move(up->session));
-    }
-    fmt::print("ready {}\n", sessions.size());
-    std::fflush(stdout);
-  }, asio::detached);
+  asio::co_spawn(
+      io,
+      [&]() -> asio::awaitable<void> {
+        for (int i = 0; i < n; ++i) {
+          auto raw = co_await p2p::tcp::dial(*ma.tcp_endpoint());
+          if (!raw) continue;
+          auto up = co_await upgrade_outbound(std::move(*raw), Ed25519PrivateKey::generate(),
+                                              *ma.peer_id(), {});
+          if (!up) continue;
+          up->session->start();
+          sessions.push_back(std::move(up->session));
+        }
+        fmt::print("ready {}\n", sessions.size());
+        std::fflush(stdout);
+      },
+      asio::detached);
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // never outlive the benchmark
   io.run();
   return 0;
@@ -295,13 +318,15 @@ int idle_clients(const std::string& addr, int n) {
 
 double percentile(const std::vector<double>& sorted, double p) {
   if (sorted.empty()) return 0;
-  return sorted[std::min(sorted.size() - 1, static_cast<std::size_t>(p * static_cast<double>(sorted.size())))];
+  return sorted[std::min(sorted.size() - 1,
+                         static_cast<std::size_t>(p * static_cast<double>(sorted.size())))];
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc == 4 && std::string_view(argv[1]) == "--idle-clients") return idle_clients(argv[2], std::atoi(argv[3]));
+  if (argc == 4 && std::string_view(argv[1]) == "--idle-clients")
+    return idle_clients(argv[2], std::atoi(argv[3]));
   std::setvbuf(stdout, nullptr, _IOLBF, 0);
   const std::size_t big = std::size_t{512} << 20, js_bytes = std::size_t{128} << 20;
 
@@ -327,11 +352,13 @@ int main(int argc, char** argv) {
     if (!r) throw std::runtime_error("C++ -> js transfer failed: " + r.error().message());
     cpp_js = *r;
   }
-  fmt::print("  goop2 C++ -> C++ (TCP+Noise+yamux)             {:8.0f} MB/s  = {:.2f} x reference, {:.1f} x js<->js\n",
-             ours, ours / raw, ours / js_js);
+  fmt::print(
+      "  goop2 C++ -> C++ (TCP+Noise+yamux)             {:8.0f} MB/s  = {:.2f} x reference, {:.1f} "
+      "x js<->js\n",
+      ours, ours / raw, ours / js_js);
   fmt::print("  reference: js-libp2p -> js-libp2p              {:8.0f} MB/s\n", js_js);
-  fmt::print("  goop2 C++ -> js-libp2p                         {:8.0f} MB/s  = {:.2f} x js<->js\n", cpp_js,
-             cpp_js / js_js);
+  fmt::print("  goop2 C++ -> js-libp2p                         {:8.0f} MB/s  = {:.2f} x js<->js\n",
+             cpp_js, cpp_js / js_js);
 
   fmt::print("== new connection + handshake + one 32-byte request/response (loopback)\n");
   {
@@ -341,9 +368,13 @@ int main(int argc, char** argv) {
                percentile(ms, 0.5), percentile(ms, 0.99));
     double total = 0;
     for (double m : ms) total += m;
-    fmt::print("  sequential rate {:.0f} handshakes/s (one client)\n", 1000.0 * static_cast<double>(ms.size()) / total);
+    fmt::print("  sequential rate {:.0f} handshakes/s (one client)\n",
+               1000.0 * static_cast<double>(ms.size()) / total);
     const double rate = inbound_handshakes_per_s(server, 16, 3.0);
-    fmt::print("  inbound handshakes with 16 concurrent dialers (same 2-core box): {:.0f}/s (target 1000/s)\n", rate);
+    fmt::print(
+        "  inbound handshakes with 16 concurrent dialers (same 2-core box): {:.0f}/s (target "
+        "1000/s)\n",
+        rate);
   }
 
   fmt::print("== memory: 1000 idle connections (server process RSS)\n");
@@ -352,7 +383,8 @@ int main(int argc, char** argv) {
     const long before = rss_kib();
     // The dialers run in a child process (so this RSS is the server's alone); it dies with us.
     goop::testing::Process clients({"/proc/self/exe", "--idle-clients", server.addr(), "1000"});
-    if (!clients.wait_stdout_contains("ready", 120s)) throw std::runtime_error("idle clients did not connect: " + clients.err());
+    if (!clients.wait_stdout_contains("ready", 120s))
+      throw std::runtime_error("idle clients did not connect: " + clients.err());
     std::size_t connected = 0;
     const auto deadline = Clock::now() + 30s;
     while (connected < 1000 && Clock::now() < deadline) {
@@ -363,8 +395,12 @@ int main(int argc, char** argv) {
       }(*server.host));
     }
     const long after = rss_kib();
-    fmt::print("  {} idle connections: RSS {:.1f} MB -> {:.1f} MB, {:.1f} KiB per connection (target: < 100 MB for 1000)\n",
-               connected, static_cast<double>(before) / 1024.0, static_cast<double>(after) / 1024.0, static_cast<double>(after - before) / static_cast<double>(std::max<std::size_t>(connected, 1)));
+    fmt::print(
+        "  {} idle connections: RSS {:.1f} MB -> {:.1f} MB, {:.1f} KiB per connection (target: < "
+        "100 MB for 1000)\n",
+        connected, static_cast<double>(before) / 1024.0, static_cast<double>(after) / 1024.0,
+        static_cast<double>(after - before) /
+            static_cast<double>(std::max<std::size_t>(connected, 1)));
   }
   return 0;
 }

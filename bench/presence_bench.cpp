@@ -4,19 +4,19 @@
 //
 //   goop_bench_presence [peers=50]
 
-#include <csignal>
-#include <filesystem>
-#include <algorithm>
-#include <fstream>
-#include <map>
-
-#include <boost/json.hpp>
-#include <fmt/core.h>
-
 #include "../tests/support/http_client.hpp"
 #include "../tests/support/peer_process.hpp"
 #include "../tests/support/remember_peer.hpp"
 #include "base/clock.hpp"
+
+#include <boost/json.hpp>
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <map>
 
 namespace {
 namespace fs = std::filesystem;
@@ -67,7 +67,8 @@ struct TableWatch {
     }
   }
   std::size_t online() const {
-    return static_cast<std::size_t>(std::count_if(up.begin(), up.end(), [](const auto& kv) { return kv.second; }));
+    return static_cast<std::size_t>(
+        std::count_if(up.begin(), up.end(), [](const auto& kv) { return kv.second; }));
   }
   goop::testing::HttpStream stream;
   std::size_t parsed = 0;
@@ -82,7 +83,7 @@ int main(int argc, char** argv) {
   goop::testing::TempDir tmp;
   PeerSettings s;
   s.topic = goop::testing::unique_name("bench");
-  s.mdns_tag = s.topic;  // only the peers of this run
+  s.mdns_tag = s.topic;     // only the peers of this run
   s.heartbeat_seconds = 5;  // the default
   s.ttl_seconds = 20;
 
@@ -114,9 +115,10 @@ int main(int argc, char** argv) {
   while (!ok && goop::testing::HttpStream::wait_any(streams, deadline)) ok = converged();
   const double secs = std::chrono::duration<double>(Clock::now() - all_started).count();
   const double budget = 2.0 * s.heartbeat_seconds;
-  fmt::print("  started in {:.2f} s; {} everyone lists all {} others {:.2f} s after the last start\n",
-             std::chrono::duration<double>(all_started - t0).count(), ok ? "converged:" : "NOT converged:", want,
-             secs);
+  fmt::print(
+      "  started in {:.2f} s; {} everyone lists all {} others {:.2f} s after the last start\n",
+      std::chrono::duration<double>(all_started - t0).count(),
+      ok ? "converged:" : "NOT converged:", want, secs);
   if (!ok) {
     std::string counts;
     for (auto& p : peers) counts += fmt::format(" {}", online_count(*p));
@@ -127,9 +129,11 @@ int main(int argc, char** argv) {
       off += r.at("Offline") == true;
       unreach += r.at("Reachable") == false;
     }
-    fmt::print("  the last peer lists {} peers: {} offline, {} unreachable\n", rows.size(), off, unreach);
+    fmt::print("  the last peer lists {} peers: {} offline, {} unreachable\n", rows.size(), off,
+               unreach);
   }
-  fmt::print("  = {:.2f} x the target (2 heartbeats = {:.0f} s; below 1 is better)\n", secs / budget, budget);
+  fmt::print("  = {:.2f} x the target (2 heartbeats = {:.0f} s; below 1 is better)\n",
+             secs / budget, budget);
 
   long total = 0, most = 0;
   for (auto& p : peers) {
@@ -137,8 +141,8 @@ int main(int argc, char** argv) {
     total += r;
     most = std::max(most, r);
   }
-  fmt::print("== memory: goop2 peer RSS with {} peers connected: mean {:.1f} MB, max {:.1f} MB\n", want,
-             static_cast<double>(total) / n / 1024.0, static_cast<double>(most) / 1024.0);
+  fmt::print("== memory: goop2 peer RSS with {} peers connected: mean {:.1f} MB, max {:.1f} MB\n",
+             want, static_cast<double>(total) / n / 1024.0, static_cast<double>(most) / 1024.0);
   const auto stop0 = Clock::now();
   for (auto& p : peers) p->process().signal(SIGTERM);
   double slowest = 0;
@@ -146,7 +150,8 @@ int main(int argc, char** argv) {
     const auto code = p->process().wait_exit(10s);
     const double t = std::chrono::duration<double>(Clock::now() - stop0).count();
     if (!code || *code != 0 || t > 2.0) {
-      fmt::print("  slow or unclean stop ({:.1f} s, exit {}):\n{}\n", t, code ? *code : -1, p->log());
+      fmt::print("  slow or unclean stop ({:.1f} s, exit {}):\n{}\n", t, code ? *code : -1,
+                 p->log());
       break;
     }
     slowest = t;
@@ -161,15 +166,20 @@ int main(int argc, char** argv) {
   (void)goop::testing::http_get(alone.viewer(), "/");
   (void)alone.peers();
   const double ours = static_cast<double>(rss_kib(alone.process().pid())) / 1024.0;
-  goop::testing::Process js(goop::testing::js_command("peer.mjs", {"listen"}), goop::testing::interop_dir());
+  goop::testing::Process js(goop::testing::js_command("peer.mjs", {"listen"}),
+                            goop::testing::interop_dir());
   double js_mb = 0;
   if (js.wait_stdout_contains("\n", 30s)) {  // listening
     js_mb = static_cast<double>(rss_kib(js.pid())) / 1024.0;
   }
-  fmt::print("== memory: idle goop2 peer (host, gossipsub, presence, mDNS, viewer, SQLite) RSS {:.1f} MB "
-             "(target 20 MB)\n", ours);
-  fmt::print("  reference: idle js-libp2p node (tcp, noise, yamux, identify, ping) RSS {:.1f} MB -> {:.2f} x\n",
-             js_mb, js_mb > 0 ? ours / js_mb : 0.0);
+  fmt::print(
+      "== memory: idle goop2 peer (host, gossipsub, presence, mDNS, viewer, SQLite) RSS {:.1f} MB "
+      "(target 20 MB)\n",
+      ours);
+  fmt::print(
+      "  reference: idle js-libp2p node (tcp, noise, yamux, identify, ping) RSS {:.1f} MB -> "
+      "{:.2f} x\n",
+      js_mb, js_mb > 0 ? ours / js_mb : 0.0);
   alone.process().signal(SIGTERM);
   (void)alone.process().wait_exit(10s);
   return ok ? 0 : 1;

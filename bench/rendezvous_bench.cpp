@@ -8,14 +8,10 @@
 //
 //   goop_bench_rendezvous [clients=10000] [seconds=5]
 
-#include <sys/resource.h>
-
-#include <algorithm>
-#include <csignal>
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
-#include <optional>
+#include "../tests/support/rendezvous_process.hpp"
+#include "p2p/testing/random_peer.hpp"
+#include "web/client.hpp"
+#include "wrk_runner.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -25,10 +21,13 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <fmt/core.h>
 
-#include "wrk_runner.hpp"
-#include "../tests/support/rendezvous_process.hpp"
-#include "web/client.hpp"
-#include "p2p/testing/random_peer.hpp"
+#include <algorithm>
+#include <csignal>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <sys/resource.h>
 
 namespace {
 namespace fs = std::filesystem;
@@ -39,8 +38,9 @@ using goop::testing::RendezvousProcess;
 using goop::testing::RendezvousSettings;
 
 std::string update(const std::string& peer, const std::string& label) {
-  return fmt::format(R"({{"type":"update","peerId":"{}","content":"{}","addrs":["/ip4/192.0.2.1/tcp/4001"],"ts":1}})",
-                     peer, label);
+  return fmt::format(
+      R"({{"type":"update","peerId":"{}","content":"{}","addrs":["/ip4/192.0.2.1/tcp/4001"],"ts":1}})",
+      peer, label);
 }
 
 // The resident set of process `pid` in MiB, from /proc/<pid>/status.
@@ -68,10 +68,13 @@ double percentile(std::vector<double> v, double p) {
 }
 
 bool publish_throughput(const fs::path& tmp, int seconds) {
-  fmt::print("== rendezvous (a): POST /publish, wrk -t2 -c32 -d{}s, keep-alive, one peer's update\n", seconds);
+  fmt::print(
+      "== rendezvous (a): POST /publish, wrk -t2 -c32 -d{}s, keep-alive, one peer's update\n",
+      seconds);
   RendezvousProcess rv((tmp / "rv-publish").string(), RendezvousSettings{});
   const fs::path script = tmp / "publish.lua";
-  std::ofstream(script) << "wrk.method = \"POST\"\nwrk.body = '" << update(goop::p2p::testing::random_peer_id(), "bench")
+  std::ofstream(script) << "wrk.method = \"POST\"\nwrk.body = '"
+                        << update(goop::p2p::testing::random_peer_id(), "bench")
                         << "'\nwrk.headers[\"Content-Type\"] = \"application/json\"\n";
   goop::bench::WrkOptions o;
   o.script = script.string();
@@ -85,11 +88,16 @@ bool publish_throughput(const fs::path& tmp, int seconds) {
     fmt::print("  {}\n", ours.error);
     return false;
   }
-  fmt::print("  goop2 rendezvous: {:.0f} publishes/s, p50 {:.3f} ms, p99 {:.3f} ms ({:.2f} x target 20,000/s){}\n",
-             ours.rps, ours.p50_ms, ours.p99_ms, ours.rps / 20000.0, ours.rps >= 20000 ? "" : "  BELOW TARGET");
+  fmt::print(
+      "  goop2 rendezvous: {:.0f} publishes/s, p50 {:.3f} ms, p99 {:.3f} ms ({:.2f} x target "
+      "20,000/s){}\n",
+      ours.rps, ours.p50_ms, ours.p99_ms, ours.rps / 20000.0,
+      ours.rps >= 20000 ? "" : "  BELOW TARGET");
   if (ref && ref->error.empty() && ref->rps > 0) {
-    fmt::print("  reference nginx (1 worker, `return 204` for the same POST): {:.0f} req/s, p50 {:.3f} ms\n", ref->rps,
-               ref->p50_ms);
+    fmt::print(
+        "  reference nginx (1 worker, `return 204` for the same POST): {:.0f} req/s, p50 {:.3f} "
+        "ms\n",
+        ref->rps, ref->p50_ms);
     fmt::print("  = {:.2f} x nginx\n", ours.rps / ref->rps);
   }
   return ours.rps >= 20000;
@@ -122,7 +130,8 @@ asio::awaitable<void> read_loop(std::unique_ptr<goop::web::WebSocketClient> ws, 
     }
     const std::string want = fmt::format("\"round-{}\"", st.round);
     if (st.round >= 0 && m->find(want) != std::string::npos) {
-      st.latencies_ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - st.sent).count());
+      st.latencies_ms.push_back(
+          std::chrono::duration<double, std::milli>(Clock::now() - st.sent).count());
       if (++st.got == st.clients) st.poke();
     }
   }
@@ -147,7 +156,8 @@ asio::awaitable<void> connect_chain(std::string base, std::size_t first, std::si
   }
 }
 
-asio::awaitable<bool> wait_for(FanoutState& st, const std::function<bool()>& done, Clock::duration timeout) {
+asio::awaitable<bool> wait_for(FanoutState& st, const std::function<bool()>& done,
+                               Clock::duration timeout) {
   asio::steady_timer timer(co_await asio::this_coro::executor);
   st.wake = &timer;
   const auto until = Clock::now() + timeout;
@@ -160,7 +170,8 @@ asio::awaitable<bool> wait_for(FanoutState& st, const std::function<bool()>& don
 }
 
 void print_connected(const FanoutState& st, std::size_t n, double seconds, bool all) {
-  fmt::print("  connected {} of {} in {:.1f} s{}\n", st.connected, n, seconds, all ? "" : " (timed out)");
+  fmt::print("  connected {} of {} in {:.1f} s{}\n", st.connected, n, seconds,
+             all ? "" : " (timed out)");
   if (st.failed) fmt::print("  {} failed to connect; first error: {}\n", st.failed, st.first_error);
 }
 
@@ -169,11 +180,14 @@ bool print_fanout(const FanoutState& st, double rss, int rounds, int complete) {
   const double p50 = percentile(st.latencies_ms, 0.50);
   const double p99 = percentile(st.latencies_ms, 0.99);
   const double rss_mb = rss * 1.048576;
-  fmt::print("  server RSS with {} clients: {:.0f} MB ({:.2f} x target 300 MB){}\n", st.connected, rss_mb,
-             rss_mb / 300.0, rss_mb <= 300 ? "" : "  ABOVE TARGET");
-  fmt::print("  fan-out of one update to all: p50 {:.1f} ms, p99 {:.1f} ms over {} updates ({:.2f} x target 500 ms){}\n",
-             p50, p99, rounds, p99 / 500.0, p99 <= 500 ? "" : "  ABOVE TARGET");
-  fmt::print("  {} of {} updates reached every client; clients dropped: {}\n", complete, rounds, st.dropped);
+  fmt::print("  server RSS with {} clients: {:.0f} MB ({:.2f} x target 300 MB){}\n", st.connected,
+             rss_mb, rss_mb / 300.0, rss_mb <= 300 ? "" : "  ABOVE TARGET");
+  fmt::print(
+      "  fan-out of one update to all: p50 {:.1f} ms, p99 {:.1f} ms over {} updates ({:.2f} x "
+      "target 500 ms){}\n",
+      p50, p99, rounds, p99 / 500.0, p99 <= 500 ? "" : "  ABOVE TARGET");
+  fmt::print("  {} of {} updates reached every client; clients dropped: {}\n", complete, rounds,
+             st.dropped);
   if (st.dropped) fmt::print("  first error: {}\n", st.first_error);
   return st.failed == 0 && st.dropped == 0 && complete == rounds && p99 <= 500 && rss_mb <= 300;
 }
@@ -187,9 +201,12 @@ asio::awaitable<bool> fanout(RendezvousProcess& rv, std::size_t n) {
   const std::string base = "ws://127.0.0.1:" + std::to_string(rv.port());
   const auto t_connect = Clock::now();
   const std::size_t chains = std::min<std::size_t>(256, n);
-  for (std::size_t c = 0; c < chains; ++c) asio::co_spawn(ex, connect_chain(base, c, chains, ids, st), asio::detached);
-  const bool all_connected = co_await wait_for(st, [&] { return st.connected + st.failed == n; }, 120s);
-  print_connected(st, n, std::chrono::duration<double>(Clock::now() - t_connect).count(), all_connected);
+  for (std::size_t c = 0; c < chains; ++c)
+    asio::co_spawn(ex, connect_chain(base, c, chains, ids, st), asio::detached);
+  const bool all_connected = co_await wait_for(
+      st, [&] { return st.connected + st.failed == n; }, 120s);
+  print_connected(st, n, std::chrono::duration<double>(Clock::now() - t_connect).count(),
+                  all_connected);
   const double rss = rss_mib(rv.process().pid());
 
   const std::string sender = goop::p2p::testing::random_peer_id();
@@ -213,7 +230,9 @@ asio::awaitable<bool> fanout(RendezvousProcess& rv, std::size_t n) {
       fmt::print("  publish failed: HTTP {}\n", res->status);
       break;
     }
-    if (co_await wait_for(st, [&] { return st.got >= st.connected - st.dropped; }, 10s)) ++complete;
+    if (co_await wait_for(
+            st, [&] { return st.got >= st.connected - st.dropped; }, 10s))
+      ++complete;
   }
   st.round = -1;
   const bool ok = print_fanout(st, rss, kRounds, complete);
@@ -226,7 +245,8 @@ int main(int argc, char** argv) {
   std::setvbuf(stdout, nullptr, _IOLBF, 0);
   std::size_t clients = 10000;
   int seconds = 5;
-  if (argc > 1 && argv[1][0] != '-') clients = static_cast<std::size_t>(std::max(1, std::atoi(argv[1])));
+  if (argc > 1 && argv[1][0] != '-')
+    clients = static_cast<std::size_t>(std::max(1, std::atoi(argv[1])));
   if (argc > 2 && argv[2][0] != '-') seconds = std::max(1, std::atoi(argv[2]));
   raise_fd_limit();
   goop::testing::TempDir tmp;
@@ -237,7 +257,8 @@ int main(int argc, char** argv) {
     fmt::print("== rendezvous (a): wrk is not installed (apt-get install wrk); not measured\n");
   }
 
-  fmt::print("== rendezvous (b): {} WebSocket presence clients on one rendezvous (loopback)\n", clients);
+  fmt::print("== rendezvous (b): {} WebSocket presence clients on one rendezvous (loopback)\n",
+             clients);
   RendezvousSettings rs;
   rs.ttl_seconds = 300;  // the clients only listen: keep the sender's row for the whole run
   rs.heartbeat_seconds = 5;

@@ -6,29 +6,28 @@
 //
 //   goop_bench_site [seconds=5]      (needs wrk and nginx on PATH; either missing is reported)
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
+#include "../tests/support/http_client.hpp"
+#include "../tests/support/peer_process.hpp"
+#include "../tests/support/process.hpp"
+#include "../tests/support/remember_peer.hpp"
+#include "base/clock.hpp"
+#include "p2p/crypto/peer_id.hpp"
+#include "wrk_runner.hpp"
 
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <arpa/inet.h>
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <algorithm>
+#include <netinet/in.h>
 #include <optional>
+#include <poll.h>
+#include <sys/socket.h>
 #include <thread>
-
-#include <fmt/core.h>
-
-#include "wrk_runner.hpp"
-#include "../tests/support/http_client.hpp"
-#include "../tests/support/peer_process.hpp"
-#include "../tests/support/remember_peer.hpp"
-#include "../tests/support/process.hpp"
-#include "base/clock.hpp"
-#include "p2p/crypto/peer_id.hpp"
+#include <unistd.h>
 
 namespace {
 namespace fs = std::filesystem;
@@ -92,22 +91,30 @@ int main(int argc, char** argv) {
   const std::string bob_host = fmt::format("{}.localhost:{}", label_of(bob.id()), port);
 
   if (std::getenv("GOOP_BENCH_SITE_PAUSE")) {  // for profiling by hand: run wrk/perf yourself
-    (void)goop::testing::eventually({&ann}, [&] {
-      const auto row = ann.row(bob.id());
-      return row.is_object() && row.at("Reachable") == true;
-    }, 20s);
-    fmt::print("paused: ann pid {} port {}, bob pid {}\n  own host {}\n  bob host {}\npress Enter to go on\n",
-               ann.process().pid(), port, bob.process().pid(), own_host, bob_host);
+    (void)goop::testing::eventually(
+        {&ann},
+        [&] {
+          const auto row = ann.row(bob.id());
+          return row.is_object() && row.at("Reachable") == true;
+        },
+        20s);
+    fmt::print(
+        "paused: ann pid {} port {}, bob pid {}\n  own host {}\n  bob host {}\npress Enter to go "
+        "on\n",
+        ann.process().pid(), port, bob.process().pid(), own_host, bob_host);
     (void)std::getchar();
   }
   bool ok = true;
   std::this_thread::sleep_until(written + 2100ms);  // settled (see above); not an event to wait on
   // (a) own static file vs nginx: three rounds each, interleaved, medians compared (other work
   // on the machine moves both alike).
-  fmt::print("== site (a): own 1 KiB index.html over keep-alive, wrk -t2 -c32 -d{}s, 3 rounds each, interleaved\n",
-             seconds);
+  fmt::print(
+      "== site (a): own 1 KiB index.html over keep-alive, wrk -t2 -c32 -d{}s, 3 rounds each, "
+      "interleaved\n",
+      seconds);
   std::vector<WrkResult> ours, refs;
-  auto nginx = goop::bench::start_nginx(fs::path(tmp.path()) / "nginx", fmt::format("    root {};", ann_site.string()));
+  auto nginx = goop::bench::start_nginx(fs::path(tmp.path()) / "nginx",
+                                        fmt::format("    root {};", ann_site.string()));
   for (int round = 0; round < 3; ++round) {
     WrkOptions own;
     own.host = own_host;
@@ -123,7 +130,8 @@ int main(int argc, char** argv) {
       }
     }
     if (v.empty()) return std::nullopt;
-    std::sort(v.begin(), v.end(), [](const WrkResult& a, const WrkResult& b) { return a.rps < b.rps; });
+    std::sort(v.begin(), v.end(),
+              [](const WrkResult& a, const WrkResult& b) { return a.rps < b.rps; });
     return v[v.size() / 2];
   };
   const auto list = [](const std::vector<WrkResult>& v) {
@@ -135,24 +143,30 @@ int main(int argc, char** argv) {
   const auto ref_median = median(refs);
   if (!our_median) ok = false;
   if (our_median) {
-    fmt::print("  goop2 viewer: median {:.0f} req/s (rounds:{}), p50 {:.3f} ms, p99 {:.3f} ms\n", our_median->rps,
-               list(ours), our_median->p50_ms, our_median->p99_ms);
+    fmt::print("  goop2 viewer: median {:.0f} req/s (rounds:{}), p50 {:.3f} ms, p99 {:.3f} ms\n",
+               our_median->rps, list(ours), our_median->p50_ms, our_median->p99_ms);
   }
   if (ref_median) {
-    fmt::print("  reference nginx (1 worker, same file): median {:.0f} req/s (rounds:{}), p50 {:.3f} ms, p99 {:.3f} ms\n",
-               ref_median->rps, list(refs), ref_median->p50_ms, ref_median->p99_ms);
+    fmt::print(
+        "  reference nginx (1 worker, same file): median {:.0f} req/s (rounds:{}), p50 {:.3f} ms, "
+        "p99 {:.3f} ms\n",
+        ref_median->rps, list(refs), ref_median->p50_ms, ref_median->p99_ms);
   }
   if (our_median && ref_median) {
     const double ratio = our_median->rps / ref_median->rps;
-    fmt::print("  = {:.2f} x nginx (target >= 0.80){}\n", ratio, ratio >= 0.8 ? "" : "  BELOW TARGET");
+    fmt::print("  = {:.2f} x nginx (target >= 0.80){}\n", ratio,
+               ratio >= 0.8 ? "" : "  BELOW TARGET");
   }
 
   // (b) a remote 10 KiB page through the proxy, once ann is connected to bob.
   fmt::print("== site (b): bob's 10 KiB page through ann's site proxy (p2p), wrk -d{}s\n", seconds);
-  const bool reachable = goop::testing::eventually({&ann}, [&] {
-    const auto row = ann.row(bob.id());
-    return row.is_object() && row.at("Reachable") == true;
-  }, 20s);
+  const bool reachable = goop::testing::eventually(
+      {&ann},
+      [&] {
+        const auto row = ann.row(bob.id());
+        return row.is_object() && row.at("Reachable") == true;
+      },
+      20s);
   if (!reachable) {
     fmt::print("  ann never reached bob:\n{}\n", ann.log());
     return 1;
@@ -171,8 +185,11 @@ int main(int argc, char** argv) {
       break;
     }
     if (connections == 6) {
-      fmt::print("  6 connections: {:.0f} req/s (target >= 5000: {:.2f} x), p50 {:.3f} ms (target <= 2 ms), p99 {:.3f} ms{}\n",
-                 r.rps, r.rps / 5000.0, r.p50_ms, r.p99_ms, r.rps >= 5000 && r.p50_ms <= 2.0 ? "" : "  BELOW TARGET");
+      fmt::print(
+          "  6 connections: {:.0f} req/s (target >= 5000: {:.2f} x), p50 {:.3f} ms (target <= 2 "
+          "ms), p99 {:.3f} ms{}\n",
+          r.rps, r.rps / 5000.0, r.p50_ms, r.p99_ms,
+          r.rps >= 5000 && r.p50_ms <= 2.0 ? "" : "  BELOW TARGET");
     } else {
       fmt::print("  {} connection{}: {:.0f} req/s, p50 {:.3f} ms, p99 {:.3f} ms\n", connections,
                  connections == 1 ? "" : "s", r.rps, r.p50_ms, r.p99_ms);

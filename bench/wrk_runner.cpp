@@ -1,16 +1,15 @@
 #include "wrk_runner.hpp"
 
+#include <fmt/core.h>
+
 #include <arpa/inet.h>
+#include <csignal>
+#include <cstdlib>
+#include <fstream>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
-
-#include <csignal>
-#include <cstdlib>
-#include <fstream>
-
-#include <fmt/core.h>
 
 namespace goop::bench {
 namespace {
@@ -34,7 +33,8 @@ std::string field_after(const std::string& text, const std::string& label) {
 
 WrkResult wrk(std::uint16_t port, const std::string& path, int seconds, const WrkOptions& o) {
   std::vector<std::string> argv = {"/usr/bin/wrk", o.connections > 1 ? "-t2" : "-t1",
-                                   fmt::format("-c{}", o.connections), fmt::format("-d{}s", seconds), "--latency"};
+                                   fmt::format("-c{}", o.connections),
+                                   fmt::format("-d{}s", seconds), "--latency"};
   if (!o.host.empty()) {
     argv.push_back("-H");
     argv.push_back("Host: " + o.host);
@@ -98,7 +98,8 @@ Nginx::~Nginx() {
   }
 }
 
-std::optional<Nginx> start_nginx(const std::filesystem::path& prefix, const std::string& server_block) {
+std::optional<Nginx> start_nginx(const std::filesystem::path& prefix,
+                                 const std::string& server_block) {
   if (!std::filesystem::exists("/usr/sbin/nginx")) {
     fmt::print("  nginx is not installed: no reference\n");
     return std::nullopt;
@@ -115,8 +116,8 @@ std::optional<Nginx> start_nginx(const std::filesystem::path& prefix, const std:
       "  scgi_temp_path {0}/scgi;\n  keepalive_requests 1000000;\n"
       "  server {{\n    listen 127.0.0.1:{1};\n{2}\n  }}\n}}\n",
       prefix.string(), n.port, server_block);
-  n.process = std::make_unique<testing::Process>(
-      std::vector<std::string>{"/usr/sbin/nginx", "-p", prefix.string(), "-c", (prefix / "nginx.conf").string()});
+  n.process = std::make_unique<testing::Process>(std::vector<std::string>{
+      "/usr/sbin/nginx", "-p", prefix.string(), "-c", (prefix / "nginx.conf").string()});
   if (!wait_listening(n.port, std::chrono::seconds(10))) {
     fmt::print("  nginx did not start: {}\n", n.process->err());
     return std::nullopt;

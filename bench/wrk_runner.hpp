@@ -2,6 +2,8 @@
 // Shared by the HTTP benchmarks: run wrk against a loopback port and read its figures, start an
 // nginx reference, wait until a port accepts.
 
+#include "../tests/support/process.hpp"
+
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
@@ -9,8 +11,6 @@
 #include <optional>
 #include <string>
 #include <vector>
-
-#include "../tests/support/process.hpp"
 
 namespace goop::bench {
 
@@ -22,14 +22,15 @@ struct WrkResult {
 };
 
 struct WrkOptions {
-  std::string host;     // Host header, "" = wrk's default
-  std::string script;   // a wrk Lua script (-s), "" = none
+  std::string host;    // Host header, "" = wrk's default
+  std::string script;  // a wrk Lua script (-s), "" = none
   int connections = 32;
 };
 
-// wrk -t2 (-t1 for one connection) -c<connections> -d<seconds>s --latency http://127.0.0.1:<port><path>.
-// 2xx and 3xx are successes; any other status makes `error` say so.
-WrkResult wrk(std::uint16_t port, const std::string& path, int seconds, const WrkOptions& options = {});
+// wrk -t2 (-t1 for one connection) -c<connections> -d<seconds>s --latency
+// http://127.0.0.1:<port><path>. 2xx and 3xx are successes; any other status makes `error` say so.
+WrkResult wrk(std::uint16_t port, const std::string& path, int seconds,
+              const WrkOptions& options = {});
 
 // A TCP port the kernel just handed out for 127.0.0.1.
 std::uint16_t free_port();
@@ -46,6 +47,7 @@ struct Nginx {
   Nginx& operator=(Nginx&&) = default;
   ~Nginx();  // stops it
 };
-std::optional<Nginx> start_nginx(const std::filesystem::path& prefix, const std::string& server_block);
+std::optional<Nginx> start_nginx(const std::filesystem::path& prefix,
+                                 const std::string& server_block);
 
 }  // namespace goop::bench

@@ -3,11 +3,11 @@
 // are also run through StrictSign verification and both message-id functions (which must not
 // crash on any field content), and encoded_size() must match the encoder (encode_rpc writes
 // messages in place behind that length).
-#include <cstdint>
-#include <cstdlib>
-
 #include "p2p/protocol/gossipsub/rpc.hpp"
 #include "p2p/protocol/gossipsub/signing.hpp"
+
+#include <cstdint>
+#include <cstdlib>
 
 using namespace goop;
 using namespace goop::p2p::gossipsub;

@@ -1,9 +1,9 @@
 // Identify messages come from any connected peer: the decoder must refuse bad input cleanly
 // and re-encode what it accepts to something that decodes the same.
+#include "p2p/protocol/identify/identify.hpp"
+
 #include <cstdint>
 #include <cstdlib>
-
-#include "p2p/protocol/identify/identify.hpp"
 
 using namespace goop;
 using namespace goop::p2p;

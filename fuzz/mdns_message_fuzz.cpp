@@ -1,13 +1,13 @@
 // mDNS packets arrive from anyone on the LAN: decoding must fail cleanly on any input (no
 // unbounded compression walks), and whatever decodes must re-encode and decode to the same
 // message (names, TXT strings and rdata survive without compression).
-#include <cstdint>
-#include <cstdlib>
-
 #include "p2p/crypto/keys.hpp"
 #include "p2p/discovery/mdns/dns_message.hpp"
 #include "p2p/discovery/mdns/records.hpp"
 #include "p2p/errors.hpp"
+
+#include <cstdint>
+#include <cstdlib>
 
 using namespace goop;
 using namespace goop::p2p;

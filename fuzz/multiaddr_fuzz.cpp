@@ -1,10 +1,10 @@
 // Multiaddrs arrive from the network (identify listen addrs, peer records, relay reservations,
 // DCUtR): decoding must fail cleanly on bad input and round-trip exactly what it accepts.
+#include "p2p/multiformats/multiaddr.hpp"
+
 #include <algorithm>
 #include <cstdint>
 #include <cstdlib>
-
-#include "p2p/multiformats/multiaddr.hpp"
 
 using namespace goop;
 using namespace goop::p2p;
@@ -19,8 +19,8 @@ void check_round_trip(const Multiaddr& m) {
   (void)m.peer_id();
   (void)m.tcp_endpoint();
   if (!m.empty()) {
-    const auto last = Multiaddr::from_bytes(m.bytes()).value().decapsulate_code(
-        m.components().back().code);
+    const auto last =
+        Multiaddr::from_bytes(m.bytes()).value().decapsulate_code(m.components().back().code);
     if (last.bytes().size() >= m.bytes().size()) std::abort();
   }
 }
@@ -29,8 +29,7 @@ void check_round_trip(const Multiaddr& m) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const BytesView in(data, size);
   if (auto m = Multiaddr::from_bytes(in)) {
-    if (m->bytes().size() != in.size() ||
-        !std::equal(in.begin(), in.end(), m->bytes().begin())) {
+    if (m->bytes().size() != in.size() || !std::equal(in.begin(), in.end(), m->bytes().begin())) {
       std::abort();
     }
     check_round_trip(*m);

@@ -1,10 +1,10 @@
 // multistream-select messages come straight off fresh connections before any authentication:
 // the codec must reject bad input cleanly and round-trip what it accepts.
+#include "p2p/negotiation/codec.hpp"
+
 #include <algorithm>
 #include <cstdint>
 #include <cstdlib>
-
-#include "p2p/negotiation/codec.hpp"
 
 using namespace goop;
 using namespace goop::p2p::multistream;

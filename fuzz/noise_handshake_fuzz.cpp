@@ -5,12 +5,12 @@
 //   3: a real handshake whose payloads are the rest of the input; each side must receive
 //      exactly what the other sent, and the payload decoder runs on it.
 // No input may crash the state machine; failures must leave it failed.
-#include <cstdint>
-#include <cstdlib>
-
 #include "p2p/errors.hpp"
 #include "p2p/security/noise/handshake_state.hpp"
 #include "p2p/security/noise/payload.hpp"
+
+#include <cstdint>
+#include <cstdlib>
 
 using namespace goop;
 using namespace goop::p2p::noise;
@@ -48,8 +48,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     case 1: {
       if (!init.write_message({})) std::abort();
-      if (auto p = init.read_message(in)) (void)decode_payload(*p);
-      else check_failed_state(init);
+      if (auto p = init.read_message(in))
+        (void)decode_payload(*p);
+      else
+        check_failed_state(init);
       break;
     }
     case 2: {

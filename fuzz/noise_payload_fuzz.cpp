@@ -1,9 +1,9 @@
 // The Noise handshake payload arrives (decrypted, but written by any remote) in messages 2 and
 // 3: the decoder must reject bad input cleanly, respect its caps, and round-trip what it accepts.
+#include "p2p/security/noise/payload.hpp"
+
 #include <cstdint>
 #include <cstdlib>
-
-#include "p2p/security/noise/payload.hpp"
 
 using namespace goop;
 using namespace goop::p2p;

@@ -1,13 +1,13 @@
 // Peer IDs and keys arrive from the network (Noise payloads, identify, presence JSON): every
 // decoder here must return an error for bad input, never crash, and round-trip what it accepts.
-#include <cstdint>
-#include <cstdlib>
-
 #include "p2p/crypto/keys.hpp"
 #include "p2p/crypto/peer_id.hpp"
 #include "p2p/multiformats/multibase.hpp"
 #include "p2p/multiformats/multihash.hpp"
 #include "p2p/multiformats/varint.hpp"
+
+#include <cstdint>
+#include <cstdlib>
 
 using namespace goop;
 using namespace goop::p2p;
@@ -27,7 +27,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string_view text = as_chars(in);
   (void)PeerId::parse(text);
   if (auto mb = multibase_decode(text)) {
-    if (multibase_decode(multibase_encode(mb->base, mb->bytes)).value().bytes != mb->bytes) std::abort();
+    if (multibase_decode(multibase_encode(mb->base, mb->bytes)).value().bytes != mb->bytes)
+      std::abort();
   }
   return 0;
 }

@@ -1,11 +1,11 @@
 // Presence messages arrive from any peer on the LAN (gossip) and later from the rendezvous:
 // decode must refuse bad JSON cleanly, and what it accepts must re-encode to JSON that decodes
 // to the same message.
+#include "goop/presence/message.hpp"
+
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>
-
-#include "goop/presence/message.hpp"
 
 using namespace goop::presence;
 

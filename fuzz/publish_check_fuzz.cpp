@@ -1,10 +1,10 @@
 // The body of POST /publish and every WebSocket frame a rendezvous receives, from anyone on the
 // network: check_publish must refuse bad input cleanly, never accept a punch, and keep its caps.
+#include "rendezvous/publish_check.hpp"
+
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>
-
-#include "rendezvous/publish_check.hpp"
 
 using namespace goop;
 

@@ -2,13 +2,13 @@
 // site_label_of_host() accepts must be one lower-case DNS label of [a-z0-9] that, with
 // ".localhost:<port>", spells the host again (ignoring case); is_site_host() must agree with it;
 // a label that names a peer must be exactly that peer's site_label() (one origin per site).
+#include "viewer/site_origin.hpp"
+#include "viewer/site_page.hpp"
+
 #include <cstdint>
 #include <cstdlib>
 #include <string>
 #include <string_view>
-
-#include "viewer/site_origin.hpp"
-#include "viewer/site_page.hpp"
 
 using namespace goop::viewer;
 

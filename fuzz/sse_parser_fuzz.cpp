@@ -1,13 +1,13 @@
 // Event streams come from a rendezvous over the network (the SSE fallback of the rendezvous
 // client): the parser must keep its caps whatever the bytes and however they are split, and
 // splitting a stream differently must not change the events it yields.
+#include "web/sse_parser.hpp"
+
 #include <cstdint>
 #include <cstdlib>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include "web/sse_parser.hpp"
 
 using goop::web::SseParser;
 
@@ -21,7 +21,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   SseParser b;
   bool ok_pieces = true;
   for (std::size_t i = 0; i < all.size() && ok_pieces; i += chunk) {
-    ok_pieces = b.feed(all.substr(i, chunk), [&](std::string_view d) { pieces.emplace_back(d); }).has_value();
+    ok_pieces = b.feed(all.substr(i, chunk), [&](std::string_view d) {
+                   pieces.emplace_back(d);
+                 }).has_value();
   }
   for (const auto& e : whole) {
     if (e.size() > SseParser::kMaxEvent) std::abort();

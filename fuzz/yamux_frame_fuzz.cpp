@@ -1,10 +1,10 @@
 // Yamux frame headers arrive straight from the network: decode_header must reject bad input
 // with an error, never crash, and re-encode what it accepts to the same 12 bytes.
+#include "p2p/muxer/yamux/frame.hpp"
+
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
-
-#include "p2p/muxer/yamux/frame.hpp"
 
 using namespace goop;
 using namespace goop::p2p::yamux;

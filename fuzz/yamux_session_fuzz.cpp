@@ -1,17 +1,17 @@
 // Feeds arbitrary bytes to a server yamux Session over an in-memory connection, as a hostile
 // client would. The session must answer, reject or close, never crash, hang or leak; inbound
 // streams are read and answered so data and window paths run too.
-#include <cstdint>
-#include <memory>
+#include "base/log.hpp"
+#include "p2p/muxer/yamux/session.hpp"
+#include "p2p/testing/memory_stream.hpp"
+#include "p2p/testing/run_coro.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 
-#include "base/log.hpp"
-#include "p2p/muxer/yamux/session.hpp"
-#include "p2p/testing/memory_stream.hpp"
-#include "p2p/testing/run_coro.hpp"
+#include <cstdint>
+#include <memory>
 
 using namespace goop;
 using namespace goop::p2p;

@@ -1,12 +1,12 @@
 #include "app/cli.hpp"
 
-#include <cstdio>
-#include <string_view>
+#include "app/run.hpp"
+#include "app/version.hpp"
 
 #include <fmt/core.h>
 
-#include "app/run.hpp"
-#include "app/version.hpp"
+#include <cstdio>
+#include <string_view>
 
 namespace goop::app {
 namespace {
@@ -43,9 +43,11 @@ int run_cli(int argc, char** argv) {
     return kExitOk;
   }
   if (cmd == "peer" || cmd == "rendezvous") {
-    if (argc < 3) return usage_error(fmt::format("'{}' needs a folder, e.g. goop2 {} peers/mysite", cmd, cmd));
+    if (argc < 3)
+      return usage_error(fmt::format("'{}' needs a folder, e.g. goop2 {} peers/mysite", cmd, cmd));
     if (argc > 3) {
-      return usage_error(fmt::format("too many arguments after '{} <dir>'; settings go in goop.json", cmd));
+      return usage_error(
+          fmt::format("too many arguments after '{} <dir>'; settings go in goop.json", cmd));
     }
     return run_folder(argv[2], cmd == "peer" ? Mode::kPeer : Mode::kRendezvous);
   }

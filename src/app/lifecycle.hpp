@@ -3,12 +3,12 @@
 // started; stop_all() stops them in reverse, each given what is left of one overall deadline.
 // Runs on the node executor.
 
+#include <boost/asio/awaitable.hpp>
+
 #include <chrono>
 #include <functional>
 #include <string>
 #include <vector>
-
-#include <boost/asio/awaitable.hpp>
 
 namespace goop::app {
 

@@ -1,23 +1,15 @@
 #include "app/peer_node.hpp"
 
-#include <algorithm>
-#include <map>
-#include <optional>
-
-#include <boost/asio/co_spawn.hpp>
-
-#include <fmt/core.h>
-
 #include "app/version.hpp"
 #include "base/log.hpp"
 #include "base/task_group.hpp"
 #include "base/timeout.hpp"
-#include "goop/content/avatar_protocol.hpp"
-#include "goop/presence/connection_kind.hpp"
-#include "goop/content/site_protocol.hpp"
 #include "goop/config/service.hpp"
-#include "goop/mq/local_bus.hpp"
+#include "goop/content/avatar_protocol.hpp"
 #include "goop/content/content_protocol.hpp"
+#include "goop/content/site_protocol.hpp"
+#include "goop/mq/local_bus.hpp"
+#include "goop/presence/connection_kind.hpp"
 #include "goop/presence/identity_payload.hpp"
 #include "goop/presence/peer_cache.hpp"
 #include "goop/presence/peer_table.hpp"
@@ -38,6 +30,13 @@
 #include "viewer/site_proxy.hpp"
 #include "viewer/ui_pages.hpp"
 #include "web/http_server.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <map>
+#include <optional>
 
 namespace goop::app {
 namespace asio = boost::asio;
@@ -61,10 +60,12 @@ std::vector<std::string> to_strings(const std::vector<p2p::Multiaddr>& addrs) {
 Expected<std::pair<std::string, std::uint16_t>> split_host_port(const std::string& addr) {
   const auto colon = addr.rfind(':');
   if (colon == std::string::npos) {
-    return Error{make_error_code(Errc::kInvalidArgument), fmt::format("viewer.http_addr \"{}\" has no port", addr)};
+    return Error{make_error_code(Errc::kInvalidArgument),
+                 fmt::format("viewer.http_addr \"{}\" has no port", addr)};
   }
   std::string host = addr.substr(0, colon);
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
   if (host == "localhost") host = "127.0.0.1";
   const int port = std::stoi(addr.substr(colon + 1));
   return std::pair{host, static_cast<std::uint16_t>(port)};
@@ -73,10 +74,16 @@ Expected<std::pair<std::string, std::uint16_t>> split_host_port(const std::strin
 }  // namespace
 
 struct PeerNode::Impl {
-  Impl(asio::any_io_executor e, const config::Config& c, std::filesystem::path folder, identity::Identity i,
-       storage::Db& d)
-      : ex(e), dir(std::move(folder)), settings(dir / config::kFileName, c), cfg(settings.current()), id(std::move(i)),
-        db(d), table(SystemClock::instance()), dials(e, "dials") {}
+  Impl(asio::any_io_executor e, const config::Config& c, std::filesystem::path folder,
+       identity::Identity i, storage::Db& d)
+      : ex(e),
+        dir(std::move(folder)),
+        settings(dir / config::kFileName, c),
+        cfg(settings.current()),
+        id(std::move(i)),
+        db(d),
+        table(SystemClock::instance()),
+        dials(e, "dials") {}
 
   asio::any_io_executor ex;
   std::filesystem::path dir;  // the peer folder
@@ -98,7 +105,8 @@ struct PeerNode::Impl {
   // Our site folder and what in it is never served: for /goop/site and the viewer's own origin.
   content::SiteOptions site;
   std::optional<presence::PeerCache> cache;
-  std::map<std::string, std::pair<std::string, std::chrono::steady_clock::time_point>> cache_written;
+  std::map<std::string, std::pair<std::string, std::chrono::steady_clock::time_point>>
+      cache_written;
 
   presence::SelfAnnouncement self_announcement() const {
     presence::SelfAnnouncement s;
@@ -118,9 +126,12 @@ struct PeerNode::Impl {
   void dial_in_background(p2p::PeerId peer, std::vector<p2p::Multiaddr> addrs, std::string why) {
     if (peer == host->id() || host->is_connected(peer)) return;
     dials.spawn(
-        [](p2p::Host& h, p2p::PeerId p, std::vector<p2p::Multiaddr> a, std::string reason) -> asio::awaitable<void> {
+        [](p2p::Host& h, p2p::PeerId p, std::vector<p2p::Multiaddr> a,
+           std::string reason) -> asio::awaitable<void> {
           auto r = co_await with_timeout(h.connect(p, std::move(a)), kBackgroundDialTimeout);
-          if (!r) GOOP_LOG_DEBUG(lg, "peer={} ({}) not connected: {}", p.short_string(), reason, r.error().message());
+          if (!r)
+            GOOP_LOG_DEBUG(lg, "peer={} ({}) not connected: {}", p.short_string(), reason,
+                           r.error().message());
         }(*host, std::move(peer), std::move(addrs), std::move(why)),
         "dial");
   }
@@ -132,8 +143,10 @@ struct PeerNode::Impl {
     site.forbidden_prefixes = content::site_forbidden_prefixes_for(site.root, scripts);
     std::error_code ec;
     if (std::filesystem::equivalent(site.root, scripts, ec)) {
-      GOOP_LOG_WARN(lg, "lua.script_dir is the site folder itself: the site is served, scripts included; "
-                        "move the scripts to a subfolder such as site/lua");
+      GOOP_LOG_WARN(
+          lg,
+          "lua.script_dir is the site folder itself: the site is served, scripts included; "
+          "move the scripts to a subfolder such as site/lua");
     }
     (void)content::serve_site(*host, site);  // its counters: for a diagnostics page later
   }
@@ -145,9 +158,12 @@ struct PeerNode::Impl {
     hc.agent_version = std::string(kAgentPrefix) + kVersion;
     host = std::make_unique<p2p::Host>(ex, id.key, hc);
     if (auto started = host->start(); !started) {
-      return Error{started.error().code, fmt::format("the p2p host cannot start: {}", started.error().message)};
+      return Error{started.error().code,
+                   fmt::format("the p2p host cannot start: {}", started.error().message)};
     }
-    lifecycle.add("p2p host", [this](Lifecycle::Duration d) -> asio::awaitable<void> { co_await host->async_stop(d); });
+    lifecycle.add("p2p host", [this](Lifecycle::Duration d) -> asio::awaitable<void> {
+      co_await host->async_stop(d);
+    });
     lifecycle.add("background dials", [this](Lifecycle::Duration d) -> asio::awaitable<void> {
       co_await dials.async_stop(d);
     });
@@ -199,8 +215,9 @@ struct PeerNode::Impl {
     const presence::PeerEntry* e = table.find(peer);
     if (!e) return;
     const auto& who = e->identity;
-    std::string fingerprint = fmt::format("{}\n{}\n{}\n{}\n{}\n{}\n{}", who.content, who.email, who.avatar_hash,
-                                          who.video_disabled, who.active_template, who.verified, who.public_key);
+    std::string fingerprint =
+        fmt::format("{}\n{}\n{}\n{}\n{}\n{}\n{}", who.content, who.email, who.avatar_hash,
+                    who.video_disabled, who.active_template, who.verified, who.public_key);
     for (const auto& a : e->addrs) fingerprint += "\n" + a;
     const auto now = std::chrono::steady_clock::now();
     auto& [written, at] = cache_written[peer];
@@ -225,7 +242,8 @@ struct PeerNode::Impl {
       if (e == presence::PeerEvent::kRemove) {
         bus.publish_local("peer:gone", presence::gone_json(peer));
       } else if (const presence::PeerEntry* entry = table.find(peer)) {
-        bus.publish_local("peer:announce", presence::identity_json(peer, *entry, SystemClock::instance()));
+        bus.publish_local("peer:announce",
+                          presence::identity_json(peer, *entry, SystemClock::instance()));
       }
     });
   }
@@ -262,14 +280,20 @@ struct PeerNode::Impl {
       apply_live_settings(now, changed);
     });
     viewer::register_settings_api(*viewer, viewer::SettingsApi{settings, dir});
-    viewer::register_avatar_api(*viewer, viewer::AvatarApi{
-        host->id().to_base58(), dir, [this] { return self_row(); }, table,
-        [this](p2p::PeerId peer) { return content::fetch_avatar(*host, std::move(peer), viewer::kRemoteFetchTimeout); },
-        [this](p2p::PeerId peer) { return content::fetch_label(*host, std::move(peer), viewer::kRemoteFetchTimeout); },
-        [this](const std::string& hash) {
-          avatar_hash = hash;
-          if (presence) presence->announce_now();
-        }});
+    viewer::register_avatar_api(
+        *viewer,
+        viewer::AvatarApi{
+            host->id().to_base58(), dir, [this] { return self_row(); }, table,
+            [this](p2p::PeerId peer) {
+              return content::fetch_avatar(*host, std::move(peer), viewer::kRemoteFetchTimeout);
+            },
+            [this](p2p::PeerId peer) {
+              return content::fetch_label(*host, std::move(peer), viewer::kRemoteFetchTimeout);
+            },
+            [this](const std::string& hash) {
+              avatar_hash = hash;
+              if (presence) presence->announce_now();
+            }});
     table.on_event([this](const std::string& peer, presence::PeerEvent e) {
       if (e == presence::PeerEvent::kRemove) viewer::forget_cached_avatar(dir, peer);
     });
@@ -281,7 +305,8 @@ struct PeerNode::Impl {
   }
 
   viewer::SelfRow self_row() const {
-    return viewer::SelfRow{host->id().to_base58(), cfg.profile.label, cfg.profile.email, avatar_hash};
+    return viewer::SelfRow{host->id().to_base58(), cfg.profile.label, cfg.profile.email,
+                           avatar_hash};
   }
 
   std::vector<std::string> peer_snapshot() const {
@@ -295,7 +320,9 @@ struct PeerNode::Impl {
   void start_presence(Lifecycle& lifecycle) {
     gossip = std::make_unique<p2p::gossipsub::GossipSub>(ex, *host, id.key);
     gossip->start();
-    lifecycle.add("gossipsub", [this](Lifecycle::Duration d) -> asio::awaitable<void> { co_await gossip->async_stop(d); });
+    lifecycle.add("gossipsub", [this](Lifecycle::Duration d) -> asio::awaitable<void> {
+      co_await gossip->async_stop(d);
+    });
 
     presence::PresenceOptions o;
     o.topic = cfg.presence.topic;
@@ -303,7 +330,7 @@ struct PeerNode::Impl {
     o.ttl = std::chrono::seconds(cfg.presence.ttl_seconds);
     o.grace = std::chrono::minutes(cfg.viewer.peer_offline_grace_min);
     presence = std::make_unique<presence::PresenceService>(ex, *host, *gossip, table, o,
-                                                            [this] { return self_announcement(); });
+                                                           [this] { return self_announcement(); });
     presence->on_heard([this](const std::string& peer, const presence::PresenceMsg&) {
       // A connection that opened before the peer's first presence was not recorded then.
       if (const presence::PeerEntry* e = table.find(peer); e && e->connection == "none") {
@@ -311,10 +338,13 @@ struct PeerNode::Impl {
       }
       remember(peer);
     });
-    host->on_connection_event([this](const p2p::PeerId& peer, p2p::ConnectionEvent) { note_connection(peer); });
+    host->on_connection_event(
+        [this](const p2p::PeerId& peer, p2p::ConnectionEvent) { note_connection(peer); });
     start_rendezvous_clients(lifecycle);
     presence->start();
-    lifecycle.add("presence", [this](Lifecycle::Duration d) -> asio::awaitable<void> { co_await presence->async_stop(d); });
+    lifecycle.add("presence", [this](Lifecycle::Duration d) -> asio::awaitable<void> {
+      co_await presence->async_stop(d);
+    });
   }
 
   // The rendezvous we publish to and hear from (spec/rendezvous.md §15.1): the one this peer
@@ -322,11 +352,12 @@ struct PeerNode::Impl {
   std::vector<std::string> rendezvous_urls() const {
     std::vector<std::string> urls;
     if (cfg.presence.rendezvous_host) {
-      urls.push_back(rendezvous::local_rendezvous_url(cfg.presence.rendezvous_bind,
-                                                      static_cast<std::uint16_t>(cfg.presence.rendezvous_port)));
+      urls.push_back(rendezvous::local_rendezvous_url(
+          cfg.presence.rendezvous_bind, static_cast<std::uint16_t>(cfg.presence.rendezvous_port)));
     }
     std::string wan = rendezvous::normalize_base_url(cfg.presence.rendezvous_wan);
-    if (!wan.empty() && std::find(urls.begin(), urls.end(), wan) == urls.end()) urls.push_back(std::move(wan));
+    if (!wan.empty() && std::find(urls.begin(), urls.end(), wan) == urls.end())
+      urls.push_back(std::move(wan));
     return urls;
   }
 
@@ -362,12 +393,15 @@ struct PeerNode::Impl {
           dial_in_background(std::move(peer), std::move(addrs), "mDNS");
         });
     if (auto r = mdns->start(); !r) {
-      GOOP_LOG_WARN(lg, "LAN discovery (mDNS) is off: {}; peers are found only through known addresses",
+      GOOP_LOG_WARN(lg,
+                    "LAN discovery (mDNS) is off: {}; peers are found only through known addresses",
                     r.error().message());
       mdns.reset();
       return "off (" + r.error().message() + ")";
     }
-    lifecycle.add("mDNS", [this](Lifecycle::Duration d) -> asio::awaitable<void> { co_await mdns->async_stop(d); });
+    lifecycle.add("mDNS", [this](Lifecycle::Duration d) -> asio::awaitable<void> {
+      co_await mdns->async_stop(d);
+    });
     std::string names;
     for (const auto& n : mdns->service_names()) names += (names.empty() ? "" : ", ") + n;
     return names;
@@ -383,30 +417,35 @@ struct PeerNode::Impl {
     opts.port = hp.second;
     viewer = std::make_unique<web::HttpServer>(ex, opts);
     if (auto r = viewer->listen(); !r) {
-      return Error{r.error().code, fmt::format("the viewer cannot listen on {}: {} (change viewer.http_addr in "
-                                               "goop.json, or stop what uses the port)",
-                                               addr, r.error().message)};
+      return Error{r.error().code,
+                   fmt::format("the viewer cannot listen on {}: {} (change viewer.http_addr in "
+                               "goop.json, or stop what uses the port)",
+                               addr, r.error().message)};
     }
     // The Host values the viewer answers to, and its origins: loopback, plus the bind address.
     auto hosts = web::loopback_hosts(viewer->port());
-    const std::string bound = hp.first.find(':') != std::string::npos ? "[" + hp.first + "]" : hp.first;
+    const std::string bound =
+        hp.first.find(':') != std::string::npos ? "[" + hp.first + "]" : hp.first;
     const std::string bound_host = fmt::format("{}:{}", bound, viewer->port());
-    if (std::find(hosts.begin(), hosts.end(), bound_host) == hosts.end()) hosts.push_back(bound_host);
+    if (std::find(hosts.begin(), hosts.end(), bound_host) == hosts.end())
+      hosts.push_back(bound_host);
     std::vector<std::string> origins;
     for (const auto& h : hosts) origins.push_back("http://" + h);
     const std::string token = viewer::new_session_token();
     viewer->add_guard(web::host_allow_list_guard(std::move(hosts)));
     viewer->add_guard(viewer::management_guard(token, viewer->port(), origins));
     // The pages and assets; each page hands over the management token.
-    viewer::register_ui(*viewer, viewer::UiPages{token, viewer->port(), [this] { return self_row(); },
-                                                 [this] { return viewer::ui_settings_from(cfg); }});
-    viewer::register_events_api(*viewer, viewer::EventsApi{bus, [this] { return peer_snapshot(); }});
-    viewer::register_peers_api(*viewer, viewer::PeersApi{
-        table,
-        [this] { return self_row(); },
-        [this] { return presence->probe_all(); },
-        [this](const std::string& peer, bool favorite) { return set_favorite(peer, favorite); },
-        SystemClock::instance()});
+    viewer::register_ui(*viewer,
+                        viewer::UiPages{token, viewer->port(), [this] { return self_row(); },
+                                        [this] { return viewer::ui_settings_from(cfg); }});
+    viewer::register_events_api(*viewer,
+                                viewer::EventsApi{bus, [this] { return peer_snapshot(); }});
+    viewer::register_peers_api(
+        *viewer,
+        viewer::PeersApi{
+            table, [this] { return self_row(); }, [this] { return presence->probe_all(); },
+            [this](const std::string& peer, bool favorite) { return set_favorite(peer, favorite); },
+            SystemClock::instance()});
     start_settings_api(lifecycle);
     // Every peer's site on http://<cid>.localhost:<port>/, ours from disk under the rules of
     // /goop/site/1.0.0; /p/<id> redirects there.
@@ -420,7 +459,9 @@ struct PeerNode::Impl {
       return e ? e->identity.content : std::string();
     };
     viewer::register_site_proxy(*viewer, *host, std::move(so));
-    lifecycle.add("viewer", [this](Lifecycle::Duration d) -> asio::awaitable<void> { (void)co_await viewer->async_stop(d); });
+    lifecycle.add("viewer", [this](Lifecycle::Duration d) -> asio::awaitable<void> {
+      (void)co_await viewer->async_stop(d);
+    });
     return fmt::format("http://{}:{}", bound, viewer->port());
   }
 };
@@ -435,7 +476,8 @@ Expected<PeerNodeInfo> PeerNode::start(Lifecycle& lifecycle) {
   Impl& s = *impl_;
   PeerNodeInfo info;
   GOOP_TRY_VOID(s.start_host(lifecycle));
-  for (const auto& a : s.host->listen_addrs()) info.listen.push_back(a.to_string() + "/p2p/" + s.id.peer_id.to_base58());
+  for (const auto& a : s.host->listen_addrs())
+    info.listen.push_back(a.to_string() + "/p2p/" + s.id.peer_id.to_base58());
   s.bridge_table_to_bus();
   GOOP_TRY(info.cached_peers, s.start_peer_cache());
   s.start_presence(lifecycle);

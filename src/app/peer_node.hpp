@@ -8,17 +8,17 @@
 // Executor rule: the node io_context's single thread. Lifetime: start() once; the Lifecycle's
 // stop functions must have run before the object is destroyed.
 
-#include <filesystem>
-#include <memory>
-#include <string>
-#include <vector>
-
-#include <boost/asio/any_io_executor.hpp>
-
 #include "app/lifecycle.hpp"
 #include "base/result.hpp"
 #include "goop/config/config.hpp"
 #include "goop/identity/identity.hpp"
+
+#include <boost/asio/any_io_executor.hpp>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
 
 namespace goop::storage {
 class Db;
@@ -27,10 +27,10 @@ class Db;
 namespace goop::app {
 
 struct PeerNodeInfo {
-  std::vector<std::string> listen;  // full multiaddrs with /p2p
-  std::string viewer_url;           // http://127.0.0.1:<port>
-  std::size_t cached_peers = 0;     // peers remembered from data.db
-  std::string mdns;                 // how mDNS runs, or why it does not
+  std::vector<std::string> listen;      // full multiaddrs with /p2p
+  std::string viewer_url;               // http://127.0.0.1:<port>
+  std::size_t cached_peers = 0;         // peers remembered from data.db
+  std::string mdns;                     // how mDNS runs, or why it does not
   std::vector<std::string> rendezvous;  // base URLs of the rendezvous we publish to
 };
 

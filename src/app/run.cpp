@@ -3,21 +3,6 @@
 
 #include "app/run.hpp"
 
-#include <sys/resource.h>
-
-#include <csignal>
-#include <cstdlib>
-#include <filesystem>
-#include <optional>
-
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/signal_set.hpp>
-#include <boost/asio/steady_timer.hpp>
-
-#include <fmt/core.h>
-
 #include "app/cli.hpp"
 #include "app/lifecycle.hpp"
 #include "app/peer_node.hpp"
@@ -29,6 +14,19 @@
 #include "rendezvous/server.hpp"
 #include "storage/db.hpp"
 #include "viewer/log_buffer.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <fmt/core.h>
+
+#include <csignal>
+#include <cstdlib>
+#include <filesystem>
+#include <optional>
+#include <sys/resource.h>
 
 namespace goop::app {
 namespace asio = boost::asio;
@@ -89,7 +87,8 @@ void raise_fd_limit() {
   rlimit r{};
   if (::getrlimit(RLIMIT_NOFILE, &r) == 0 && r.rlim_cur < r.rlim_max) {
     r.rlim_cur = r.rlim_max;
-    if (::setrlimit(RLIMIT_NOFILE, &r) != 0) GOOP_LOG_DEBUG(lg, "could not raise the open-file limit");
+    if (::setrlimit(RLIMIT_NOFILE, &r) != 0)
+      GOOP_LOG_DEBUG(lg, "could not raise the open-file limit");
   }
 }
 
@@ -108,14 +107,18 @@ int run_folder(const std::string& dir_arg, Mode mode) {
     watchdog.expires_after(kShutdownDeadline + std::chrono::seconds(1));
     watchdog.async_wait([](const boost::system::error_code& e) {
       if (e) return;
-      fmt::print(stderr, "goop2: shutdown did not finish within {} s; exiting\n", kShutdownDeadline.count());
+      fmt::print(stderr, "goop2: shutdown did not finish within {} s; exiting\n",
+                 kShutdownDeadline.count());
       std::_Exit(kExitFailure);
     });
-    asio::co_spawn(io, [&]() -> asio::awaitable<void> {
-      clean = co_await lifecycle.stop_all(kShutdownDeadline);
-      signals.cancel();
-      watchdog.cancel();
-    }, asio::detached);  // owned by `io`, which outlives it; the only detached task
+    asio::co_spawn(
+        io,
+        [&]() -> asio::awaitable<void> {
+          clean = co_await lifecycle.stop_all(kShutdownDeadline);
+          signals.cancel();
+          watchdog.cancel();
+        },
+        asio::detached);  // owned by `io`, which outlives it; the only detached task
   });
   std::error_code ec;
   const fs::path dir = fs::absolute(dir_arg, ec).lexically_normal();
@@ -152,7 +155,8 @@ int run_folder(const std::string& dir_arg, Mode mode) {
     to_save.presence.rendezvous_host = as_loaded.rendezvous_host;
     to_save.presence.rendezvous_only = as_loaded.rendezvous_only;
     if (auto r = config::save(config_file, to_save); !r) {
-      return fail(kExitFailure, fmt::format("cannot store the new NaCl key pair: {}", r.error().message));
+      return fail(kExitFailure,
+                  fmt::format("cannot store the new NaCl key pair: {}", r.error().message));
     }
   }
 
@@ -167,13 +171,15 @@ int run_folder(const std::string& dir_arg, Mode mode) {
 
   // The rendezvous starts before the peer, so the peer's own client finds it listening.
   if (cfg.presence.rendezvous_host) {
-    rv = std::make_unique<rendezvous::RendezvousServer>(io.get_executor(), rendezvous::from_config(cfg, dir));
+    rv = std::make_unique<rendezvous::RendezvousServer>(io.get_executor(),
+                                                        rendezvous::from_config(cfg, dir));
     if (auto r = rv->start(); !r) return fail(kExitFailure, r.error().message);
     lifecycle.add("rendezvous", [&rv](Lifecycle::Duration d) -> asio::awaitable<void> {
       co_await rv->async_stop(d);
     });
     const std::string& bind = cfg.presence.rendezvous_bind;
-    banner.add("rendezvous", fmt::format("listening on http://{}:{}", bind.empty() ? "127.0.0.1" : bind, rv->port()));
+    banner.add("rendezvous", fmt::format("listening on http://{}:{}",
+                                         bind.empty() ? "127.0.0.1" : bind, rv->port()));
   }
 
   if (mode == Mode::kPeer && !cfg.presence.rendezvous_only) {
@@ -207,7 +213,8 @@ int run_folder(const std::string& dir_arg, Mode mode) {
     for (const auto& a : info->listen) banner.add("listen", a);
     banner.add("mDNS", info->mdns);
     for (const auto& url : info->rendezvous) banner.add("announce", url + " (rendezvous)");
-    if (info->cached_peers > 0) banner.add("known", fmt::format("{} peers from data.db", info->cached_peers));
+    if (info->cached_peers > 0)
+      banner.add("known", fmt::format("{} peers from data.db", info->cached_peers));
     banner.add("viewer", info->viewer_url);
     banner.print("peer");
   } else {

@@ -1,10 +1,10 @@
 #include "app/starter_site.hpp"
 
-#include <fmt/core.h>
-
 #include "base/errors.hpp"
 #include "base/file_io.hpp"
 #include "web/http.hpp"
+
+#include <fmt/core.h>
 
 namespace goop::app {
 namespace {
@@ -42,7 +42,8 @@ code { font-size: 0.95em; padding: 0.1em 0.3em; border-radius: 4px; background: 
 
 }  // namespace
 
-Expected<bool> ensure_starter_site(const std::filesystem::path& site_root, const std::string& label) {
+Expected<bool> ensure_starter_site(const std::filesystem::path& site_root,
+                                   const std::string& label) {
   std::error_code ec;
   if (std::filesystem::exists(site_root / "index.html", ec)) return false;
   std::filesystem::create_directories(site_root / "images", ec);
@@ -50,7 +51,8 @@ Expected<bool> ensure_starter_site(const std::filesystem::path& site_root, const
     return Error{make_error_code(Errc::kIo),
                  fmt::format("cannot create site folder {}: {}", site_root.string(), ec.message())};
   }
-  const std::string index = fmt::format(fmt::runtime(kIndex), fmt::arg("title", web::html_escape(label)));
+  const std::string index =
+      fmt::format(fmt::runtime(kIndex), fmt::arg("title", web::html_escape(label)));
   GOOP_TRY_VOID(write_file_atomic(site_root / "index.html", index, 0644));
   if (!std::filesystem::exists(site_root / "style.css", ec)) {
     GOOP_TRY_VOID(write_file_atomic(site_root / "style.css", kStyle, 0644));

@@ -42,7 +42,8 @@ class ManualClock final : public Clock {
   void advance(duration d) noexcept { ticks_ += d.count(); }
 
  private:
-  std::atomic<duration::rep> ticks_{std::chrono::duration_cast<duration>(std::chrono::hours(1)).count()};
+  std::atomic<duration::rep> ticks_{
+      std::chrono::duration_cast<duration>(std::chrono::hours(1)).count()};
 };
 
 }  // namespace goop

@@ -1,8 +1,8 @@
 #include "base/errors.hpp"
 
-#include <stdexcept>
-
 #include "base/result.hpp"
+
+#include <stdexcept>
 
 // error_category has a protected non-virtual destructor by design (Boost.System).
 #pragma GCC diagnostic ignored "-Wnon-virtual-dtor"
@@ -15,14 +15,22 @@ class BaseCategory final : public boost::system::error_category {
   const char* name() const noexcept override { return "goop"; }
   std::string message(int ev) const override {
     switch (static_cast<Errc>(ev)) {
-      case Errc::kTimeout: return "operation timed out";
-      case Errc::kCancelled: return "operation cancelled";
-      case Errc::kInvalidArgument: return "invalid argument";
-      case Errc::kTooLarge: return "input exceeds size limit";
-      case Errc::kNotFound: return "not found";
-      case Errc::kCorrupt: return "stored data is corrupt";
-      case Errc::kIo: return "input/output error";
-      case Errc::kClosed: return "closed";
+      case Errc::kTimeout:
+        return "operation timed out";
+      case Errc::kCancelled:
+        return "operation cancelled";
+      case Errc::kInvalidArgument:
+        return "invalid argument";
+      case Errc::kTooLarge:
+        return "input exceeds size limit";
+      case Errc::kNotFound:
+        return "not found";
+      case Errc::kCorrupt:
+        return "stored data is corrupt";
+      case Errc::kIo:
+        return "input/output error";
+      case Errc::kClosed:
+        return "closed";
     }
     return "unknown goop error";
   }

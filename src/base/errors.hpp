@@ -7,14 +7,14 @@
 namespace goop {
 
 enum class Errc {
-  kTimeout = 1,       // a deadline passed before the operation completed
-  kCancelled,         // the operation was cancelled (shutdown)
-  kInvalidArgument,   // the caller passed something malformed
-  kTooLarge,          // input exceeds a size cap
-  kNotFound,          // a file, key or row does not exist
-  kCorrupt,           // stored data exists but cannot be decoded
-  kIo,                // an operating-system call failed (see message)
-  kClosed,            // the object was closed
+  kTimeout = 1,      // a deadline passed before the operation completed
+  kCancelled,        // the operation was cancelled (shutdown)
+  kInvalidArgument,  // the caller passed something malformed
+  kTooLarge,         // input exceeds a size cap
+  kNotFound,         // a file, key or row does not exist
+  kCorrupt,          // stored data exists but cannot be decoded
+  kIo,               // an operating-system call failed (see message)
+  kClosed,           // the object was closed
 };
 
 const boost::system::error_category& base_category() noexcept;

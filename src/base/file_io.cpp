@@ -1,15 +1,14 @@
 #include "base/file_io.hpp"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
+#include "base/errors.hpp"
 
 #include <fmt/core.h>
 
-#include "base/errors.hpp"
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace goop {
 namespace {
@@ -40,19 +39,21 @@ Expected<std::string> read_file(const std::filesystem::path& path, std::size_t m
   Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (fd.get() < 0) {
     if (errno == ENOENT) {
-      return Error{make_error_code(Errc::kNotFound), fmt::format("{} does not exist", path.string())};
+      return Error{make_error_code(Errc::kNotFound),
+                   fmt::format("{} does not exist", path.string())};
     }
     return io_error("open", path, errno);
   }
   struct stat st {};
   if (::fstat(fd.get(), &st) != 0) return io_error("stat", path, errno);
   if (S_ISDIR(st.st_mode)) {
-    return Error{make_error_code(Errc::kIo), fmt::format("{} is a directory, not a file", path.string())};
+    return Error{make_error_code(Errc::kIo),
+                 fmt::format("{} is a directory, not a file", path.string())};
   }
   if (static_cast<std::size_t>(st.st_size) > max_bytes) {
-    return Error{make_error_code(Errc::kTooLarge),
-                 fmt::format("{} is {} bytes; the limit is {} bytes", path.string(), st.st_size,
-                             max_bytes)};
+    return Error{
+        make_error_code(Errc::kTooLarge),
+        fmt::format("{} is {} bytes; the limit is {} bytes", path.string(), st.st_size, max_bytes)};
   }
   std::string out;
   out.resize(max_bytes < 65536 ? max_bytes + 1 : static_cast<std::size_t>(st.st_size) + 1);
@@ -105,7 +106,8 @@ Expected<void> write_file_atomic(const std::filesystem::path& path, std::string_
   }
   if (::fsync(fd.get()) != 0) return fail("fsync", errno);
   if (::close(fd.release()) != 0) return fail("close", errno);
-  if (::rename(tmp.c_str(), path.c_str()) != 0) return fail("rename over " + path.string() + ":", errno);
+  if (::rename(tmp.c_str(), path.c_str()) != 0)
+    return fail("rename over " + path.string() + ":", errno);
   Fd dfd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (dfd.get() >= 0) ::fsync(dfd.get());  // best effort: the rename is already done
   return {};

@@ -2,11 +2,11 @@
 // Whole-file reads with a size cap, and atomic writes for files that must never be seen half
 // written (goop.json, identity keys). Blocking; call from the start-up path or the blocking pool.
 
+#include "base/result.hpp"
+
 #include <filesystem>
 #include <string>
 #include <string_view>
-
-#include "base/result.hpp"
 
 namespace goop {
 

@@ -1,11 +1,11 @@
 #include "base/file_io.hpp"
 
+#include "base/errors.hpp"
+
 #include <gtest/gtest.h>
-#include <sys/stat.h>
 
 #include <cstdlib>
-
-#include "base/errors.hpp"
+#include <sys/stat.h>
 
 namespace goop {
 namespace {
@@ -62,7 +62,8 @@ TEST_F(FileIoTest, ReadRefusesFilesOverTheCap) {
 TEST_F(FileIoTest, WriteIntoUnwritableDirectoryFailsWithPath) {
   if (::geteuid() == 0) GTEST_SKIP() << "root ignores directory permissions";
   std::filesystem::create_directory(dir_ / "ro");
-  std::filesystem::permissions(dir_ / "ro", std::filesystem::perms::owner_read | std::filesystem::perms::owner_exec);
+  std::filesystem::permissions(
+      dir_ / "ro", std::filesystem::perms::owner_read | std::filesystem::perms::owner_exec);
   auto r = write_file_atomic(dir_ / "ro" / "x", "data", 0600);
   ASSERT_TRUE(r.has_error());
   EXPECT_NE(r.error().message.find("ro"), std::string::npos);

@@ -1,14 +1,14 @@
 #include "base/log.hpp"
 
-#include <algorithm>
-#include <mutex>
-#include <utility>
-#include <vector>
+#include "base/errors.hpp"
 
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
-#include "base/errors.hpp"
+#include <algorithm>
+#include <mutex>
+#include <utility>
+#include <vector>
 
 namespace goop::log {
 namespace {
@@ -57,12 +57,18 @@ Registry& registry() {
 
 spdlog::level::level_enum to_spd(Level l) {
   switch (l) {
-    case Level::kTrace: return spdlog::level::trace;
-    case Level::kDebug: return spdlog::level::debug;
-    case Level::kInfo: return spdlog::level::info;
-    case Level::kWarn: return spdlog::level::warn;
-    case Level::kError: return spdlog::level::err;
-    case Level::kOff: return spdlog::level::off;
+    case Level::kTrace:
+      return spdlog::level::trace;
+    case Level::kDebug:
+      return spdlog::level::debug;
+    case Level::kInfo:
+      return spdlog::level::info;
+    case Level::kWarn:
+      return spdlog::level::warn;
+    case Level::kError:
+      return spdlog::level::err;
+    case Level::kOff:
+      return spdlog::level::off;
   }
   return spdlog::level::info;
 }
@@ -119,13 +125,14 @@ Expected<void> configure(std::string_view spec) {
     spec = comma == std::string_view::npos ? std::string_view{} : spec.substr(comma + 1);
     if (item.empty()) continue;
     const size_t eq = item.find('=');
-    std::string_view name = eq == std::string_view::npos ? std::string_view{} : trim(item.substr(0, eq));
+    std::string_view name =
+        eq == std::string_view::npos ? std::string_view{} : trim(item.substr(0, eq));
     std::string_view lvl = eq == std::string_view::npos ? item : trim(item.substr(eq + 1));
     auto level = parse_level(lvl);
     if (!level) {
-      return Error{make_error_code(Errc::kInvalidArgument),
-                   fmt::format("log level \"{}\" is not one of trace, debug, info, warn, error, off",
-                               lvl)};
+      return Error{
+          make_error_code(Errc::kInvalidArgument),
+          fmt::format("log level \"{}\" is not one of trace, debug, info, warn, error, off", lvl)};
     }
     if (name.empty()) {
       rules.front().level = *level;

@@ -10,13 +10,13 @@
 //   static goop::log::Logger lg("goop.config");
 //   GOOP_LOG_INFO(lg, "loaded {} ({} fields)", path, n);
 
-#include <atomic>
-#include <string>
-#include <string_view>
+#include "base/result.hpp"
 
 #include <fmt/core.h>
 
-#include "base/result.hpp"
+#include <atomic>
+#include <string>
+#include <string_view>
 
 namespace goop::log {
 
@@ -62,9 +62,9 @@ void set_tap(Tap tap, void* ctx);
 
 }  // namespace goop::log
 
-#define GOOP_LOG_AT(lg, lvl, ...)                           \
-  do {                                                      \
-    if ((lg).enabled(lvl)) (lg).log((lvl), __VA_ARGS__);    \
+#define GOOP_LOG_AT(lg, lvl, ...)                        \
+  do {                                                   \
+    if ((lg).enabled(lvl)) (lg).log((lvl), __VA_ARGS__); \
   } while (0)
 #define GOOP_LOG_TRACE(lg, ...) GOOP_LOG_AT(lg, ::goop::log::Level::kTrace, __VA_ARGS__)
 #define GOOP_LOG_DEBUG(lg, ...) GOOP_LOG_AT(lg, ::goop::log::Level::kDebug, __VA_ARGS__)

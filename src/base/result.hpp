@@ -9,11 +9,11 @@
 // GOOP_TRY(decl, expr) / GOOP_CO_TRY(decl, expr) evaluate expr, return (co_return) its error
 // from the enclosing function, and otherwise bind the value to decl.
 
-#include <string>
-#include <utility>
-
 #include <boost/system/error_code.hpp>
 #include <boost/system/result.hpp>
+
+#include <string>
+#include <utility>
 
 namespace goop {
 
@@ -45,14 +45,14 @@ using Expected = boost::system::result<T, Error>;
 #define GOOP_CONCAT_INNER(a, b) a##b
 #define GOOP_CONCAT(a, b) GOOP_CONCAT_INNER(a, b)
 
-#define GOOP_TRY_IMPL(tmp, decl, expr)      \
-  auto tmp = (expr);                        \
-  if (tmp.has_error()) return tmp.error();  \
+#define GOOP_TRY_IMPL(tmp, decl, expr)     \
+  auto tmp = (expr);                       \
+  if (tmp.has_error()) return tmp.error(); \
   decl = std::move(*tmp)
 
-#define GOOP_CO_TRY_IMPL(tmp, decl, expr)      \
-  auto tmp = (expr);                           \
-  if (tmp.has_error()) co_return tmp.error();  \
+#define GOOP_CO_TRY_IMPL(tmp, decl, expr)     \
+  auto tmp = (expr);                          \
+  if (tmp.has_error()) co_return tmp.error(); \
   decl = std::move(*tmp)
 
 // GOOP_TRY(auto x, f());   -- in a function returning Result/Expected

@@ -1,13 +1,13 @@
 #include "base/task_group.hpp"
 
+#include "base/log.hpp"
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/system/system_error.hpp>
-
-#include "base/log.hpp"
 
 namespace goop {
 namespace asio = boost::asio;
@@ -21,7 +21,7 @@ asio::awaitable<void> with_total_cancellation(asio::awaitable<void> task) {
   co_await asio::this_coro::reset_cancellation_state(asio::enable_total_cancellation());
   co_await std::move(task);
 }
-}
+}  // namespace
 
 TaskGroup::TaskGroup(asio::any_io_executor ex, std::string name)
     : ex_(std::move(ex)), name_(std::move(name)) {}
@@ -38,25 +38,24 @@ bool TaskGroup::spawn(asio::awaitable<void> task, std::string what) {
   if (closed_) return false;
   auto it = tasks_.emplace(tasks_.end());
   it->what = std::move(what);
-  asio::co_spawn(
-      ex_, with_total_cancellation(std::move(task)),
-      asio::bind_cancellation_slot(it->signal.slot(), [this, it](std::exception_ptr e) {
-        if (e) {
-          try {
-            std::rethrow_exception(e);
-          } catch (const boost::system::system_error& se) {
-            if (se.code() == asio::error::operation_aborted) {
-              GOOP_LOG_DEBUG(lg, "{}: task {} cancelled", name_, it->what);
-            } else {
-              GOOP_LOG_WARN(lg, "{}: task {} ended: {}", name_, it->what, se.what());
-            }
-          } catch (const std::exception& ex) {
-            GOOP_LOG_WARN(lg, "{}: task {} failed: {}", name_, it->what, ex.what());
-          }
-        }
-        tasks_.erase(it);
-        if (tasks_.empty() && idle_) idle_->cancel();
-      }));
+  asio::co_spawn(ex_, with_total_cancellation(std::move(task)),
+                 asio::bind_cancellation_slot(it->signal.slot(), [this, it](std::exception_ptr e) {
+                   if (e) {
+                     try {
+                       std::rethrow_exception(e);
+                     } catch (const boost::system::system_error& se) {
+                       if (se.code() == asio::error::operation_aborted) {
+                         GOOP_LOG_DEBUG(lg, "{}: task {} cancelled", name_, it->what);
+                       } else {
+                         GOOP_LOG_WARN(lg, "{}: task {} ended: {}", name_, it->what, se.what());
+                       }
+                     } catch (const std::exception& ex) {
+                       GOOP_LOG_WARN(lg, "{}: task {} failed: {}", name_, it->what, ex.what());
+                     }
+                   }
+                   tasks_.erase(it);
+                   if (tasks_.empty() && idle_) idle_->cancel();
+                 }));
   return true;
 }
 

@@ -10,16 +10,16 @@
 //  2. After close(), spawn() refuses new tasks.
 //  3. The group must be empty (async_stop completed) before it is destroyed.
 
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/steady_timer.hpp>
+
 #include <chrono>
 #include <cstddef>
 #include <list>
 #include <optional>
 #include <string>
-
-#include <boost/asio/any_io_executor.hpp>
-#include <boost/asio/awaitable.hpp>
-#include <boost/asio/cancellation_signal.hpp>
-#include <boost/asio/steady_timer.hpp>
 
 namespace goop {
 

@@ -1,6 +1,7 @@
 #include "base/task_group.hpp"
 
-#include <gtest/gtest.h>
+#include "base/errors.hpp"
+#include "base/timeout.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -9,9 +10,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
-
-#include "base/errors.hpp"
-#include "base/timeout.hpp"
+#include <gtest/gtest.h>
 
 namespace goop {
 namespace {
@@ -42,8 +41,9 @@ TEST(TaskGroup, StopCancelsRunningTasksWellBeforeTheirTimers) {
   EXPECT_EQ(group.size(), 2u);
   bool all_stopped = false;
   const auto start = std::chrono::steady_clock::now();
-  asio::co_spawn(io, [&]() -> asio::awaitable<void> { all_stopped = co_await group.async_stop(10s); },
-                 asio::detached);
+  asio::co_spawn(
+      io, [&]() -> asio::awaitable<void> { all_stopped = co_await group.async_stop(10s); },
+      asio::detached);
   io.run_for(20s);
   EXPECT_TRUE(all_stopped);
   EXPECT_EQ(group.size(), 0u);
@@ -57,8 +57,9 @@ TEST(TaskGroup, EscalatesToTerminalCancellation) {
   int finished = 0;
   group.spawn(stubborn(&finished));
   bool all_stopped = false;
-  asio::co_spawn(io, [&]() -> asio::awaitable<void> { all_stopped = co_await group.async_stop(200ms); },
-                 asio::detached);
+  asio::co_spawn(
+      io, [&]() -> asio::awaitable<void> { all_stopped = co_await group.async_stop(200ms); },
+      asio::detached);
   io.run_for(20s);
   EXPECT_TRUE(all_stopped);
   EXPECT_EQ(finished, 1);
@@ -95,8 +96,9 @@ asio::awaitable<Result<int>> answer_after(asio::steady_timer::duration d) {
 TEST(WithTimeout, ReturnsValueWhenFasterThanDeadline) {
   asio::io_context io;
   Result<int> r = make_error_code(Errc::kIo);
-  asio::co_spawn(io, [&]() -> asio::awaitable<void> { r = co_await with_timeout(answer_after(1ms), 10s); },
-                 asio::detached);
+  asio::co_spawn(
+      io, [&]() -> asio::awaitable<void> { r = co_await with_timeout(answer_after(1ms), 10s); },
+      asio::detached);
   io.run_for(20s);
   ASSERT_TRUE(r.has_value());
   EXPECT_EQ(*r, 42);
@@ -106,8 +108,9 @@ TEST(WithTimeout, ReturnsTimeoutAndCancelsTheOperation) {
   asio::io_context io;
   Result<int> r = 0;
   const auto start = std::chrono::steady_clock::now();
-  asio::co_spawn(io, [&]() -> asio::awaitable<void> { r = co_await with_timeout(answer_after(1h), 50ms); },
-                 asio::detached);
+  asio::co_spawn(
+      io, [&]() -> asio::awaitable<void> { r = co_await with_timeout(answer_after(1h), 50ms); },
+      asio::detached);
   io.run_for(20s);
   ASSERT_TRUE(r.has_error());
   EXPECT_EQ(r.error(), make_error_code(Errc::kTimeout));
@@ -127,10 +130,14 @@ struct NoDefault {
 TEST(WithTimeout, WorksForResultsWithoutDefaultConstructor) {
   boost::asio::io_context io;
   std::optional<Result<NoDefault>> r;
-  boost::asio::co_spawn(io, [&]() -> boost::asio::awaitable<void> {
-    r = co_await with_timeout([]() -> boost::asio::awaitable<Result<NoDefault>> { co_return NoDefault(7); }(),
-                              std::chrono::seconds(5));
-  }, boost::asio::detached);
+  boost::asio::co_spawn(
+      io,
+      [&]() -> boost::asio::awaitable<void> {
+        r = co_await with_timeout(
+            []() -> boost::asio::awaitable<Result<NoDefault>> { co_return NoDefault(7); }(),
+            std::chrono::seconds(5));
+      },
+      boost::asio::detached);
   io.run_for(std::chrono::seconds(10));
   ASSERT_TRUE(r.has_value());
   ASSERT_TRUE(r->has_value());

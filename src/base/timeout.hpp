@@ -4,9 +4,8 @@
 // throw: an exception escaping `op` becomes Errc::kCancelled (cancellation) or is rethrown
 // only if it is not a system_error. Must be awaited on the caller's executor.
 
-#include <algorithm>
-#include <chrono>
-#include <optional>
+#include "base/errors.hpp"
+#include "base/result.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -17,14 +16,17 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/system/system_error.hpp>
 
-#include "base/errors.hpp"
-#include "base/result.hpp"
+#include <algorithm>
+#include <chrono>
+#include <optional>
 
 namespace goop {
 
 // What is left until `deadline` (steady clock), never negative.
-inline std::chrono::steady_clock::duration time_left(std::chrono::steady_clock::time_point deadline) {
-  return std::max(deadline - std::chrono::steady_clock::now(), std::chrono::steady_clock::duration::zero());
+inline std::chrono::steady_clock::duration time_left(
+    std::chrono::steady_clock::time_point deadline) {
+  return std::max(deadline - std::chrono::steady_clock::now(),
+                  std::chrono::steady_clock::duration::zero());
 }
 
 namespace detail {

@@ -13,21 +13,36 @@ class P2pCategory final : public boost::system::error_category {
   const char* name() const noexcept override { return "p2p"; }
   std::string message(int ev) const override {
     switch (static_cast<Errc>(ev)) {
-      case Errc::kProtocolViolation: return "protocol violation";
-      case Errc::kTimeout: return "timed out";
-      case Errc::kStreamReset: return "stream reset";
-      case Errc::kConnectionClosed: return "connection closed";
-      case Errc::kNegotiationFailed: return "no common protocol";
-      case Errc::kPeerIdMismatch: return "remote peer ID differs from the one dialled";
-      case Errc::kResourceLimit: return "resource limit reached";
-      case Errc::kInvalidEncoding: return "malformed encoding";
-      case Errc::kUnsupportedKeyType: return "unsupported key type (only Ed25519 is accepted)";
-      case Errc::kInvalidKey: return "invalid key bytes";
-      case Errc::kInvalidSignature: return "signature does not verify";
-      case Errc::kTooLarge: return "message exceeds size limit";
-      case Errc::kTruncated: return "input ends in the middle of a value";
-      case Errc::kUnknownProtocolCode: return "unknown protocol code";
-      case Errc::kEndOfStream: return "end of stream";
+      case Errc::kProtocolViolation:
+        return "protocol violation";
+      case Errc::kTimeout:
+        return "timed out";
+      case Errc::kStreamReset:
+        return "stream reset";
+      case Errc::kConnectionClosed:
+        return "connection closed";
+      case Errc::kNegotiationFailed:
+        return "no common protocol";
+      case Errc::kPeerIdMismatch:
+        return "remote peer ID differs from the one dialled";
+      case Errc::kResourceLimit:
+        return "resource limit reached";
+      case Errc::kInvalidEncoding:
+        return "malformed encoding";
+      case Errc::kUnsupportedKeyType:
+        return "unsupported key type (only Ed25519 is accepted)";
+      case Errc::kInvalidKey:
+        return "invalid key bytes";
+      case Errc::kInvalidSignature:
+        return "signature does not verify";
+      case Errc::kTooLarge:
+        return "message exceeds size limit";
+      case Errc::kTruncated:
+        return "input ends in the middle of a value";
+      case Errc::kUnknownProtocolCode:
+        return "unknown protocol code";
+      case Errc::kEndOfStream:
+        return "end of stream";
     }
     return "unknown p2p error";
   }

@@ -16,7 +16,9 @@ std::array<std::uint8_t, 32> sha256(std::string_view s) {
 bool iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
+    if (std::tolower(static_cast<unsigned char>(a[i])) !=
+        std::tolower(static_cast<unsigned char>(b[i])))
+      return false;
   }
   return true;
 }
@@ -33,13 +35,15 @@ std::optional<BasicCredentials> parse_basic_authorization(std::string_view heade
   header = trim(header);
   if (header.empty() || header.size() > kMaxAuthorizationBytes) return std::nullopt;
   const auto space = header.find(' ');
-  if (space == std::string_view::npos || !iequals(header.substr(0, space), "basic")) return std::nullopt;
+  if (space == std::string_view::npos || !iequals(header.substr(0, space), "basic"))
+    return std::nullopt;
   const std::string_view b64 = trim(header.substr(space + 1));
   if (b64.empty()) return std::nullopt;
   std::string decoded(b64.size(), '\0');
   std::size_t len = 0;
-  if (sodium_base642bin(reinterpret_cast<unsigned char*>(decoded.data()), decoded.size(), b64.data(), b64.size(),
-                        nullptr, &len, nullptr, sodium_base64_VARIANT_ORIGINAL) != 0) {
+  if (sodium_base642bin(reinterpret_cast<unsigned char*>(decoded.data()), decoded.size(),
+                        b64.data(), b64.size(), nullptr, &len, nullptr,
+                        sodium_base64_VARIANT_ORIGINAL) != 0) {
     return std::nullopt;
   }
   decoded.resize(len);
@@ -64,7 +68,8 @@ AdminAccess AdminAuth::check(std::string_view authorization) const {
   const Digest password = sha256(creds->password);
   // Both comparisons always run (no short-circuit), each over 32 bytes.
   const int user_diff = sodium_memcmp(user.data(), user_digest_.data(), user.size());
-  const int password_diff = sodium_memcmp(password.data(), password_digest_.data(), password.size());
+  const int password_diff =
+      sodium_memcmp(password.data(), password_digest_.data(), password.size());
   return (user_diff | password_diff) == 0 ? AdminAccess::kGranted : AdminAccess::kDenied;
 }
 
@@ -87,9 +92,11 @@ std::optional<web::Response> AdminAuth::refuse(const web::Request& req) const {
 }
 
 std::string basic_authorization(std::string_view credentials) {
-  std::string out(sodium_base64_ENCODED_LEN(credentials.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
-  sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(credentials.data()),
-                    credentials.size(), sodium_base64_VARIANT_ORIGINAL);
+  std::string out(sodium_base64_ENCODED_LEN(credentials.size(), sodium_base64_VARIANT_ORIGINAL),
+                  '\0');
+  sodium_bin2base64(out.data(), out.size(),
+                    reinterpret_cast<const unsigned char*>(credentials.data()), credentials.size(),
+                    sodium_base64_VARIANT_ORIGINAL);
   out.resize(out.find('\0'));
   return "Basic " + out;
 }

@@ -13,13 +13,13 @@
 //
 // Executor rule: immutable after construction; check() may run on any thread.
 
+#include "web/http.hpp"
+
 #include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include "web/http.hpp"
 
 namespace goop::rendezvous {
 

@@ -31,7 +31,8 @@ TEST(BasicAuthorization, RefusesOtherSchemesBadBase64NoColonAndHugeHeaders) {
   EXPECT_FALSE(parse_basic_authorization("Basic"));
   EXPECT_FALSE(parse_basic_authorization("Basic !!!not-base64!!!"));
   EXPECT_FALSE(parse_basic_authorization(basic_authorization("adminnocolon")));
-  EXPECT_FALSE(parse_basic_authorization(basic_authorization("admin:" + std::string(kMaxAuthorizationBytes, 'a'))));
+  EXPECT_FALSE(parse_basic_authorization(
+      basic_authorization("admin:" + std::string(kMaxAuthorizationBytes, 'a'))));
 }
 
 TEST(AdminAuth, GrantsOnlyAdminWithTheExactPassword) {
@@ -40,7 +41,8 @@ TEST(AdminAuth, GrantsOnlyAdminWithTheExactPassword) {
   EXPECT_EQ(auth.check(basic_authorization("admin:s3cret")), AdminAccess::kGranted);
   EXPECT_EQ(auth.check(basic_authorization("admin:s3cre")), AdminAccess::kDenied);    // a prefix
   EXPECT_EQ(auth.check(basic_authorization("admin:s3cret2")), AdminAccess::kDenied);  // longer
-  EXPECT_EQ(auth.check(basic_authorization("Admin:s3cret")), AdminAccess::kDenied);   // user is exact
+  EXPECT_EQ(auth.check(basic_authorization("Admin:s3cret")),
+            AdminAccess::kDenied);  // user is exact
   EXPECT_EQ(auth.check(basic_authorization("root:s3cret")), AdminAccess::kDenied);
   EXPECT_EQ(auth.check(""), AdminAccess::kDenied);
 }

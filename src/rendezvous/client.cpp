@@ -1,7 +1,12 @@
 #include "rendezvous/client.hpp"
 
-#include <deque>
-#include <optional>
+#include "base/async_event.hpp"
+#include "base/errors.hpp"
+#include "base/log.hpp"
+#include "base/task_group.hpp"
+#include "base/timeout.hpp"
+#include "rendezvous/client_policy.hpp"
+#include "web/client.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -13,13 +18,8 @@
 #include <boost/json/parse.hpp>
 #include <fmt/core.h>
 
-#include "base/async_event.hpp"
-#include "base/errors.hpp"
-#include "base/log.hpp"
-#include "base/task_group.hpp"
-#include "base/timeout.hpp"
-#include "rendezvous/client_policy.hpp"
-#include "web/client.hpp"
+#include <deque>
+#include <optional>
 
 namespace goop::rendezvous {
 namespace asio = boost::asio;
@@ -33,7 +33,8 @@ using ms = std::chrono::milliseconds;
 constexpr auto kWarnAfter = std::chrono::seconds(1);
 
 std::int64_t now_unix_ms() {
-  return std::chrono::duration_cast<ms>(std::chrono::system_clock::now().time_since_epoch()).count();
+  return std::chrono::duration_cast<ms>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 // Waits `d`; false if cancelled.
@@ -70,9 +71,15 @@ struct Session {
 
 struct RendezvousClient::Impl : std::enable_shared_from_this<Impl> {
   Impl(asio::any_io_executor e, ClientOptions opts, PresenceFn fn)
-      : ex(e), o(std::move(opts)), on_presence(std::move(fn)), tasks(e, "rendezvous-client"), progress(e),
-        ws_url(rendezvous::ws_url(o.base_url, o.peer_id)), probe_url(ws_probe_url(o.base_url)),
-        sse_url(events_url(o.base_url, o.peer_id)), post_url(publish_url(o.base_url)) {}
+      : ex(e),
+        o(std::move(opts)),
+        on_presence(std::move(fn)),
+        tasks(e, "rendezvous-client"),
+        progress(e),
+        ws_url(rendezvous::ws_url(o.base_url, o.peer_id)),
+        probe_url(ws_probe_url(o.base_url)),
+        sse_url(events_url(o.base_url, o.peer_id)),
+        post_url(publish_url(o.base_url)) {}
 
   asio::any_io_executor ex;
   ClientOptions o;
@@ -84,9 +91,9 @@ struct RendezvousClient::Impl : std::enable_shared_from_this<Impl> {
   std::optional<presence::PresenceMsg> latest;  // the newest presence we published
   std::shared_ptr<Session> session;             // set while the WebSocket is up
   Mode mode = Mode::kConnecting;
-  std::optional<std::string> pending_post;      // invariant 2
+  std::optional<std::string> pending_post;  // invariant 2
   bool posting = false;
-  int post_failures = 0;      // in a row; the second one warns (once per outage)
+  int post_failures = 0;  // in a row; the second one warns (once per outage)
   std::optional<std::chrono::steady_clock::time_point> unreachable_since;
   bool unreachable_logged = false;  // one warning per outage
   std::chrono::steady_clock::time_point last_too_early_post{};
@@ -169,15 +176,17 @@ struct RendezvousClient::Impl : std::enable_shared_from_this<Impl> {
       if (!r) {
         failure = r.error().message;
       } else if (r->status < 200 || r->status > 299) {
-        failure = fmt::format("{}/publish answered {} {}", self->o.base_url, r->status, r->body.substr(0, 200));
+        failure = fmt::format("{}/publish answered {} {}", self->o.base_url, r->status,
+                              r->body.substr(0, 200));
       }
       // A single failure (a rendezvous starting next to us) is not worth a warning.
       if (failure.empty()) {
-        if (self->post_failures >= 2) GOOP_LOG_INFO(lg, "publishing our presence to {} works again", self->o.base_url);
+        if (self->post_failures >= 2)
+          GOOP_LOG_INFO(lg, "publishing our presence to {} works again", self->o.base_url);
         self->post_failures = 0;
       } else if (++self->post_failures == 2) {
-        GOOP_LOG_WARN(lg, "cannot publish our presence to {}: {} (retried with every heartbeat)", self->o.base_url,
-                      failure);
+        GOOP_LOG_WARN(lg, "cannot publish our presence to {}: {} (retried with every heartbeat)",
+                      self->o.base_url, failure);
       } else {
         GOOP_LOG_DEBUG(lg, "publish failed: {}", failure);
       }
@@ -192,8 +201,8 @@ struct RendezvousClient::Impl : std::enable_shared_from_this<Impl> {
     for (;;) {
       auto text = co_await s->ws->read();
       if (!text) {
-        GOOP_LOG_DEBUG(lg, "{}: WebSocket ended: {} (close code {})", self->o.base_url, text.error().message,
-                       s->ws->close_code());
+        GOOP_LOG_DEBUG(lg, "{}: WebSocket ended: {} (close code {})", self->o.base_url,
+                       text.error().message, s->ws->close_code());
         co_return;
       }
       self->deliver(*text);
@@ -222,7 +231,8 @@ struct RendezvousClient::Impl : std::enable_shared_from_this<Impl> {
   }
 
   // Runs one connected WebSocket until either side ends it.
-  static asio::awaitable<void> ws_session(std::shared_ptr<Impl> self, std::unique_ptr<web::WebSocketClient> ws) {
+  static asio::awaitable<void> ws_session(std::shared_ptr<Impl> self,
+                                          std::unique_ptr<web::WebSocketClient> ws) {
     auto s = std::make_shared<Session>(std::move(ws), self->ex);
     self->session = s;
     self->mode = Mode::kWebSocket;
@@ -257,8 +267,8 @@ struct RendezvousClient::Impl : std::enable_shared_from_this<Impl> {
       std::function<void(std::string_view)> on_data = [weak](std::string_view data) {
         if (auto me = weak.lock()) me->deliver(data);
       };
-      auto r = co_await web::read_event_stream(self->ex, std::move(req), std::move(on_data), self->o.sse_idle_timeout,
-                                               &status);
+      auto r = co_await web::read_event_stream(self->ex, std::move(req), std::move(on_data),
+                                               self->o.sse_idle_timeout, &status);
       auto cs = co_await asio::this_coro::cancellation_state;
       if (self->cancelled_or_stopping(cs)) co_return;
       std::string why = "closed by the server";
@@ -283,18 +293,21 @@ struct RendezvousClient::Impl : std::enable_shared_from_this<Impl> {
       auto ws = co_await web::WebSocketClient::connect(self->ex, self->probe_url, std::move(opts));
       if (ws) {
         co_await (*ws)->close(1000, "");
-        GOOP_LOG_INFO(lg, "{} accepts WebSockets again: switching back from the event stream", self->o.base_url);
+        GOOP_LOG_INFO(lg, "{} accepts WebSockets again: switching back from the event stream",
+                      self->o.base_url);
         co_return;
       }
-      GOOP_LOG_DEBUG(lg, "{}: WebSocket probe failed: {}", self->o.base_url, ws.error().error.message);
+      GOOP_LOG_DEBUG(lg, "{}: WebSocket probe failed: {}", self->o.base_url,
+                     ws.error().error.message);
     }
   }
 
   static asio::awaitable<void> fallback(std::shared_ptr<Impl> self) {
     self->mode = Mode::kEventStream;
     self->post_latest();  // the event stream serves only peers the rendezvous knows
-    co_await asio::experimental::make_parallel_group(asio::co_spawn(self->ex, sse_loop(self), asio::deferred),
-                                                     asio::co_spawn(self->ex, probe_loop(self), asio::deferred))
+    co_await asio::experimental::make_parallel_group(
+        asio::co_spawn(self->ex, sse_loop(self), asio::deferred),
+        asio::co_spawn(self->ex, probe_loop(self), asio::deferred))
         .async_wait(asio::experimental::wait_for_one(), asio::use_awaitable);
     self->mode = Mode::kConnecting;
   }
@@ -337,8 +350,9 @@ struct RendezvousClient::Impl : std::enable_shared_from_this<Impl> {
           break;
         }
         case WsRefusal::kUnsupported:
-          GOOP_LOG_INFO(lg, "{} refused a WebSocket (HTTP {}): using its event stream and POST /publish",
-                        self->o.base_url, err.http_status);
+          GOOP_LOG_INFO(
+              lg, "{} refused a WebSocket (HTTP {}): using its event stream and POST /publish",
+              self->o.base_url, err.http_status);
           co_await fallback(self);
           backoff.reset();
           break;
@@ -349,10 +363,11 @@ struct RendezvousClient::Impl : std::enable_shared_from_this<Impl> {
           // Warn once per outage, and not for the first second (a rendezvous starting with us).
           if (!self->unreachable_logged && now - *self->unreachable_since >= kWarnAfter) {
             self->unreachable_logged = true;
-            GOOP_LOG_WARN(lg, "cannot reach the rendezvous: {}; retrying until it answers", err.error.message);
+            GOOP_LOG_WARN(lg, "cannot reach the rendezvous: {}; retrying until it answers",
+                          err.error.message);
           } else {
-            GOOP_LOG_DEBUG(lg, "{} still unreachable ({}); next try in {} ms", self->o.base_url, err.error.message,
-                           delay.count());
+            GOOP_LOG_DEBUG(lg, "{} still unreachable ({}); next try in {} ms", self->o.base_url,
+                           err.error.message, delay.count());
           }
           if (!co_await sleep_for(delay)) co_return;
           break;
@@ -387,7 +402,8 @@ struct RendezvousClient::Impl : std::enable_shared_from_this<Impl> {
   }
 };
 
-RendezvousClient::RendezvousClient(asio::any_io_executor ex, ClientOptions options, PresenceFn on_presence)
+RendezvousClient::RendezvousClient(asio::any_io_executor ex, ClientOptions options,
+                                   PresenceFn on_presence)
     : impl_(std::make_shared<Impl>(std::move(ex), std::move(options), std::move(on_presence))) {}
 
 RendezvousClient::~RendezvousClient() { impl_->stopping = true; }
@@ -397,7 +413,8 @@ void RendezvousClient::start() {
   if (s.started || s.stopping) return;
   s.started = true;
   if (s.ws_url.empty()) {
-    GOOP_LOG_WARN(lg, "rendezvous \"{}\" is not an http:// or https:// URL: not used", s.o.base_url);
+    GOOP_LOG_WARN(lg, "rendezvous \"{}\" is not an http:// or https:// URL: not used",
+                  s.o.base_url);
     return;
   }
   s.tasks.spawn(Impl::run(impl_), "connect");
@@ -419,7 +436,8 @@ std::size_t RendezvousClient::connect_attempts() const noexcept { return impl_->
 asio::awaitable<void> RendezvousClient::async_stop(std::chrono::steady_clock::duration deadline) {
   auto self = impl_;
   if (!self->stopping) {
-    const auto flush = std::min<std::chrono::steady_clock::duration>(self->o.stop_flush, deadline / 4);
+    const auto flush =
+        std::min<std::chrono::steady_clock::duration>(self->o.stop_flush, deadline / 4);
     if (self->started && self->latest && self->latest->type != presence::MsgType::kOffline) {
       presence::PresenceMsg off = *self->latest;
       off.type = presence::MsgType::kOffline;
@@ -429,12 +447,14 @@ asio::awaitable<void> RendezvousClient::async_stop(std::chrono::steady_clock::du
     self->stopping = true;
     if (self->started) {
       Result<void> sent = co_await with_timeout(Impl::wait_flushed(self), flush);
-      if (!sent) GOOP_LOG_DEBUG(lg, "{}: our offline presence may not have been sent", self->o.base_url);
+      if (!sent)
+        GOOP_LOG_DEBUG(lg, "{}: our offline presence may not have been sent", self->o.base_url);
       if (auto s = self->session) {  // close the WebSocket after what is queued
         s->closing = true;
         s->wake.notify();
         Result<void> closed = co_await with_timeout(Impl::wait_session_ended(self), flush);
-        if (!closed) GOOP_LOG_DEBUG(lg, "{}: the WebSocket did not close in time", self->o.base_url);
+        if (!closed)
+          GOOP_LOG_DEBUG(lg, "{}: the WebSocket did not close in time", self->o.base_url);
       }
     }
   }

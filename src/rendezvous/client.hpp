@@ -22,34 +22,34 @@
 //     (only the newest presence matters).
 //  3. Our own presence (peerId == options.peer_id) is never delivered to the callback.
 
+#include "goop/presence/message.hpp"
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+
 #include <chrono>
 #include <cstddef>
 #include <functional>
 #include <memory>
 #include <string>
 
-#include <boost/asio/any_io_executor.hpp>
-#include <boost/asio/awaitable.hpp>
-
-#include "goop/presence/message.hpp"
-
 namespace goop::rendezvous {
 
 struct ClientOptions {
   std::string base_url;  // "http(s)://host[:port]", normalized (client_policy.hpp)
   std::string peer_id;   // ours, base58
-  std::chrono::milliseconds too_early_retry{250};          // after a 425
-  std::chrono::milliseconds backoff_initial{250};          // transport errors: doubling ...
-  std::chrono::milliseconds backoff_max{30000};            // ... up to this, ±20 % jitter
-  std::chrono::milliseconds backoff_reset_after{10000};    // a session that lasted resets it
-  std::chrono::milliseconds probe_first{3000};             // WS probe while on SSE
+  std::chrono::milliseconds too_early_retry{250};        // after a 425
+  std::chrono::milliseconds backoff_initial{250};        // transport errors: doubling ...
+  std::chrono::milliseconds backoff_max{30000};          // ... up to this, ±20 % jitter
+  std::chrono::milliseconds backoff_reset_after{10000};  // a session that lasted resets it
+  std::chrono::milliseconds probe_first{3000};           // WS probe while on SSE
   std::chrono::milliseconds probe_every{10000};
   std::chrono::milliseconds probe_timeout{2000};
-  std::chrono::milliseconds handshake_timeout{5000};       // WS connect, SSE response head
-  std::chrono::milliseconds ws_idle_timeout{15000};        // the server pings every 5 s
-  std::chrono::milliseconds sse_idle_timeout{60000};       // the server comments every 25 s
-  std::chrono::milliseconds publish_timeout{2000};         // POST /publish
-  std::chrono::milliseconds stop_flush{1000};              // bound on sending offline at stop
+  std::chrono::milliseconds handshake_timeout{5000};  // WS connect, SSE response head
+  std::chrono::milliseconds ws_idle_timeout{15000};   // the server pings every 5 s
+  std::chrono::milliseconds sse_idle_timeout{60000};  // the server comments every 25 s
+  std::chrono::milliseconds publish_timeout{2000};    // POST /publish
+  std::chrono::milliseconds stop_flush{1000};         // bound on sending offline at stop
   std::size_t send_queue = 64;
 };
 

@@ -1,8 +1,8 @@
 #include "rendezvous/client_ip.hpp"
 
-#include <boost/asio/ip/address.hpp>
-
 #include "web/http.hpp"
+
+#include <boost/asio/ip/address.hpp>
 
 namespace goop::rendezvous {
 namespace {

@@ -15,8 +15,10 @@ std::string_view trim(std::string_view s) {
 // The base URL with its scheme swapped for the WebSocket one; "" for another scheme.
 std::string ws_base(std::string_view base) {
   constexpr std::string_view kHttps = "https://", kHttp = "http://";
-  if (base.substr(0, kHttps.size()) == kHttps) return "wss://" + std::string(base.substr(kHttps.size()));
-  if (base.substr(0, kHttp.size()) == kHttp) return "ws://" + std::string(base.substr(kHttp.size()));
+  if (base.substr(0, kHttps.size()) == kHttps)
+    return "wss://" + std::string(base.substr(kHttps.size()));
+  if (base.substr(0, kHttp.size()) == kHttp)
+    return "ws://" + std::string(base.substr(kHttp.size()));
   return {};
 }
 
@@ -30,7 +32,8 @@ std::string normalize_base_url(std::string_view url) {
 
 std::string local_rendezvous_url(std::string_view bind, std::uint16_t port) {
   std::string host(trim(bind));
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
   if (host.empty() || host == "0.0.0.0") host = "127.0.0.1";
   if (host == "::") host = "::1";
   if (host.find(':') != std::string::npos) host = "[" + host + "]";

@@ -24,8 +24,9 @@ std::string local_rendezvous_url(std::string_view bind, std::uint16_t port);
 // scheme.
 std::string ws_url(std::string_view base, std::string_view peer_id);  // <ws base>/ws?peer_id=<id>
 std::string ws_probe_url(std::string_view base);                      // <ws base>/ws?probe=1
-std::string events_url(std::string_view base, std::string_view peer_id);  // <base>/events?peer_id=<id>
-std::string publish_url(std::string_view base);                           // <base>/publish
+std::string events_url(std::string_view base,
+                       std::string_view peer_id);  // <base>/events?peer_id=<id>
+std::string publish_url(std::string_view base);    // <base>/publish
 
 // What a failed WebSocket connect means, decided on the numeric HTTP status of a refused
 // upgrade only (never on error text, §17.10).

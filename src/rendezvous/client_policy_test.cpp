@@ -10,13 +10,16 @@ constexpr const char* kId = "12D3KooWBtg3aaRMjxwedh83aGiUkwSxDwUZkzuJcfaqUmo7R3p
 
 TEST(ClientPolicy, HttpStaysPlainWebSocketAndHttpsUsesTls) {
   // The Go client upgraded every non-loopback http:// to wss:// (§17.10).
-  EXPECT_EQ(ws_url("http://192.168.1.100:8787", kId), std::string("ws://192.168.1.100:8787/ws?peer_id=") + kId);
-  EXPECT_EQ(ws_url("http://127.0.0.1:8787", kId), std::string("ws://127.0.0.1:8787/ws?peer_id=") + kId);
+  EXPECT_EQ(ws_url("http://192.168.1.100:8787", kId),
+            std::string("ws://192.168.1.100:8787/ws?peer_id=") + kId);
+  EXPECT_EQ(ws_url("http://127.0.0.1:8787", kId),
+            std::string("ws://127.0.0.1:8787/ws?peer_id=") + kId);
   EXPECT_EQ(ws_url("https://goop2.com", kId), std::string("wss://goop2.com/ws?peer_id=") + kId);
   EXPECT_EQ(ws_probe_url("http://[::1]:8787"), "ws://[::1]:8787/ws?probe=1");
   EXPECT_EQ(ws_probe_url("https://goop2.com/rv"), "wss://goop2.com/rv/ws?probe=1");
   EXPECT_EQ(ws_url("ftp://x", kId), "");
-  EXPECT_EQ(events_url("https://goop2.com", kId), std::string("https://goop2.com/events?peer_id=") + kId);
+  EXPECT_EQ(events_url("https://goop2.com", kId),
+            std::string("https://goop2.com/events?peer_id=") + kId);
   EXPECT_EQ(publish_url("http://10.0.0.1:8787"), "http://10.0.0.1:8787/publish");
 }
 

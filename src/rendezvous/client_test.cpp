@@ -4,15 +4,8 @@
 // the client's timings are shortened through ClientOptions.
 #include "rendezvous/client.hpp"
 
-#include <gtest/gtest.h>
-
-#include <algorithm>
-#include <cstdlib>
-#include <set>
-
-#include <boost/asio/io_context.hpp>
-
 #include "base/log.hpp"
+#include "p2p/testing/random_peer.hpp"
 #include "p2p/testing/run_coro.hpp"
 #include "p2p/testing/wait_until.hpp"
 #include "rendezvous/client_policy.hpp"
@@ -20,7 +13,13 @@
 #include "web/http.hpp"
 #include "web/http_server.hpp"
 #include "web/websocket.hpp"
-#include "p2p/testing/random_peer.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <set>
 
 namespace goop::rendezvous {
 namespace {
@@ -47,7 +46,8 @@ PresenceMsg presence_of(const std::string& peer, MsgType type, std::string label
 // every accepted presence to every WebSocket and event stream.
 class TestRendezvous {
  public:
-  TestRendezvous(asio::io_context& io, std::uint16_t port = 0) : server_(io.get_executor(), options(port)) {
+  TestRendezvous(asio::io_context& io, std::uint16_t port = 0)
+      : server_(io.get_executor(), options(port)) {
     server_.route("GET", "/ws", [this](const web::Request& r) { return ws(r); });
     server_.route("GET", "/events", [this](const web::Request& r) { return events(r); });
     server_.route("POST", "/publish", [this](const web::Request& r) {
@@ -84,15 +84,17 @@ class TestRendezvous {
   }
   bool knows(const std::string& peer) const { return known_.count(peer) > 0; }
   std::size_t open_sockets() const {
-    return static_cast<std::size_t>(std::count_if(sockets_.begin(), sockets_.end(), [](auto& c) { return !c->closed(); }));
+    return static_cast<std::size_t>(
+        std::count_if(sockets_.begin(), sockets_.end(), [](auto& c) { return !c->closed(); }));
   }
   std::size_t open_streams() const {
-    return static_cast<std::size_t>(std::count_if(streams_.begin(), streams_.end(), [](auto& s) { return !s->closed(); }));
+    return static_cast<std::size_t>(
+        std::count_if(streams_.begin(), streams_.end(), [](auto& s) { return !s->closed(); }));
   }
 
   // Knobs and records.
-  int refuse_with = 0;        // answer /ws upgrades with this status (0: accept)
-  int refusals_left = -1;     // how many upgrades to refuse (-1: all)
+  int refuse_with = 0;     // answer /ws upgrades with this status (0: accept)
+  int refusals_left = -1;  // how many upgrades to refuse (-1: all)
   int ws_attempts = 0;
   int probes = 0;
   std::vector<PresenceMsg> posted;     // via POST /publish
@@ -166,15 +168,16 @@ class ClientTest : public ::testing::Test {
     return o;
   }
   RendezvousClient& client(const std::string& url) {
-    client_ = std::make_unique<RendezvousClient>(io.get_executor(), options(url),
-                                                 [this](const PresenceMsg& m) { heard.push_back(m); });
+    client_ = std::make_unique<RendezvousClient>(
+        io.get_executor(), options(url), [this](const PresenceMsg& m) { heard.push_back(m); });
     return *client_;
   }
   bool wait(std::function<bool()> pred, std::chrono::milliseconds timeout = 5000ms) {
     return run_coro(io, wait_until(std::move(pred), timeout), timeout + 2s);
   }
   bool heard_label(const std::string& label) const {
-    return std::any_of(heard.begin(), heard.end(), [&](const PresenceMsg& m) { return m.content == label; });
+    return std::any_of(heard.begin(), heard.end(),
+                       [&](const PresenceMsg& m) { return m.content == label; });
   }
   void SetUp() override {
     if (const char* spec = std::getenv("GOOP_TEST_LOG")) (void)log::configure(spec);
@@ -215,7 +218,8 @@ TEST_F(ClientTest, PublishesAndReceivesOverTheWebSocket) {
   // Another peer's presence reaches the callback; our own relayed copies never do.
   rv.broadcast(presence::encode(presence_of(other_id, MsgType::kUpdate, "other")));
   ASSERT_TRUE(wait([&] { return heard_label("other"); }));
-  EXPECT_TRUE(std::none_of(heard.begin(), heard.end(), [&](const PresenceMsg& m) { return m.peer_id == self_id; }));
+  EXPECT_TRUE(std::none_of(heard.begin(), heard.end(),
+                           [&](const PresenceMsg& m) { return m.peer_id == self_id; }));
 }
 
 TEST_F(ClientTest, ErrorFramesAndGarbageAreIgnored) {
@@ -253,7 +257,8 @@ TEST_F(ClientTest, WithoutWebSocketsItUsesTheEventStreamAndPost) {
   RendezvousClient& c = client(rv.url());
   c.publish(presence_of(self_id, MsgType::kOnline, "me"));
   c.start();
-  ASSERT_TRUE(wait([&] { return c.mode() == RendezvousClient::Mode::kEventStream && rv.open_streams() == 1; }));
+  ASSERT_TRUE(wait(
+      [&] { return c.mode() == RendezvousClient::Mode::kEventStream && rv.open_streams() == 1; }));
   EXPECT_FALSE(c.connected());
   ASSERT_FALSE(rv.posted.empty());
   EXPECT_EQ(rv.posted.front().public_key, "cHVi");
@@ -276,7 +281,8 @@ TEST_F(ClientTest, APassingProbeSwitchesBackToTheWebSocket) {
   rv.refuse_with = 0;
   ASSERT_TRUE(wait([&] { return c.connected(); }));
   EXPECT_EQ(c.mode(), RendezvousClient::Mode::kWebSocket);
-  EXPECT_TRUE(wait([&] { return rv.open_streams() == 0; })) << "the event stream is closed after the switch";
+  EXPECT_TRUE(wait([&] { return rv.open_streams() == 0; }))
+      << "the event stream is closed after the switch";
   ASSERT_TRUE(wait([&] { return !rv.ws_frames.empty(); }));  // and we were published at once
 }
 

@@ -1,11 +1,10 @@
 #include "rendezvous/connect_urls.hpp"
 
 #include <arpa/inet.h>
+#include <cstring>
 #include <ifaddrs.h>
 #include <net/if.h>
 #include <netinet/in.h>
-
-#include <cstring>
 
 namespace goop::rendezvous {
 

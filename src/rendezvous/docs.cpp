@@ -1,8 +1,8 @@
 #include "rendezvous/docs.hpp"
 
-#include <md4c-html.h>
-
 #include "web/http.hpp"
+
+#include <md4c-html.h>
 
 namespace goop::rendezvous {
 namespace {
@@ -16,9 +16,10 @@ void append_output(const MD_CHAR* text, MD_SIZE size, void* user) {
 std::string render_markdown(std::string_view markdown) {
   std::string out;
   out.reserve(markdown.size() * 2);
-  const unsigned parser_flags = MD_FLAG_TABLES | MD_FLAG_STRIKETHROUGH | MD_FLAG_PERMISSIVEURLAUTOLINKS | MD_FLAG_NOHTML;
-  const int rc = md_html(markdown.data(), static_cast<MD_SIZE>(markdown.size()), append_output, &out, parser_flags,
-                         MD_HTML_FLAG_SKIP_UTF8_BOM);
+  const unsigned parser_flags =
+      MD_FLAG_TABLES | MD_FLAG_STRIKETHROUGH | MD_FLAG_PERMISSIVEURLAUTOLINKS | MD_FLAG_NOHTML;
+  const int rc = md_html(markdown.data(), static_cast<MD_SIZE>(markdown.size()), append_output,
+                         &out, parser_flags, MD_HTML_FLAG_SKIP_UTF8_BOM);
   if (rc != 0) return "<pre>" + web::html_escape(markdown) + "</pre>\n";
   return out;
 }
@@ -32,7 +33,8 @@ std::string first_heading(std::string_view markdown) {
     if (line.starts_with("# ")) {
       line.remove_prefix(2);
       while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.remove_prefix(1);
-      while (!line.empty() && (line.back() == ' ' || line.back() == '\t' || line.back() == '\r' || line.back() == '#')) {
+      while (!line.empty() && (line.back() == ' ' || line.back() == '\t' || line.back() == '\r' ||
+                               line.back() == '#')) {
         line.remove_suffix(1);
       }
       return std::string(line);
@@ -50,7 +52,8 @@ DocsSite DocsSite::from_files(std::span<const EmbeddedAsset> files) {
     if (!file) continue;
     std::string title = first_heading(file->data);
     if (title.empty()) title = std::string(slug);
-    site.pages_.push_back(DocPage{std::string(slug), std::move(title), render_markdown(file->data)});
+    site.pages_.push_back(
+        DocPage{std::string(slug), std::move(title), render_markdown(file->data)});
   }
   return site;
 }

@@ -9,13 +9,13 @@
 //
 // Executor rule: a DocsSite is immutable after load(); any thread may read it.
 
+#include "rendezvous/page_assets.hpp"
+
 #include <cstddef>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include "rendezvous/page_assets.hpp"
 
 namespace goop::rendezvous {
 
@@ -26,7 +26,8 @@ extern const std::size_t kEmbeddedAssetCount;
 }  // namespace docs::detail
 
 // The slugs of the docs site, in sidebar order.
-inline constexpr std::string_view kDocSlugs[] = {"overview", "quickstart", "connecting", "configuration", "faq"};
+inline constexpr std::string_view kDocSlugs[] = {"overview", "quickstart", "connecting",
+                                                 "configuration", "faq"};
 
 struct DocPage {
   std::string slug;
@@ -45,7 +46,9 @@ class DocsSite {
   // The page with `slug`, or nullptr.
   const DocPage* find(std::string_view slug) const;
   // The index of `page` in pages() (page must come from this site).
-  std::size_t index_of(const DocPage& page) const noexcept { return static_cast<std::size_t>(&page - pages_.data()); }
+  std::size_t index_of(const DocPage& page) const noexcept {
+    return static_cast<std::size_t>(&page - pages_.data());
+  }
 
  private:
   std::vector<DocPage> pages_;

@@ -22,11 +22,13 @@ TEST(Docs, LoadsTheEmbeddedPagesInOrderWithTitles) {
   EXPECT_EQ(site.find("nope"), nullptr);
   // GitHub tables are on.
   EXPECT_NE(site.find("configuration")->html.find("<table>"), std::string::npos);
-  EXPECT_NE(site.find("configuration")->html.find("<code>rendezvous_wan</code>"), std::string::npos);
+  EXPECT_NE(site.find("configuration")->html.find("<code>rendezvous_wan</code>"),
+            std::string::npos);
 }
 
 TEST(Docs, RawHtmlInMarkdownIsEscapedNotPassedThrough) {
-  const std::string html = render_markdown("Hi <script>alert(1)</script> <img src=x onerror=alert(1)>\n\n<div>block</div>\n");
+  const std::string html = render_markdown(
+      "Hi <script>alert(1)</script> <img src=x onerror=alert(1)>\n\n<div>block</div>\n");
   EXPECT_EQ(html.find("<script"), std::string::npos) << html;
   EXPECT_EQ(html.find("<img"), std::string::npos) << html;
   EXPECT_EQ(html.find("<div"), std::string::npos) << html;
@@ -34,7 +36,8 @@ TEST(Docs, RawHtmlInMarkdownIsEscapedNotPassedThrough) {
 }
 
 TEST(Docs, RendersCodeAndTables) {
-  const std::string html = render_markdown("| a | b |\n|---|---|\n| 1 | 2 |\n\n```json\n{\"x\": \"<y>\"}\n```\n");
+  const std::string html =
+      render_markdown("| a | b |\n|---|---|\n| 1 | 2 |\n\n```json\n{\"x\": \"<y>\"}\n```\n");
   EXPECT_NE(html.find("<td>1</td>"), std::string::npos) << html;
   EXPECT_NE(html.find("language-json"), std::string::npos) << html;
   EXPECT_NE(html.find("&lt;y&gt;"), std::string::npos) << html;

@@ -1,10 +1,10 @@
 #include "rendezvous/hub.hpp"
 
-#include <algorithm>
-#include <ctime>
-
 #include <boost/json.hpp>
 #include <fmt/core.h>
+
+#include <algorithm>
+#include <ctime>
 
 namespace goop::rendezvous {
 namespace json = boost::json;
@@ -14,10 +14,14 @@ log::Logger lg("rendezvous");
 
 int type_rank(presence::MsgType t) {
   switch (t) {
-    case presence::MsgType::kOnline: return 0;
-    case presence::MsgType::kUpdate: return 1;
-    case presence::MsgType::kOffline: return 2;
-    default: return 9;
+    case presence::MsgType::kOnline:
+      return 0;
+    case presence::MsgType::kUpdate:
+      return 1;
+    case presence::MsgType::kOffline:
+      return 2;
+    default:
+      return 9;
   }
 }
 
@@ -47,8 +51,7 @@ Hub::Hub(HubOptions options, const Clock& clock) : options_(options), clock_(clo
 Hub::~Hub() = default;
 
 std::int64_t Hub::now_ms() const {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             clock_.wall_now().time_since_epoch())
+  return std::chrono::duration_cast<std::chrono::milliseconds>(clock_.wall_now().time_since_epoch())
       .count();
 }
 
@@ -155,7 +158,8 @@ void Hub::punch_hints(const std::string& peer_id, const Row& arriving) {
       if (punch_.size() >= options_.max_punch_pairs) {
         if (!punch_full_logged_) {
           note(log::Level::kWarn, fmt::format("Punch hints paused: {} peer pairs within the "
-                                              "cooldown (the limit)", punch_.size()));
+                                              "cooldown (the limit)",
+                                              punch_.size()));
           punch_full_logged_ = true;
         }
         continue;
@@ -196,8 +200,8 @@ Hub::SubscriberId Hub::subscribe(std::string peer_id, SubscriberKind kind,
     ++sse_count_;
   }
   const bool known = rows_.count(peer_id) > 0;
-  note(log::Level::kDebug, fmt::format("{} connected: {}",
-                                       kind == SubscriberKind::kWebSocket ? "WS" : "SSE", peer_id));
+  note(log::Level::kDebug,
+       fmt::format("{} connected: {}", kind == SubscriberKind::kWebSocket ? "WS" : "SSE", peer_id));
   subs_.emplace(id, Sub{std::move(peer_id), kind, std::move(s), kPending});
   // A WebSocket listens at once (its client learns the network while its first publish is in
   // flight); an event stream only for a known peer (§17.6; the route refuses others).
@@ -310,7 +314,8 @@ std::size_t Hub::sweep() {
 void Hub::load(std::vector<PeerRow> rows) {
   const std::int64_t now = now_ms();
   const auto steady_now = clock_.now();
-  const std::int64_t ttl_ms = std::chrono::duration_cast<std::chrono::milliseconds>(options_.ttl).count();
+  const std::int64_t ttl_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(options_.ttl).count();
   std::size_t added = 0;
   for (PeerRow& p : rows) {
     const std::int64_t age = std::max<std::int64_t>(0, now - p.last_seen_ms);

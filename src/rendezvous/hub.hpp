@@ -26,6 +26,11 @@
 //     punch_cooldown; the cooldown table holds at most max_punch_pairs entries.
 //  6. A subscriber whose send() fails (closed, or its bounded queue overflowed) is dropped.
 
+#include "base/clock.hpp"
+#include "base/log.hpp"
+#include "goop/presence/message.hpp"
+#include "rendezvous/pages.hpp"
+
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -37,11 +42,6 @@
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
-
-#include "base/clock.hpp"
-#include "base/log.hpp"
-#include "goop/presence/message.hpp"
-#include "rendezvous/pages.hpp"
 
 namespace goop::rendezvous {
 
@@ -63,18 +63,18 @@ enum class SubscriberKind { kWebSocket, kEvents };
 // A peer row as stored in the peer DB (spec §7 plus the columns we keep: addrs,
 // active_template, public_key, encryption_supported, goop_client_version).
 struct PeerRow {
-  presence::PresenceMsg msg;  // type online/update, verification token empty
+  presence::PresenceMsg msg;      // type online/update, verification token empty
   std::int64_t last_seen_ms = 0;  // rendezvous wall clock of the last presence, Unix ms
   std::uint64_t bytes_sent = 0;
   std::uint64_t bytes_received = 0;
 };
 
 struct HubOptions {
-  std::chrono::seconds ttl{20};              // presence.ttl_seconds
-  std::chrono::seconds punch_cooldown{60};   // per pair (§6)
-  std::chrono::minutes punch_forget{5};      // cooldown entries older than this are dropped
-  std::size_t max_punch_pairs = 200'000;     // bound of the cooldown table (~20 MB)
-  std::size_t log_lines = 500;               // the /logs.json ring
+  std::chrono::seconds ttl{20};             // presence.ttl_seconds
+  std::chrono::seconds punch_cooldown{60};  // per pair (§6)
+  std::chrono::minutes punch_forget{5};     // cooldown entries older than this are dropped
+  std::size_t max_punch_pairs = 200'000;    // bound of the cooldown table (~20 MB)
+  std::size_t log_lines = 500;              // the /logs.json ring
 };
 
 class Hub {
@@ -145,8 +145,8 @@ class Hub {
     std::int64_t last_seen_ms = 0;
     Clock::time_point last_presence;
     std::uint64_t bytes_sent = 0;
-    std::uint64_t received_base = 0;    // bytes_received before received_offset
-    std::uint64_t received_offset = 0;  // broadcast_bytes_ when the row was created
+    std::uint64_t received_base = 0;              // bytes_received before received_offset
+    std::uint64_t received_offset = 0;            // broadcast_bytes_ when the row was created
     std::shared_ptr<const std::string> snapshot;  // the row as an "update", made on demand
   };
   struct Sub {

@@ -1,14 +1,13 @@
 #include "rendezvous/hub.hpp"
 
+#include "p2p/testing/random_peer.hpp"
+
+#include <boost/json.hpp>
+#include <fmt/core.h>
 #include <gtest/gtest.h>
 
 #include <map>
 #include <set>
-
-#include <boost/json.hpp>
-#include <fmt/core.h>
-
-#include "p2p/testing/random_peer.hpp"
 
 namespace goop::rendezvous {
 namespace {
@@ -76,7 +75,8 @@ class HubTest : public ::testing::Test {
   ManualClock clock_;
   Hub hub_;
   std::map<FakeSubscriber*, Hub::SubscriberId> ids_;
-  std::string a_ = p2p::testing::random_peer_id(), b_ = p2p::testing::random_peer_id(), c_ = p2p::testing::random_peer_id();
+  std::string a_ = p2p::testing::random_peer_id(), b_ = p2p::testing::random_peer_id(),
+              c_ = p2p::testing::random_peer_id();
 };
 
 TEST_F(HubTest, PublishBroadcastsOneSharedEncodingToEverySubscriber) {
@@ -304,8 +304,9 @@ TEST_F(HubTest, PeersJsonOrdersByTypeThenLastSeen) {
 }
 
 TEST_F(HubTest, LoadSkipsRowsOlderThanTtlAndKeepsAddrs) {
-  const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                          clock_.wall_now().time_since_epoch()).count();
+  const auto now_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(clock_.wall_now().time_since_epoch())
+          .count();
   PeerRow fresh;
   fresh.msg = msg(MsgType::kOnline, a_, "A", {"/ip4/1.2.3.4/tcp/1"});
   fresh.msg.public_key = "pk";

@@ -8,12 +8,12 @@
 //
 // Executor rule: the table is immutable; any thread may read it.
 
+#include "web/embedded_assets.hpp"
+#include "web/http.hpp"
+
 #include <cstddef>
 #include <span>
 #include <string_view>
-
-#include "web/embedded_assets.hpp"
-#include "web/http.hpp"
 
 namespace goop::rendezvous {
 

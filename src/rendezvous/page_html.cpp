@@ -42,13 +42,17 @@ std::string document(const Shell& s, std::string_view main_html) {
 <link rel="stylesheet" href="/assets/css/rendezvous.css">
 <script src="/assets/js/theme.js"></script>
 )";
-  for (const auto js : s.scripts) out += fmt::format("<script src=\"/assets/js/{}\" defer></script>\n", js);
+  for (const auto js : s.scripts)
+    out += fmt::format("<script src=\"/assets/js/{}\" defer></script>\n", js);
   out += fmt::format("</head>\n<body class=\"page-{}\">\n<header class=\"bar\">\n", s.kind);
-  out += R"(  <a class="brand" href="/"><img src="/assets/logo.svg" alt="" width="30" height="30"><span class="brand-name">Goop²</span>)";
-  out += fmt::format("<span class=\"brand-sub\">{}</span></a>\n  <nav class=\"bar-links\" aria-label=\"Site\">", html_escape(s.subtitle));
+  out +=
+      R"(  <a class="brand" href="/"><img src="/assets/logo.svg" alt="" width="30" height="30"><span class="brand-name">Goop²</span>)";
+  out += fmt::format(
+      "<span class=\"brand-sub\">{}</span></a>\n  <nav class=\"bar-links\" aria-label=\"Site\">",
+      html_escape(s.subtitle));
   for (const auto& l : s.links) {
-    out += fmt::format(R"(<a href="{}"{}>{}</a>)", html_escape(l.href), l.current ? R"( aria-current="page")" : "",
-                       html_escape(l.label));
+    out += fmt::format(R"(<a href="{}"{}>{}</a>)", html_escape(l.href),
+                       l.current ? R"( aria-current="page")" : "", html_escape(l.label));
   }
   out += R"(</nav>
   <button id="theme-toggle" class="icon-btn" type="button" aria-label="Switch between dark and light theme" title="Switch theme">)";
@@ -78,15 +82,17 @@ std::string docs_nav(const DocsSite& site, const DocPage* current) {
   for (const auto& p : site.pages()) {
     const bool is_current = &p == current;
     out += fmt::format(R"(<li><a href="/docs/{}"{}>{}</a></li>)", html_escape(p.slug),
-                       is_current ? R"( class="current" aria-current="page")" : "", html_escape(p.title));
+                       is_current ? R"( class="current" aria-current="page")" : "",
+                       html_escape(p.title));
   }
   out += "</ul></nav>\n";
   return out;
 }
 
 std::string stat_card(std::string_view id, std::string_view label, std::uint64_t value) {
-  return fmt::format(R"(<div class="stat"><span class="stat-label">{}</span><span class="stat-value" id="{}">{}</span></div>)",
-                     html_escape(label), id, value);
+  return fmt::format(
+      R"(<div class="stat"><span class="stat-label">{}</span><span class="stat-value" id="{}">{}</span></div>)",
+      html_escape(label), id, value);
 }
 
 }  // namespace
@@ -105,12 +111,16 @@ web::Response html_page_response(int status, std::string html, std::string_view 
 }
 
 std::string landing_html(const LandingView& v) {
-  Shell s{"landing", "Goop² Rendezvous", "rendezvous", public_links(v.admin_enabled, "home"), {"landing.js"}, {}};
+  Shell s{"landing",      "Goop² Rendezvous",
+          "rendezvous",   public_links(v.admin_enabled, "home"),
+          {"landing.js"}, {}};
   s.footer = default_footer();
   if (!v.endpoint.empty()) {
-    s.footer += fmt::format(R"(<code class="chip" title="This server">{}</code>)", html_escape(v.endpoint));
+    s.footer +=
+        fmt::format(R"(<code class="chip" title="This server">{}</code>)", html_escape(v.endpoint));
   }
-  const std::string first_url = v.connect_urls.empty() ? std::string("https://rendezvous.example") : v.connect_urls.front();
+  const std::string first_url =
+      v.connect_urls.empty() ? std::string("https://rendezvous.example") : v.connect_urls.front();
 
   std::string m = R"(<main class="landing">
 <section class="hero">
@@ -141,14 +151,16 @@ std::string landing_html(const LandingView& v) {
   if (!v.connect_urls.empty()) {
     m += R"(  <div class="connect"><h3>Server URL</h3><ul class="connect-urls">)";
     for (const auto& u : v.connect_urls) {
-      m += fmt::format(R"(<li><button class="copy" type="button" data-copy="{0}" title="Copy to clipboard"><code>{0}</code><span class="copy-hint">Copy</span></button></li>)",
-                       html_escape(u));
+      m += fmt::format(
+          R"(<li><button class="copy" type="button" data-copy="{0}" title="Copy to clipboard"><code>{0}</code><span class="copy-hint">Copy</span></button></li>)",
+          html_escape(u));
     }
     m += "</ul></div>\n";
   }
   m += R"(  <pre class="snippet"><code>{
   "presence": {
-    "rendezvous_wan": ")" + html_escape(first_url) + R"("
+    "rendezvous_wan": ")" +
+       html_escape(first_url) + R"("
   }
 }</code></pre>
 </section>
@@ -167,35 +179,50 @@ std::string landing_html(const LandingView& v) {
 std::string docs_html(const DocsSite& site, std::size_t index, bool admin_enabled) {
   const auto pages = site.pages();
   const DocPage& page = pages[index];
-  Shell s{"docs", page.title + " · Goop² Documentation", "documentation", public_links(admin_enabled, "docs"), {}, default_footer()};
+  Shell s{"docs",
+          page.title + " · Goop² Documentation",
+          "documentation",
+          public_links(admin_enabled, "docs"),
+          {},
+          default_footer()};
   std::string m = "<main class=\"docs\">\n" + docs_nav(site, &page);
-  m += "<div class=\"docs-body\"><article class=\"doc\">\n" + page.html + "</article>\n<nav class=\"pager\" aria-label=\"Pages\">";
+  m += "<div class=\"docs-body\"><article class=\"doc\">\n" + page.html +
+       "</article>\n<nav class=\"pager\" aria-label=\"Pages\">";
   if (index > 0) {
     const auto& prev = pages[index - 1];
-    m += fmt::format(R"(<a class="prev" href="/docs/{}" rel="prev"><span>Previous</span>{}</a>)", html_escape(prev.slug),
-                     html_escape(prev.title));
+    m += fmt::format(R"(<a class="prev" href="/docs/{}" rel="prev"><span>Previous</span>{}</a>)",
+                     html_escape(prev.slug), html_escape(prev.title));
   }
   if (index + 1 < pages.size()) {
     const auto& next = pages[index + 1];
-    m += fmt::format(R"(<a class="next" href="/docs/{}" rel="next"><span>Next</span>{}</a>)", html_escape(next.slug),
-                     html_escape(next.title));
+    m += fmt::format(R"(<a class="next" href="/docs/{}" rel="next"><span>Next</span>{}</a>)",
+                     html_escape(next.slug), html_escape(next.title));
   }
   m += "</nav></div>\n</main>\n";
   return document(s, m);
 }
 
 std::string docs_not_found_html(const DocsSite& site, std::string_view slug, bool admin_enabled) {
-  Shell s{"docs", "Not found · Goop² Documentation", "documentation", public_links(admin_enabled, "docs"), {}, default_footer()};
+  Shell s{"docs",
+          "Not found · Goop² Documentation",
+          "documentation",
+          public_links(admin_enabled, "docs"),
+          {},
+          default_footer()};
   std::string m = "<main class=\"docs\">\n" + docs_nav(site, nullptr);
-  m += fmt::format(R"(<div class="docs-body"><article class="doc"><h1>Page not found</h1><p>There is no page called <code>{}</code>. Pick one from the list.</p></article></div>)",
-                   html_escape(slug));
+  m += fmt::format(
+      R"(<div class="docs-body"><article class="doc"><h1>Page not found</h1><p>There is no page called <code>{}</code>. Pick one from the list.</p></article></div>)",
+      html_escape(slug));
   m += "\n</main>\n";
   return document(s, m);
 }
 
 std::string admin_html(const RendezvousStats& stats) {
-  Shell s{"admin", "Goop² Admin", "admin", {Link{"/docs", "Docs", false}, Link{"/", "Public", false}}, {"admin.js"}, {}};
-  s.footer = R"(<span class="live-status"><span class="live" id="live-dot" aria-hidden="true"></span><span id="live-text">live</span></span><span>Refreshes every 2 s while this tab is visible.</span>)";
+  Shell s{"admin",      "Goop² Admin",
+          "admin",      {Link{"/docs", "Docs", false}, Link{"/", "Public", false}},
+          {"admin.js"}, {}};
+  s.footer =
+      R"(<span class="live-status"><span class="live" id="live-dot" aria-hidden="true"></span><span id="live-text">live</span></span><span>Refreshes every 2 s while this tab is visible.</span>)";
   std::string m = R"(<main class="admin">
 <nav class="side" aria-label="Dashboard sections">
   <button class="side-item active" type="button" data-section="overview" aria-current="page">Overview</button>
@@ -212,7 +239,8 @@ std::string admin_html(const RendezvousStats& stats) {
   m += stat_card("stat-sse", "SSE clients", stats.sse_clients);
   m += stat_card("stat-published", "Published", stats.published);
   m += stat_card("stat-refused", "Refused", stats.refused);
-  m += R"(<div class="stat"><span class="stat-label">Server time</span><span class="stat-value" id="stat-clock">--:--:--</span></div>)";
+  m +=
+      R"(<div class="stat"><span class="stat-label">Server time</span><span class="stat-value" id="stat-clock">--:--:--</span></div>)";
   m += R"(</div>
 </section>
 <section class="section" id="section-peers" aria-labelledby="peers-title" hidden>

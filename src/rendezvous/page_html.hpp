@@ -6,22 +6,24 @@
 //
 // Executor rule: pure; any thread.
 
+#include "rendezvous/docs.hpp"
+#include "rendezvous/pages.hpp"
+#include "web/http.hpp"
+
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "rendezvous/docs.hpp"
-#include "rendezvous/pages.hpp"
-#include "web/http.hpp"
-
 namespace goop::rendezvous {
 
-inline constexpr std::string_view kPageCsp = "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'";
+inline constexpr std::string_view kPageCsp =
+    "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'";
 
 // A text/html response with the page headers (CSP, nosniff, no referrer, no framing) and
 // Cache-Control `cache_control`.
-web::Response html_page_response(int status, std::string html, std::string_view cache_control = "no-cache");
+web::Response html_page_response(int status, std::string html,
+                                 std::string_view cache_control = "no-cache");
 
 struct LandingView {
   std::vector<std::string> connect_urls;  // may be empty

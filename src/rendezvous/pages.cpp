@@ -1,15 +1,15 @@
 #include "rendezvous/pages.hpp"
 
-#include <fmt/core.h>
-
-#include <memory>
-
 #include "rendezvous/admin_auth.hpp"
 #include "rendezvous/connect_urls.hpp"
 #include "rendezvous/docs.hpp"
 #include "rendezvous/page_assets.hpp"
 #include "rendezvous/page_html.hpp"
 #include "web/http_server.hpp"
+
+#include <fmt/core.h>
+
+#include <memory>
 
 namespace goop::rendezvous {
 namespace {
@@ -23,7 +23,8 @@ struct State {
   AdminAuth auth;
   DocsSite docs;
 
-  explicit State(PagesContext c) : ctx(std::move(c)), auth(ctx.admin_password), docs(DocsSite::load()) {}
+  explicit State(PagesContext c)
+      : ctx(std::move(c)), auth(ctx.admin_password), docs(DocsSite::load()) {}
 
   std::string endpoint() const { return ctx.endpoint ? ctx.endpoint() : std::string(); }
   RendezvousStats stats() const { return ctx.stats ? ctx.stats() : RendezvousStats{}; }
@@ -42,9 +43,12 @@ web::Response landing(const State& st) {
   v.admin_enabled = st.auth.enabled();
   v.endpoint = st.ctx.external_url.empty() ? endpoint : st.ctx.external_url;
   // Interfaces are only looked up when the server listens on all of them (connect_urls).
-  const bool wildcard = endpoint.find("://0.0.0.0") != std::string::npos || endpoint.find("://[::]") != std::string::npos;
-  v.connect_urls = connect_urls(st.ctx.external_url, endpoint,
-                                wildcard && st.ctx.external_url.empty() ? local_ipv4_addresses() : std::vector<std::string>{});
+  const bool wildcard = endpoint.find("://0.0.0.0") != std::string::npos ||
+                        endpoint.find("://[::]") != std::string::npos;
+  v.connect_urls =
+      connect_urls(st.ctx.external_url, endpoint,
+                   wildcard && st.ctx.external_url.empty() ? local_ipv4_addresses()
+                                                           : std::vector<std::string>{});
   return html_page_response(200, landing_html(v));
 }
 
@@ -67,8 +71,9 @@ web::Response docs_page(const State& st, const web::Request& req) {
 }
 
 std::string stats_json(const RendezvousStats& s) {
-  return fmt::format(R"({{"peers":{},"ws_clients":{},"sse_clients":{},"published":{},"refused":{}}})", s.peers,
-                     s.ws_clients, s.sse_clients, s.published, s.refused);
+  return fmt::format(
+      R"({{"peers":{},"ws_clients":{},"sse_clients":{},"published":{},"refused":{}}})", s.peers,
+      s.ws_clients, s.sse_clients, s.published, s.refused);
 }
 
 }  // namespace
@@ -80,13 +85,16 @@ void register_pages(web::HttpServer& server, PagesContext ctx) {
   server.route("GET", "/assets/*", web::SyncHandler([](const web::Request& req) {
                  std::string_view path = req.path;
                  path.remove_prefix(kAssetPrefix.size());
-                 return asset_response(find_embedded(page_assets(), path), req.header("If-None-Match"));
+                 return asset_response(find_embedded(page_assets(), path),
+                                       req.header("If-None-Match"));
                }));
   server.route("GET", "/favicon.ico", web::SyncHandler([](const web::Request& req) {
-                 return asset_response(find_embedded(page_assets(), "logo.svg"), req.header("If-None-Match"));
+                 return asset_response(find_embedded(page_assets(), "logo.svg"),
+                                       req.header("If-None-Match"));
                }));
 
-  server.route("GET", "/docs", web::SyncHandler([st](const web::Request&) { return docs_redirect(*st); }));
+  server.route("GET", "/docs",
+               web::SyncHandler([st](const web::Request&) { return docs_redirect(*st); }));
   server.route("GET", "/docs/*", web::SyncHandler([st](const web::Request& req) {
                  return req.path == kDocsPrefix ? docs_redirect(*st) : docs_page(*st, req);
                }));

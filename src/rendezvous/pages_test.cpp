@@ -1,21 +1,20 @@
 // The rendezvous pages over a real HttpServer on 127.0.0.1:0 (raw HTTP/1.1 requests).
 #include "rendezvous/pages.hpp"
 
-#include <gtest/gtest.h>
-
-#include <boost/asio/io_context.hpp>
-#include <fmt/core.h>
-
-#include <chrono>
-#include <memory>
-#include <regex>
-#include <string>
-
 #include "p2p/testing/run_coro.hpp"
 #include "rendezvous/admin_auth.hpp"
 #include "rendezvous/connect_urls.hpp"
 #include "web/http_server.hpp"
 #include "web/testkit.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <fmt/core.h>
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <memory>
+#include <regex>
+#include <string>
 
 namespace goop::rendezvous {
 namespace {
@@ -39,7 +38,9 @@ class PagesTest : public ::testing::Test {
     ctx.admin_password = std::move(password);
     ctx.external_url = std::move(external_url);
     ctx.endpoint = [this] { return endpoint_; };
-    ctx.peers_json = [] { return R"([{"peer_id":"12D3KooWD3eckifWpRn9wQpMG9R9hX3sD158z7EqHWmweQAJU5SA","content":"<img src=x onerror=alert(1)>","type":"online"}])"; };
+    ctx.peers_json = [] {
+      return R"([{"peer_id":"12D3KooWD3eckifWpRn9wQpMG9R9hX3sD158z7EqHWmweQAJU5SA","content":"<img src=x onerror=alert(1)>","type":"online"}])";
+    };
     ctx.logs_json = [] { return R"(["[12:00:00] hello"])"; };
     ctx.stats = [] { return RendezvousStats{3, 2, 1, 1234567, 89}; };
     register_pages(*server_, std::move(ctx));
@@ -51,9 +52,12 @@ class PagesTest : public ::testing::Test {
   void TearDown() override {
     if (server_) run_coro(io_, server_->async_stop(std::chrono::seconds(2)));
   }
-  Reply get(const std::string& path, const std::string& extra = {}, const std::string& method = "GET") {
-    return run_coro(io_, fetch(port_, fmt::format("{} {} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\n{}\r\n",
-                                                  method, path, port_, extra)));
+  Reply get(const std::string& path, const std::string& extra = {},
+            const std::string& method = "GET") {
+    return run_coro(
+        io_, fetch(port_, fmt::format(
+                              "{} {} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\n{}\r\n",
+                              method, path, port_, extra)));
   }
   Reply admin_get(const std::string& path, const std::string& password) {
     return get(path, "Authorization: " + basic_authorization("admin:" + password) + "\r\n");
@@ -67,13 +71,15 @@ class PagesTest : public ::testing::Test {
 
 // No inline script, no inline style, no event-handler attribute: what the CSP would block.
 void expect_csp_clean(const Reply& r) {
-  EXPECT_EQ(r.header("Content-Security-Policy"), "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'");
+  EXPECT_EQ(r.header("Content-Security-Policy"),
+            "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'");
   EXPECT_EQ(r.header("X-Content-Type-Options"), "nosniff");
   EXPECT_EQ(r.header("Content-Type"), "text/html; charset=utf-8");
   EXPECT_FALSE(std::regex_search(r.body, std::regex("<script(?![^>]*\\ssrc=)"))) << "inline script";
   EXPECT_FALSE(std::regex_search(r.body, std::regex("\\sstyle\\s*="))) << "inline style";
   EXPECT_FALSE(std::regex_search(r.body, std::regex("<style"))) << "style element";
-  EXPECT_FALSE(std::regex_search(r.body, std::regex("\\son[a-z]+\\s*="))) << "event handler attribute";
+  EXPECT_FALSE(std::regex_search(r.body, std::regex("\\son[a-z]+\\s*=")))
+      << "event handler attribute";
 }
 
 TEST_F(PagesTest, LandingShowsTheEndpointAndAnAdminLinkOnlyWithAPassword) {
@@ -82,7 +88,8 @@ TEST_F(PagesTest, LandingShowsTheEndpointAndAnAdminLinkOnlyWithAPassword) {
   ASSERT_EQ(r.status, 200);
   expect_csp_clean(r);
   EXPECT_NE(r.body.find("<title>Goop² Rendezvous</title>"), std::string::npos);
-  EXPECT_NE(r.body.find(fmt::format("data-copy=\"http://127.0.0.1:{}\"", port_)), std::string::npos);
+  EXPECT_NE(r.body.find(fmt::format("data-copy=\"http://127.0.0.1:{}\"", port_)),
+            std::string::npos);
   EXPECT_NE(r.body.find("href=\"/admin\""), std::string::npos);
   EXPECT_NE(r.body.find("href=\"/docs\""), std::string::npos);
   EXPECT_NE(r.body.find("rendezvous_wan"), std::string::npos);
@@ -100,7 +107,9 @@ TEST_F(PagesTest, ExternalUrlIsTheConnectUrlAndIsEscaped) {
   const Reply r = get("/");
   ASSERT_EQ(r.status, 200);
   expect_csp_clean(r);
-  EXPECT_NE(r.body.find("data-copy=\"https://rv.example/&quot;&gt;&lt;script&gt;"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("data-copy=\"https://rv.example/&quot;&gt;&lt;script&gt;"),
+            std::string::npos)
+      << r.body;
   EXPECT_EQ(r.body.find(fmt::format("127.0.0.1:{}", port_)), std::string::npos);
 }
 
@@ -115,13 +124,17 @@ TEST_F(PagesTest, DocsRedirectPagesPrevNextAndUnknownSlug) {
   ASSERT_EQ(first.status, 200);
   expect_csp_clean(first);
   EXPECT_NE(first.body.find("<title>Overview · Goop² Documentation</title>"), std::string::npos);
-  EXPECT_NE(first.body.find(R"(<a href="/docs/overview" class="current" aria-current="page">Overview</a>)"), std::string::npos);
+  EXPECT_NE(first.body.find(
+                R"(<a href="/docs/overview" class="current" aria-current="page">Overview</a>)"),
+            std::string::npos);
   EXPECT_EQ(first.body.find("rel=\"prev\""), std::string::npos);
-  EXPECT_NE(first.body.find(R"(<a class="next" href="/docs/quickstart" rel="next">)"), std::string::npos);
+  EXPECT_NE(first.body.find(R"(<a class="next" href="/docs/quickstart" rel="next">)"),
+            std::string::npos);
 
   const Reply last = get("/docs/faq/");
   ASSERT_EQ(last.status, 200);
-  EXPECT_NE(last.body.find(R"(<a class="prev" href="/docs/configuration" rel="prev">)"), std::string::npos);
+  EXPECT_NE(last.body.find(R"(<a class="prev" href="/docs/configuration" rel="prev">)"),
+            std::string::npos);
   EXPECT_EQ(last.body.find("rel=\"next\""), std::string::npos);
 
   const Reply missing = get("/docs/%3Cscript%3E");
@@ -202,12 +215,16 @@ TEST_F(PagesTest, AssetsHaveTypesEtagsAnd304) {
 
 TEST(ConnectUrls, ExternalUrlWinsThenEndpointThenLanAddressesForWildcardBinds) {
   const std::vector<std::string> lan = {"192.168.1.5", "10.0.0.2"};
-  EXPECT_EQ(connect_urls("https://rv.example", "http://0.0.0.0:8787", lan), std::vector<std::string>{"https://rv.example"});
-  EXPECT_EQ(connect_urls("", "http://127.0.0.1:8787", lan), std::vector<std::string>{"http://127.0.0.1:8787"});
+  EXPECT_EQ(connect_urls("https://rv.example", "http://0.0.0.0:8787", lan),
+            std::vector<std::string>{"https://rv.example"});
+  EXPECT_EQ(connect_urls("", "http://127.0.0.1:8787", lan),
+            std::vector<std::string>{"http://127.0.0.1:8787"});
   EXPECT_EQ(connect_urls("", "http://0.0.0.0:8787", lan),
             (std::vector<std::string>{"http://192.168.1.5:8787", "http://10.0.0.2:8787"}));
-  EXPECT_EQ(connect_urls("", "http://[::]:8787", {}), std::vector<std::string>{"http://127.0.0.1:8787"});
-  EXPECT_EQ(connect_urls("", "http://[::1]:8787", lan), std::vector<std::string>{"http://[::1]:8787"});
+  EXPECT_EQ(connect_urls("", "http://[::]:8787", {}),
+            std::vector<std::string>{"http://127.0.0.1:8787"});
+  EXPECT_EQ(connect_urls("", "http://[::1]:8787", lan),
+            std::vector<std::string>{"http://[::1]:8787"});
   EXPECT_TRUE(connect_urls("", "", lan).empty());
   for (const auto& ip : local_ipv4_addresses()) EXPECT_FALSE(ip.starts_with("127.")) << ip;
 }

@@ -1,10 +1,10 @@
 #include "rendezvous/peer_db.hpp"
 
-#include <boost/json.hpp>
-#include <fmt/core.h>
-
 #include "base/log.hpp"
 #include "storage/db.hpp"
+
+#include <boost/json.hpp>
+#include <fmt/core.h>
 
 namespace goop::rendezvous {
 namespace json = boost::json;
@@ -100,8 +100,8 @@ Expected<std::unique_ptr<PeerDb>> PeerDb::open(const std::filesystem::path& path
 
 Expected<std::vector<PeerRow>> PeerDb::load(std::int64_t min_last_seen_ms) {
   GOOP_TRY_VOID(db_->run("DELETE FROM peers WHERE last_seen < ?", {min_last_seen_ms}));
-  GOOP_TRY(auto st, db_->prepare(
-                        "SELECT peer_id, type, content, email, avatar_hash, ts, last_seen, "
+  GOOP_TRY(auto st,
+           db_->prepare("SELECT peer_id, type, content, email, avatar_hash, ts, last_seen, "
                         "bytes_sent, bytes_received, verified, addrs, active_template, public_key, "
                         "encryption_supported, goop_client_version FROM peers"));
   std::vector<PeerRow> rows;
@@ -196,11 +196,11 @@ void PeerDb::write_batch(const std::vector<Hub::DirtyRow>& batch) {
       const PeerRow& r = *d.row;
       const std::string addrs = addrs_json(r.msg.addrs);
       upsert->reset();
-      auto b = upsert->bind_all(
-          {d.peer_id, presence::to_string(r.msg.type), r.msg.content, r.msg.email,
-           r.msg.avatar_hash, r.msg.ts, r.last_seen_ms, r.bytes_sent, r.bytes_received,
-           r.msg.verified, addrs, r.msg.active_template, r.msg.public_key,
-           r.msg.encryption_supported, r.msg.goop_client_version});
+      auto b = upsert->bind_all({d.peer_id, presence::to_string(r.msg.type), r.msg.content,
+                                 r.msg.email, r.msg.avatar_hash, r.msg.ts, r.last_seen_ms,
+                                 r.bytes_sent, r.bytes_received, r.msg.verified, addrs,
+                                 r.msg.active_template, r.msg.public_key,
+                                 r.msg.encryption_supported, r.msg.goop_client_version});
       if (!b) return fail(b.error());
       step = upsert->step();
     }

@@ -19,6 +19,9 @@
 //  2. After close() returns, every batch handed over before it is written (or its error
 //     logged) and the worker has ended.
 
+#include "base/result.hpp"
+#include "rendezvous/hub.hpp"
+
 #include <condition_variable>
 #include <cstdint>
 #include <filesystem>
@@ -26,9 +29,6 @@
 #include <mutex>
 #include <thread>
 #include <vector>
-
-#include "base/result.hpp"
-#include "rendezvous/hub.hpp"
 
 namespace goop::storage {
 class Db;

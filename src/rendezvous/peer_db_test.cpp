@@ -1,11 +1,11 @@
 #include "rendezvous/peer_db.hpp"
 
+#include "storage/db.hpp"
+
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
 #include <filesystem>
-
-#include "storage/db.hpp"
+#include <stdlib.h>
 
 namespace goop::rendezvous {
 namespace {
@@ -49,7 +49,8 @@ TEST_F(PeerDbTest, WritesBehindAndLoadsEveryColumnBack) {
   {
     auto db = PeerDb::open(dir_ / "sub" / "peers.db");
     ASSERT_TRUE(db.has_value()) << db.error().message;
-    (*db)->write({Hub::DirtyRow{kPeerA, row(kPeerA, 5000)}, Hub::DirtyRow{kPeerB, row(kPeerB, 100)}});
+    (*db)->write(
+        {Hub::DirtyRow{kPeerA, row(kPeerA, 5000)}, Hub::DirtyRow{kPeerB, row(kPeerB, 100)}});
     (*db)->write({Hub::DirtyRow{kPeerB, std::nullopt}});
     (*db)->flush();
     (*db)->close();
@@ -93,13 +94,16 @@ TEST_F(PeerDbTest, UpgradesAGoCreatedFile) {
   {
     auto raw = storage::Db::open(dir_ / "go.db");
     ASSERT_TRUE(raw.has_value());
-    ASSERT_TRUE(raw->exec("CREATE TABLE peers (peer_id TEXT PRIMARY KEY, type TEXT NOT NULL DEFAULT '', "
-                          "content TEXT DEFAULT '', email TEXT DEFAULT '', avatar_hash TEXT DEFAULT '', "
-                          "ts INTEGER DEFAULT 0, last_seen INTEGER DEFAULT 0, bytes_sent INTEGER DEFAULT 0, "
-                          "bytes_received INTEGER DEFAULT 0, verified INTEGER DEFAULT 0);"
-                          "INSERT INTO peers (peer_id, type, content, last_seen) "
-                          "VALUES ('" + kPeerA + "', 'update', 'old', 9000);")
-                    .has_value());
+    ASSERT_TRUE(
+        raw->exec(
+               "CREATE TABLE peers (peer_id TEXT PRIMARY KEY, type TEXT NOT NULL DEFAULT '', "
+               "content TEXT DEFAULT '', email TEXT DEFAULT '', avatar_hash TEXT DEFAULT '', "
+               "ts INTEGER DEFAULT 0, last_seen INTEGER DEFAULT 0, bytes_sent INTEGER DEFAULT 0, "
+               "bytes_received INTEGER DEFAULT 0, verified INTEGER DEFAULT 0);"
+               "INSERT INTO peers (peer_id, type, content, last_seen) "
+               "VALUES ('" +
+               kPeerA + "', 'update', 'old', 9000);")
+            .has_value());
   }
   auto db = PeerDb::open(dir_ / "go.db");
   ASSERT_TRUE(db.has_value()) << db.error().message;

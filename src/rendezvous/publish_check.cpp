@@ -1,8 +1,8 @@
 #include "rendezvous/publish_check.hpp"
 
-#include <fmt/core.h>
-
 #include "base/errors.hpp"
+
+#include <fmt/core.h>
 
 namespace goop::rendezvous {
 namespace {
@@ -16,9 +16,11 @@ Expected<presence::PresenceMsg> check_publish(std::string_view body) {
   if (m.type == presence::MsgType::kPunch) {
     return bad("\"type\" \"punch\" is sent by the rendezvous only (use online, update or offline)");
   }
-  if (m.email.size() > kMaxEmailBytes) return bad(fmt::format("\"email\" is longer than {} bytes", kMaxEmailBytes));
+  if (m.email.size() > kMaxEmailBytes)
+    return bad(fmt::format("\"email\" is longer than {} bytes", kMaxEmailBytes));
   for (const auto& a : m.addrs) {
-    if (a.size() > kMaxAddrBytes) return bad(fmt::format("an address in \"addrs\" is longer than {} bytes", kMaxAddrBytes));
+    if (a.size() > kMaxAddrBytes)
+      return bad(fmt::format("an address in \"addrs\" is longer than {} bytes", kMaxAddrBytes));
   }
   return m;
 }

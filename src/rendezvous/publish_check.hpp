@@ -2,11 +2,11 @@
 // What the rendezvous accepts from a peer as presence (spec/rendezvous.md §3, with the limits
 // of §17.13 raised): the body of POST /publish and every WebSocket frame.
 
-#include <cstddef>
-#include <string_view>
-
 #include "base/result.hpp"
 #include "goop/presence/message.hpp"
+
+#include <cstddef>
+#include <string_view>
 
 namespace goop::rendezvous {
 

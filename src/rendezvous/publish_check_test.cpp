@@ -25,12 +25,14 @@ TEST(PublishCheck, RefusesPunchFromPeers) {
 
 TEST(PublishCheck, RefusesLongEmailAndAddress) {
   EXPECT_FALSE(check_publish(msg("update", R"(,"email":")" + std::string(321, 'a') + "\"")));
-  EXPECT_FALSE(check_publish(msg("update", R"(,"addrs":["/ip4/1.2.3.4/tcp/1/)" + std::string(300, 'x') + "\"]")));
+  EXPECT_FALSE(check_publish(
+      msg("update", R"(,"addrs":["/ip4/1.2.3.4/tcp/1/)" + std::string(300, 'x') + "\"]")));
 }
 
 TEST(PublishCheck, RefusesTooManyAddrsAndNonJson) {
   std::string addrs = ",\"addrs\":[";
-  for (int i = 0; i < 65; ++i) addrs += std::string(i ? "," : "") + "\"/ip4/1.2.3.4/tcp/" + std::to_string(i + 1) + "\"";
+  for (int i = 0; i < 65; ++i)
+    addrs += std::string(i ? "," : "") + "\"/ip4/1.2.3.4/tcp/" + std::to_string(i + 1) + "\"";
   addrs += "]";
   auto r = check_publish(msg("update", addrs));
   ASSERT_FALSE(r);

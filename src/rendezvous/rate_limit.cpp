@@ -23,7 +23,8 @@ bool SlidingWindow::idle(Clock::time_point now) const {
 
 bool RateLimiter::allow(std::string_view key) {
   auto it = windows_.find(std::string(key));
-  if (it == windows_.end()) it = windows_.emplace(std::string(key), SlidingWindow(max_, window_)).first;
+  if (it == windows_.end())
+    it = windows_.emplace(std::string(key), SlidingWindow(max_, window_)).first;
   return it->second.allow(clock_.now());
 }
 

@@ -9,15 +9,15 @@
 //  2. A refused event is not recorded (a client hammering over the limit is let in again as
 //     soon as its oldest accepted event leaves the window, as in the Go reference).
 
+#include "base/clock.hpp"
+
 #include <cstddef>
 #include <optional>
-#include <utility>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
-
-#include "base/clock.hpp"
 
 namespace goop::rendezvous {
 
@@ -27,8 +27,7 @@ inline constexpr std::chrono::seconds kPublishWindow{60};
 // One sliding window.
 class SlidingWindow {
  public:
-  explicit SlidingWindow(std::size_t max = kPublishLimit,
-                         Clock::duration window = kPublishWindow)
+  explicit SlidingWindow(std::size_t max = kPublishLimit, Clock::duration window = kPublishWindow)
       : max_(max == 0 ? 1 : max), window_(window) {}
 
   // Records and allows an event at `now` if fewer than `max` were accepted in (now-window, now].

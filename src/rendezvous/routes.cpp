@@ -3,19 +3,19 @@
 // Handlers are synchronous (they answer from memory) and run on the server's executor. Error
 // bodies are text/plain with a trailing newline, as the Go reference's http.Error.
 
-#include <memory>
-#include <optional>
-#include <string>
-#include <variant>
-
-#include <fmt/core.h>
-
 #include "p2p/crypto/peer_id.hpp"
 #include "rendezvous/client_ip.hpp"
 #include "rendezvous/publish_check.hpp"
 #include "rendezvous/server_state.hpp"
 #include "web/http_server.hpp"
 #include "web/websocket.hpp"
+
+#include <fmt/core.h>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
 
 namespace goop::rendezvous {
 namespace {
@@ -34,7 +34,8 @@ std::string reason_of(const Error& e) {
 
 class ChannelSubscriber final : public Subscriber {
  public:
-  ChannelSubscriber(std::shared_ptr<web::WebSocketChannel> ch, std::optional<ConnectionCounter::Slot> slot)
+  ChannelSubscriber(std::shared_ptr<web::WebSocketChannel> ch,
+                    std::optional<ConnectionCounter::Slot> slot)
       : ch_(std::move(ch)), slot_(std::move(slot)) {}
   bool send(std::shared_ptr<const std::string> json) override { return ch_->send(std::move(json)); }
   void close() override { ch_->close(1000, "replaced by a newer connection"); }
@@ -165,15 +166,12 @@ web::Response events(ServerState& st, const web::Request& req) {
 }  // namespace
 
 void register_routes(web::HttpServer& server, ServerState& st) {
-  server.route("POST", "/publish", web::SyncHandler([&st](const web::Request& req) {
-                 return publish(st, req);
-               }));
-  server.route("GET", "/ws", web::SyncHandler([&st](const web::Request& req) {
-                 return websocket(st, req);
-               }));
-  server.route("GET", "/events", web::SyncHandler([&st](const web::Request& req) {
-                 return events(st, req);
-               }));
+  server.route("POST", "/publish",
+               web::SyncHandler([&st](const web::Request& req) { return publish(st, req); }));
+  server.route("GET", "/ws",
+               web::SyncHandler([&st](const web::Request& req) { return websocket(st, req); }));
+  server.route("GET", "/events",
+               web::SyncHandler([&st](const web::Request& req) { return events(st, req); }));
   // No method check on these two (as the Go reference).
   for (const char* method : {"GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"}) {
     server.route(method, "/healthz", web::SyncHandler([](const web::Request&) {

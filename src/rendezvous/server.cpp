@@ -1,11 +1,5 @@
 #include "rendezvous/server.hpp"
 
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
-#include <fmt/core.h>
-
 #include "base/log.hpp"
 #include "base/task_group.hpp"
 #include "goop/config/config.hpp"
@@ -13,6 +7,12 @@
 #include "rendezvous/peer_db.hpp"
 #include "rendezvous/server_state.hpp"
 #include "web/http_server.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <fmt/core.h>
 
 namespace goop::rendezvous {
 namespace asio = boost::asio;
@@ -71,7 +71,8 @@ asio::awaitable<void> RendezvousServer::Impl::maintenance() {
   }
 }
 
-RendezvousServer::RendezvousServer(asio::any_io_executor ex, RendezvousOptions o, const Clock& clock)
+RendezvousServer::RendezvousServer(asio::any_io_executor ex, RendezvousOptions o,
+                                   const Clock& clock)
     : impl_(std::make_unique<Impl>(ex, std::move(o), clock)) {}
 
 RendezvousServer::~RendezvousServer() {
@@ -86,13 +87,15 @@ Expected<void> RendezvousServer::start() {
   if (!o.peer_db_path.empty()) {
     auto db = PeerDb::open(o.peer_db_path);
     if (!db) {
-      d.state.hub.note(log::Level::kWarn, fmt::format("Peer DB unavailable, running in memory only: {}",
-                                                     db.error().message));
+      d.state.hub.note(
+          log::Level::kWarn,
+          fmt::format("Peer DB unavailable, running in memory only: {}", db.error().message));
     } else {
       const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                               d.state.clock.wall_now().time_since_epoch())
                               .count();
-      auto rows = (*db)->load(now_ms - std::chrono::duration_cast<std::chrono::milliseconds>(o.ttl).count());
+      auto rows = (*db)->load(now_ms -
+                              std::chrono::duration_cast<std::chrono::milliseconds>(o.ttl).count());
       if (!rows) {
         d.state.hub.note(log::Level::kWarn,
                          fmt::format("Peer DB rows not loaded: {}", rows.error().message));

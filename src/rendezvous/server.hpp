@@ -14,17 +14,17 @@
 //  1. After async_stop() completes no task touches the server; it may then be destroyed.
 //  2. The peer table is the hub's; the peer DB only mirrors it (≤ 1 s behind).
 
+#include "base/clock.hpp"
+#include "base/result.hpp"
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <string>
-
-#include <boost/asio/any_io_executor.hpp>
-#include <boost/asio/awaitable.hpp>
-
-#include "base/clock.hpp"
-#include "base/result.hpp"
 
 namespace goop::config {
 struct Config;

@@ -7,12 +7,12 @@
 // Member order matters: the connection counters are declared before the hub, so the hub's
 // subscribers (which hold counter slots) are destroyed first.
 
-#include <cstddef>
-
 #include "base/clock.hpp"
 #include "rendezvous/hub.hpp"
 #include "rendezvous/rate_limit.hpp"
 #include "rendezvous/server.hpp"
+
+#include <cstddef>
 
 namespace goop::web {
 class HttpServer;
@@ -21,8 +21,8 @@ class HttpServer;
 namespace goop::rendezvous {
 
 // Limits of spec §16 and the brief.
-inline constexpr std::size_t kWsQueue = 128;         // live messages queued per WebSocket
-inline constexpr std::size_t kSseQueue = 64;         // live messages queued per SSE stream
+inline constexpr std::size_t kWsQueue = 128;  // live messages queued per WebSocket
+inline constexpr std::size_t kSseQueue = 64;  // live messages queued per SSE stream
 inline constexpr std::size_t kWsPerIp = 100;
 inline constexpr std::size_t kSseTotal = 1024;
 inline constexpr std::size_t kSsePerIp = 10;

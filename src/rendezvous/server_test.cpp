@@ -2,11 +2,11 @@
 
 #include "rendezvous/server.hpp"
 
-#include <gtest/gtest.h>
-#include <stdlib.h>
-
-#include <filesystem>
-#include <functional>
+#include "goop/config/config.hpp"
+#include "p2p/testing/run_coro.hpp"
+#include "rendezvous/hub.hpp"
+#include "web/client.hpp"
+#include "web/testkit.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/io_context.hpp>
@@ -16,12 +16,11 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <fmt/core.h>
+#include <gtest/gtest.h>
 
-#include "goop/config/config.hpp"
-#include "p2p/testing/run_coro.hpp"
-#include "rendezvous/hub.hpp"
-#include "web/client.hpp"
-#include "web/testkit.hpp"
+#include <filesystem>
+#include <functional>
+#include <stdlib.h>
 
 namespace goop::rendezvous {
 namespace {
@@ -44,7 +43,8 @@ std::string presence(const std::string& type, const std::string& peer, const std
 struct Stream {
   explicit Stream(asio::io_context& io) : socket(io) {}
   asio::awaitable<bool> open(std::uint16_t port, std::string raw) {
-    auto [ec] = co_await socket.async_connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port), kTuple);
+    auto [ec] = co_await socket.async_connect(
+        tcp::endpoint(asio::ip::make_address("127.0.0.1"), port), kTuple);
     if (ec) co_return false;
     auto [wec, wn] = co_await asio::async_write(socket, asio::buffer(raw), kTuple);
     (void)wn;
@@ -88,9 +88,10 @@ class RendezvousServerTest : public ::testing::Test {
   }
   Reply call(const std::string& method, const std::string& target, const std::string& body = {},
              const std::string& extra = {}) {
-    std::string raw = fmt::format("{} {} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\n", method,
-                                  target, port_);
-    if (!body.empty()) raw += fmt::format("Content-Type: application/json\r\nContent-Length: {}\r\n", body.size());
+    std::string raw = fmt::format("{} {} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\n",
+                                  method, target, port_);
+    if (!body.empty())
+      raw += fmt::format("Content-Type: application/json\r\nContent-Length: {}\r\n", body.size());
     return run_coro(io_, fetch(port_, raw + extra + "\r\n" + body));
   }
   Reply publish(const std::string& body, const std::string& extra = {}) {
@@ -158,16 +159,24 @@ TEST_F(RendezvousServerTest, EventsSendSnapshotThenLiveData) {
   start();
   ASSERT_EQ(publish(presence("online", kPeerA, "Alice")).status, 204);
   Stream sse(io_);
-  ASSERT_TRUE(run_coro(io_, sse.open(port_, fmt::format("GET /events?peer_id={} HTTP/1.1\r\nHost: x\r\n\r\n", kPeerA))));
-  ASSERT_TRUE(run_coro(io_, sse.read_until([](const std::string& s) { return s.find("Alice") != std::string::npos; })));
+  ASSERT_TRUE(run_coro(
+      io_,
+      sse.open(port_, fmt::format("GET /events?peer_id={} HTTP/1.1\r\nHost: x\r\n\r\n", kPeerA))));
+  ASSERT_TRUE(run_coro(io_, sse.read_until([](const std::string& s) {
+    return s.find("Alice") != std::string::npos;
+  })));
   EXPECT_NE(sse.received.find("text/event-stream"), std::string::npos);
-  EXPECT_NE(sse.received.find("data: {\"type\":\"update\",\"peerId\":\"" + kPeerA), std::string::npos)
+  EXPECT_NE(sse.received.find("data: {\"type\":\"update\",\"peerId\":\"" + kPeerA),
+            std::string::npos)
       << sse.received;
   EXPECT_EQ(server_->hub().stats().sse_clients, 1u);
 
   ASSERT_EQ(publish(presence("online", kPeerB, "Bob")).status, 204);
-  ASSERT_TRUE(run_coro(io_, sse.read_until([](const std::string& s) { return s.find("Bob") != std::string::npos; })));
-  EXPECT_NE(sse.received.find("data: {\"type\":\"online\",\"peerId\":\"" + kPeerB), std::string::npos);
+  ASSERT_TRUE(run_coro(io_, sse.read_until([](const std::string& s) {
+    return s.find("Bob") != std::string::npos;
+  })));
+  EXPECT_NE(sse.received.find("data: {\"type\":\"online\",\"peerId\":\"" + kPeerB),
+            std::string::npos);
   EXPECT_NE(sse.received.find("\"verified\":true}\n\n"), std::string::npos);
 }
 
@@ -179,8 +188,9 @@ TEST_F(RendezvousServerTest, HealthCapabilitiesAndRelay) {
   EXPECT_EQ(call("POST", "/healthz").status, 200);
   auto c = call("GET", "/api/capabilities");
   EXPECT_EQ(c.status, 200);
-  EXPECT_EQ(c.body,
-            R"({"encryption":false,"registration":false,"credits":false,"templates":false,"bridge":false,"relay":false})");
+  EXPECT_EQ(
+      c.body,
+      R"({"encryption":false,"registration":false,"credits":false,"templates":false,"bridge":false,"relay":false})");
   auto r = call("GET", "/relay");
   EXPECT_EQ(r.status, 404);
   EXPECT_EQ(r.body, "relay not enabled\n");
@@ -197,10 +207,11 @@ TEST_F(RendezvousServerTest, PeerDbKeepsPeersAcrossRestart) {
   RendezvousOptions o;
   o.peer_db_path = (dir_ / "peers.db").string();
   start(o);
-  ASSERT_EQ(publish(R"({"type":"online","peerId":")" + kPeerA +
-                    R"(","content":"Alice","addrs":["/ip4/1.2.3.4/tcp/1"],"publicKey":"cGs=","ts":1})")
-                .status,
-            204);
+  ASSERT_EQ(
+      publish(R"({"type":"online","peerId":")" + kPeerA +
+              R"(","content":"Alice","addrs":["/ip4/1.2.3.4/tcp/1"],"publicKey":"cGs=","ts":1})")
+          .status,
+      204);
   stop();
   start(o);
   EXPECT_TRUE(server_->hub().knows(kPeerA));
@@ -219,7 +230,8 @@ TEST_F(RendezvousServerTest, UnusablePeerDbRunsInMemory) {
   EXPECT_NE(server_->hub().logs_json().find("running in memory only"), std::string::npos);
 }
 
-asio::awaitable<std::unique_ptr<web::WebSocketClient>> ws_connect(std::uint16_t port, std::string query) {
+asio::awaitable<std::unique_ptr<web::WebSocketClient>> ws_connect(std::uint16_t port,
+                                                                  std::string query) {
   auto ex = co_await asio::this_coro::executor;
   const std::string url = fmt::format("ws://127.0.0.1:{}/ws?{}", port, query);
   web::WsConnectOptions options;
@@ -229,7 +241,8 @@ asio::awaitable<std::unique_ptr<web::WebSocketClient>> ws_connect(std::uint16_t 
 }
 
 // Reads messages until one contains `needle`; returns every message read (empty on error).
-asio::awaitable<std::vector<std::string>> ws_read_until(web::WebSocketClient& c, std::string needle) {
+asio::awaitable<std::vector<std::string>> ws_read_until(web::WebSocketClient& c,
+                                                        std::string needle) {
   std::vector<std::string> got;
   for (;;) {
     auto m = co_await c.read();
@@ -263,7 +276,9 @@ TEST_F(RendezvousServerTest, WsUnknownPeerIsAcceptedAndGetsSnapshotAfterFirstFra
   EXPECT_NE(got[0].find("Bob"), std::string::npos);
   EXPECT_NE(got[0].find("\"type\":\"update\""), std::string::npos);
   // A frame for another peer is refused with an error frame.
-  run_coro(io_, [&]() -> asio::awaitable<void> { (void)co_await a->write(presence("update", kPeerB, "evil")); }());
+  run_coro(io_, [&]() -> asio::awaitable<void> {
+    (void)co_await a->write(presence("update", kPeerB, "evil"));
+  }());
   auto err = run_coro(io_, ws_read_until(*a, "\"type\":\"error\""));
   ASSERT_FALSE(err.empty());
   EXPECT_NE(err.back().find("peer_id"), std::string::npos);
@@ -279,12 +294,16 @@ TEST_F(RendezvousServerTest, WsBadFramesGetErrorFramesAndTheConnectionGoesOn) {
   auto err = run_coro(io_, ws_read_until(*a, "\"type\":\"error\""));
   ASSERT_FALSE(err.empty());
   EXPECT_NE(err.back().find("JSON"), std::string::npos) << err.back();
-  run_coro(io_, [&]() -> asio::awaitable<void> { (void)co_await a->write(presence("punch", kPeerA, "x")); }());
+  run_coro(io_, [&]() -> asio::awaitable<void> {
+    (void)co_await a->write(presence("punch", kPeerA, "x"));
+  }());
   err = run_coro(io_, ws_read_until(*a, "\"type\":\"error\""));
   ASSERT_FALSE(err.empty());
   EXPECT_NE(err.back().find("punch"), std::string::npos) << err.back();
   // Still served: its own presence comes back to it.
-  run_coro(io_, [&]() -> asio::awaitable<void> { (void)co_await a->write(presence("online", kPeerA, "Alice")); }());
+  run_coro(io_, [&]() -> asio::awaitable<void> {
+    (void)co_await a->write(presence("online", kPeerA, "Alice"));
+  }());
   EXPECT_FALSE(run_coro(io_, ws_read_until(*a, "Alice")).empty());
   // A frame over 64 KiB ends the connection with 1009; the server goes on.
   const std::string huge(100 * 1024, 'x');
@@ -299,7 +318,9 @@ TEST_F(RendezvousServerTest, WsReplacementDoesNotMarkOffline) {
   ASSERT_EQ(publish(presence("online", kPeerA, "Alice")).status, 204);
   ASSERT_EQ(publish(presence("online", kPeerB, "Bob")).status, 204);
   Stream sse(io_);
-  ASSERT_TRUE(run_coro(io_, sse.open(port_, fmt::format("GET /events?peer_id={} HTTP/1.1\r\nHost: x\r\n\r\n", kPeerB))));
+  ASSERT_TRUE(run_coro(
+      io_,
+      sse.open(port_, fmt::format("GET /events?peer_id={} HTTP/1.1\r\nHost: x\r\n\r\n", kPeerB))));
   auto first = run_coro(io_, ws_connect(port_, "peer_id=" + kPeerA));
   ASSERT_TRUE(first);
   auto second = run_coro(io_, ws_connect(port_, "peer_id=" + kPeerA));
@@ -308,7 +329,9 @@ TEST_F(RendezvousServerTest, WsReplacementDoesNotMarkOffline) {
   EXPECT_TRUE(m.empty());
   run_coro(io_, second->close());
   ASSERT_EQ(publish(presence("update", kPeerB, "Bob2")).status, 204);
-  ASSERT_TRUE(run_coro(io_, sse.read_until([](const std::string& s) { return s.find("Bob2") != std::string::npos; })));
+  ASSERT_TRUE(run_coro(io_, sse.read_until([](const std::string& s) {
+    return s.find("Bob2") != std::string::npos;
+  })));
   EXPECT_EQ(sse.received.find("offline"), std::string::npos);
   EXPECT_TRUE(server_->hub().knows(kPeerA));
 }

@@ -1,12 +1,11 @@
 #include "storage/db.hpp"
 
+#include "base/errors.hpp"
+
+#include <fmt/core.h>
 #include <sqlite3.h>
 
 #include <climits>
-
-#include <fmt/core.h>
-
-#include "base/errors.hpp"
 
 namespace goop::storage {
 namespace {

@@ -12,6 +12,8 @@
 //     from; destroying one afterwards is harmless (SQLite defers the real close until then).
 //  2. A Transaction refers to its Db by address: the Db must not move while it is live.
 
+#include "base/result.hpp"
+
 #include <concepts>
 #include <cstdint>
 #include <filesystem>
@@ -20,8 +22,6 @@
 #include <string>
 #include <string_view>
 #include <utility>
-
-#include "base/result.hpp"
 
 namespace goop::storage {
 

@@ -1,14 +1,14 @@
 #include "storage/db.hpp"
 
+#include "base/errors.hpp"
+
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
 #include <filesystem>
 #include <fstream>
 #include <optional>
+#include <stdlib.h>
 #include <string>
-
-#include "base/errors.hpp"
 
 namespace goop::storage {
 namespace {

@@ -1,19 +1,18 @@
 #include "viewer/avatar_api.hpp"
 
-#include <sodium.h>
-
-#include <array>
-#include <memory>
-
-#include <boost/json.hpp>
-#include <fmt/core.h>
-
 #include "base/errors.hpp"
 #include "base/file_io.hpp"
 #include "base/log.hpp"
 #include "goop/content/avatar_protocol.hpp"
 #include "goop/content/codec.hpp"
 #include "web/http_server.hpp"
+
+#include <boost/json.hpp>
+#include <fmt/core.h>
+#include <sodium.h>
+
+#include <array>
+#include <memory>
 
 namespace goop::viewer {
 namespace asio = boost::asio;
@@ -34,9 +33,12 @@ std::string_view first_char(std::string_view s) {
   if (s.empty()) return s;
   const auto lead = static_cast<unsigned char>(s[0]);
   std::size_t n = 1;
-  if (lead >= 0xF0) n = 4;
-  else if (lead >= 0xE0) n = 3;
-  else if (lead >= 0xC0) n = 2;
+  if (lead >= 0xF0)
+    n = 4;
+  else if (lead >= 0xE0)
+    n = 3;
+  else if (lead >= 0xC0)
+    n = 2;
   return s.substr(0, std::min(n, s.size()));
 }
 
@@ -71,7 +73,8 @@ web::Response png_response(std::string bytes, const std::string& hash, std::stri
 
 // True if If-None-Match names `hash` ("*" included).
 bool client_has(const web::Request& req, const std::string& hash) {
-  return !hash.empty() && web::etag_matches(req.header("If-None-Match"), fmt::format("\"{}\"", hash));
+  return !hash.empty() &&
+         web::etag_matches(req.header("If-None-Match"), fmt::format("\"{}\"", hash));
 }
 
 web::Response not_modified(const std::string& hash, std::string cache_control) {
@@ -104,7 +107,8 @@ std::optional<Cached> read_cache(const fs::path& dir, const std::string& peer) {
   return Cached{std::move(*bytes), hash ? *hash : std::string()};
 }
 
-void write_cache(const fs::path& dir, const std::string& peer, const std::string& bytes, const std::string& hash) {
+void write_cache(const fs::path& dir, const std::string& peer, const std::string& bytes,
+                 const std::string& hash) {
   auto png = write_file_atomic(cache_dir(dir) / (peer + ".png"), bytes, 0600);
   auto h = png ? write_file_atomic(cache_dir(dir) / (peer + ".hash"), hash, 0600) : png;
   if (!h) GOOP_LOG_WARN(lg, "cannot cache the avatar of peer {}: {}", peer, h.error().message);
@@ -134,7 +138,8 @@ asio::awaitable<web::Response> peer_avatar(std::shared_ptr<const AvatarApi> api,
   if (id == api->self_id) co_return own_avatar(*api, req);
   std::string hash, label = id, email;
   bool known = false;
-  if (const presence::PeerEntry* e = api->table.find(id)) {  // copied: the entry may go while we fetch
+  if (const presence::PeerEntry* e =
+          api->table.find(id)) {  // copied: the entry may go while we fetch
     known = true;
     hash = e->identity.avatar_hash;
     if (!e->identity.content.empty()) label = e->identity.content;
@@ -144,7 +149,8 @@ asio::awaitable<web::Response> peer_avatar(std::shared_ptr<const AvatarApi> api,
   if (!hash.empty()) {
     const std::string long_cache = "public, max-age=86400";
     if (client_has(req, hash)) co_return not_modified(hash, long_cache);
-    if (cached && cached->hash == hash) co_return png_response(std::move(cached->bytes), hash, long_cache);
+    if (cached && cached->hash == hash)
+      co_return png_response(std::move(cached->bytes), hash, long_cache);
     auto fetched = co_await api->fetch(peer);
     if (fetched && *fetched) {
       std::string bytes(as_chars(**fetched));
@@ -168,9 +174,11 @@ web::Response label_json(const std::string& label) {
   return web::Response::json(200, json::serialize(o));
 }
 
-asio::awaitable<web::Response> peer_content(std::shared_ptr<const AvatarApi> api, web::Request req) {
+asio::awaitable<web::Response> peer_content(std::shared_ptr<const AvatarApi> api,
+                                            web::Request req) {
   const auto id = req.param("id");
-  if (!id || id->empty()) co_return web::Response::error(400, "missing id: ask for /api/peer/content?id=<peer ID>");
+  if (!id || id->empty())
+    co_return web::Response::error(400, "missing id: ask for /api/peer/content?id=<peer ID>");
   auto peer = p2p::PeerId::parse(*id);
   if (!peer) co_return web::Response::error(400, fmt::format("\"{}\" is not a peer ID", *id));
   if (peer->to_base58() == api->self_id) co_return label_json(api->self().label);
@@ -183,18 +191,23 @@ web::Response upload(const AvatarApi& api, const web::Request& req) {
   if (!req.header("Content-Type").starts_with("image/png")) {
     return web::Response::error(415, "send the avatar as a PNG image with Content-Type: image/png");
   }
-  if (req.body.empty()) return web::Response::error(400, "the request has no body: send the PNG image's bytes");
+  if (req.body.empty())
+    return web::Response::error(400, "the request has no body: send the PNG image's bytes");
   if (req.body.size() > kMaxAvatarBytes) {
-    return web::Response::error(413, fmt::format("the image is {} KiB; an avatar may be at most {} KiB (scale it "
-                                                 "down to 256x256 first)",
-                                                 (req.body.size() + 1023) / 1024, kMaxAvatarBytes / 1024));
+    return web::Response::error(
+        413, fmt::format("the image is {} KiB; an avatar may be at most {} KiB (scale it "
+                         "down to 256x256 first)",
+                         (req.body.size() + 1023) / 1024, kMaxAvatarBytes / 1024));
   }
   if (!req.body.starts_with(kPngSignature)) {
-    return web::Response::error(400, "this is not a PNG image (it does not start with the PNG signature); "
-                                     "convert the picture to PNG and upload it again");
+    return web::Response::error(
+        400,
+        "this is not a PNG image (it does not start with the PNG signature); "
+        "convert the picture to PNG and upload it again");
   }
   if (auto w = write_file_atomic(avatar_file(api.peer_dir), req.body, 0644); !w) {
-    return web::Response::error(500, fmt::format("the avatar was not saved: {}", w.error().message));
+    return web::Response::error(500,
+                                fmt::format("the avatar was not saved: {}", w.error().message));
   }
   const std::string hash = content::avatar_hash(as_bytes(req.body));
   GOOP_LOG_INFO(lg, "avatar updated ({} bytes, hash {})", req.body.size(), hash);
@@ -205,7 +218,8 @@ web::Response upload(const AvatarApi& api, const web::Request& req) {
 web::Response remove(const AvatarApi& api) {
   std::error_code ec;
   fs::remove(avatar_file(api.peer_dir), ec);
-  if (ec) return web::Response::error(500, fmt::format("the avatar was not removed: {}", ec.message()));
+  if (ec)
+    return web::Response::error(500, fmt::format("the avatar was not removed: {}", ec.message()));
   GOOP_LOG_INFO(lg, "avatar removed");
   if (api.changed) api.changed("");
   return web::Response::json(200, ok_json(""));
@@ -217,9 +231,13 @@ std::string initials_of(std::string_view label) {
   std::vector<std::string_view> words;
   std::size_t i = 0;
   while (i < label.size() && words.size() < 2) {
-    while (i < label.size() && (label[i] == ' ' || label[i] == '\t' || label[i] == '\n' || label[i] == '\r')) ++i;
+    while (i < label.size() &&
+           (label[i] == ' ' || label[i] == '\t' || label[i] == '\n' || label[i] == '\r'))
+      ++i;
     const std::size_t start = i;
-    while (i < label.size() && label[i] != ' ' && label[i] != '\t' && label[i] != '\n' && label[i] != '\r') ++i;
+    while (i < label.size() && label[i] != ' ' && label[i] != '\t' && label[i] != '\n' &&
+           label[i] != '\r')
+      ++i;
     if (i > start) words.push_back(label.substr(start, i - start));
   }
   if (words.empty()) return "?";
@@ -239,7 +257,8 @@ std::string initials_svg(std::string_view label, std::string_view email) {
   crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(seed.data()), seed.size());
   const std::string_view colour = kPalette[digest[0] % kPalette.size()];
   return fmt::format(
-      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"256\" height=\"256\" viewBox=\"0 0 256 256\">"
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"256\" height=\"256\" viewBox=\"0 0 256 "
+      "256\">"
       "<rect width=\"256\" height=\"256\" rx=\"128\" fill=\"{}\"/>"
       "<text x=\"128\" y=\"128\" dy=\".35em\" text-anchor=\"middle\" font-family=\"sans-serif\" "
       "font-size=\"100\" font-weight=\"bold\" fill=\"#fff\">{}</text></svg>",
@@ -263,20 +282,20 @@ std::string own_avatar_hash(const fs::path& peer_dir) {
 void register_avatar_api(web::HttpServer& server, AvatarApi api) {
   auto shared = std::make_shared<const AvatarApi>(std::move(api));
   server.route("GET", "/api/avatar", web::SyncHandler([shared](const web::Request& req) {
-    return own_avatar(*shared, req);
-  }));
+                 return own_avatar(*shared, req);
+               }));
   server.route("GET", std::string(kPeerPrefix) + "*", web::Handler([shared](web::Request req) {
-    return peer_avatar(shared, std::move(req));  // not a coroutine lambda
-  }));
+                 return peer_avatar(shared, std::move(req));  // not a coroutine lambda
+               }));
   server.route("POST", "/api/avatar/upload", web::SyncHandler([shared](const web::Request& req) {
-    return upload(*shared, req);
-  }));
+                 return upload(*shared, req);
+               }));
   const web::SyncHandler del = [shared](const web::Request&) { return remove(*shared); };
   server.route("POST", "/api/avatar/delete", del);
   server.route("DELETE", "/api/avatar/delete", del);
   server.route("GET", "/api/peer/content", web::Handler([shared](web::Request req) {
-    return peer_content(shared, std::move(req));  // not a coroutine lambda
-  }));
+                 return peer_content(shared, std::move(req));  // not a coroutine lambda
+               }));
 }
 
 }  // namespace goop::viewer

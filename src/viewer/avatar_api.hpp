@@ -24,20 +24,20 @@
 // Executor rule: register and serve on the node executor (the PeerTable's). File reads and
 // writes are small (<= 256 KiB) and done inline.
 
+#include "base/bytes.hpp"
+#include "base/result.hpp"
+#include "goop/presence/peer_table.hpp"
+#include "p2p/crypto/peer_id.hpp"
+#include "viewer/peers_api.hpp"
+
+#include <boost/asio/awaitable.hpp>
+
 #include <chrono>
 #include <filesystem>
 #include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include <boost/asio/awaitable.hpp>
-
-#include "base/bytes.hpp"
-#include "base/result.hpp"
-#include "goop/presence/peer_table.hpp"
-#include "p2p/crypto/peer_id.hpp"
-#include "viewer/peers_api.hpp"
 
 namespace goop::web {
 class HttpServer;
@@ -49,9 +49,9 @@ inline constexpr std::size_t kMaxAvatarBytes = 256 * 1024;
 inline constexpr std::chrono::seconds kRemoteFetchTimeout{5};
 
 struct AvatarApi {
-  std::string self_id;              // our peer ID (base58)
-  std::filesystem::path peer_dir;   // holds avatar.png and cache/avatars/
-  std::function<SelfRow()> self;    // our label and email (for the initials)
+  std::string self_id;             // our peer ID (base58)
+  std::filesystem::path peer_dir;  // holds avatar.png and cache/avatars/
+  std::function<SelfRow()> self;   // our label and email (for the initials)
   const presence::PeerTable& table;
   // The peer's avatar bytes, nullopt if it has none; errors are the fetch's (logged at debug).
   std::function<boost::asio::awaitable<Expected<std::optional<Bytes>>>(p2p::PeerId)> fetch;

@@ -2,17 +2,16 @@
 // functions the test controls.
 #include "viewer/avatar_api.hpp"
 
-#include <gtest/gtest.h>
-#include <stdlib.h>
-
-#include <set>
-
-#include <boost/json.hpp>
-
 #include "base/errors.hpp"
 #include "goop/content/avatar_protocol.hpp"
 #include "p2p/testing/random_peer.hpp"
 #include "viewer/test_server.hpp"
+
+#include <boost/json.hpp>
+#include <gtest/gtest.h>
+
+#include <set>
+#include <stdlib.h>
 
 namespace goop::viewer {
 namespace {
@@ -34,7 +33,8 @@ TEST(InitialsSvg, FollowsTheSpec) {
   EXPECT_EQ(initials_of(" \t "), "?");
   EXPECT_EQ(initials_of("élan vital"), "éV") << "whole UTF-8 characters";
   const std::string svg = initials_svg("Ann Bee", "ann@example.com");
-  EXPECT_TRUE(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"256\" height=\"256\""));
+  EXPECT_TRUE(
+      svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"256\" height=\"256\""));
   EXPECT_NE(svg.find("rx=\"128\""), std::string::npos);
   EXPECT_NE(svg.find("font-size=\"100\""), std::string::npos);
   EXPECT_NE(svg.find("fill=\"#fff\">AB</text>"), std::string::npos);
@@ -57,11 +57,14 @@ class AvatarApiTest : public testkit::ServerFixture {
     ASSERT_NE(mkdtemp(tmpl), nullptr);
     dir_ = tmpl;
     start_server();
-    register_avatar_api(*server_, AvatarApi{
-        self_id_, dir_, [this] { return SelfRow{self_id_, "Me Myself", "me@example.com", ""}; }, table_,
-        [this](p2p::PeerId peer) { return fetch(peer); },
-        [this](p2p::PeerId peer) { return fetch_label(peer); },
-        [this](const std::string& hash) { changes_.push_back(hash); }});
+    register_avatar_api(*server_,
+                        AvatarApi{self_id_, dir_,
+                                  [this] {
+                                    return SelfRow{self_id_, "Me Myself", "me@example.com", ""};
+                                  },
+                                  table_, [this](p2p::PeerId peer) { return fetch(peer); },
+                                  [this](p2p::PeerId peer) { return fetch_label(peer); },
+                                  [this](const std::string& hash) { changes_.push_back(hash); }});
   }
   void TearDown() override {
     ServerFixture::TearDown();
@@ -70,11 +73,14 @@ class AvatarApiTest : public testkit::ServerFixture {
 
   asio::awaitable<Expected<std::optional<Bytes>>> fetch(p2p::PeerId peer) {
     ++fetches_;
-    if (remote_.empty()) co_return Error(make_error_code(Errc::kTimeout), "cannot fetch the avatar of peer " + peer.to_base58());
+    if (remote_.empty())
+      co_return Error(make_error_code(Errc::kTimeout),
+                      "cannot fetch the avatar of peer " + peer.to_base58());
     co_return std::optional<Bytes>(Bytes(remote_.begin(), remote_.end()));
   }
   asio::awaitable<Expected<std::string>> fetch_label(p2p::PeerId peer) {
-    if (peer.to_base58() != remote_id_) co_return Error(make_error_code(Errc::kTimeout), "no answer from that peer");
+    if (peer.to_base58() != remote_id_)
+      co_return Error(make_error_code(Errc::kTimeout), "no answer from that peer");
     co_return std::string("Remote Label");
   }
   void announce(const std::string& hash) {
@@ -158,7 +164,8 @@ TEST_F(AvatarApiTest, RemoteAvatarIsFetchedOnceThenCachedWithItsHash) {
   EXPECT_EQ(r.body, remote_);
   EXPECT_EQ(fetches_, 1) << "served from the disk cache";
 
-  r = call("GET", "/api/avatar/peer/" + remote_id_, "", "", true, "If-None-Match: \"" + hash + "\"\r\n");
+  r = call("GET", "/api/avatar/peer/" + remote_id_, "", "", true,
+           "If-None-Match: \"" + hash + "\"\r\n");
   EXPECT_EQ(r.status, 304);
   EXPECT_TRUE(r.body.empty());
 

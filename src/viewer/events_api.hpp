@@ -8,11 +8,11 @@
 //
 // Executor rule: register and serve on the node executor.
 
+#include "goop/mq/local_bus.hpp"
+
 #include <functional>
 #include <string>
 #include <vector>
-
-#include "goop/mq/local_bus.hpp"
 
 namespace goop::web {
 class HttpServer;

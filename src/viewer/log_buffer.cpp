@@ -1,20 +1,26 @@
 #include "viewer/log_buffer.hpp"
 
-#include <boost/json.hpp>
-
 #include "viewer/peers_api.hpp"
+
+#include <boost/json.hpp>
 
 namespace goop::viewer {
 namespace json = boost::json;
 
 std::string_view level_name(log::Level l) {
   switch (l) {
-    case log::Level::kTrace: return "trace";
-    case log::Level::kDebug: return "debug";
-    case log::Level::kInfo: return "info";
-    case log::Level::kWarn: return "warn";
-    case log::Level::kError: return "error";
-    case log::Level::kOff: return "off";
+    case log::Level::kTrace:
+      return "trace";
+    case log::Level::kDebug:
+      return "debug";
+    case log::Level::kInfo:
+      return "info";
+    case log::Level::kWarn:
+      return "warn";
+    case log::Level::kError:
+      return "error";
+    case log::Level::kOff:
+      return "off";
   }
   return "info";
 }
@@ -49,7 +55,8 @@ void LogBuffer::append(log::Level level, std::string_view logger, std::string_vi
       line.logger = std::string(logger);
       if (part.size() > kMaxLineBytes) {
         std::size_t cut = kMaxLineBytes;
-        while (cut > 0 && (static_cast<unsigned char>(part[cut]) & 0xC0) == 0x80) --cut;  // whole UTF-8 characters
+        while (cut > 0 && (static_cast<unsigned char>(part[cut]) & 0xC0) == 0x80)
+          --cut;  // whole UTF-8 characters
         line.msg = std::string(part.substr(0, cut)) + "…";
       } else {
         line.msg = std::string(part);
@@ -85,7 +92,8 @@ void LogBuffer::set_listener(std::function<void()> listener) {
   listener_ = std::move(listener);
 }
 
-void LogBuffer::tap(log::Level level, std::string_view logger, std::string_view message, void* self) {
+void LogBuffer::tap(log::Level level, std::string_view logger, std::string_view message,
+                    void* self) {
   static_cast<LogBuffer*>(self)->append(level, logger, message);
 }
 

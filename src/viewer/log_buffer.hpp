@@ -12,6 +12,8 @@
 //  3. After set_listener(nullptr) returns, the previous listener is not running and will not be
 //     called again.
 
+#include "base/log.hpp"
+
 #include <chrono>
 #include <cstdint>
 #include <deque>
@@ -20,8 +22,6 @@
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include "base/log.hpp"
 
 namespace goop::viewer {
 

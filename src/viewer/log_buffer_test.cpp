@@ -1,11 +1,10 @@
 #include "viewer/log_buffer.hpp"
 
+#include <boost/json.hpp>
 #include <gtest/gtest.h>
 
 #include <atomic>
 #include <thread>
-
-#include <boost/json.hpp>
 
 namespace goop::viewer {
 namespace {
@@ -57,12 +56,14 @@ TEST(LogBuffer, CutsVeryLongLinesAtACharacterBoundary) {
 TEST(LogBuffer, JsonHasTheAgreedShape) {
   LogLine l;
   l.seq = 7;
-  l.ts = std::chrono::system_clock::time_point{} + std::chrono::seconds(86400) + std::chrono::milliseconds(250);
+  l.ts = std::chrono::system_clock::time_point{} + std::chrono::seconds(86400) +
+         std::chrono::milliseconds(250);
   l.level = Level::kError;
   l.logger = "goop.config";
   l.msg = "say \"hi\"";
-  EXPECT_EQ(json::parse(to_json(l)),
-            json::parse(R"({"seq":7,"ts":"1970-01-02T00:00:00.25Z","level":"error","logger":"goop.config",
+  EXPECT_EQ(
+      json::parse(to_json(l)),
+      json::parse(R"({"seq":7,"ts":"1970-01-02T00:00:00.25Z","level":"error","logger":"goop.config",
                             "msg":"say \"hi\""})"));
 }
 

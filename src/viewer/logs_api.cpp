@@ -1,12 +1,12 @@
 #include "viewer/logs_api.hpp"
 
-#include <algorithm>
-#include <atomic>
-#include <charconv>
+#include "web/http_server.hpp"
 
 #include <boost/asio/post.hpp>
 
-#include "web/http_server.hpp"
+#include <algorithm>
+#include <atomic>
+#include <charconv>
 
 namespace goop::viewer {
 namespace asio = boost::asio;
@@ -76,7 +76,8 @@ struct LogsApi::Hub : std::enable_shared_from_this<Hub> {
     if (auto p = req.param("after")) {
       const auto [end, ec] = std::from_chars(p->data(), p->data() + p->size(), after);
       if (p->empty() || ec != std::errc() || end != p->data() + p->size()) {
-        return web::Response::error(400, "after must be the seq number of the last log line the page has");
+        return web::Response::error(
+            400, "after must be the seq number of the last log line the page has");
       }
       replay = true;
     }
@@ -103,9 +104,11 @@ struct LogsApi::Hub : std::enable_shared_from_this<Hub> {
 
 LogsApi::LogsApi(web::HttpServer& server, LogBuffer& buffer, asio::any_io_executor ex)
     : hub_(std::make_shared<Hub>(buffer, std::move(ex))) {
-  server.route("GET", "/api/logs", web::SyncHandler([hub = hub_](const web::Request&) { return hub->snapshot(); }));
-  server.route("GET", "/api/logs/stream",
-               web::SyncHandler([hub = hub_](const web::Request& req) { return hub->open_stream(req); }));
+  server.route("GET", "/api/logs",
+               web::SyncHandler([hub = hub_](const web::Request&) { return hub->snapshot(); }));
+  server.route("GET", "/api/logs/stream", web::SyncHandler([hub = hub_](const web::Request& req) {
+                 return hub->open_stream(req);
+               }));
   buffer.set_listener([weak = std::weak_ptr<Hub>(hub_)] {
     if (auto hub = weak.lock()) hub->line_added();
   });

@@ -14,11 +14,11 @@
 // Executor rule: construct, use and destroy on `ex`, the HttpServer's executor. Lifetime: the
 // LogBuffer must outlive this object; stop() (or the destructor) detaches from it.
 
-#include <memory>
+#include "viewer/log_buffer.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
 
-#include "viewer/log_buffer.hpp"
+#include <memory>
 
 namespace goop::web {
 class HttpServer;

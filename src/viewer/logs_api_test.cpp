@@ -2,14 +2,13 @@
 // the snapshot and then delivers lines appended on other threads.
 #include "viewer/logs_api.hpp"
 
-#include <gtest/gtest.h>
-
-#include <thread>
+#include "viewer/test_server.hpp"
 
 #include <boost/asio/read_until.hpp>
 #include <boost/json.hpp>
+#include <gtest/gtest.h>
 
-#include "viewer/test_server.hpp"
+#include <thread>
 
 namespace goop::viewer {
 namespace {
@@ -23,7 +22,8 @@ using log::Level;
 asio::awaitable<bool> read_until(tcp::socket& s, std::string& buf, std::string needle) {
   while (buf.find(needle) == std::string::npos) {
     char tmp[4096];
-    auto [ec, n] = co_await s.async_read_some(asio::buffer(tmp), asio::as_tuple(asio::use_awaitable));
+    auto [ec, n] =
+        co_await s.async_read_some(asio::buffer(tmp), asio::as_tuple(asio::use_awaitable));
     if (ec) co_return false;
     buf.append(tmp, n);
   }
@@ -34,7 +34,8 @@ asio::awaitable<bool> open(tcp::socket& s, std::uint16_t port, std::string reque
   auto [ec] = co_await s.async_connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port),
                                        asio::as_tuple(asio::use_awaitable));
   if (ec) co_return false;
-  auto [wec, n] = co_await asio::async_write(s, asio::buffer(request), asio::as_tuple(asio::use_awaitable));
+  auto [wec, n] =
+      co_await asio::async_write(s, asio::buffer(request), asio::as_tuple(asio::use_awaitable));
   (void)n;
   co_return !wec;
 }
@@ -42,7 +43,8 @@ asio::awaitable<bool> open(tcp::socket& s, std::uint16_t port, std::string reque
 class LogsApiTest : public testkit::ServerFixture {
  protected:
   void SetUp() override {
-    for (int i = 1; i <= 3; ++i) buffer_.append(Level::kInfo, "app", fmt::format("early line {}", i));
+    for (int i = 1; i <= 3; ++i)
+      buffer_.append(Level::kInfo, "app", fmt::format("early line {}", i));
     start_server();
     api_ = std::make_unique<LogsApi>(*server_, buffer_, io_.get_executor());
   }
@@ -52,10 +54,13 @@ class LogsApiTest : public testkit::ServerFixture {
   }
   // Opens /api/logs/stream<query> on sock_.
   void open_stream(const std::string& query) {
-    const std::string req = fmt::format("GET /api/logs/stream{} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\n\r\n", query, port_);
+    const std::string req =
+        fmt::format("GET /api/logs/stream{} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\n\r\n", query, port_);
     ASSERT_TRUE(testkit::run_coro(io_, open(sock_, port_, req)));
   }
-  bool stream_has(const std::string& needle) { return testkit::run_coro(io_, read_until(sock_, sse_, needle)); }
+  bool stream_has(const std::string& needle) {
+    return testkit::run_coro(io_, read_until(sock_, sse_, needle));
+  }
 
   LogBuffer buffer_;
   std::unique_ptr<LogsApi> api_;
@@ -104,7 +109,8 @@ TEST_F(LogsApiTest, ASeqFromAnEarlierRunReplaysEverything) {
 }
 
 TEST_F(LogsApiTest, AFullBufferIsReplayedWithoutOverflowingTheStream) {
-  for (int i = 4; i <= 1200; ++i) buffer_.append(Level::kInfo, "app", fmt::format("bulk line {}", i));
+  for (int i = 4; i <= 1200; ++i)
+    buffer_.append(Level::kInfo, "app", fmt::format("bulk line {}", i));
   open_stream("?after=0");
   ASSERT_TRUE(stream_has("bulk line 1200\""));
   EXPECT_NE(sse_.find("bulk line 201\""), std::string::npos) << "the oldest kept line";

@@ -1,11 +1,10 @@
 #include "viewer/management_guard.hpp"
 
+#include <fmt/core.h>
 #include <sodium.h>
 
 #include <algorithm>
 #include <array>
-
-#include <fmt/core.h>
 
 namespace goop::viewer {
 namespace {
@@ -59,14 +58,17 @@ std::string token_cookie(const std::string& token, std::uint16_t port) {
   return fmt::format("{}={}; Path=/; HttpOnly; SameSite=Strict", token_cookie_name(port), token);
 }
 
-web::Guard management_guard(std::string token, std::uint16_t port, std::vector<std::string> origins) {
+web::Guard management_guard(std::string token, std::uint16_t port,
+                            std::vector<std::string> origins) {
   return [token = std::move(token), cookie = token_cookie_name(port),
           origins = std::move(origins)](const web::Request& req) -> std::optional<web::Response> {
     if (is_secret_read(req)) {
       if (!equal_constant_time(cookie_value(req.header("Cookie"), cookie), token) ||
           !equal_constant_time(req.header(kTokenHeader), token)) {
-        return web::Response::error(403, "the settings hold secrets: send the viewer token in the X-Goop-Token "
-                                         "header (reload the viewer page if it is outdated)");
+        return web::Response::error(
+            403,
+            "the settings hold secrets: send the viewer token in the X-Goop-Token "
+            "header (reload the viewer page if it is outdated)");
       }
       return std::nullopt;
     }
@@ -74,18 +76,23 @@ web::Guard management_guard(std::string token, std::uint16_t port, std::vector<s
     const std::string_view origin = req.header("Origin");
     if (std::find(origins.begin(), origins.end(), origin) == origins.end()) {
       return web::Response::error(
-          403, origin.empty() ? "this request has no Origin header; the viewer accepts changes only from its own pages"
-                              : fmt::format("requests from {} may not change this peer; use the viewer's own pages",
-                                            origin));
+          403,
+          origin.empty()
+              ? "this request has no Origin header; the viewer accepts changes only from its own "
+                "pages"
+              : fmt::format("requests from {} may not change this peer; use the viewer's own pages",
+                            origin));
     }
     if (!equal_constant_time(cookie_value(req.header("Cookie"), cookie), token) ||
         !equal_constant_time(req.header(kTokenHeader), token)) {
-      return web::Response::error(403, "missing or outdated viewer token: reload the viewer page and try again");
+      return web::Response::error(
+          403, "missing or outdated viewer token: reload the viewer page and try again");
     }
     if (!req.body.empty() && !content_type_allowed(req)) {
-      return web::Response::error(415, req.path == "/api/avatar/upload"
-                                           ? "send the avatar as a PNG image with Content-Type: image/png"
-                                           : "this API takes JSON: send Content-Type: application/json");
+      return web::Response::error(
+          415, req.path == "/api/avatar/upload"
+                   ? "send the avatar as a PNG image with Content-Type: image/png"
+                   : "this API takes JSON: send Content-Type: application/json");
     }
     return std::nullopt;
   };

@@ -1,7 +1,8 @@
 #pragma once
 // Protection of the viewer's management API (ARCHITECTURE.md "Security model" rule 1). A
 // state-changing request (any method but GET, HEAD and OPTIONS) under /api/ must carry:
-//   * the per-process token twice: in the cookie `goop_token_<port>` (SameSite=Strict, HttpOnly, set
+//   * the per-process token twice: in the cookie `goop_token_<port>` (SameSite=Strict, HttpOnly,
+//   set
 //     by the viewer's pages) and in the header `X-Goop-Token` (read by the page's script from
 //     <meta name="goop-token">), so neither a cross-site form nor a script of another origin
 //     can produce it;
@@ -14,11 +15,11 @@
 // Refusals are 403 (415 for the content type) with a message saying what to do. The Host
 // allow-list guard runs before this one.
 
+#include "web/http_server.hpp"
+
 #include <cstdint>
 #include <string>
 #include <vector>
-
-#include "web/http_server.hpp"
 
 namespace goop::viewer {
 
@@ -32,7 +33,8 @@ std::string new_session_token();
 std::string token_cookie_name(std::uint16_t port);
 
 // `origins`: the viewer's own origins, e.g. "http://127.0.0.1:8080", "http://localhost:8080".
-web::Guard management_guard(std::string token, std::uint16_t port, std::vector<std::string> origins);
+web::Guard management_guard(std::string token, std::uint16_t port,
+                            std::vector<std::string> origins);
 
 // The Set-Cookie value that hands `token` to the viewer's pages.
 std::string token_cookie(const std::string& token, std::uint16_t port);

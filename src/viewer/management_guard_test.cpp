@@ -5,7 +5,8 @@
 namespace goop::viewer {
 namespace {
 
-web::Request post(std::string origin, std::string cookie, std::string header, std::string type = "application/json") {
+web::Request post(std::string origin, std::string cookie, std::string header,
+                  std::string type = "application/json") {
   web::Request r;
   r.method = "POST";
   r.path = "/api/peers/favorite";
@@ -20,7 +21,8 @@ web::Request post(std::string origin, std::string cookie, std::string header, st
 class ManagementGuardTest : public ::testing::Test {
  protected:
   std::string token_ = new_session_token();
-  web::Guard guard_ = management_guard(token_, 8080, {"http://127.0.0.1:8080", "http://localhost:8080"});
+  web::Guard guard_ =
+      management_guard(token_, 8080, {"http://127.0.0.1:8080", "http://localhost:8080"});
   std::string cookie_ = "theme=dark; goop_token_8080=" + token_;
 };
 
@@ -32,7 +34,9 @@ TEST_F(ManagementGuardTest, TokensAre64HexAndDistinct) {
 
 TEST_F(ManagementGuardTest, AcceptsTheViewersOwnPage) {
   EXPECT_FALSE(guard_(post("http://127.0.0.1:8080", cookie_, token_)).has_value());
-  EXPECT_FALSE(guard_(post("http://localhost:8080", cookie_, token_, "application/json; charset=utf-8")).has_value());
+  EXPECT_FALSE(
+      guard_(post("http://localhost:8080", cookie_, token_, "application/json; charset=utf-8"))
+          .has_value());
 }
 
 TEST_F(ManagementGuardTest, RefusesOtherOriginsMissingTokensAndNonJson) {
@@ -40,13 +44,16 @@ TEST_F(ManagementGuardTest, RefusesOtherOriginsMissingTokensAndNonJson) {
     auto refused = guard_(r);
     return refused ? refused->status : 200;
   };
-  EXPECT_EQ(status(post("http://k51qzi5uqu5d.localhost:8080", cookie_, token_)), 403) << "a peer site";
+  EXPECT_EQ(status(post("http://k51qzi5uqu5d.localhost:8080", cookie_, token_)), 403)
+      << "a peer site";
   EXPECT_EQ(status(post("", cookie_, token_)), 403);
   EXPECT_EQ(status(post("null", cookie_, token_)), 403);
   EXPECT_EQ(status(post("http://127.0.0.1:8080", "", token_)), 403) << "no cookie";
   EXPECT_EQ(status(post("http://127.0.0.1:8080", cookie_, "")), 403) << "no header";
-  EXPECT_EQ(status(post("http://127.0.0.1:8080", cookie_, new_session_token())), 403) << "wrong header";
-  EXPECT_EQ(status(post("http://127.0.0.1:8080", "goop_token_8080=x", token_)), 403) << "wrong cookie";
+  EXPECT_EQ(status(post("http://127.0.0.1:8080", cookie_, new_session_token())), 403)
+      << "wrong header";
+  EXPECT_EQ(status(post("http://127.0.0.1:8080", "goop_token_8080=x", token_)), 403)
+      << "wrong cookie";
   EXPECT_EQ(status(post("http://127.0.0.1:8080", cookie_, token_, "text/plain")), 415);
   EXPECT_EQ(status(post("http://127.0.0.1:8080", cookie_, token_, "")), 415);
 }

@@ -1,20 +1,19 @@
 #include "viewer/own_site.hpp"
 
+#include "base/errors.hpp"
+#include "goop/content/codec.hpp"
+#include "goop/content/errors.hpp"
+#include "viewer/site_page.hpp"
+
+#include <fmt/core.h>
+
 #include <cerrno>
 #include <ctime>
-
 #include <fcntl.h>
 #include <linux/openat2.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
-
-#include <fmt/core.h>
-
-#include "base/errors.hpp"
-#include "goop/content/codec.hpp"
-#include "goop/content/errors.hpp"
-#include "viewer/site_page.hpp"
 
 namespace goop::viewer {
 namespace {
@@ -33,9 +32,11 @@ std::optional<Result<FastOpen>> open_fast(const std::string& root_slash, const s
   struct open_how how {};
   how.flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY | O_NOFOLLOW;
   how.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV;
-  const auto fd = static_cast<int>(::syscall(SYS_openat2, AT_FDCWD, full.c_str(), &how, sizeof how));
+  const auto fd =
+      static_cast<int>(::syscall(SYS_openat2, AT_FDCWD, full.c_str(), &how, sizeof how));
   if (fd < 0) {
-    if (errno == ENOENT || errno == ENOTDIR) return Result<FastOpen>(make_error_code(goop::Errc::kNotFound));
+    if (errno == ENOENT || errno == ENOTDIR)
+      return Result<FastOpen>(make_error_code(goop::Errc::kNotFound));
     return std::nullopt;  // ELOOP (a symlink on the way), EXDEV, ENOSYS, EPERM, ...
   }
   FastOpen f{fd, {}};
@@ -55,7 +56,8 @@ Result<std::string> read_whole(content::SiteFile& f) {
   std::string body(static_cast<std::size_t>(f.size()), '\0');
   std::size_t got = 0;
   while (got < body.size()) {
-    auto n = f.read(std::span(reinterpret_cast<std::uint8_t*>(body.data()) + got, body.size() - got));
+    auto n =
+        f.read(std::span(reinterpret_cast<std::uint8_t*>(body.data()) + got, body.size() - got));
     if (!n) return n.error();
     if (*n == 0) return make_error_code(goop::Errc::kIo);  // the file shrank under us
     got += *n;
@@ -83,10 +85,13 @@ OwnSiteFiles::OwnSiteFiles(std::filesystem::path root, std::vector<std::string> 
 namespace {
 
 bool same_file(std::uint64_t dev, std::uint64_t ino, std::uint64_t size, std::int64_t mtime_s,
-               std::int64_t mtime_ns, std::int64_t ctime_s, std::int64_t ctime_ns, const struct stat& st) {
-  return dev == static_cast<std::uint64_t>(st.st_dev) && ino == static_cast<std::uint64_t>(st.st_ino) &&
+               std::int64_t mtime_ns, std::int64_t ctime_s, std::int64_t ctime_ns,
+               const struct stat& st) {
+  return dev == static_cast<std::uint64_t>(st.st_dev) &&
+         ino == static_cast<std::uint64_t>(st.st_ino) &&
          size == static_cast<std::uint64_t>(st.st_size) && mtime_s == st.st_mtim.tv_sec &&
-         mtime_ns == st.st_mtim.tv_nsec && ctime_s == st.st_ctim.tv_sec && ctime_ns == st.st_ctim.tv_nsec;
+         mtime_ns == st.st_mtim.tv_nsec && ctime_s == st.st_ctim.tv_sec &&
+         ctime_ns == st.st_ctim.tv_nsec;
 }
 
 }  // namespace
@@ -116,9 +121,9 @@ Result<OwnSiteFiles::Opened> OwnSiteFiles::open(const std::string& rel) {
       struct stat st {};
       const std::string full = (root_ / f->relative_path()).string();
       if (::stat(full.c_str(), &st) == 0) {
-        out.validator = content_etag(fmt::format("{}:{}:{}:{}.{}:{}.{}", st.st_dev, st.st_ino, st.st_size,
-                                                 st.st_mtim.tv_sec, st.st_mtim.tv_nsec, st.st_ctim.tv_sec,
-                                                 st.st_ctim.tv_nsec));
+        out.validator = content_etag(fmt::format("{}:{}:{}:{}.{}:{}.{}", st.st_dev, st.st_ino,
+                                                 st.st_size, st.st_mtim.tv_sec, st.st_mtim.tv_nsec,
+                                                 st.st_ctim.tv_sec, st.st_ctim.tv_nsec));
       }
       out.file.emplace(std::move(*f));
       return out;
@@ -134,14 +139,20 @@ Result<OwnSiteFiles::Opened> OwnSiteFiles::open(const std::string& rel) {
   content::SiteFile file(fo.fd, size, rel);  // owns fd from here
   if (size > content::kMaxSiteFileSize) return make_error_code(goop::Errc::kTooLarge);
   if (size > hold_limit_) {
-    out.validator = content_etag(fmt::format("{}:{}:{}:{}.{}:{}.{}", st.st_dev, st.st_ino, st.st_size,
-                                             st.st_mtim.tv_sec, st.st_mtim.tv_nsec, st.st_ctim.tv_sec,
-                                             st.st_ctim.tv_nsec));
+    out.validator = content_etag(fmt::format("{}:{}:{}:{}.{}:{}.{}", st.st_dev, st.st_ino,
+                                             st.st_size, st.st_mtim.tv_sec, st.st_mtim.tv_nsec,
+                                             st.st_ctim.tv_sec, st.st_ctim.tv_nsec));
     out.file.emplace(std::move(file));
     return out;
   }
-  const Entry key{static_cast<std::uint64_t>(st.st_dev), static_cast<std::uint64_t>(st.st_ino), size,
-                  st.st_mtim.tv_sec, st.st_mtim.tv_nsec, st.st_ctim.tv_sec, st.st_ctim.tv_nsec, {}};
+  const Entry key{static_cast<std::uint64_t>(st.st_dev),
+                  static_cast<std::uint64_t>(st.st_ino),
+                  size,
+                  st.st_mtim.tv_sec,
+                  st.st_mtim.tv_nsec,
+                  st.st_ctim.tv_sec,
+                  st.st_ctim.tv_nsec,
+                  {}};
   auto it = cache_.find(rel);
   if (it != cache_.end()) {
     const Entry& e = it->second;

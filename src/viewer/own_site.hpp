@@ -13,12 +13,16 @@
 // request by one lstat() of the path (device, inode, size, mtime and ctime in nanoseconds): the
 // same unchanged inode is served from memory without opening it (whatever route the path takes
 // now, it reaches content that passed the checks; moving the inode changes its ctime); anything
-// else goes through the opening above. A file is kept only once it has been left alone for kSettleSeconds, so a write after it
-// was read always gives a later mtime (timestamps are taken from a coarse clock, but never
-// earlier than the write). Bounded by kMaxEntries and kMaxBytes (it is emptied when full).
+// else goes through the opening above. A file is kept only once it has been left alone for
+// kSettleSeconds, so a write after it was read always gives a later mtime (timestamps are taken
+// from a coarse clock, but never earlier than the write). Bounded by kMaxEntries and kMaxBytes (it
+// is emptied when full).
 //
 // Blocking (local file system calls, as in the p2p responder). Not thread-safe: the node
 // executor only.
+
+#include "base/result.hpp"
+#include "goop/content/site_file.hpp"
 
 #include <cstdint>
 #include <filesystem>
@@ -27,9 +31,6 @@
 #include <optional>
 #include <string>
 #include <vector>
-
-#include "base/result.hpp"
-#include "goop/content/site_file.hpp"
 
 namespace goop::viewer {
 
@@ -45,9 +46,9 @@ class OwnSiteFiles {
   };
   // Exactly one of the two is set.
   struct Opened {
-    std::optional<Held> held;                 // size <= hold_limit
-    std::optional<content::SiteFile> file;    // larger: stream it
-    std::string validator;                    // for a streamed file: a strong ETag from its stat
+    std::optional<Held> held;               // size <= hold_limit
+    std::optional<content::SiteFile> file;  // larger: stream it
+    std::string validator;                  // for a streamed file: a strong ETag from its stat
   };
 
   OwnSiteFiles(std::filesystem::path root, std::vector<std::string> forbidden_prefixes,

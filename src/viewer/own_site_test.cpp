@@ -1,13 +1,13 @@
 #include "viewer/own_site.hpp"
 
-#include <filesystem>
-#include <fstream>
-
-#include <gtest/gtest.h>
-#include <unistd.h>
-
 #include "base/errors.hpp"
 #include "goop/content/errors.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <unistd.h>
 
 namespace goop::viewer {
 namespace {
@@ -40,7 +40,7 @@ TEST_F(OwnSiteFilesTest, FreshFilesAreNotCachedAndEditsAreSeen) {
   EXPECT_EQ(*fresh->held->body, "<p>one</p>");
   EXPECT_EQ(fresh->held->content_type, "text/html; charset=utf-8");
   EXPECT_EQ(files.cached_entries(), 0u);  // just written: not settled, so not kept
-  write("a.html", "<p>two</p>");         // same size, within the same clock tick maybe
+  write("a.html", "<p>two</p>");          // same size, within the same clock tick maybe
   auto edited = files.open("a.html");
   ASSERT_TRUE(edited.has_value());
   EXPECT_EQ(*edited->held->body, "<p>two</p>");
@@ -70,7 +70,7 @@ TEST_F(OwnSiteFilesTest, SettledFilesAreServedFromTheCacheUntilTheyChange) {
   auto back = files.open("a.html");
   ASSERT_TRUE(back.has_value());
   EXPECT_NE(back->held->body, first->held->body);  // re-read, not the old entry
-  age("a.html");  // another mtime: the entry no longer matches
+  age("a.html");                                   // another mtime: the entry no longer matches
   auto third = files.open("a.html");
   ASSERT_TRUE(third.has_value());
   EXPECT_NE(third->held->body, first->held->body);

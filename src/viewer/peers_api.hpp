@@ -1,18 +1,18 @@
 #pragma once
 // The viewer's peer routes (spec/viewer.md §2.3): GET /api/self, GET /api/peers,
-// POST /api/peers/probe and POST /api/peers/favorite, with the Go viewer's JSON shapes (PeerRow keys are PascalCase, sorted
-// by ID, LastSeen in RFC 3339 with nanoseconds; self is never listed).
+// POST /api/peers/probe and POST /api/peers/favorite, with the Go viewer's JSON shapes (PeerRow
+// keys are PascalCase, sorted by ID, LastSeen in RFC 3339 with nanoseconds; self is never listed).
 //
 // Executor rule: register and serve on the node executor (the PeerTable's).
-
-#include <functional>
-#include <string>
-
-#include <boost/asio/awaitable.hpp>
 
 #include "base/clock.hpp"
 #include "base/result.hpp"
 #include "goop/presence/peer_table.hpp"
+
+#include <boost/asio/awaitable.hpp>
+
+#include <functional>
+#include <string>
 
 namespace goop::web {
 class HttpServer;

@@ -1,8 +1,7 @@
 #include "viewer/peers_api.hpp"
 
-#include <gtest/gtest.h>
-
 #include <boost/json.hpp>
+#include <gtest/gtest.h>
 
 namespace goop::viewer {
 namespace {
@@ -37,8 +36,8 @@ TEST(PeersJson, GoShapeSortedByIdWithOptionalPublicKey) {
   EXPECT_EQ(rows[1].at("ID"), "12D3KooWB");
   const auto& bob = rows[0].as_object();
   EXPECT_FALSE(bob.contains("PublicKey"));
-  for (const char* key : {"Content", "Email", "AvatarHash", "VideoDisabled", "ActiveTemplate", "Verified",
-                          "Reachable", "Offline", "LastSeen", "Favorite"}) {
+  for (const char* key : {"Content", "Email", "AvatarHash", "VideoDisabled", "ActiveTemplate",
+                          "Verified", "Reachable", "Offline", "LastSeen", "Favorite"}) {
     EXPECT_TRUE(bob.contains(key)) << key;
   }
   const auto& alice = rows[1].as_object();

@@ -1,13 +1,13 @@
 #include "viewer/settings_api.hpp"
 
-#include <array>
-#include <tuple>
-#include <utility>
+#include "web/http_server.hpp"
 
 #include <boost/json.hpp>
 #include <fmt/core.h>
 
-#include "web/http_server.hpp"
+#include <array>
+#include <tuple>
+#include <utility>
 
 namespace goop::viewer {
 namespace json = boost::json;
@@ -59,7 +59,8 @@ web::Response get_settings(const SettingsApi& api) {
   std::string body = "{\"config\":" + config::to_public_json(c);
   body += ",\"restart_fields\":" + json::serialize(string_array(config::restart_fields()));
   body += ",\"config_path\":" + json::serialize(json::string(absolute_text(api.config.file())));
-  body += ",\"site_root\":" + json::serialize(json::string(absolute_text(config::resolve(api.peer_dir, c.paths.site_root))));
+  body += ",\"site_root\":" + json::serialize(json::string(
+                                  absolute_text(config::resolve(api.peer_dir, c.paths.site_root))));
   body += "}";
   return web::Response::json(200, std::move(body));
 }
@@ -74,7 +75,8 @@ web::Response post_settings(const SettingsApi& api, const web::Request& req) {
   }
   auto out = api.config.update(json::serialize(*changes));
   if (out.error) return change_error(*out.error);
-  std::string reply = "{\"ok\":true,\"restart_needed\":" + json::serialize(string_array(out.updated->restart_needed));
+  std::string reply = "{\"ok\":true,\"restart_needed\":" +
+                      json::serialize(string_array(out.updated->restart_needed));
   reply += ",\"config\":" + config::to_public_json(api.config.current()) + "}";
   return web::Response::json(200, std::move(reply));
 }
@@ -124,7 +126,8 @@ web::Response post_quick(const SettingsApi& api, const web::Request& req) {
   for (const auto& [quick, dotted, trim] : kMap) {
     const json::value* v = body->if_contains(quick);
     if (!v) continue;
-    if (quick == "theme" && !(v->is_string() && (v->as_string() == "light" || v->as_string() == "dark"))) {
+    if (quick == "theme" &&
+        !(v->is_string() && (v->as_string() == "light" || v->as_string() == "dark"))) {
       continue;  // as Go: another theme is ignored
     }
     if (trim && v->is_string()) {
@@ -142,13 +145,16 @@ web::Response post_quick(const SettingsApi& api, const web::Request& req) {
 
 void register_settings_api(web::HttpServer& server, SettingsApi api) {
   auto shared = std::make_shared<SettingsApi>(std::move(api));
-  server.route("GET", "/api/settings", web::SyncHandler([shared](const web::Request&) { return get_settings(*shared); }));
-  server.route("POST", "/api/settings",
-               web::SyncHandler([shared](const web::Request& req) { return post_settings(*shared, req); }));
+  server.route("GET", "/api/settings",
+               web::SyncHandler([shared](const web::Request&) { return get_settings(*shared); }));
+  server.route("POST", "/api/settings", web::SyncHandler([shared](const web::Request& req) {
+                 return post_settings(*shared, req);
+               }));
   server.route("GET", "/api/settings/quick/get",
                web::SyncHandler([shared](const web::Request&) { return get_quick(*shared); }));
-  server.route("POST", "/api/settings/quick",
-               web::SyncHandler([shared](const web::Request& req) { return post_quick(*shared, req); }));
+  server.route("POST", "/api/settings/quick", web::SyncHandler([shared](const web::Request& req) {
+                 return post_quick(*shared, req);
+               }));
 }
 
 }  // namespace goop::viewer

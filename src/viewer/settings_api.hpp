@@ -22,9 +22,9 @@
 //
 // Executor rule: register and serve on the node executor (the ConfigService's).
 
-#include <filesystem>
-
 #include "goop/config/service.hpp"
+
+#include <filesystem>
 
 namespace goop::web {
 class HttpServer;

@@ -1,15 +1,14 @@
 // The settings routes on a real HttpServer with the viewer's guards.
 #include "viewer/settings_api.hpp"
 
+#include "viewer/test_server.hpp"
+
+#include <boost/json.hpp>
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
 #include <fstream>
 #include <sstream>
-
-#include <boost/json.hpp>
-
-#include "viewer/test_server.hpp"
+#include <stdlib.h>
 
 namespace goop::viewer {
 namespace {
@@ -62,15 +61,17 @@ TEST_F(SettingsApiTest, GetNeedsTheTokenAndNeverSendsThePrivateKey) {
   EXPECT_EQ(cfg.at("presence").at("ttl_seconds"), 20);
   EXPECT_EQ(cfg.at("p2p").at("nacl_public_key"), "cHVibGljcHVibGljcHVibGljcHVibGljcHVibGljMTI=");
   const auto& restart = o.at("restart_fields").as_array();
-  EXPECT_NE(std::find(restart.begin(), restart.end(), json::value("p2p.listen_port")), restart.end());
+  EXPECT_NE(std::find(restart.begin(), restart.end(), json::value("p2p.listen_port")),
+            restart.end());
   EXPECT_EQ(std::find(restart.begin(), restart.end(), json::value("viewer.theme")), restart.end());
   EXPECT_EQ(o.at("config_path"), json::value((dir_ / "goop.json").string()));
   EXPECT_EQ(o.at("site_root"), json::value((dir_ / "site").string()));
 }
 
 TEST_F(SettingsApiTest, PostAppliesAndReportsWhatNeedsARestart) {
-  const auto r = call("POST", "/api/settings",
-                      R"({"changes": {"viewer.theme": "light", "p2p.listen_port": 4001, "profile.label": "Ann"}})");
+  const auto r = call(
+      "POST", "/api/settings",
+      R"({"changes": {"viewer.theme": "light", "p2p.listen_port": 4001, "profile.label": "Ann"}})");
   ASSERT_EQ(r.status, 200) << r.body;
   const auto o = json::parse(r.body).as_object();
   EXPECT_EQ(o.at("ok"), true);
@@ -110,8 +111,9 @@ TEST_F(SettingsApiTest, RefusalsAre4xxWithTheFieldAndWriteNothing) {
 }
 
 TEST_F(SettingsApiTest, PostNeedsTheViewersPage) {
-  const auto r = call("POST", "/api/settings", R"({"changes": {"viewer.theme": "light"}})", "application/json",
-                      /*as_page=*/false);
+  const auto r =
+      call("POST", "/api/settings", R"({"changes": {"viewer.theme": "light"}})", "application/json",
+           /*as_page=*/false);
   EXPECT_EQ(r.status, 403);
   EXPECT_EQ(service_->current().viewer.theme, "dark");
 }
@@ -128,8 +130,9 @@ TEST_F(SettingsApiTest, QuickGetAndPostHaveTheGoShapes) {
   EXPECT_EQ(o.at("theme"), "dark");
   EXPECT_EQ(o.at("video_disabled"), false);
 
-  r = call("POST", "/api/settings/quick",
-           R"({"label": "  Ann Quick  ", "theme": "sepia", "hide_unverified": true, "bridge_mode": true,
+  r = call(
+      "POST", "/api/settings/quick",
+      R"({"label": "  Ann Quick  ", "theme": "sepia", "hide_unverified": true, "bridge_mode": true,
                "whatever": 1})");
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(r.body, R"({"status":"ok"})");

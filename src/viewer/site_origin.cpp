@@ -9,9 +9,7 @@ char lower(char c) noexcept {
   return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
 }
 
-bool is_label_char(char c) noexcept {
-  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-}
+bool is_label_char(char c) noexcept { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
 
 }  // namespace
 
@@ -40,17 +38,97 @@ namespace {
 // Letters (either case) and digits: the characters of a label.
 constexpr bool kLabelChar[256] = {
 #define GOOP_R16(b) b, b, b, b, b, b, b, b, b, b, b, b, b, b, b, b
-    GOOP_R16(false), GOOP_R16(false), GOOP_R16(false),
-    true, true, true, true, true, true, true, true, true, true,  // '0'..'9'
-    false, false, false, false, false, false, false,             // ':'..'@'
-    true, true, true, true, true, true, true, true, true, true, true, true, true,  // 'A'..'M'
-    true, true, true, true, true, true, true, true, true, true, true, true, true,  // 'N'..'Z'
-    false, false, false, false, false, false,                                      // '['..'`'
-    true, true, true, true, true, true, true, true, true, true, true, true, true,  // 'a'..'m'
-    true, true, true, true, true, true, true, true, true, true, true, true, true,  // 'n'..'z'
-    false, false, false, false, false,                                             // '{'..DEL
-    GOOP_R16(false), GOOP_R16(false), GOOP_R16(false), GOOP_R16(false),
-    GOOP_R16(false), GOOP_R16(false), GOOP_R16(false), GOOP_R16(false)
+    GOOP_R16(false),
+    GOOP_R16(false),
+    GOOP_R16(false),
+    true,
+    true,
+    true,
+    true,
+    true,
+    true,
+    true,
+    true,
+    true,
+    true,  // '0'..'9'
+    false,
+    false,
+    false,
+    false,
+    false,
+    false,
+    false,  // ':'..'@'
+    true,
+    true,
+    true,
+    true,
+    true,
+    true,
+    true,
+    true,
+    true,
+    true,
+    true,
+    true,
+    true,  // 'A'..'M'
+    true,
+    true,
+    true,
+    true,
+    true,
+    true,
+    true,
+    true,
+    true,
+    true,
+    true,
+    true,
+    true,  // 'N'..'Z'
+    false,
+    false,
+    false,
+    false,
+    false,
+    false,  // '['..'`'
+    true,
+    true,
+    true,
+    true,
+    true,
+    true,
+    true,
+    true,
+    true,
+    true,
+    true,
+    true,
+    true,  // 'a'..'m'
+    true,
+    true,
+    true,
+    true,
+    true,
+    true,
+    true,
+    true,
+    true,
+    true,
+    true,
+    true,
+    true,  // 'n'..'z'
+    false,
+    false,
+    false,
+    false,
+    false,  // '{'..DEL
+    GOOP_R16(false),
+    GOOP_R16(false),
+    GOOP_R16(false),
+    GOOP_R16(false),
+    GOOP_R16(false),
+    GOOP_R16(false),
+    GOOP_R16(false),
+    GOOP_R16(false)
 #undef GOOP_R16
 };
 static_assert(kLabelChar['0'] && kLabelChar['9'] && kLabelChar['A'] && kLabelChar['Z'] &&

@@ -8,12 +8,12 @@
 //
 // Pure functions; thread-safe.
 
+#include "p2p/crypto/peer_id.hpp"
+
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include "p2p/crypto/peer_id.hpp"
 
 namespace goop::viewer {
 

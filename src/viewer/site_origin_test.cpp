@@ -49,11 +49,11 @@ TEST(SiteOrigin, OriginAndHostParsing) {
   const std::string host = std::string(kEd25519Label) + ".localhost:8080";
   EXPECT_EQ(site_label_of_host(host, 8080), std::string(kEd25519Label));
   EXPECT_EQ(site_label_of_host("K51ABC.LocalHost:8080", 8080), std::string("k51abc"));
-  EXPECT_FALSE(site_label_of_host(host, 8081));                       // another port
+  EXPECT_FALSE(site_label_of_host(host, 8081));  // another port
   EXPECT_FALSE(site_label_of_host(std::string(kEd25519Label) + ".localhost", 8080));
   EXPECT_FALSE(site_label_of_host("localhost:8080", 8080));
   EXPECT_FALSE(site_label_of_host(".localhost:8080", 8080));
-  EXPECT_FALSE(site_label_of_host("a.b.localhost:8080", 8080));        // two labels
+  EXPECT_FALSE(site_label_of_host("a.b.localhost:8080", 8080));  // two labels
   EXPECT_FALSE(site_label_of_host("k51.localhost.evil:8080", 8080));
   EXPECT_FALSE(site_label_of_host("k51.localhost:08080", 8080));
   EXPECT_FALSE(site_label_of_host("k51.localhost:8080x", 8080));

@@ -1,10 +1,10 @@
 #include "viewer/site_page.hpp"
 
-#include <fmt/core.h>
-
 #include "goop/content/mime.hpp"
 #include "p2p/multiformats/multihash.hpp"
 #include "web/http.hpp"
+
+#include <fmt/core.h>
 
 namespace goop::viewer {
 namespace {
@@ -99,11 +99,11 @@ std::string render_site_page(const SitePage& p) {
   const std::string retry =
       p.retry ? "    <p class=\"actions\"><a class=\"button\" href=\"\">Retry</a></p>\n" : "";
   const std::string diagnostics =
-      p.diagnostics.empty()
-          ? std::string()
-          : fmt::format("    <details>\n      <summary>Diagnostic info</summary>\n"
-                        "      <pre>{}</pre>\n    </details>\n",
-                        html_escape(p.diagnostics));
+      p.diagnostics.empty() ? std::string()
+                            : fmt::format(
+                                  "    <details>\n      <summary>Diagnostic info</summary>\n"
+                                  "      <pre>{}</pre>\n    </details>\n",
+                                  html_escape(p.diagnostics));
   return fmt::format(
       "<!doctype html>\n<html lang=\"en\">\n<head>\n  <meta charset=\"utf-8\">\n"
       "  <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
@@ -141,6 +141,5 @@ std::string content_etag(std::string_view body) {
   const BytesView digest = BytesView(mh).subspan(mh.size() - 32, 16);
   return fmt::format("\"{}\"", to_hex(digest));
 }
-
 
 }  // namespace goop::viewer

@@ -3,10 +3,10 @@
 // when a file cannot be shown, their stylesheet, Content-Type rules (spec/viewer.md §3.4) and
 // ETags. Pure; thread-safe.
 
+#include "base/bytes.hpp"
+
 #include <string>
 #include <string_view>
-
-#include "base/bytes.hpp"
 
 namespace goop::viewer {
 

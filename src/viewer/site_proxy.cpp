@@ -2,11 +2,6 @@
 // files from disk, other peers' files over /goop/site/1.0.0, and the /p/ redirect.
 #include "viewer/site_proxy.hpp"
 
-#include <map>
-#include <optional>
-
-#include <fmt/core.h>
-
 #include "base/errors.hpp"
 #include "base/log.hpp"
 #include "goop/content/codec.hpp"
@@ -19,6 +14,11 @@
 #include "viewer/site_origin.hpp"
 #include "viewer/site_page.hpp"
 #include "web/http_server.hpp"
+
+#include <fmt/core.h>
+
+#include <map>
+#include <optional>
 
 namespace goop::viewer {
 namespace asio = boost::asio;
@@ -96,8 +96,8 @@ SitePage simple_page(int status, std::string title, std::string cause) {
 }
 
 web::Response not_found(const State& s, std::string_view path) {
-  return page_response(s, simple_page(404, "Not found",
-                                      fmt::format("There is no file at {} on this site.", path)));
+  return page_response(
+      s, simple_page(404, "Not found", fmt::format("There is no file at {} on this site.", path)));
 }
 
 web::Response refused_path(const State& s, const error_code& e, std::string_view path) {
@@ -150,8 +150,8 @@ asio::awaitable<void> stream_own(std::shared_ptr<content::SiteFile> f, web::Resp
   std::string chunk(content::kSiteChunkSize, '\0');
   std::uint64_t sent = 0;
   while (sent < f->size()) {
-    const auto want = static_cast<std::size_t>(
-        std::min<std::uint64_t>(f->size() - sent, chunk.size()));
+    const auto want =
+        static_cast<std::size_t>(std::min<std::uint64_t>(f->size() - sent, chunk.size()));
     auto n = f->read(std::span(reinterpret_cast<std::uint8_t*>(chunk.data()), want));
     if (!n || *n == 0) co_return;  // the connection closes: the body is cut short
     auto r = co_await w.write(std::string_view(chunk.data(), *n));
@@ -215,9 +215,10 @@ web::Response serve_own(State& s, const web::Request& req, const std::string& re
 std::string cause_of(const error_code& e, const SiteProxyOptions& o, bool was_connected,
                      std::size_t known_addrs) {
   if (e == make_error_code(goop::Errc::kTimeout) || e == make_error_code(p2p::Errc::kTimeout)) {
-    return fmt::format("The peer did not answer within {} seconds. It may be offline, or its "
-                       "connection may have dropped.",
-                       std::chrono::duration_cast<std::chrono::seconds>(o.first_byte_timeout).count());
+    return fmt::format(
+        "The peer did not answer within {} seconds. It may be offline, or its "
+        "connection may have dropped.",
+        std::chrono::duration_cast<std::chrono::seconds>(o.first_byte_timeout).count());
   }
   if (e == make_error_code(p2p::Errc::kNegotiationFailed)) {
     return "The peer is online but does not serve a site.";
@@ -392,10 +393,8 @@ web::Response respond(const std::shared_ptr<State>& s, const web::Request& req) 
   }
   if (own) return serve_own(*s, req, *rel);
   std::string inm(req.header("If-None-Match"));
-  return web::Response::streamed(
-      [s, p = *peer, r = std::move(*rel), inm = std::move(inm)](web::BodyWriter& w) {
-        return relay(s, p, r, inm, w);
-      });
+  return web::Response::streamed([s, p = *peer, r = std::move(*rel), inm = std::move(inm)](
+                                     web::BodyWriter& w) { return relay(s, p, r, inm, w); });
 }
 
 // GET /p/<id>[/<rest>] on the viewer origin -> the peer's site origin, from the raw target so
@@ -407,7 +406,8 @@ web::Response redirect(const State& s, const web::Request& req) {
   const auto end = t.find_first_of("/?");
   const std::string id_text = web::percent_decode(t.substr(0, end));
   auto peer = p2p::PeerId::parse(id_text);
-  if (!peer) return web::Response::error(404, "not a peer ID: " + content::escape_remote_text(id_text));
+  if (!peer)
+    return web::Response::error(404, "not a peer ID: " + content::escape_remote_text(id_text));
   std::string rest(end == std::string_view::npos ? std::string_view() : t.substr(end));
   if (rest.empty() || rest.front() == '?') rest.insert(0, "/");
   web::Response r;

@@ -34,14 +34,14 @@
 // Lifetime: the Host must outlive the HttpServer's async_stop(); a fetch in flight is cancelled
 // with its connection when the server stops.
 
+#include "p2p/crypto/peer_id.hpp"
+
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <string>
 #include <vector>
-
-#include "p2p/crypto/peer_id.hpp"
 
 namespace goop::p2p {
 class Host;
@@ -55,10 +55,10 @@ namespace goop::viewer {
 struct SiteProxyOptions {
   explicit SiteProxyOptions(p2p::PeerId self_id) : self(std::move(self_id)) {}
 
-  p2p::PeerId self;                              // our own peer: served from `site_root`
-  std::filesystem::path site_root;               // our site folder (may not exist yet)
-  std::vector<std::string> forbidden_prefixes;   // e.g. the Lua script dir (site_protocol.hpp)
-  std::uint16_t port = 0;                        // the viewer's port (site hosts use it)
+  p2p::PeerId self;                             // our own peer: served from `site_root`
+  std::filesystem::path site_root;              // our site folder (may not exist yet)
+  std::vector<std::string> forbidden_prefixes;  // e.g. the Lua script dir (site_protocol.hpp)
+  std::uint16_t port = 0;                       // the viewer's port (site hosts use it)
   // The viewer's own origins ("http://127.0.0.1:<port>", ...): the only pages that may frame a
   // site (CSP frame-ancestors), for the viewer's /view page.
   std::vector<std::string> viewer_origins;

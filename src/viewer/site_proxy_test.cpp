@@ -2,13 +2,6 @@
 // A (ours, serving its site from disk) and B (a remote peer serving /goop/site/1.0.0).
 #include "viewer/site_proxy.hpp"
 
-#include <filesystem>
-#include <fstream>
-
-#include <boost/asio/io_context.hpp>
-#include <fmt/core.h>
-#include <gtest/gtest.h>
-
 #include "goop/content/site_protocol.hpp"
 #include "p2p/host/host.hpp"
 #include "p2p/testing/run_coro.hpp"
@@ -16,6 +9,13 @@
 #include "viewer/site_page.hpp"
 #include "viewer/test_server.hpp"
 #include "web/http_server.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <fmt/core.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
 
 namespace goop::viewer {
 namespace {
@@ -50,8 +50,10 @@ class SiteProxyTest : public ::testing::Test {
       write_file(root / "big.bin", std::string(200 * 1024, 'b'));
       fs::create_symlink(dir_ / "secret.txt", root / "escape.txt");
     }
-    a_ = std::make_unique<p2p::Host>(io_.get_executor(), p2p::Ed25519PrivateKey::generate(), p2p::HostConfig{});
-    b_ = std::make_unique<p2p::Host>(io_.get_executor(), p2p::Ed25519PrivateKey::generate(), p2p::HostConfig{});
+    a_ = std::make_unique<p2p::Host>(io_.get_executor(), p2p::Ed25519PrivateKey::generate(),
+                                     p2p::HostConfig{});
+    b_ = std::make_unique<p2p::Host>(io_.get_executor(), p2p::Ed25519PrivateKey::generate(),
+                                     p2p::HostConfig{});
     ASSERT_TRUE(a_->start().has_value());
     ASSERT_TRUE(b_->start().has_value());
     content::SiteOptions so;
@@ -69,7 +71,9 @@ class SiteProxyTest : public ::testing::Test {
     o.forbidden_prefixes = {"scripts"};  // lua.script_dir inside the site
     o.port = port_;
     for (const auto& h : web::loopback_hosts(port_)) o.viewer_origins.push_back("http://" + h);
-    o.peer_name = [this](const p2p::PeerId& p) { return p == b_->id() ? std::string("bob") : std::string(); };
+    o.peer_name = [this](const p2p::PeerId& p) {
+      return p == b_->id() ? std::string("bob") : std::string();
+    };
     o.first_byte_timeout = 3s;
     o.hold_limit = 64 * 1024;
     register_site_proxy(*server_, *a_, o);
@@ -85,18 +89,24 @@ class SiteProxyTest : public ::testing::Test {
 
   fs::path a_root() const { return dir_ / "a-site"; }
   fs::path b_root() const { return dir_ / "b-site"; }
-  std::string host_of(const p2p::PeerId& p) const { return site_label(p) + fmt::format(".localhost:{}", port_); }
+  std::string host_of(const p2p::PeerId& p) const {
+    return site_label(p) + fmt::format(".localhost:{}", port_);
+  }
 
   Reply get(const std::string& host, const std::string& target, const std::string& extra = "") {
-    return run_coro(io_, fetch(port_, fmt::format("GET {} HTTP/1.1\r\nHost: {}\r\n{}Connection: close\r\n\r\n",
-                                                     target, host, extra)),
-                    20s);
+    return run_coro(
+        io_,
+        fetch(port_, fmt::format("GET {} HTTP/1.1\r\nHost: {}\r\n{}Connection: close\r\n\r\n",
+                                 target, host, extra)),
+        20s);
   }
 
   std::string csp() const {
     return fmt::format(
-        "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; font-src 'self' data:; "
-        "media-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors "
+        "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; font-src "
+        "'self' data:; "
+        "media-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; "
+        "frame-ancestors "
         "http://127.0.0.1:{0} http://localhost:{0}",
         port_);
   }
@@ -178,9 +188,10 @@ TEST_F(SiteProxyTest, SiteOriginReachesNoViewerApi) {
   auto api = get(host, "/api/self");
   EXPECT_EQ(api.status, 404);
   EXPECT_EQ(api.headers["Content-Type"], "application/json");
-  auto post = run_coro(io_, fetch(port_, fmt::format("POST /api/peers/favorite HTTP/1.1\r\nHost: {}\r\n"
-                                                        "Content-Length: 2\r\nConnection: close\r\n\r\n{{}}",
-                                                        host)));
+  auto post =
+      run_coro(io_, fetch(port_, fmt::format("POST /api/peers/favorite HTTP/1.1\r\nHost: {}\r\n"
+                                             "Content-Length: 2\r\nConnection: close\r\n\r\n{{}}",
+                                             host)));
   EXPECT_EQ(post.status, 405);
   auto css = get(host, std::string(kSitePageCssPath));
   EXPECT_EQ(css.status, 200);
@@ -213,14 +224,18 @@ TEST_F(SiteProxyTest, RemoteSiteThroughP2p) {
   EXPECT_EQ(big.status, 200);
   EXPECT_EQ(big.body, std::string(200 * 1024, 'b'));
   EXPECT_TRUE(big.headers.find("ETag") == big.headers.end());
-  auto head = run_coro(io_, fetch(port_, fmt::format("HEAD /big.bin HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n", host)));
+  auto head = run_coro(
+      io_,
+      fetch(port_,
+            fmt::format("HEAD /big.bin HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n", host)));
   EXPECT_EQ(head.status, 200);
   EXPECT_TRUE(head.body.empty());
   EXPECT_EQ(head.headers["Content-Length"], std::to_string(200 * 1024));
 }
 
 TEST_F(SiteProxyTest, UnreachablePeerIsA502PageNamingIt) {
-  const auto stranger = p2p::PeerId::from_public_key(p2p::Ed25519PrivateKey::generate().public_key());
+  const auto stranger =
+      p2p::PeerId::from_public_key(p2p::Ed25519PrivateKey::generate().public_key());
   const auto start = std::chrono::steady_clock::now();
   auto r = get(host_of(stranger), "/");
   EXPECT_LT(std::chrono::steady_clock::now() - start, 10s);
@@ -250,7 +265,8 @@ TEST_F(SiteProxyTest, ViewerOriginRedirectsToTheSiteOrigin) {
   EXPECT_EQ(r.headers["Location"], origin + "/docs/a.html?q=1");
   EXPECT_EQ(get(viewer, "/p/" + b_->id().to_base58()).headers["Location"], origin + "/");
   EXPECT_EQ(get(viewer, "/p/" + b_->id().to_base58() + "/").headers["Location"], origin + "/");
-  EXPECT_EQ(get(viewer, "/p/" + site_label(b_->id()) + "?a=b").headers["Location"], origin + "/?a=b");
+  EXPECT_EQ(get(viewer, "/p/" + site_label(b_->id()) + "?a=b").headers["Location"],
+            origin + "/?a=b");
   EXPECT_EQ(get(viewer, "/p/not-a-peer/x").status, 404);
   EXPECT_EQ(get(viewer, "/p/").status, 404);
   EXPECT_EQ(get("evil.example", "/p/" + b_->id().to_base58()).status, 403);

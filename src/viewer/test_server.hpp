@@ -2,20 +2,19 @@
 // Test-only: a real HttpServer on 127.0.0.1:0 with the viewer's guards, and a small raw HTTP
 // client, all run on the test thread's io_context. Included only by *_test.cpp files.
 
+#include "p2p/testing/run_coro.hpp"
+#include "viewer/management_guard.hpp"
+#include "web/http_server.hpp"
+#include "web/testkit.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <fmt/core.h>
 #include <gtest/gtest.h>
 
 #include <chrono>
 #include <memory>
 #include <string>
-
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <fmt/core.h>
-
-#include "p2p/testing/run_coro.hpp"
-#include "viewer/management_guard.hpp"
-#include "web/http_server.hpp"
-#include "web/testkit.hpp"
 
 namespace goop::viewer::testkit {
 namespace asio = boost::asio;
@@ -54,16 +53,19 @@ class ServerFixture : public ::testing::Test {
   std::string raw(const std::string& method, const std::string& path, const std::string& body = {},
                   const std::string& content_type = "application/json", bool as_page = true,
                   const std::string& extra = {}) const {
-    std::string h = fmt::format("{} {} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\n", method, path, port_);
+    std::string h = fmt::format("{} {} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\n",
+                                method, path, port_);
     if (as_page) {
-      h += fmt::format("Origin: http://127.0.0.1:{}\r\nCookie: {}={}\r\n{}: {}\r\n", port_, token_cookie_name(port_), token_,
-                       kTokenHeader, token_);
+      h += fmt::format("Origin: http://127.0.0.1:{}\r\nCookie: {}={}\r\n{}: {}\r\n", port_,
+                       token_cookie_name(port_), token_, kTokenHeader, token_);
     }
-    if (!body.empty()) h += fmt::format("Content-Type: {}\r\nContent-Length: {}\r\n", content_type, body.size());
+    if (!body.empty())
+      h += fmt::format("Content-Type: {}\r\nContent-Length: {}\r\n", content_type, body.size());
     return h + extra + "\r\n" + body;
   }
   Reply call(const std::string& method, const std::string& path, const std::string& body = {},
-             const std::string& content_type = "application/json", bool as_page = true, const std::string& extra = {}) {
+             const std::string& content_type = "application/json", bool as_page = true,
+             const std::string& extra = {}) {
     return run_coro(io_, fetch(port_, raw(method, path, body, content_type, as_page, extra)));
   }
 

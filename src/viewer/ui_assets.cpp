@@ -11,7 +11,9 @@ std::span<const EmbeddedAsset> embedded_assets() {
   return {detail::kEmbeddedAssets, detail::kEmbeddedAssetCount};
 }
 
-const EmbeddedAsset* find_asset(std::string_view path) { return web::find_embedded(embedded_assets(), path); }
+const EmbeddedAsset* find_asset(std::string_view path) {
+  return web::find_embedded(embedded_assets(), path);
+}
 
 std::string_view asset_content_type(std::string_view path) { return web::content_type_for(path); }
 
@@ -24,7 +26,8 @@ web::Response serve_asset(const web::Request& req) {
 }
 
 void register_assets(web::HttpServer& server) {
-  server.route("GET", "/assets/*", web::SyncHandler([](const web::Request& req) { return serve_asset(req); }));
+  server.route("GET", "/assets/*",
+               web::SyncHandler([](const web::Request& req) { return serve_asset(req); }));
 }
 
 }  // namespace goop::viewer

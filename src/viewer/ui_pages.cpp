@@ -1,14 +1,14 @@
 #include "viewer/ui_pages.hpp"
 
-#include <algorithm>
-#include <random>
-
-#include <fmt/core.h>
-
 #include "goop/config/config.hpp"
 #include "viewer/management_guard.hpp"
 #include "viewer/ui_assets.hpp"
 #include "web/http_server.hpp"
+
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <random>
 
 namespace goop::viewer {
 namespace {
@@ -22,8 +22,10 @@ struct NavItem {
   std::string_view href;
   std::string_view label;
 };
-constexpr NavItem kNav[] = {
-    {"peers", "/peers", "Peers"}, {"self", "/self", "Me"}, {"logs", "/logs", "Logs"}, {"view", "/view", "View"}};
+constexpr NavItem kNav[] = {{"peers", "/peers", "Peers"},
+                            {"self", "/self", "Me"},
+                            {"logs", "/logs", "Logs"},
+                            {"view", "/view", "View"}};
 
 // What one page contributes to the shell.
 struct Page {
@@ -46,49 +48,61 @@ const char* kSunIcon =
 const char* kMoonIcon =
     R"(<svg class="icon icon-moon" viewBox="0 0 24 24" width="18" height="18" aria-hidden="true"><path fill="currentColor" d="M20.4 14.6A8.5 8.5 0 0 1 9.4 3.6a8.5 8.5 0 1 0 11 11z"/></svg>)";
 
-std::string shell(const UiPages& pages, const std::string& rid, const UiSettings& s, const Page& p) {
+std::string shell(const UiPages& pages, const std::string& rid, const UiSettings& s,
+                  const Page& p) {
   const SelfRow self = pages.self ? pages.self() : SelfRow{};
   const std::string theme = s.theme == "light" ? "light" : "dark";
   std::string nav;
   for (const auto& item : kNav) {
     const bool active = item.key == p.key;
     const bool is_view = item.key == "view";
-    nav += fmt::format(R"(<a class="navitem{}" href="{}"{}{}{}>{}</a>)", active ? " active" : "", item.href,
-                       is_view ? R"( id="nav-view")" : "", active ? R"( aria-current="page")" : "",
+    nav += fmt::format(R"(<a class="navitem{}" href="{}"{}{}{}>{}</a>)", active ? " active" : "",
+                       item.href, is_view ? R"( id="nav-view")" : "",
+                       active ? R"( aria-current="page")" : "",
                        is_view && s.open_sites_external ? " hidden" : "", item.label);
   }
   const std::string label = html_escape(self.label.empty() ? std::string("me") : self.label);
   std::string out;
   out.reserve(4096 + p.body.size());
   out += R"(<!doctype html>
-<html lang="en" data-theme=")" + theme + R"(" data-rid=")" + rid + R"(">
+<html lang="en" data-theme=")" +
+         theme + R"(" data-rid=")" + rid + R"(">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="goop-token" content=")" + html_escape(pages.token) + R"(">
+<meta name="goop-token" content=")" +
+         html_escape(pages.token) + R"(">
 <meta name="color-scheme" content="dark light">
-<title>)" + p.title + R"( · Goop²</title>
+<title>)" +
+         p.title + R"( · Goop²</title>
 <link rel="icon" type="image/png" href="/assets/images/goop2-32.png">
 <link rel="stylesheet" href="/assets/css/app.css">
-<script type="module" src="/assets/js/pages/)" + std::string(p.script) + R"(.js"></script>
+<script type="module" src="/assets/js/pages/)" +
+         std::string(p.script) + R"(.js"></script>
 </head>
-<body class="page-)" + std::string(p.script) + R"(" data-self-id=")" + html_escape(self.id) +
-         R"(" data-self-label=")" + label + R"(" data-avatar-hash=")" + html_escape(self.avatar_hash) +
-         R"(" data-open-sites-external=")" + std::string(bool_attr(s.open_sites_external)) +
-         R"(" data-hide-unverified=")" + std::string(bool_attr(s.hide_unverified)) + R"(" data-rid=")" + rid + R"(">
+<body class="page-)" +
+         std::string(p.script) + R"(" data-self-id=")" + html_escape(self.id) +
+         R"(" data-self-label=")" + label + R"(" data-avatar-hash=")" +
+         html_escape(self.avatar_hash) + R"(" data-open-sites-external=")" +
+         std::string(bool_attr(s.open_sites_external)) + R"(" data-hide-unverified=")" +
+         std::string(bool_attr(s.hide_unverified)) + R"(" data-rid=")" + rid + R"(">
 <header class="topbar">
   <a class="brand" href="/peers" aria-label="Goop² home"><img class="brand-logo" src="/assets/images/goop2-64.png" alt="" width="28" height="28"><span class="brand-name">Goop²</span><span class="brand-tag">ephemeral web</span></a>
-  <nav class="topnav" aria-label="Main">)" + nav + R"(</nav>
+  <nav class="topnav" aria-label="Main">)" +
+         nav + R"(</nav>
   <div class="topbar-right">
     <button id="theme-toggle" class="icon-btn theme-toggle" type="button" title="Switch theme" aria-label="Switch between dark and light theme">)" +
          kSunIcon + kMoonIcon + R"(</button>
-    <a class="me" href="/self" title="Your profile"><span class="avatar avatar-sm" data-initials-of=")" + label +
-         R"("><img class="avatar-img" src="/api/avatar?v=)" + html_escape(self.avatar_hash) +
-         R"(" alt=""></span><span class="me-label">)" + label + R"(</span></a>
+    <a class="me" href="/self" title="Your profile"><span class="avatar avatar-sm" data-initials-of=")" +
+         label + R"("><img class="avatar-img" src="/api/avatar?v=)" +
+         html_escape(self.avatar_hash) + R"(" alt=""></span><span class="me-label">)" + label +
+         R"(</span></a>
   </div>
 </header>
-<main id="main" )" + p.main_attrs + R"(>
-)" + p.body + R"(
+<main id="main" )" +
+         p.main_attrs + R"(>
+)" + p.body +
+         R"(
 </main>
 <footer class="footer"><span>Goop² · ephemeral web</span><span class="footer-sep">·</span><code class="footer-id" title="Your peer ID">)" +
          html_escape(self.id) + R"(</code></footer>
@@ -124,7 +138,8 @@ Page peers_page(const UiSettings& s) {
     </div>
   </section>
   <aside class="splash-col" aria-hidden="true">
-    <img class="splash" src="/assets/images/)" + html_escape(splash) + R"(" alt="" width="800" height="1000">
+    <img class="splash" src="/assets/images/)" +
+           html_escape(splash) + R"(" alt="" width="800" height="1000">
   </aside>
 </div>
 <div id="peer-ctx-menu" class="ctx-menu" role="menu" hidden>
@@ -138,23 +153,31 @@ Page peers_page(const UiSettings& s) {
 
 Page peer_page(const std::string& id) {
   const std::string eid = html_escape(id);
-  Page p{"peers", "peer", "Peer " + html_escape(id.substr(0, 8)), R"(class="peer-page" data-peer-id=")" + eid + "\"", {}};
+  Page p{"peers",
+         "peer",
+         "Peer " + html_escape(id.substr(0, 8)),
+         R"(class="peer-page" data-peer-id=")" + eid + "\"",
+         {}};
   p.body = R"(<a class="back-link" href="/peers">← All peers</a>
 <div class="banner warn peer-unreachable-banner" role="status" hidden>
   <strong>Peer unreachable.</strong> <span>Its site and avatar cannot be fetched right now; this page updates as soon as it is back.</span>
 </div>
 <section class="card peer-card">
-  <span class="avatar avatar-xl" data-initials-of=""><img class="avatar-img" id="peer-avatar" src="/api/avatar/peer/)" + eid +
+  <span class="avatar avatar-xl" data-initials-of=""><img class="avatar-img" id="peer-avatar" src="/api/avatar/peer/)" +
+           eid +
            R"(" alt=""></span>
   <div class="peer-card-main">
-    <h1 id="peer-name" class="peer-title">)" + html_escape(id.substr(0, 8)) + R"(…</h1>
+    <h1 id="peer-name" class="peer-title">)" +
+           html_escape(id.substr(0, 8)) + R"(…</h1>
     <div class="peer-badges" id="peer-badges"></div>
     <p class="peer-email muted" id="peer-email"></p>
-    <button type="button" class="peer-id copyable" id="peer-id" title="Click to copy the peer ID"><code>)" + eid +
+    <button type="button" class="peer-id copyable" id="peer-id" title="Click to copy the peer ID"><code>)" +
+           eid +
            R"(</code><span class="copy-hint">copy</span></button>
   </div>
   <div class="peer-card-actions">
-    <a class="btn btn-primary" id="peer-open-site" href="/p/)" + eid + R"(/" data-peer-action>Open site</a>
+    <a class="btn btn-primary" id="peer-open-site" href="/p/)" +
+           eid + R"(/" data-peer-action>Open site</a>
     <button type="button" class="btn" id="peer-fav-btn">☆ Favourite</button>
   </div>
 </section>
@@ -281,15 +304,19 @@ UiSettings ui_settings_from(const config::Config& c) {
 
 std::string page_csp(std::uint16_t port) {
   return fmt::format(
-      "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; "
-      "frame-src 'self' http://*.localhost:{}; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+      "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+      "connect-src 'self'; "
+      "frame-src 'self' http://*.localhost:{}; frame-ancestors 'none'; base-uri 'none'; "
+      "form-action 'self'",
       port);
 }
 
 bool plausible_peer_id(std::string_view id) {
-  static constexpr std::string_view kBase58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
-  return !id.empty() && id.size() <= 128 &&
-         std::all_of(id.begin(), id.end(), [](char ch) { return kBase58.find(ch) != std::string_view::npos; });
+  static constexpr std::string_view kBase58 =
+      "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+  return !id.empty() && id.size() <= 128 && std::all_of(id.begin(), id.end(), [](char ch) {
+    return kBase58.find(ch) != std::string_view::npos;
+  });
 }
 
 web::Response render_page(const UiPages& pages, const std::string& rid, const web::Request& req) {

@@ -19,13 +19,13 @@
 // Executor rule: register and serve on the viewer's executor; `self` and `settings` are called
 // there, once per page render.
 
+#include "viewer/peers_api.hpp"
+#include "web/http.hpp"
+
 #include <cstdint>
 #include <functional>
 #include <string>
 #include <string_view>
-
-#include "viewer/peers_api.hpp"
-#include "web/http.hpp"
 
 namespace goop::config {
 struct Config;

@@ -1,10 +1,10 @@
 #include "viewer/ui_pages.hpp"
 
-#include <gtest/gtest.h>
-
 #include "goop/config/config.hpp"
 #include "viewer/management_guard.hpp"
 #include "viewer/ui_assets.hpp"
+
+#include <gtest/gtest.h>
 
 namespace goop::viewer {
 namespace {
@@ -21,7 +21,9 @@ web::Request get(std::string path, std::string if_none_match = "") {
 class UiPagesTest : public ::testing::Test {
  protected:
   UiPages pages_{"a1b2", 8123,
-                 [this] { return SelfRow{"12D3KooWSelf", label_, "me@example.com", "0123456789abcdef"}; },
+                 [this] {
+                   return SelfRow{"12D3KooWSelf", label_, "me@example.com", "0123456789abcdef"};
+                 },
                  [this] { return settings_; }};
   std::string label_ = "ann";
   UiSettings settings_;
@@ -68,10 +70,12 @@ TEST_F(UiPagesTest, ThemeNavAndFlagsFollowTheSettings) {
   settings_.theme = "light";
   EXPECT_NE(page("/peers").body.find(R"(data-theme="light")"), std::string::npos);
   settings_.theme = "\"><script>";
-  EXPECT_NE(page("/peers").body.find(R"(data-theme="dark")"), std::string::npos) << "invalid -> dark";
+  EXPECT_NE(page("/peers").body.find(R"(data-theme="dark")"), std::string::npos)
+      << "invalid -> dark";
 
   auto body = page("/logs").body;
-  EXPECT_NE(body.find(R"(<a class="navitem active" href="/logs" aria-current="page">Logs</a>)"), std::string::npos);
+  EXPECT_NE(body.find(R"(<a class="navitem active" href="/logs" aria-current="page">Logs</a>)"),
+            std::string::npos);
   EXPECT_NE(body.find(R"(id="nav-view">View</a>)"), std::string::npos);
   EXPECT_NE(body.find(R"(data-open-sites-external="false")"), std::string::npos);
 
@@ -87,11 +91,14 @@ TEST_F(UiPagesTest, ThemeNavAndFlagsFollowTheSettings) {
 }
 
 TEST_F(UiPagesTest, SplashIsOneOfTheEmbeddedImages) {
-  EXPECT_NE(page("/peers").body.find(R"(src="/assets/images/goop2-splash2.png")"), std::string::npos);
+  EXPECT_NE(page("/peers").body.find(R"(src="/assets/images/goop2-splash2.png")"),
+            std::string::npos);
   settings_.splash = "goop2-splash3.png";
-  EXPECT_NE(page("/peers").body.find(R"(src="/assets/images/goop2-splash3.png")"), std::string::npos);
+  EXPECT_NE(page("/peers").body.find(R"(src="/assets/images/goop2-splash3.png")"),
+            std::string::npos);
   settings_.splash = "../../goop.json";
-  EXPECT_NE(page("/peers").body.find(R"(src="/assets/images/goop2-splash2.png")"), std::string::npos);
+  EXPECT_NE(page("/peers").body.find(R"(src="/assets/images/goop2-splash2.png")"),
+            std::string::npos);
 }
 
 TEST_F(UiPagesTest, HostileLabelsAreEscaped) {
@@ -127,8 +134,9 @@ TEST_F(UiPagesTest, SettingsFromConfig) {
 }
 
 TEST(UiAssets, EveryPageScriptAndImageIsEmbedded) {
-  for (const char* p : {"css/app.css", "js/goop.js", "js/pages/peers.js", "js/pages/peer.js", "js/pages/self.js",
-                        "js/pages/logs.js", "js/pages/view.js", "images/goop2-splash.png", "images/goop2-splash2.png",
+  for (const char* p : {"css/app.css", "js/goop.js", "js/pages/peers.js", "js/pages/peer.js",
+                        "js/pages/self.js", "js/pages/logs.js", "js/pages/view.js",
+                        "images/goop2-splash.png", "images/goop2-splash2.png",
                         "images/goop2-splash3.png", "images/goop2-32.png", "images/goop2-64.png"}) {
     SCOPED_TRACE(p);
     const EmbeddedAsset* a = find_asset(p);

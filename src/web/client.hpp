@@ -14,6 +14,12 @@
 // Executor rule: coroutines run on the executor passed in; a WebSocketClient is used on that
 // executor only. One read() and one write() may be outstanding at the same time.
 
+#include "base/result.hpp"
+#include "web/http.hpp"
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -22,18 +28,12 @@
 #include <string>
 #include <string_view>
 
-#include <boost/asio/any_io_executor.hpp>
-#include <boost/asio/awaitable.hpp>
-
-#include "base/result.hpp"
-#include "web/http.hpp"
-
 namespace goop::web {
 
 struct Url {
-  std::string scheme;  // "http", "https", "ws" or "wss"
-  std::string host;    // without brackets for IPv6
-  std::uint16_t port = 0;  // the scheme's default when the URL has none
+  std::string scheme;        // "http", "https", "ws" or "wss"
+  std::string host;          // without brackets for IPv6
+  std::uint16_t port = 0;    // the scheme's default when the URL has none
   std::string target = "/";  // path and query, e.g. "/ws?peer_id=12D3..."
   bool tls() const noexcept { return scheme == "https" || scheme == "wss"; }
 };
@@ -62,7 +62,8 @@ struct ClientResponse {
 
 // One request on a new connection. Any HTTP status is a value (not an error); errors are
 // transport failures, timeouts, TLS failures, oversized or malformed responses.
-boost::asio::awaitable<Expected<ClientResponse>> fetch(boost::asio::any_io_executor ex, ClientRequest req);
+boost::asio::awaitable<Expected<ClientResponse>> fetch(boost::asio::any_io_executor ex,
+                                                       ClientRequest req);
 
 // GET `req.url` as an event stream (text/event-stream) and call `on_data` with the data of each
 // event (multi-line data joined with '\n'; comments and other fields skipped). `req.timeout`
@@ -73,15 +74,16 @@ boost::asio::awaitable<Expected<ClientResponse>> fetch(boost::asio::any_io_execu
 // status and the start of the body (`*status_out` is set to the status of any response head, 2xx
 // included, when given); a Content-Type other than text/event-stream is an error. A line or an
 // event over 64 KiB is an error (Errc::kTooLarge).
-boost::asio::awaitable<Expected<void>> read_event_stream(boost::asio::any_io_executor ex, ClientRequest req,
-                                                         std::function<void(std::string_view data)> on_data,
-                                                         std::chrono::milliseconds idle_timeout,
-                                                         int* status_out = nullptr);
+boost::asio::awaitable<Expected<void>> read_event_stream(
+    boost::asio::any_io_executor ex, ClientRequest req,
+    std::function<void(std::string_view data)> on_data, std::chrono::milliseconds idle_timeout,
+    int* status_out = nullptr);
 
 struct WsConnectOptions {
   Headers headers;
   std::chrono::milliseconds handshake_timeout{5000};  // TCP + TLS + upgrade
-  std::chrono::milliseconds idle_timeout{15000};      // silence (no message, ping or pong) that ends read()
+  std::chrono::milliseconds idle_timeout{
+      15000};  // silence (no message, ping or pong) that ends read()
   std::chrono::milliseconds write_timeout{2000};
   std::size_t max_message = 1024 * 1024;
   ClientTls tls;
@@ -97,7 +99,8 @@ struct WsConnectError {
 class WebSocketClient {
  public:
   // Connects to a ws:// or wss:// URL (an http(s):// URL is refused: derive the ws URL first).
-  static boost::asio::awaitable<boost::system::result<std::unique_ptr<WebSocketClient>, WsConnectError>>
+  static boost::asio::awaitable<
+      boost::system::result<std::unique_ptr<WebSocketClient>, WsConnectError>>
   connect(boost::asio::any_io_executor ex, std::string url, WsConnectOptions options);
 
   // Destroy only when no read() or write() is outstanding.
@@ -109,7 +112,8 @@ class WebSocketClient {
   virtual boost::asio::awaitable<Expected<std::string>> read() = 0;
   virtual boost::asio::awaitable<Expected<void>> write(std::string text) = 0;
   // Sends a close frame and ends the connection (bounded by write_timeout). Idempotent.
-  virtual boost::asio::awaitable<void> close(std::uint16_t code = 1000, std::string reason = {}) = 0;
+  virtual boost::asio::awaitable<void> close(std::uint16_t code = 1000,
+                                             std::string reason = {}) = 0;
   virtual std::uint16_t close_code() const noexcept = 0;
   virtual std::string close_reason() const = 0;
 };

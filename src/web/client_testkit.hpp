@@ -1,7 +1,10 @@
 #pragma once
 // Test-only helpers for the client tests of src/web (included by *_test.cpp only): run a
-// coroutine to completion with a deadline (the p2p tests' run_coro), and a self-signed certificate made with the OpenSSL
-// API at test time (no files checked in), written to a temporary PEM file for ClientTls::ca_file.
+// coroutine to completion with a deadline (the p2p tests' run_coro), and a self-signed certificate
+// made with the OpenSSL API at test time (no files checked in), written to a temporary PEM file for
+// ClientTls::ca_file.
+
+#include "p2p/testing/run_coro.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
@@ -23,8 +26,6 @@
 #include <string>
 #include <unistd.h>
 #include <utility>
-
-#include "p2p/testing/run_coro.hpp"
 
 namespace goop::web::testkit {
 

@@ -6,8 +6,9 @@
 namespace goop::web {
 
 const EmbeddedAsset* find_embedded(std::span<const EmbeddedAsset> table, std::string_view path) {
-  const auto it = std::lower_bound(table.begin(), table.end(), path,
-                                   [](const EmbeddedAsset& a, std::string_view p) { return a.path < p; });
+  const auto it =
+      std::lower_bound(table.begin(), table.end(), path,
+                       [](const EmbeddedAsset& a, std::string_view p) { return a.path < p; });
   return it != table.end() && it->path == path ? &*it : nullptr;
 }
 
@@ -17,12 +18,18 @@ std::string_view content_type_for(std::string_view path) {
     std::string_view mime;
   };
   static constexpr Type kTypes[] = {
-      {".css", "text/css; charset=utf-8"},  {".js", "text/javascript; charset=utf-8"},
-      {".mjs", "text/javascript; charset=utf-8"}, {".json", "application/json"},
-      {".png", "image/png"},                {".svg", "image/svg+xml"},
-      {".ico", "image/x-icon"},             {".jpg", "image/jpeg"},
-      {".webp", "image/webp"},              {".woff2", "font/woff2"},
-      {".md", "text/markdown; charset=utf-8"}, {".txt", "text/plain; charset=utf-8"},
+      {".css", "text/css; charset=utf-8"},
+      {".js", "text/javascript; charset=utf-8"},
+      {".mjs", "text/javascript; charset=utf-8"},
+      {".json", "application/json"},
+      {".png", "image/png"},
+      {".svg", "image/svg+xml"},
+      {".ico", "image/x-icon"},
+      {".jpg", "image/jpeg"},
+      {".webp", "image/webp"},
+      {".woff2", "font/woff2"},
+      {".md", "text/markdown; charset=utf-8"},
+      {".txt", "text/plain; charset=utf-8"},
   };
   for (const auto& t : kTypes) {
     if (path.ends_with(t.ext)) return t.mime;

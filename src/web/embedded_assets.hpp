@@ -6,10 +6,10 @@
 //
 // Executor rule: the tables are immutable; any thread may read them.
 
+#include "web/http.hpp"
+
 #include <span>
 #include <string_view>
-
-#include "web/http.hpp"
 
 namespace goop::web {
 

@@ -9,6 +9,10 @@
 // Executor rule: none of these types is thread-safe. An SseStream must only be used on the
 // executor of the HttpServer that serves it.
 
+#include "base/result.hpp"
+
+#include <boost/asio/awaitable.hpp>
+
 #include <cstddef>
 #include <cstdint>
 #include <deque>
@@ -18,10 +22,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include <boost/asio/awaitable.hpp>
-
-#include "base/result.hpp"
 
 namespace goop::web {
 

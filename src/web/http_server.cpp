@@ -111,7 +111,8 @@ void copy_headers(const Response& res, Message& out) {
       if (colon == std::string_view::npos) continue;
       std::string_view value = line.substr(colon + 1);
       while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
-      out.set(beast::string_view(line.data(), colon), beast::string_view(value.data(), value.size()));
+      out.set(beast::string_view(line.data(), colon),
+              beast::string_view(value.data(), value.size()));
     }
   }
   if (res.headers.find("X-Content-Type-Options") == res.headers.end() &&
@@ -336,8 +337,8 @@ Response refuse_upgrade(Response res, bool stopping) {
 
 struct VirtualHost {
   std::function<bool(std::string_view)> match;
-  Handler handler;    // set for an asynchronous handler
-  SyncHandler sync;   // set for a synchronous one (answered without a coroutine)
+  Handler handler;   // set for an asynchronous handler
+  SyncHandler sync;  // set for a synchronous one (answered without a coroutine)
 };
 
 }  // namespace
@@ -433,7 +434,8 @@ std::optional<Response> HttpServer::Impl::dispatch_sync(const Request& req) {
     } catch (const std::exception& e) {
       GOOP_LOG_WARN(lg, "{} {}: handler failed: {}", req.method, req.path, e.what());
     } catch (...) {
-      GOOP_LOG_WARN(lg, "{} {}: handler failed with a non-standard exception", req.method, req.path);
+      GOOP_LOG_WARN(lg, "{} {}: handler failed with a non-standard exception", req.method,
+                    req.path);
     }
     return Response::error(500, "internal error");
   }

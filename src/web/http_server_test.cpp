@@ -2,10 +2,10 @@
 // bytes out, a minimal Content-Length response reader in. No sleeps: every wait is bounded by
 // run()'s deadline, and timeouts are small Options values.
 #include "web/http_server.hpp"
-#include "web/testkit.hpp"
 
 #include "base/errors.hpp"
 #include "base/result.hpp"
+#include "web/testkit.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -466,7 +466,6 @@ TEST_F(HttpServerTest, StopClosesOpenEventStreams) {
   EXPECT_EQ(server_->connection_count(), 0u);
 }
 
-
 TEST_F(HttpServerTest, VirtualHostAnswersAloneAndOthersGoThroughGuards) {
   auto& s = make();
   s.route("GET", "/api/self", [](const Request&) { return Response::json(200, R"({"id":"me"})"); });
@@ -475,13 +474,13 @@ TEST_F(HttpServerTest, VirtualHostAnswersAloneAndOthersGoThroughGuards) {
   s.add_guard(host_allow_list_guard(loopback_hosts(port_)));
   s.route_host([site](std::string_view host) { return host == site; },
                [](Request req) -> asio::awaitable<Response> {
-                 co_return Response::text(200, req.method + " " + req.path + " on " +
-                                                   std::string(req.header("Host")));
+                 co_return Response::text(
+                     200, req.method + " " + req.path + " on " + std::string(req.header("Host")));
                });
   run([&]() -> asio::awaitable<void> {
     auto with_host = [](std::string_view method, std::string_view path, std::string_view host) {
-      return fmt::format("{} {} HTTP/1.1\r\nHost: {}\r\nContent-Length: 0\r\n\r\n", method,
-                         path, host);
+      return fmt::format("{} {} HTTP/1.1\r\nHost: {}\r\nContent-Length: 0\r\n\r\n", method, path,
+                         host);
     };
     // The virtual host answers every path and method itself, even the viewer's routes.
     auto api = co_await fetch(port_, with_host("GET", "/api/self", site));
@@ -492,7 +491,8 @@ TEST_F(HttpServerTest, VirtualHostAnswersAloneAndOthersGoThroughGuards) {
     auto post = co_await fetch(port_, with_host("POST", "/anything", site));
     EXPECT_TRUE(post.has_value() && post->body == "POST /anything on " + site);
     // The main host still reaches its routes; a foreign host is still refused by the guard.
-    auto main = co_await fetch(port_, with_host("GET", "/api/self", fmt::format("127.0.0.1:{}", port_)));
+    auto main =
+        co_await fetch(port_, with_host("GET", "/api/self", fmt::format("127.0.0.1:{}", port_)));
     EXPECT_TRUE(main.has_value() && main->body == R"({"id":"me"})");
     auto other = co_await fetch(port_, with_host("GET", "/api/self", "other.localhost:1"));
     EXPECT_TRUE(other.has_value() && other->status == 403);
@@ -527,7 +527,8 @@ TEST_F(HttpServerTest, StreamedBodiesPassThroughInPieces) {
   const std::string big(200 * 1024, 'z');
   s.route("GET", "/big", [&](const Request&) {
     std::vector<std::string> pieces;
-    for (std::size_t i = 0; i < big.size(); i += 64 * 1024) pieces.push_back(big.substr(i, 64 * 1024));
+    for (std::size_t i = 0; i < big.size(); i += 64 * 1024)
+      pieces.push_back(big.substr(i, 64 * 1024));
     return Response::streamed([pieces, n = big.size(), outcome](BodyWriter& w) {
       return stream_pieces(w, pieces, n, outcome);
     });
@@ -573,9 +574,11 @@ TEST_F(HttpServerTest, StreamedBodiesPassThroughInPieces) {
     // HEAD: the head only, and write() tells the producer to stop.
     const std::string head_req = fmt::format("HEAD /big HTTP/1.1\r\nHost: x\r\n\r\n");
     co_await asio::async_write(*c, asio::buffer(head_req), kTuple);
-    auto [hec, hn] = co_await asio::async_read_until(*c, asio::dynamic_buffer(buf), "\r\n\r\n", kTuple);
+    auto [hec, hn] =
+        co_await asio::async_read_until(*c, asio::dynamic_buffer(buf), "\r\n\r\n", kTuple);
     EXPECT_FALSE(hec);
-    EXPECT_NE(buf.substr(0, hn).find(fmt::format("Content-Length: {}", big.size())), std::string::npos);
+    EXPECT_NE(buf.substr(0, hn).find(fmt::format("Content-Length: {}", big.size())),
+              std::string::npos);
     buf.erase(0, hn);
     EXPECT_EQ(*outcome, "write: " + make_error_code(Errc::kCancelled).message());
     // A head that never came is a 500; a body cut short closes the connection.
@@ -595,7 +598,6 @@ TEST_F(HttpServerTest, StreamedBodiesPassThroughInPieces) {
   });
 }
 
-
 TEST_F(HttpServerTest, PipelinedRequestsAndLargePlainBodies) {
   auto& s = make();
   const std::string big(8 * 1024 * 1024, 'q');  // more than a socket buffer takes at once
@@ -603,30 +605,32 @@ TEST_F(HttpServerTest, PipelinedRequestsAndLargePlainBodies) {
   s.route("GET", "/echo", [](const Request& r) { return Response::text(200, r.target); });
   s.route("POST", "/echo", [](const Request& r) { return Response::text(200, r.body); });
   listen();
-  run([&]() -> asio::awaitable<void> {
-    auto c = co_await connect(port_);
-    EXPECT_TRUE(c.has_value());
-    if (!c) co_return;
-    std::string buf;
-    // Two requests (one with a body split across the reads) sent in one write.
-    auto first = co_await exchange(*c, buf,
-                                   "GET /echo?1 HTTP/1.1\r\nHost: x\r\n\r\n"
-                                   "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 11\r\n\r\nhello");
-    EXPECT_TRUE(first.has_value() && first->body == "/echo?1");
-    const std::string rest = " world";
-    co_await asio::async_write(*c, asio::buffer(rest), kTuple);
-    auto second = co_await read_reply(*c, buf);
-    EXPECT_TRUE(second.has_value() && second->body == "hello world");
-    auto b = co_await exchange(*c, buf, get("/big", port_));
-    EXPECT_TRUE(b.has_value());
-    if (!b) co_return;
-    EXPECT_EQ(b->body.size(), big.size());
-    EXPECT_TRUE(b->body == big);
-    auto after = co_await exchange(*c, buf, get("/echo?2", port_));  // still in step
-    EXPECT_TRUE(after.has_value() && after->body == "/echo?2");
-  }, 20s);
+  run(
+      [&]() -> asio::awaitable<void> {
+        auto c = co_await connect(port_);
+        EXPECT_TRUE(c.has_value());
+        if (!c) co_return;
+        std::string buf;
+        // Two requests (one with a body split across the reads) sent in one write.
+        auto first =
+            co_await exchange(*c, buf,
+                              "GET /echo?1 HTTP/1.1\r\nHost: x\r\n\r\n"
+                              "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 11\r\n\r\nhello");
+        EXPECT_TRUE(first.has_value() && first->body == "/echo?1");
+        const std::string rest = " world";
+        co_await asio::async_write(*c, asio::buffer(rest), kTuple);
+        auto second = co_await read_reply(*c, buf);
+        EXPECT_TRUE(second.has_value() && second->body == "hello world");
+        auto b = co_await exchange(*c, buf, get("/big", port_));
+        EXPECT_TRUE(b.has_value());
+        if (!b) co_return;
+        EXPECT_EQ(b->body.size(), big.size());
+        EXPECT_TRUE(b->body == big);
+        auto after = co_await exchange(*c, buf, get("/echo?2", port_));  // still in step
+        EXPECT_TRUE(after.has_value() && after->body == "/echo?2");
+      },
+      20s);
 }
-
 
 TEST_F(HttpServerTest, SynchronousVirtualHostsAnswerWithoutGuards) {
   auto& s = make();

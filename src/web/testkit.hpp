@@ -3,13 +3,8 @@
 // on 127.0.0.1, for tests that must see exactly what goes over the wire, and a runner that
 // drives a test body against an HttpServer and always stops the server.
 
-#include <chrono>
-#include <cstdint>
-#include <exception>
-#include <functional>
-#include <string>
-
-#include <gtest/gtest.h>
+#include "web/http.hpp"
+#include "web/http_server.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -19,9 +14,13 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
+#include <gtest/gtest.h>
 
-#include "web/http.hpp"
-#include "web/http_server.hpp"
+#include <chrono>
+#include <cstdint>
+#include <exception>
+#include <functional>
+#include <string>
 
 namespace goop::web::testkit {
 
@@ -47,7 +46,8 @@ inline Reply parse_reply(const std::string& raw) {
     const auto colon = line.find(':');
     if (colon != std::string::npos) {
       const auto value = line.find_first_not_of(' ', colon + 1);
-      r.headers[line.substr(0, colon)] = value == std::string::npos ? std::string() : line.substr(value);
+      r.headers[line.substr(0, colon)] =
+          value == std::string::npos ? std::string() : line.substr(value);
     }
     pos = eol + 2;
   }
@@ -61,7 +61,8 @@ inline boost::asio::awaitable<Reply> fetch(std::uint16_t port, std::string raw) 
   namespace asio = boost::asio;
   constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
   asio::ip::tcp::socket s(co_await asio::this_coro::executor);
-  auto [ec] = co_await s.async_connect(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), port), kTuple);
+  auto [ec] = co_await s.async_connect(
+      asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), port), kTuple);
   if (ec) co_return Reply();
   auto [wec, wn] = co_await asio::async_write(s, asio::buffer(raw), kTuple);
   (void)wn;
@@ -94,7 +95,8 @@ inline void run_then_stop(boost::asio::io_context& io, HttpServer& server,
   EXPECT_TRUE(done) << "test body or server stop did not finish in time";
   if (!done) {
     io.restart();
-    asio::co_spawn(io, server.async_stop(std::chrono::seconds(1)), [&](std::exception_ptr, bool) { io.stop(); });
+    asio::co_spawn(io, server.async_stop(std::chrono::seconds(1)),
+                   [&](std::exception_ptr, bool) { io.stop(); });
     io.run_for(std::chrono::seconds(5));
   }
 }

@@ -1,18 +1,18 @@
 // The goop2 binary as a user runs it: separate processes, real folders, real signals.
 
+#include "../support/peer_process.hpp"
+#include "../support/process.hpp"
+
 #include <gtest/gtest.h>
+
 #include <arpa/inet.h>
+#include <filesystem>
+#include <fstream>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
-#include <unistd.h>
 #include <sys/stat.h>
-
-#include <filesystem>
-#include <fstream>
-
-#include "../support/peer_process.hpp"
-#include "../support/process.hpp"
+#include <unistd.h>
 
 namespace goop::testing {
 namespace {
@@ -125,8 +125,8 @@ struct HeldPort {
     sa.sin_family = AF_INET;
     sa.sin_addr.s_addr = htonl(addr);
     socklen_t len = sizeof sa;
-    if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa) != 0 || ::listen(fd, 1) != 0 ||
-        ::getsockname(fd, reinterpret_cast<sockaddr*>(&sa), &len) != 0) {
+    if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa) != 0 ||
+        ::listen(fd, 1) != 0 || ::getsockname(fd, reinterpret_cast<sockaddr*>(&sa), &len) != 0) {
       throw std::runtime_error("cannot hold a TCP port for the test");
     }
     port = ntohs(sa.sin_port);
@@ -141,10 +141,13 @@ TEST(Cli, ListenPortInUseIsAClearError) {
   HeldPort held(INADDR_ANY);
   const int port = held.port;
   TempDir tmp;
-  std::ofstream(fs::path(tmp.path()) / "goop.json") << R"({"p2p": {"listen_port": )" << port << "}}";
+  std::ofstream(fs::path(tmp.path()) / "goop.json")
+      << R"({"p2p": {"listen_port": )" << port << "}}";
   auto r = run({goop2_binary(), "peer", tmp.path()});
   EXPECT_EQ(r.code, 1);
-  EXPECT_NE(r.err.find("cannot listen on /ip4/0.0.0.0/tcp/" + std::to_string(port)), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("cannot listen on /ip4/0.0.0.0/tcp/" + std::to_string(port)),
+            std::string::npos)
+      << r.err;
   EXPECT_NE(r.err.find("another program uses this port"), std::string::npos) << r.err;
 }
 
@@ -153,10 +156,13 @@ TEST(Cli, ViewerPortInUseIsAClearError) {
   HeldPort held(INADDR_LOOPBACK);
   const int port = held.port;
   TempDir tmp;
-  std::ofstream(fs::path(tmp.path()) / "goop.json") << R"({"viewer": {"http_addr": "127.0.0.1:)" << port << "\"}}";
+  std::ofstream(fs::path(tmp.path()) / "goop.json")
+      << R"({"viewer": {"http_addr": "127.0.0.1:)" << port << "\"}}";
   auto r = run({goop2_binary(), "peer", tmp.path()});
   EXPECT_EQ(r.code, 1);
-  EXPECT_NE(r.err.find("the viewer cannot listen on 127.0.0.1:" + std::to_string(port)), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("the viewer cannot listen on 127.0.0.1:" + std::to_string(port)),
+            std::string::npos)
+      << r.err;
   EXPECT_NE(r.err.find("viewer.http_addr"), std::string::npos) << r.err;
 }
 
@@ -166,8 +172,10 @@ TEST(Cli, InvalidConfigExits2NamingFieldValueAndRule) {
       << R"({"presence": {"heartbeat_seconds": 20, "ttl_seconds": 20}})";
   auto r = run({goop2_binary(), "peer", tmp.path()});
   EXPECT_EQ(r.code, 2);
-  EXPECT_NE(r.err.find("presence.heartbeat_seconds (20) must be less than presence.ttl_seconds (20)"),
-            std::string::npos) << r.err;
+  EXPECT_NE(
+      r.err.find("presence.heartbeat_seconds (20) must be less than presence.ttl_seconds (20)"),
+      std::string::npos)
+      << r.err;
   EXPECT_FALSE(fs::exists(fs::path(tmp.path()) / "data" / "identity.key")) << "nothing created";
 }
 
@@ -194,9 +202,10 @@ TEST(Cli, RendezvousCreatesConfigButDoesNotSaveForcedFlags) {
   TempDir tmp;
   const fs::path dir = fs::path(tmp.path()) / "myserver";
   // The defaults listen on 127.0.0.1:8787: in a network namespace of its own, that port is free.
-  if (run({"/usr/bin/unshare", "-rn", "true"}).code != 0) GTEST_SKIP() << "no unprivileged network namespaces";
-  Process p({"/usr/bin/unshare", "-rn", "/bin/sh", "-c", "ip link set lo up && exec \"$0\" rendezvous \"$1\"",
-             goop2_binary(), dir.string()});
+  if (run({"/usr/bin/unshare", "-rn", "true"}).code != 0)
+    GTEST_SKIP() << "no unprivileged network namespaces";
+  Process p({"/usr/bin/unshare", "-rn", "/bin/sh", "-c",
+             "ip link set lo up && exec \"$0\" rendezvous \"$1\"", goop2_binary(), dir.string()});
   ASSERT_TRUE(p.wait_stdout_contains("Press Ctrl+C to stop.", 20s)) << p.err();
   EXPECT_NE(p.out().find("(created with defaults)"), std::string::npos) << p.out();
   p.signal(SIGTERM);

@@ -2,17 +2,16 @@
 // peer DB brings peers back after a restart, and real peers publishing to it find each other
 // and come back after the rendezvous restarts, with no user action.
 
-#include <gtest/gtest.h>
-
-#include <csignal>
-#include <filesystem>
-
-#include <boost/json.hpp>
-
 #include "../support/http_client.hpp"
 #include "../support/peer_process.hpp"
 #include "../support/rendezvous_process.hpp"
 #include "p2p/testing/random_peer.hpp"
+
+#include <boost/json.hpp>
+#include <gtest/gtest.h>
+
+#include <csignal>
+#include <filesystem>
 
 namespace goop::testing {
 namespace {
@@ -22,18 +21,22 @@ using namespace std::chrono_literals;
 
 std::string presence(const std::string& type, const std::string& peer, const std::string& label,
                      const std::string& extra = {}) {
-  return R"({"type":")" + type + R"(","peerId":")" + peer + R"(","content":")" + label + R"(","ts":1)" + extra + "}";
+  return R"({"type":")" + type + R"(","peerId":")" + peer + R"(","content":")" + label +
+         R"(","ts":1)" + extra + "}";
 }
 
 const std::string kJson = "Content-Type: application/json\r\n";
 
 // POST /publish as if from `ip` behind a reverse proxy on loopback.
-HttpReply publish_from(const RendezvousProcess& rv, const std::string& ip, const std::string& body) {
-  return http_request(rv.base(), "POST", "/publish", body, kJson + "X-Forwarded-For: " + ip + "\r\n");
+HttpReply publish_from(const RendezvousProcess& rv, const std::string& ip,
+                       const std::string& body) {
+  return http_request(rv.base(), "POST", "/publish", body,
+                      kJson + "X-Forwarded-For: " + ip + "\r\n");
 }
 
 json::array admin_peers(const RendezvousProcess& rv, const std::string& password) {
-  const HttpReply r = http_request(rv.base(), "GET", "/peers.json", {}, admin_auth_header(password));
+  const HttpReply r =
+      http_request(rv.base(), "GET", "/peers.json", {}, admin_auth_header(password));
   if (r.status != 200) return {};
   boost::system::error_code ec;
   auto v = json::parse(r.body, ec);
@@ -42,7 +45,8 @@ json::array admin_peers(const RendezvousProcess& rv, const std::string& password
 
 const json::object* find_row(const json::array& rows, const std::string& peer) {
   for (const auto& r : rows) {
-    if (r.is_object() && r.as_object().contains("peer_id") && r.as_object().at("peer_id") == peer.c_str()) {
+    if (r.is_object() && r.as_object().contains("peer_id") &&
+        r.as_object().at("peer_id") == peer.c_str()) {
       return &r.as_object();
     }
   }
@@ -63,7 +67,8 @@ TEST(Rendezvous, BadPublishesGetClearErrorsAndOthersAreStillServed) {
   EXPECT_NE(r.body.find("punch"), std::string::npos) << r.body;
 
   std::string addrs = R"(,"addrs":[)";
-  for (int i = 0; i < 65; ++i) addrs += std::string(i ? "," : "") + "\"/ip4/10.0.0.1/tcp/" + std::to_string(i + 1) + "\"";
+  for (int i = 0; i < 65; ++i)
+    addrs += std::string(i ? "," : "") + "\"/ip4/10.0.0.1/tcp/" + std::to_string(i + 1) + "\"";
   r = publish_from(rv, "198.51.100.1", presence("online", peer, "x", addrs + "]"));
   EXPECT_EQ(r.status, 400);
   EXPECT_NE(r.body.find("addrs"), std::string::npos) << r.body;
@@ -89,7 +94,10 @@ TEST(Rendezvous, BadPublishesGetClearErrorsAndOthersAreStillServed) {
   r = publish_from(rv, "203.0.113.9", presence("update", peer, "flood"));
   EXPECT_EQ(r.status, 429);
   EXPECT_NE(r.body.find("rate limit"), std::string::npos) << r.body;
-  EXPECT_EQ(publish_from(rv, "203.0.113.10", presence("update", p2p::testing::random_peer_id(), "calm")).status, 204);
+  EXPECT_EQ(
+      publish_from(rv, "203.0.113.10", presence("update", p2p::testing::random_peer_id(), "calm"))
+          .status,
+      204);
   EXPECT_EQ(http_request(rv.base(), "GET", "/healthz").body.substr(0, 2), "ok");
   EXPECT_EQ(rv.stop(), 0) << rv.log();
 }
@@ -104,8 +112,11 @@ TEST(Rendezvous, PeerDbBringsPeersBackAfterRestart) {
   const std::string peer = p2p::testing::random_peer_id();
   {
     RendezvousProcess rv(dir, rs);
-    ASSERT_EQ(publish_from(rv, "198.51.100.2",
-                           presence("online", peer, "kept", R"(,"addrs":["/ip4/192.0.2.7/tcp/4001"])")).status, 204);
+    ASSERT_EQ(
+        publish_from(rv, "198.51.100.2",
+                     presence("online", peer, "kept", R"(,"addrs":["/ip4/192.0.2.7/tcp/4001"])"))
+            .status,
+        204);
     ASSERT_NE(find_row(admin_peers(rv, "pw"), peer), nullptr);
     EXPECT_EQ(rv.stop(), 0) << rv.log();
   }
@@ -148,17 +159,21 @@ TEST(Rendezvous, PeersComeBackAfterTheRendezvousRestarts) {
   s.label = "ben";
   s.mdns_tag = unique_name("ben");
   PeerProcess ben((fs::path(tmp.path()) / "ben").string(), s);
-  ASSERT_TRUE(eventually({&ann, &ben}, [&] { return lists_online(ann, ben) && lists_online(ben, ann); }, 15s))
+  ASSERT_TRUE(eventually(
+      {&ann, &ben}, [&] { return lists_online(ann, ben) && lists_online(ben, ann); }, 15s))
       << ann.log() << ben.log() << rv->log();
 
   EXPECT_EQ(rv->stop(), 0) << rv->log();
   rv = std::make_unique<RendezvousProcess>(rv_dir, rs, /*keep_config=*/true);
   // Both clients reconnect on their own: the new server sees their WebSockets. Checked again
   // whenever either peer's table changes (each hears the other's heartbeat every 2 s).
-  const bool back = eventually({&ann, &ben}, [&] {
-    const json::array rows = admin_peers(*rv, "pw");
-    return ws_connected(rows, ann.id()) && ws_connected(rows, ben.id());
-  }, 20s);
+  const bool back = eventually(
+      {&ann, &ben},
+      [&] {
+        const json::array rows = admin_peers(*rv, "pw");
+        return ws_connected(rows, ann.id()) && ws_connected(rows, ben.id());
+      },
+      20s);
   EXPECT_TRUE(back) << json::serialize(admin_peers(*rv, "pw")) << ann.log() << rv->log();
   EXPECT_TRUE(lists_online(ann, ben));
   EXPECT_TRUE(lists_online(ben, ann));

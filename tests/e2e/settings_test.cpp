@@ -4,19 +4,18 @@
 // avatar is fetched by the other peer with its hash as ETag; the log page's snapshot and
 // stream.
 
+#include "../support/http_client.hpp"
+#include "../support/peer_process.hpp"
+#include "../support/remember_peer.hpp"
+#include "base/bytes.hpp"
+#include "base/clock.hpp"
+#include "goop/content/avatar_protocol.hpp"
+
+#include <boost/json.hpp>
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
-
-#include <boost/json.hpp>
-
-#include "base/bytes.hpp"
-#include "base/clock.hpp"
-#include "goop/content/avatar_protocol.hpp"
-#include "../support/http_client.hpp"
-#include "../support/peer_process.hpp"
-#include "../support/remember_peer.hpp"
 
 namespace goop::testing {
 namespace {
@@ -59,19 +58,25 @@ class Settings : public ::testing::Test {
     start_one();
     remember_peer(dir("ben"), *ann_);
     ben_ = std::make_unique<PeerProcess>(dir("ben").string(), settings("ben"));
-    ASSERT_TRUE(eventually({ann_.get(), ben_.get()}, [&] {
-      const auto a = ann_->row(ben_->id());
-      const auto b = ben_->row(ann_->id());
-      return a.is_object() && b.is_object() && a.at("Offline") == false && b.at("Offline") == false &&
-             b.at("Content") == "ann";
-    }, 15s)) << json::serialize(ann_->peers()) << "\n" << json::serialize(ben_->peers());
+    ASSERT_TRUE(eventually(
+        {ann_.get(), ben_.get()},
+        [&] {
+          const auto a = ann_->row(ben_->id());
+          const auto b = ben_->row(ann_->id());
+          return a.is_object() && b.is_object() && a.at("Offline") == false &&
+                 b.at("Offline") == false && b.at("Content") == "ann";
+        },
+        15s))
+        << json::serialize(ann_->peers()) << "\n"
+        << json::serialize(ben_->peers());
   }
   std::string page_headers(const PeerProcess& p) {
     if (token_.empty()) token_ = viewer_token(p.viewer());
     return viewer_page_headers(p.viewer(), token_);
   }
   HttpReply post_settings(const PeerProcess& p, const std::string& changes) {
-    return http_request(p.viewer(), "POST", "/api/settings", R"({"changes":)" + changes + "}", page_headers(p));
+    return http_request(p.viewer(), "POST", "/api/settings", R"({"changes":)" + changes + "}",
+                        page_headers(p));
   }
 
   TempDir tmp_;
@@ -84,11 +89,13 @@ TEST_F(Settings, HeartbeatNotBelowTtlIs422WithTheFieldAndGoopJsonUnchanged) {
   start_one();
   const fs::path file = dir("ann") / "goop.json";
   const std::string before = slurp(file);
-  const auto r = post_settings(*ann_, R"({"presence.heartbeat_seconds": 90, "profile.label": "changed"})");
+  const auto r =
+      post_settings(*ann_, R"({"presence.heartbeat_seconds": 90, "profile.label": "changed"})");
   EXPECT_EQ(r.status, 422) << r.body;
   const auto o = json::parse(r.body).as_object();
   EXPECT_EQ(o.at("field"), "presence.heartbeat_seconds");
-  EXPECT_NE(o.at("error").as_string().find("must be less than presence.ttl_seconds"), std::string::npos);
+  EXPECT_NE(o.at("error").as_string().find("must be less than presence.ttl_seconds"),
+            std::string::npos);
   EXPECT_EQ(slurp(file), before);
   EXPECT_EQ(json::parse(http_get(ann_->viewer(), "/api/self").body).at("label"), "ann");
 }
@@ -113,22 +120,28 @@ TEST_F(Settings, SettingsReadNeedsTheTokenAndAPortChangeAsksForARestart) {
   EXPECT_EQ(fs::status(dir("ann") / "goop.json").permissions() & fs::perms::all,
             fs::perms::owner_read | fs::perms::owner_write);
   EXPECT_EQ(http_get(ann_->viewer(), "/api/settings/quick/get").status, 403);
-  const auto quick =
-      json::parse(http_request(ann_->viewer(), "GET", "/api/settings/quick/get", "", page_headers(*ann_)).body);
+  const auto quick = json::parse(
+      http_request(ann_->viewer(), "GET", "/api/settings/quick/get", "", page_headers(*ann_)).body);
   EXPECT_EQ(quick.at("theme"), "light") << "applied live";
 }
 
 TEST_F(Settings, LabelChangeReachesTheOtherPeerWithoutARestart) {
   start_two();
-  const auto r = post_settings(*ann_, R"({"profile.label": "Ann Renamed", "profile.email": "ann@example.com"})");
+  const auto r = post_settings(
+      *ann_, R"({"profile.label": "Ann Renamed", "profile.email": "ann@example.com"})");
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(json::parse(r.body).at("restart_needed"), json::array());
   EXPECT_EQ(json::parse(http_get(ann_->viewer(), "/api/self").body).at("label"), "Ann Renamed");
   // Well under one heartbeat (30 s): announced at once.
-  EXPECT_TRUE(eventually({ben_.get()}, [&] {
-    const auto row = ben_->row(ann_->id());
-    return row.is_object() && row.at("Content") == "Ann Renamed" && row.at("Email") == "ann@example.com";
-  }, 5s)) << json::serialize(ben_->peers());
+  EXPECT_TRUE(eventually(
+      {ben_.get()},
+      [&] {
+        const auto row = ben_->row(ann_->id());
+        return row.is_object() && row.at("Content") == "Ann Renamed" &&
+               row.at("Email") == "ann@example.com";
+      },
+      5s))
+      << json::serialize(ben_->peers());
   const auto content = http_get(ben_->viewer(), "/api/peer/content?id=" + ann_->id());
   EXPECT_EQ(content.status, 200);
   EXPECT_EQ(content.body, R"({"content":"Ann Renamed"})");
@@ -140,37 +153,52 @@ TEST_F(Settings, UploadedAvatarIsServedByTheOtherPeerWithItsHash) {
   const std::string hash = content::avatar_hash(as_bytes(png));
   std::string headers = page_headers(*ann_);
   headers.replace(headers.find("application/json"), 16, "image/png");
-  const auto nope = http_request(ann_->viewer(), "POST", "/api/avatar/upload", png, "Content-Type: image/png\r\n");
+  const auto nope = http_request(ann_->viewer(), "POST", "/api/avatar/upload", png,
+                                 "Content-Type: image/png\r\n");
   EXPECT_EQ(nope.status, 403) << "no token";
-  const auto big = http_request(ann_->viewer(), "POST", "/api/avatar/upload", fake_png(300 * 1024), headers);
+  const auto big =
+      http_request(ann_->viewer(), "POST", "/api/avatar/upload", fake_png(300 * 1024), headers);
   EXPECT_EQ(big.status, 413) << big.body;
 
   const auto up = http_request(ann_->viewer(), "POST", "/api/avatar/upload", png, headers);
   ASSERT_EQ(up.status, 200) << up.body;
   EXPECT_EQ(json::parse(up.body).at("hash"), json::value(hash));
-  EXPECT_EQ(json::parse(http_get(ann_->viewer(), "/api/self").body).at("avatar_hash"), json::value(hash));
+  EXPECT_EQ(json::parse(http_get(ann_->viewer(), "/api/self").body).at("avatar_hash"),
+            json::value(hash));
   EXPECT_EQ(slurp(dir("ann") / "avatar.png"), png);
 
-  ASSERT_TRUE(eventually({ben_.get()}, [&] {
-    const auto row = ben_->row(ann_->id());
-    return row.is_object() && row.at("AvatarHash") == json::value(hash);
-  }, 5s)) << json::serialize(ben_->peers());
-  const auto got = http_request(ben_->viewer(), "GET", "/api/avatar/peer/" + ann_->id() + "?v=" + hash, "", "");
+  ASSERT_TRUE(eventually(
+      {ben_.get()},
+      [&] {
+        const auto row = ben_->row(ann_->id());
+        return row.is_object() && row.at("AvatarHash") == json::value(hash);
+      },
+      5s))
+      << json::serialize(ben_->peers());
+  const auto got =
+      http_request(ben_->viewer(), "GET", "/api/avatar/peer/" + ann_->id() + "?v=" + hash, "", "");
   ASSERT_EQ(got.status, 200) << got.head;
   EXPECT_EQ(got.header("Content-Type"), "image/png");
   EXPECT_EQ(got.header("ETag"), "\"" + hash + "\"");
   EXPECT_EQ(got.body, png);
   EXPECT_EQ(slurp(dir("ben") / "cache" / "avatars" / (ann_->id() + ".png")), png);
-  const auto again = http_request(ben_->viewer(), "GET", "/api/avatar/peer/" + ann_->id(), "", "If-None-Match: \"" + hash + "\"\r\n");
+  const auto again = http_request(ben_->viewer(), "GET", "/api/avatar/peer/" + ann_->id(), "",
+                                  "If-None-Match: \"" + hash + "\"\r\n");
   EXPECT_EQ(again.status, 304);
 
   // Removing it is announced too.
-  ASSERT_EQ(http_request(ann_->viewer(), "POST", "/api/avatar/delete", "", page_headers(*ann_)).status, 200);
-  EXPECT_TRUE(eventually({ben_.get()}, [&] {
-    const auto row = ben_->row(ann_->id());
-    return row.is_object() && row.at("AvatarHash") == "";
-  }, 5s));
-  EXPECT_EQ(http_request(ben_->viewer(), "GET", "/api/avatar/peer/" + ann_->id(), "", "").header("Content-Type"),
+  ASSERT_EQ(
+      http_request(ann_->viewer(), "POST", "/api/avatar/delete", "", page_headers(*ann_)).status,
+      200);
+  EXPECT_TRUE(eventually(
+      {ben_.get()},
+      [&] {
+        const auto row = ben_->row(ann_->id());
+        return row.is_object() && row.at("AvatarHash") == "";
+      },
+      5s));
+  EXPECT_EQ(http_request(ben_->viewer(), "GET", "/api/avatar/peer/" + ann_->id(), "", "")
+                .header("Content-Type"),
             "image/svg+xml");
 }
 

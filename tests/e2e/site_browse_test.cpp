@@ -4,24 +4,23 @@
 // socket, keeps the viewer API out of reach of site origins, redirects /p/<id>/..., and shows a
 // 502 "Peer unreachable" page naming B once B has stopped.
 
+#include "../support/http_client.hpp"
+#include "../support/peer_process.hpp"
+#include "../support/remember_peer.hpp"
+#include "base/clock.hpp"
+#include "p2p/crypto/peer_id.hpp"
+
 #include <gtest/gtest.h>
 
 #include <arpa/inet.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <map>
-
-#include "base/clock.hpp"
-#include "p2p/crypto/peer_id.hpp"
-#include "../support/http_client.hpp"
-#include "../support/peer_process.hpp"
-#include "../support/remember_peer.hpp"
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 namespace goop::testing {
 namespace {
@@ -38,7 +37,8 @@ struct RawReply {
 
 // Sends `request` as is to 127.0.0.1:`port` and reads until the server closes (the request
 // should say Connection: close), all within `timeout`.
-RawReply raw_exchange(std::uint16_t port, const std::string& request, std::chrono::milliseconds timeout = 20s) {
+RawReply raw_exchange(std::uint16_t port, const std::string& request,
+                      std::chrono::milliseconds timeout = 20s) {
   RawReply r;
   const auto until = Clock::now() + timeout;
   const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -54,14 +54,16 @@ RawReply raw_exchange(std::uint16_t port, const std::string& request, std::chron
     r.error = "connect failed";
     return r;
   }
-  if (::send(fd, request.data(), request.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(request.size())) {
+  if (::send(fd, request.data(), request.size(), MSG_NOSIGNAL) !=
+      static_cast<ssize_t>(request.size())) {
     r.error = "send failed";
     return r;
   }
   std::string raw;
   char buf[8192];
   for (;;) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now()).count();
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now()).count();
     pollfd p{fd, POLLIN, 0};
     if (left <= 0 || ::poll(&p, 1, static_cast<int>(left)) != 1) {
       r.error = "no complete answer before the deadline";
@@ -91,15 +93,19 @@ RawReply raw_exchange(std::uint16_t port, const std::string& request, std::chron
   return r;
 }
 
-RawReply get(std::uint16_t port, const std::string& host, const std::string& target, const std::string& extra = "") {
-  return raw_exchange(port, "GET " + target + " HTTP/1.1\r\nHost: " + host + "\r\n" + extra + "Connection: close\r\n\r\n");
+RawReply get(std::uint16_t port, const std::string& host, const std::string& target,
+             const std::string& extra = "") {
+  return raw_exchange(port, "GET " + target + " HTTP/1.1\r\nHost: " + host + "\r\n" + extra +
+                                "Connection: close\r\n\r\n");
 }
 
 std::uint16_t port_of(const std::string& base) {
   return static_cast<std::uint16_t>(std::stoi(base.substr(base.rfind(':') + 1)));
 }
 
-std::string label_of(const std::string& peer_id) { return p2p::PeerId::parse(peer_id).value().to_cid_base36(); }
+std::string label_of(const std::string& peer_id) {
+  return p2p::PeerId::parse(peer_id).value().to_cid_base36();
+}
 
 void write_file(const fs::path& p, const std::string& text) {
   fs::create_directories(p.parent_path());
@@ -107,9 +113,12 @@ void write_file(const fs::path& p, const std::string& text) {
 }
 
 std::string expected_csp(std::uint16_t port) {
-  return "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; font-src 'self' data:; "
-         "media-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors "
-         "http://127.0.0.1:" + std::to_string(port) + " http://localhost:" + std::to_string(port);
+  return "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; font-src "
+         "'self' data:; "
+         "media-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; "
+         "frame-ancestors "
+         "http://127.0.0.1:" +
+         std::to_string(port) + " http://localhost:" + std::to_string(port);
 }
 
 const std::string kPng("\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\1\0\0\0\1", 24);
@@ -132,10 +141,14 @@ TEST(SiteBrowse, ViewerServesEachPeersSiteOnItsOwnOrigin) {
   s.label = "ann";
   remember_peer(fs::path(tmp.path()) / "ann", bob);
   PeerProcess ann((fs::path(tmp.path()) / "ann").string(), s);
-  ASSERT_TRUE(eventually({&ann}, [&] {
-    const auto row = ann.row(bob.id());
-    return row.is_object() && row.at("Reachable") == true;
-  }, 20s)) << ann.log();
+  ASSERT_TRUE(eventually(
+      {&ann},
+      [&] {
+        const auto row = ann.row(bob.id());
+        return row.is_object() && row.at("Reachable") == true;
+      },
+      20s))
+      << ann.log();
 
   const std::uint16_t port = port_of(ann.viewer());
   const std::string bob_host = label_of(bob.id()) + ".localhost:" + std::to_string(port);
@@ -180,9 +193,11 @@ TEST(SiteBrowse, ViewerServesEachPeersSiteOnItsOwnOrigin) {
 
   // Paths outside the public site, sent raw: refused, never a file's contents.
   for (const std::string& host : {bob_host, ann_host}) {
-    for (const char* target : {"/../goop.json", "/%2e%2e/goop.json", "/lua/x.lua", "/.hidden", "/..%2f..%2fgoop.json"}) {
+    for (const char* target :
+         {"/../goop.json", "/%2e%2e/goop.json", "/lua/x.lua", "/.hidden", "/..%2f..%2fgoop.json"}) {
       auto r = get(port, host, target);
-      EXPECT_TRUE(r.status == 400 || r.status == 403 || r.status == 404) << host << target << " -> " << r.status;
+      EXPECT_TRUE(r.status == 400 || r.status == 403 || r.status == 404)
+          << host << target << " -> " << r.status;
       EXPECT_EQ(r.body.find("SECRET"), std::string::npos) << target;
       EXPECT_EQ(r.body.find("\"identity\""), std::string::npos) << target;
       EXPECT_EQ(r.body.find("\"presence\""), std::string::npos) << target;
@@ -195,14 +210,16 @@ TEST(SiteBrowse, ViewerServesEachPeersSiteOnItsOwnOrigin) {
   const std::string token = viewer_token(ann.viewer());
   ASSERT_FALSE(token.empty());
   const std::string body = R"({"peer_id":")" + bob.id() + R"(","favorite":true})";
-  const std::string cross_site = "Origin: http://" + bob_host + "\r\nCookie: goop_token=" + token +
-                                 "\r\nX-Goop-Token: " + token + "\r\nContent-Type: application/json\r\nContent-Length: " +
-                                 std::to_string(body.size()) + "\r\n";
-  auto favorite = raw_exchange(port, "POST /api/peers/favorite HTTP/1.1\r\nHost: " + viewer_host + "\r\n" + cross_site +
-                                         "Connection: close\r\n\r\n" + body);
+  const std::string cross_site =
+      "Origin: http://" + bob_host + "\r\nCookie: goop_token=" + token +
+      "\r\nX-Goop-Token: " + token +
+      "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
+      "\r\n";
+  auto favorite = raw_exchange(port, "POST /api/peers/favorite HTTP/1.1\r\nHost: " + viewer_host +
+                                         "\r\n" + cross_site + "Connection: close\r\n\r\n" + body);
   EXPECT_EQ(favorite.status, 403) << favorite.body;
-  auto on_site = raw_exchange(port, "POST /api/peers/favorite HTTP/1.1\r\nHost: " + bob_host + "\r\n" + cross_site +
-                                        "Connection: close\r\n\r\n" + body);
+  auto on_site = raw_exchange(port, "POST /api/peers/favorite HTTP/1.1\r\nHost: " + bob_host +
+                                        "\r\n" + cross_site + "Connection: close\r\n\r\n" + body);
   EXPECT_TRUE(on_site.status == 404 || on_site.status == 405) << on_site.status;
   EXPECT_EQ(ann.row(bob.id()).at("Favorite"), false);
 

@@ -2,18 +2,17 @@
 // (here an in-process Host over real TCP): the starter index, an edit seen at once, and the
 // Lua folder and path escapes refused.
 
+#include "../support/peer_process.hpp"
+#include "goop/content/site_protocol.hpp"
+#include "p2p/host/host.hpp"
+#include "p2p/testing/run_coro.hpp"
+
+#include <boost/asio/io_context.hpp>
 #include <gtest/gtest.h>
 
 #include <csignal>
 #include <filesystem>
 #include <fstream>
-
-#include <boost/asio/io_context.hpp>
-
-#include "goop/content/site_protocol.hpp"
-#include "p2p/host/host.hpp"
-#include "p2p/testing/run_coro.hpp"
-#include "../support/peer_process.hpp"
 
 namespace goop::testing {
 namespace {
@@ -57,7 +56,8 @@ TEST(Site, PeerServesItsSiteOverP2p) {
   for (const char* path : {"/lua/secret.lua", "/../goop.json", "/../data/identity.key"}) {
     auto refused = run_coro(io, content::fetch_site_file(visitor, bob_id, path, 5s));
     ASSERT_FALSE(refused.has_value()) << path;
-    EXPECT_NE(refused.error().message.find("forbidden"), std::string::npos) << path << ": " << refused.error().message;
+    EXPECT_NE(refused.error().message.find("forbidden"), std::string::npos)
+        << path << ": " << refused.error().message;
   }
   run_coro(io, visitor.async_stop(2s));
   bob.process().signal(SIGTERM);

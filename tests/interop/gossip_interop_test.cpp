@@ -7,7 +7,11 @@
 // peers over their stdin/stdout and reaches the C++ nodes by posting to that io_context. Every
 // wait has a deadline on a condition.
 
-#include <gtest/gtest.h>
+#include "base/log.hpp"
+#include "js_gossip_peer.hpp"
+#include "p2p/host/host.hpp"
+#include "p2p/protocol/gossipsub/gossipsub.hpp"
+#include "p2p/testing/wait_until.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/executor_work_guard.hpp>
@@ -18,17 +22,12 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/use_future.hpp>
 #include <boost/json.hpp>
+#include <gtest/gtest.h>
 
 #include <future>
 #include <map>
 #include <set>
 #include <thread>
-
-#include "base/log.hpp"
-#include "js_gossip_peer.hpp"
-#include "p2p/host/host.hpp"
-#include "p2p/protocol/gossipsub/gossipsub.hpp"
-#include "p2p/testing/wait_until.hpp"
 
 namespace goop::p2p::gossipsub {
 namespace {
@@ -42,7 +41,8 @@ Bytes to_bytes(std::string_view s) { return Bytes(s.begin(), s.end()); }
 
 // A C++ node: Host + GossipSub, recording what its handler receives.
 struct CppNode {
-  explicit CppNode(asio::io_context& io, Config config = {}, Ed25519PrivateKey k = Ed25519PrivateKey::generate())
+  explicit CppNode(asio::io_context& io, Config config = {},
+                   Ed25519PrivateKey k = Ed25519PrivateKey::generate())
       : host(io.get_executor(), k, host_config()), gs(io.get_executor(), host, k, config) {}
   static HostConfig host_config() {
     HostConfig c;
@@ -155,15 +155,18 @@ class GossipInterop : public ::testing::Test {
     const std::size_t js_before = js.messages().size();
     on_node([&] {
       for (std::uint32_t k = 0; k < kBurst; ++k) {
-        if (auto r = cpp.gs.publish(topic, pattern(k, kSize)); !r) ADD_FAILURE() << r.error().message();
+        if (auto r = cpp.gs.publish(topic, pattern(k, kSize)); !r)
+          ADD_FAILURE() << r.error().message();
       }
-      if (auto r = cpp.gs.publish(topic, pattern(kBurst, kLarge)); !r) ADD_FAILURE() << r.error().message();
+      if (auto r = cpp.gs.publish(topic, pattern(kBurst, kLarge)); !r)
+        ADD_FAILURE() << r.error().message();
       return 0;
     });
     auto got = js.messages_when([&](const auto& m) { return m.size() >= js_before + kBurst + 1; });
     ASSERT_EQ(got.size(), js_before + kBurst + 1) << js.err();
     for (std::uint32_t k = 0; k <= kBurst; ++k) {
-      EXPECT_EQ(got[js_before + k].data, pattern(k, k == kBurst ? kLarge : kSize)) << "message " << k;
+      EXPECT_EQ(got[js_before + k].data, pattern(k, k == kBurst ? kLarge : kSize))
+          << "message " << k;
     }
 
     const std::size_t cpp_before = on_node([&] { return cpp.received.size(); });
@@ -171,16 +174,22 @@ class GossipInterop : public ::testing::Test {
     ASSERT_FALSE(burst.contains("error")) << json::serialize(burst);
     auto large = js.publish(pattern(kBurst, kLarge));
     ASSERT_FALSE(large.contains("error")) << json::serialize(large);
-    ASSERT_TRUE(wait_node([&] { return cpp.received.size() >= cpp_before + kBurst + 1; })) << js.err();
+    ASSERT_TRUE(wait_node([&] { return cpp.received.size() >= cpp_before + kBurst + 1; }))
+        << js.err();
     auto received = on_node([&] { return cpp.received; });
     ASSERT_EQ(received.size(), cpp_before + kBurst + 1);
     std::set<Bytes> want, have;
-    for (std::uint32_t k = 0; k <= kBurst; ++k) want.insert(pattern(k, k == kBurst ? kLarge : kSize));
+    for (std::uint32_t k = 0; k <= kBurst; ++k)
+      want.insert(pattern(k, k == kBurst ? kLarge : kSize));
     for (std::size_t i = cpp_before; i < received.size(); ++i) have.insert(received[i].second);
     EXPECT_TRUE(want == have) << "C++ did not receive js's burst intact";
 
-    on_node([&] { cpp.gs.unsubscribe(topic); return 0; });
-    auto left = js.wait_for({{"notSubscribers", json::array{json::value(cpp.host.id().to_base58())}}});
+    on_node([&] {
+      cpp.gs.unsubscribe(topic);
+      return 0;
+    });
+    auto left =
+        js.wait_for({{"notSubscribers", json::array{json::value(cpp.host.id().to_base58())}}});
     EXPECT_TRUE(left.at("ok").as_bool()) << json::serialize(left);
     auto js_left = js.call({{"unsubscribe", topic}});
     ASSERT_FALSE(js_left.contains("error")) << json::serialize(js_left);
@@ -191,7 +200,8 @@ class GossipInterop : public ::testing::Test {
   }
 
   asio::io_context io_;
-  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> guard_{io_.get_executor()};
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> guard_{
+      io_.get_executor()};
   std::thread runner_;
   std::vector<std::unique_ptr<CppNode>> nodes_;
 };
@@ -199,7 +209,10 @@ class GossipInterop : public ::testing::Test {
 TEST_F(GossipInterop, WeDialJs) {
   JsGossipPeer js("interop");
   CppNode& cpp = add_node();
-  on_node([&] { cpp.subscribe("interop"); return 0; });  // before the connection exists
+  on_node([&] {
+    cpp.subscribe("interop");
+    return 0;
+  });  // before the connection exists
   connect(cpp, js.id, js.addr);
   check_pair(cpp, js, "interop");
   check_traffic(cpp, js, "interop");
@@ -208,11 +221,15 @@ TEST_F(GossipInterop, WeDialJs) {
 TEST_F(GossipInterop, JsDialsUs) {
   JsGossipPeer js("interop");
   CppNode& cpp = add_node();
-  const auto [cpp_id, cpp_addr] = on_node([&] { return std::pair(cpp.host.id(), cpp.host.listen_addrs().at(0)); });
+  const auto [cpp_id, cpp_addr] =
+      on_node([&] { return std::pair(cpp.host.id(), cpp.host.listen_addrs().at(0)); });
   auto dialed = js.dial(cpp_addr, cpp_id);
   ASSERT_EQ(dialed.at("dialed").as_string(), cpp_id.to_base58()) << json::serialize(dialed);
   ASSERT_TRUE(wait_node([&] { return cpp.host.is_connected(js.id); }));
-  on_node([&] { cpp.subscribe("interop"); return 0; });  // after: announced to connected peers
+  on_node([&] {
+    cpp.subscribe("interop");
+    return 0;
+  });  // after: announced to connected peers
   check_pair(cpp, js, "interop");
   check_traffic(cpp, js, "interop");
 }
@@ -230,15 +247,18 @@ TEST_F(GossipInterop, MixedFiveNodeLine) {
     for (auto* n : {&a, &b, &c}) n->subscribe(topic);
     return 0;
   });
-  const auto ids = on_node([&] { return std::vector<PeerId>{a.host.id(), b.host.id(), c.host.id()}; });
-  const auto addrs = on_node([&] {
-    return std::vector<Multiaddr>{a.host.listen_addrs().at(0), b.host.listen_addrs().at(0), c.host.listen_addrs().at(0)};
+  const auto ids = on_node([&] {
+    return std::vector<PeerId>{a.host.id(), b.host.id(), c.host.id()};
   });
-  connect(a, x.id, x.addr);                      // C++ dials js
-  connect(a, y.id, y.addr);                      // C++ dials js
-  auto dialed = y.dial(addrs[1], ids[1]);        // js dials C++
+  const auto addrs = on_node([&] {
+    return std::vector<Multiaddr>{a.host.listen_addrs().at(0), b.host.listen_addrs().at(0),
+                                  c.host.listen_addrs().at(0)};
+  });
+  connect(a, x.id, x.addr);                // C++ dials js
+  connect(a, y.id, y.addr);                // C++ dials js
+  auto dialed = y.dial(addrs[1], ids[1]);  // js dials C++
   ASSERT_FALSE(dialed.contains("error")) << json::serialize(dialed);
-  connect(c, ids[1], addrs[1]);                  // C++ dials C++
+  connect(c, ids[1], addrs[1]);  // C++ dials C++
 
   // Meshes: each node has all its line neighbours in its mesh.
   EXPECT_TRUE(cpp_sees(a, topic, x.id, true));
@@ -248,7 +268,8 @@ TEST_F(GossipInterop, MixedFiveNodeLine) {
   EXPECT_TRUE(cpp_sees(c, topic, ids[1], true));
   auto xs = x.wait_for({{"meshPeers", json::array{json::value(ids[0].to_base58())}}});
   EXPECT_TRUE(xs.at("ok").as_bool()) << json::serialize(xs);
-  auto ys = y.wait_for({{"meshPeers", json::array{json::value(ids[0].to_base58()), json::value(ids[1].to_base58())}}});
+  auto ys = y.wait_for({{"meshPeers", json::array{json::value(ids[0].to_base58()),
+                                                  json::value(ids[1].to_base58())}}});
   EXPECT_TRUE(ys.at("ok").as_bool()) << json::serialize(ys);
 
   // Every node publishes "msg-<name>", then (once all arrived) "fin-<name>", so duplicates of
@@ -264,7 +285,8 @@ TEST_F(GossipInterop, MixedFiveNodeLine) {
       return 0;
     });
     auto count_round = [round](const std::vector<std::string>& got) {
-      return std::count_if(got.begin(), got.end(), [&](const std::string& s) { return s.starts_with(round); });
+      return std::count_if(got.begin(), got.end(),
+                           [&](const std::string& s) { return s.starts_with(round); });
     };
     auto js_texts = [](const std::vector<JsGossipPeer::Received>& v) {
       std::vector<std::string> t;
@@ -285,10 +307,13 @@ TEST_F(GossipInterop, MixedFiveNodeLine) {
   }
 
   // Exactly once, with the right author.
-  const std::map<std::string, std::string> author_of = {
-      {"X", x.id.to_base58()}, {"Y", y.id.to_base58()}, {"A", ids[0].to_base58()},
-      {"B", ids[1].to_base58()}, {"C", ids[2].to_base58()}};
-  auto expect_once = [&](const std::string& self, const std::vector<std::pair<std::string, std::string>>& got) {
+  const std::map<std::string, std::string> author_of = {{"X", x.id.to_base58()},
+                                                        {"Y", y.id.to_base58()},
+                                                        {"A", ids[0].to_base58()},
+                                                        {"B", ids[1].to_base58()},
+                                                        {"C", ids[2].to_base58()}};
+  auto expect_once = [&](const std::string& self,
+                         const std::vector<std::pair<std::string, std::string>>& got) {
     std::map<std::string, int> count;
     for (const auto& [text, from] : got) {
       ++count[text];
@@ -296,19 +321,22 @@ TEST_F(GossipInterop, MixedFiveNodeLine) {
     }
     for (const auto& [name, _] : author_of) {
       for (const std::string round : {"msg-", "fin-"}) {
-        EXPECT_EQ(count[round + name], name == self ? 0 : 1) << self << " received " << round + name;
+        EXPECT_EQ(count[round + name], name == self ? 0 : 1)
+            << self << " received " << round + name;
       }
     }
   };
   for (auto [js, name] : {std::pair{&x, "X"}, std::pair{&y, "Y"}}) {
     std::vector<std::pair<std::string, std::string>> got;
-    for (const auto& m : js->messages()) got.emplace_back(std::string(m.data.begin(), m.data.end()), m.from);
+    for (const auto& m : js->messages())
+      got.emplace_back(std::string(m.data.begin(), m.data.end()), m.from);
     expect_once(name, got);
   }
   for (auto [n, name] : {std::pair{&a, "A"}, std::pair{&b, "B"}, std::pair{&c, "C"}}) {
     auto got = on_node([n = n] {
       std::vector<std::pair<std::string, std::string>> v;
-      for (const auto& [author, d] : n->received) v.emplace_back(std::string(d.begin(), d.end()), author.to_base58());
+      for (const auto& [author, d] : n->received)
+        v.emplace_back(std::string(d.begin(), d.end()), author.to_base58());
       return v;
     });
     expect_once(name, got);
@@ -330,7 +358,8 @@ TEST_F(GossipInterop, GossipRepairBothWays) {
     b.subscribe(topic);
     return 0;
   });
-  const auto [a_id, a_addr] = on_node([&] { return std::pair(a.host.id(), a.host.listen_addrs().at(0)); });
+  const auto [a_id, a_addr] =
+      on_node([&] { return std::pair(a.host.id(), a.host.listen_addrs().at(0)); });
   auto yx = y.dial(x.addr, x.id);
   ASSERT_FALSE(yx.contains("error")) << json::serialize(yx);
   connect(a, x.id, x.addr);
@@ -345,7 +374,8 @@ TEST_F(GossipInterop, GossipRepairBothWays) {
   ASSERT_FALSE(y.publish(to_bytes("from Y")).contains("error"));
   const PeerId b_id = on_node([&] { return b.host.id(); });
   ASSERT_TRUE(wait_node([&] { return a.received.size() == 1 && b.received.size() == 1; }))
-      << "js gossip did not reach C++\n" << x.err();
+      << "js gossip did not reach C++\n"
+      << x.err();
   on_node([&] {
     EXPECT_EQ(a.received[0].first, y.id);
     EXPECT_EQ(b.received[0].second, to_bytes("from Y"));
@@ -364,7 +394,8 @@ TEST_F(GossipInterop, GossipRepairBothWays) {
   // for 3 s and then costs us score).
   auto st = x.call({{"state", true}});
   EXPECT_EQ(st.at("openPromises").as_int64(), 0) << json::serialize(st);
-  EXPECT_GE(st.at("scores").as_object().at(a_id.to_base58()).to_number<double>(), 0.0) << json::serialize(st);
+  EXPECT_GE(st.at("scores").as_object().at(a_id.to_base58()).to_number<double>(), 0.0)
+      << json::serialize(st);
 }
 
 }  // namespace

@@ -2,20 +2,6 @@
 // on 127.0.0.1: Noise with peer-ID check, yamux, identify both ways, ping, a 10 MiB echo with a
 // checksum, 100 concurrent streams, a reset mid-transfer, and a clean close.
 
-#include <gtest/gtest.h>
-#include <openssl/sha.h>
-#include <sodium.h>
-
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/post.hpp>
-#include <boost/asio/use_future.hpp>
-#include <boost/json.hpp>
-
-#include <future>
-#include <thread>
-
 #include "../support/process.hpp"
 #include "base/log.hpp"
 #include "p2p/errors.hpp"
@@ -23,6 +9,19 @@
 #include "p2p/io/framing.hpp"
 #include "p2p/testing/echo.hpp"
 #include "p2p/testing/run_coro.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/use_future.hpp>
+#include <boost/json.hpp>
+#include <gtest/gtest.h>
+#include <openssl/sha.h>
+#include <sodium.h>
+
+#include <future>
+#include <thread>
 
 namespace goop::p2p {
 namespace {
@@ -33,7 +32,6 @@ using goop::testing::Process;
 using testing::run_coro;
 
 constexpr std::string_view kEcho = "/goop2/echo/1.0.0";
-
 
 std::string sha256_hex(BytesView b) {
   std::uint8_t d[32];
@@ -94,20 +92,25 @@ TEST_F(Interop, WeDialJs) {
   ASSERT_TRUE(connected.has_value()) << connected.error().message() << "\njs stderr:\n" << js.err();
 
   // identify, our side: we learn js's protocols and agent.
-  run_coro(io_, [](Host& h, PeerId p) -> asio::awaitable<void> {
-    auto ex = co_await asio::this_coro::executor;
-    asio::steady_timer deadline(ex, 10s);
-    while (h.peerstore().find(p) == nullptr || h.peerstore().find(p)->agent_version.empty()) {
-      asio::steady_timer tick(ex, 5ms);
-      co_await tick.async_wait(asio::use_awaitable);
-      if (deadline.expiry() < std::chrono::steady_clock::now()) break;
-    }
-  }(*host_, *js_id), 15s);
+  run_coro(
+      io_,
+      [](Host& h, PeerId p) -> asio::awaitable<void> {
+        auto ex = co_await asio::this_coro::executor;
+        asio::steady_timer deadline(ex, 10s);
+        while (h.peerstore().find(p) == nullptr || h.peerstore().find(p)->agent_version.empty()) {
+          asio::steady_timer tick(ex, 5ms);
+          co_await tick.async_wait(asio::use_awaitable);
+          if (deadline.expiry() < std::chrono::steady_clock::now()) break;
+        }
+      }(*host_, *js_id),
+      15s);
   const PeerInfo* info = host_->peerstore().find(*js_id);
   ASSERT_NE(info, nullptr);
   EXPECT_TRUE(info->agent_version.starts_with("js-libp2p/")) << info->agent_version;
-  EXPECT_NE(std::find(info->protocols.begin(), info->protocols.end(), "/ipfs/ping/1.0.0"), info->protocols.end());
-  EXPECT_NE(std::find(info->protocols.begin(), info->protocols.end(), std::string(kEcho)), info->protocols.end());
+  EXPECT_NE(std::find(info->protocols.begin(), info->protocols.end(), "/ipfs/ping/1.0.0"),
+            info->protocols.end());
+  EXPECT_NE(std::find(info->protocols.begin(), info->protocols.end(), std::string(kEcho)),
+            info->protocols.end());
   // identify, js side: js printed what it learned about us.
   ASSERT_TRUE(js.wait_stdout_contains("goop2/interop-test", 10s)) << js.out() << js.err();
 
@@ -123,37 +126,45 @@ TEST_F(Interop, WeDialJs) {
   EXPECT_EQ(sha256_hex(*back), sha256_hex(big));
 
   // 100 concurrent streams.
-  auto ok = run_coro(io_, [](Host& h, PeerId p) -> asio::awaitable<int> {
-    auto ex = co_await asio::this_coro::executor;
-    int good = 0, done = 0;
-    for (int i = 0; i < 100; ++i) {
-      Bytes d(static_cast<std::size_t>(1000 + i), static_cast<std::uint8_t>(i));
-      asio::co_spawn(ex, echo_roundtrip(h, p, d), [&good, &done, d](std::exception_ptr, Result<Bytes> r) {
-        good += r.has_value() && *r == d;
-        ++done;
-      });
-    }
-    while (done < 100) co_await asio::post(ex, asio::use_awaitable);
-    co_return good;
-  }(*host_, *js_id), 60s);
+  auto ok = run_coro(
+      io_,
+      [](Host& h, PeerId p) -> asio::awaitable<int> {
+        auto ex = co_await asio::this_coro::executor;
+        int good = 0, done = 0;
+        for (int i = 0; i < 100; ++i) {
+          Bytes d(static_cast<std::size_t>(1000 + i), static_cast<std::uint8_t>(i));
+          asio::co_spawn(ex, echo_roundtrip(h, p, d),
+                         [&good, &done, d](std::exception_ptr, Result<Bytes> r) {
+                           good += r.has_value() && *r == d;
+                           ++done;
+                         });
+        }
+        while (done < 100) co_await asio::post(ex, asio::use_awaitable);
+        co_return good;
+      }(*host_, *js_id),
+      60s);
   EXPECT_EQ(ok, 100);
 
   // Reset mid-transfer, then the connection still serves new streams.
-  auto after = run_coro(io_, [](Host& h, PeerId p) -> asio::awaitable<Result<Bytes>> {
-    GOOP_CO_TRY(auto s, co_await h.new_stream(p, multistream::protocol_list(kEcho)));
-    const Bytes partial(100000, 1);
-    (void)co_await s->write(partial);
-    s->reset();
-    Bytes small(2, 'k');
-    co_return co_await echo_roundtrip(h, p, std::move(small));
-  }(*host_, *js_id), 20s);
+  auto after = run_coro(
+      io_,
+      [](Host& h, PeerId p) -> asio::awaitable<Result<Bytes>> {
+        GOOP_CO_TRY(auto s, co_await h.new_stream(p, multistream::protocol_list(kEcho)));
+        const Bytes partial(100000, 1);
+        (void)co_await s->write(partial);
+        s->reset();
+        Bytes small(2, 'k');
+        co_return co_await echo_roundtrip(h, p, std::move(small));
+      }(*host_, *js_id),
+      20s);
   ASSERT_TRUE(after.has_value()) << after.error().message();
   EXPECT_EQ(after->size(), 2u);
   EXPECT_TRUE(host_->is_connected(*js_id));
 }
 
 TEST_F(Interop, JsDialsUs) {
-  const std::string addr = host_->listen_addrs().at(0).to_string() + "/p2p/" + host_->id().to_base58();
+  const std::string addr =
+      host_->listen_addrs().at(0).to_string() + "/p2p/" + host_->id().to_base58();
   std::promise<void> hung_up;
   host_->on_connection_event([&hung_up, armed = true](const PeerId&, ConnectionEvent e) mutable {
     if (e == ConnectionEvent::kDisconnected && armed) {
@@ -172,7 +183,8 @@ TEST_F(Interop, JsDialsUs) {
   EXPECT_EQ(r.at("remotePeer").as_string(), host_->id().to_base58());
   EXPECT_EQ(r.at("remoteAgent").as_string(), "goop2/interop-test");
   const auto protos = r.at("remoteProtocols").as_array();
-  EXPECT_NE(std::find(protos.begin(), protos.end(), json::value("/ipfs/ping/1.0.0")), protos.end()) << line;
+  EXPECT_NE(std::find(protos.begin(), protos.end(), json::value("/ipfs/ping/1.0.0")), protos.end())
+      << line;
   EXPECT_TRUE(r.at("echo10MiB").as_object().at("ok").as_bool()) << line;
   EXPECT_TRUE(r.at("concurrent100").as_bool()) << line;
   EXPECT_TRUE(r.at("afterReset").as_bool()) << line;

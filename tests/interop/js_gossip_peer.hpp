@@ -2,6 +2,13 @@
 // JsGossipPeer: one js-libp2p GossipSub node (tests/interop/gossip.mjs node <topic>) in a child
 // process, driven over its stdin/stdout JSON lines. Test-thread only; every wait has a deadline.
 
+#include "../support/process.hpp"
+#include "base/bytes.hpp"
+#include "p2p/crypto/peer_id.hpp"
+#include "p2p/multiformats/multiaddr.hpp"
+
+#include <boost/json.hpp>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -11,13 +18,6 @@
 #include <stdexcept>
 #include <string>
 #include <vector>
-
-#include <boost/json.hpp>
-
-#include "../support/process.hpp"
-#include "base/bytes.hpp"
-#include "p2p/crypto/peer_id.hpp"
-#include "p2p/multiformats/multiaddr.hpp"
 
 namespace goop::testing {
 
@@ -33,26 +33,36 @@ class JsGossipPeer {
       : proc_(js_command("gossip.mjs", {"node", topic}), interop_dir(), /*pipe_stdin=*/true),
         hello_(take_hello()),
         id(p2p::PeerId::parse(std::string(hello_.at("peerId").as_string())).value()),
-        addr(p2p::Multiaddr::parse(std::string(hello_.at("addrs").as_array().at(0).as_string())).value()) {}
+        addr(p2p::Multiaddr::parse(std::string(hello_.at("addrs").as_array().at(0).as_string()))
+                 .value()) {}
   // With GOOP_JS_STDERR set (e.g. together with DEBUG='libp2p:gossipsub*'), echoes js's log.
   ~JsGossipPeer() {
-    if (std::getenv("GOOP_JS_STDERR")) std::fprintf(stderr, "--- js %s stderr:\n%s\n", id.to_base58().c_str(), err().c_str());
+    if (std::getenv("GOOP_JS_STDERR"))
+      std::fprintf(stderr, "--- js %s stderr:\n%s\n", id.to_base58().c_str(), err().c_str());
   }
 
   // Sends `cmd` with a fresh id and returns the reply (which has "error" on failure); throws
   // if none arrives within `timeout`.
-  boost::json::object call(boost::json::object cmd, Process::Clock::duration timeout = std::chrono::seconds(20)) {
+  boost::json::object call(boost::json::object cmd,
+                           Process::Clock::duration timeout = std::chrono::seconds(20)) {
     const std::int64_t n = next_id_++;
     cmd["id"] = n;
-    if (!proc_.write_stdin(boost::json::serialize(cmd) + "\n")) throw std::runtime_error("js stdin closed");
+    if (!proc_.write_stdin(boost::json::serialize(cmd) + "\n"))
+      throw std::runtime_error("js stdin closed");
     auto reply = take_line(
-        [n](const boost::json::object& o) { return o.contains("id") && o.at("id").as_int64() == n; }, timeout);
-    if (!reply) throw std::runtime_error("no reply to " + boost::json::serialize(cmd) + "\njs stderr:\n" + err());
+        [n](const boost::json::object& o) {
+          return o.contains("id") && o.at("id").as_int64() == n;
+        },
+        timeout);
+    if (!reply)
+      throw std::runtime_error("no reply to " + boost::json::serialize(cmd) + "\njs stderr:\n" +
+                               err());
     return *reply;
   }
 
   boost::json::object dial(const p2p::Multiaddr& to, const p2p::PeerId& peer) {
-    return call({{"dial", to.peer_id() ? to.to_string() : to.to_string() + "/p2p/" + peer.to_base58()}});
+    return call(
+        {{"dial", to.peer_id() ? to.to_string() : to.to_string() + "/p2p/" + peer.to_base58()}});
   }
   boost::json::object publish(BytesView data) { return call({{"publish", to_hex(data)}}); }
   // Waits (in js, up to 15 s) until `want` holds: {"meshMin":n, "subscribers":[...],
@@ -76,14 +86,16 @@ class JsGossipPeer {
   bool pump_until(const std::function<bool()>& done, Process::Clock::duration timeout) {
     return proc_.wait_stdout(
         [&](const std::string& text) {
-          for (std::size_t nl; (nl = text.find('\n', parsed_)) != std::string::npos; parsed_ = nl + 1) {
+          for (std::size_t nl; (nl = text.find('\n', parsed_)) != std::string::npos;
+               parsed_ = nl + 1) {
             boost::json::error_code ec;
             auto v = boost::json::parse(std::string_view(text).substr(parsed_, nl - parsed_), ec);
             if (ec || !v.is_object()) continue;
             auto& o = v.as_object();
             if (auto* m = o.if_contains("message")) {
               auto& mo = m->as_object();
-              messages_.push_back({std::string(mo.at("from").as_string()), std::string(mo.at("topic").as_string()),
+              messages_.push_back({std::string(mo.at("from").as_string()),
+                                   std::string(mo.at("topic").as_string()),
                                    from_hex(mo.at("data").as_string()).value_or(Bytes{})});
             } else {
               replies_.push_back(std::move(o));
@@ -94,8 +106,9 @@ class JsGossipPeer {
         timeout);
   }
   // Removes and returns the first reply line for which `pred` holds, waiting up to `timeout`.
-  std::optional<boost::json::object> take_line(const std::function<bool(const boost::json::object&)>& pred,
-                                               Process::Clock::duration timeout) {
+  std::optional<boost::json::object> take_line(
+      const std::function<bool(const boost::json::object&)>& pred,
+      Process::Clock::duration timeout) {
     auto match = [&] { return std::find_if(replies_.begin(), replies_.end(), pred); };
     if (!pump_until([&] { return match() != replies_.end(); }, timeout)) return std::nullopt;
     auto it = match();
@@ -105,7 +118,8 @@ class JsGossipPeer {
   }
 
   boost::json::object take_hello() {
-    auto hello = take_line([](const boost::json::object& o) { return o.contains("peerId"); }, std::chrono::seconds(30));
+    auto hello = take_line([](const boost::json::object& o) { return o.contains("peerId"); },
+                           std::chrono::seconds(30));
     if (!hello) throw std::runtime_error("js gossip peer did not start: " + proc_.err());
     return *hello;
   }

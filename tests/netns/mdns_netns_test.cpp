@@ -2,15 +2,12 @@
 // multicast (tests/netns/run_in_netns.sh sets one up); skips anywhere else, so it never sends
 // to a real LAN.
 
-#include <unistd.h>
-
-#include <chrono>
-#include <csignal>
-#include <filesystem>
-#include <functional>
-#include <map>
-#include <optional>
-#include <string>
+#include "../support/netns.hpp"
+#include "../support/process.hpp"
+#include "p2p/crypto/keys.hpp"
+#include "p2p/discovery/mdns/mdns.hpp"
+#include "p2p/discovery/mdns/records.hpp"
+#include "p2p/testing/run_coro.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/io_context.hpp>
@@ -19,12 +16,14 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <gtest/gtest.h>
 
-#include "p2p/crypto/keys.hpp"
-#include "p2p/discovery/mdns/mdns.hpp"
-#include "p2p/discovery/mdns/records.hpp"
-#include "p2p/testing/run_coro.hpp"
-#include "../support/netns.hpp"
-#include "../support/process.hpp"
+#include <chrono>
+#include <csignal>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <unistd.h>
 
 namespace goop::p2p::mdns {
 namespace {
@@ -139,7 +138,8 @@ TEST_F(MdnsNetnsTest, AnswersLegacyUnicastQuery) {
     co_await s.async_send_to(asio::buffer(bytes), group, asio::use_awaitable);
     Bytes buf(kMaxMessageSize);
     asio::ip::udp::endpoint from;
-    const std::size_t n = co_await s.async_receive_from(asio::buffer(buf), from, asio::use_awaitable);
+    const std::size_t n =
+        co_await s.async_receive_from(asio::buffer(buf), from, asio::use_awaitable);
     auto m = decode(BytesView(buf.data(), n)).value();
     if (m.id != 4242) co_return std::vector<DiscoveredPeer>{};
     co_return peers_in_response(m, service, new_peer());

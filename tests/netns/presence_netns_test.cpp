@@ -3,15 +3,14 @@
 // in GET /api/peers within 2 s of start. A js-libp2p node with @libp2p/mdns finds a goop2 peer
 // and the peer dials it.
 
+#include "../support/netns.hpp"
+#include "../support/peer_process.hpp"
+
+#include <boost/json.hpp>
 #include <gtest/gtest.h>
 
 #include <csignal>
 #include <filesystem>
-
-#include <boost/json.hpp>
-
-#include "../support/netns.hpp"
-#include "../support/peer_process.hpp"
 
 namespace goop::testing {
 namespace {
@@ -64,15 +63,18 @@ TEST_F(PresenceNetns, ThreeStrangersFindEachOtherByMdnsWithinTwoSeconds) {
 }
 
 TEST_F(PresenceNetns, JsMdnsNodeAndGoopPeerFindEachOther) {
-  if (!fs::exists(interop_dir() + "/node_modules/@libp2p/mdns")) GTEST_SKIP() << "no @libp2p/mdns installed";
+  if (!fs::exists(interop_dir() + "/node_modules/@libp2p/mdns"))
+    GTEST_SKIP() << "no @libp2p/mdns installed";
   PeerSettings s;
   s.label = "goop";
   s.topic = unique_name("presence");
   PeerProcess peer((fs::path(tmp_.path()) / "goop").string(), s);
   Process js(js_command("mdns.mjs", {"_p2p._udp.local", "1000"}), interop_dir());
   // js reports our peer from its mDNS discovery; we dial it (a connection js sees).
-  EXPECT_TRUE(js.wait_stdout_contains("\"discovered\":\"" + peer.id() + "\"", 15s)) << js.out() << js.err();
-  EXPECT_TRUE(js.wait_stdout_contains("\"connected\":\"" + peer.id() + "\"", 15s)) << js.out() << js.err();
+  EXPECT_TRUE(js.wait_stdout_contains("\"discovered\":\"" + peer.id() + "\"", 15s))
+      << js.out() << js.err();
+  EXPECT_TRUE(js.wait_stdout_contains("\"connected\":\"" + peer.id() + "\"", 15s))
+      << js.out() << js.err();
   js.signal(SIGTERM);
   (void)js.wait_exit(5s);
   peer.process().signal(SIGTERM);

@@ -4,19 +4,18 @@
 // heartbeats, and ann's viewer shows ben's site over a connection dialled to the address ben
 // published to the rendezvous.
 
-#include <gtest/gtest.h>
-#include <unistd.h>
-
-#include <csignal>
-#include <filesystem>
-#include <fstream>
-
-#include <boost/json.hpp>
-
 #include "../support/http_client.hpp"
 #include "../support/peer_process.hpp"
 #include "../support/rendezvous_process.hpp"
 #include "p2p/crypto/peer_id.hpp"
+
+#include <boost/json.hpp>
+#include <gtest/gtest.h>
+
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <unistd.h>
 
 namespace goop::testing {
 namespace {
@@ -25,7 +24,9 @@ using namespace std::chrono_literals;
 
 bool in_child_netns_test() { return std::getenv("GOOP_IN_NETNS") != nullptr; }
 
-std::string child_netns_script() { return std::string(GOOP_SOURCE_DIR) + "/tests/netns/child_netns.sh"; }
+std::string child_netns_script() {
+  return std::string(GOOP_SOURCE_DIR) + "/tests/netns/child_netns.sh";
+}
 
 bool lists_reachable(const PeerProcess& viewer, const PeerProcess& other) {
   const auto row = viewer.row(other.id());
@@ -60,26 +61,38 @@ TEST(RendezvousNetns, PeersOnTwoSegmentsFindAndBrowseEachOther) {
   // Two heartbeats (5 s each) from the moment both run.
   const auto deadline = std::chrono::steady_clock::now() + 10s;
   auto left = [&] {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    return std::chrono::duration_cast<std::chrono::milliseconds>(deadline -
+                                                                 std::chrono::steady_clock::now());
   };
   std::string seen;
-  EXPECT_TRUE(in_netns_of(ann.process().pid(), [&] {
-    const bool ok = eventually({&ann}, [&] { return lists_reachable(ann, ben); }, left());
-    seen = boost::json::serialize(ann.peers());
-    return ok;
-  })) << "ann sees: " << seen << "\n" << ann.log() << rv.log();
-  EXPECT_TRUE(in_netns_of(ben.process().pid(), [&] {
-    const bool ok = eventually({&ben}, [&] { return lists_reachable(ben, ann); }, left());
-    seen = boost::json::serialize(ben.peers());
-    return ok;
-  })) << "ben sees: " << seen << "\n" << ben.log();
+  EXPECT_TRUE(in_netns_of(ann.process().pid(),
+                          [&] {
+                            const bool ok = eventually(
+                                {&ann}, [&] { return lists_reachable(ann, ben); }, left());
+                            seen = boost::json::serialize(ann.peers());
+                            return ok;
+                          }))
+      << "ann sees: " << seen << "\n"
+      << ann.log() << rv.log();
+  EXPECT_TRUE(in_netns_of(ben.process().pid(),
+                          [&] {
+                            const bool ok = eventually(
+                                {&ben}, [&] { return lists_reachable(ben, ann); }, left());
+                            seen = boost::json::serialize(ben.peers());
+                            return ok;
+                          }))
+      << "ben sees: " << seen << "\n"
+      << ben.log();
   GTEST_LOG_(INFO) << "found each other in "
-                   << std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count()
+                   << std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::steady_clock::now() - start)
+                          .count()
                    << " ms after ann started";
 
   // ann browses ben's site through her viewer: the site origin is ben's peer ID as base36.
   const std::string ann_port = ann.viewer().substr(ann.viewer().rfind(':') + 1);
-  const std::string ben_host = p2p::PeerId::parse(ben.id()).value().to_cid_base36() + ".localhost:" + ann_port;
+  const std::string ben_host =
+      p2p::PeerId::parse(ben.id()).value().to_cid_base36() + ".localhost:" + ann_port;
   HttpReply page;
   in_netns_of(ann.process().pid(), [&] {
     page = http_request(ann.viewer(), "GET", "/", {}, "Host: " + ben_host + "\r\n", 10s);

@@ -1,18 +1,17 @@
 #include "http_client.hpp"
 
-#include <arpa/inet.h>
-#include <fcntl.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/types.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <algorithm>
+#include <arpa/inet.h>
 #include <cctype>
 #include <cerrno>
 #include <cstring>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <stdexcept>
+#include <sys/socket.h>
+#include <sys/types.h>
+#include <unistd.h>
 
 namespace goop::testing {
 namespace {
@@ -20,7 +19,8 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 int ms_left(Clock::time_point until) {
-  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now()).count();
+  const auto left =
+      std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now()).count();
   return left > 0 ? static_cast<int>(left) : 0;
 }
 
@@ -32,7 +32,8 @@ bool wait_fd(int fd, short events, Clock::time_point until) {
 }  // namespace
 
 HttpReply http_request(const std::string& base, const std::string& method, const std::string& path,
-                       const std::string& body, const std::string& headers, std::chrono::milliseconds timeout) {
+                       const std::string& body, const std::string& headers,
+                       std::chrono::milliseconds timeout) {
   HttpReply reply;
   const auto until = Clock::now() + timeout;
   const std::string hostport = base.substr(base.find("//") + 2);
@@ -64,9 +65,12 @@ HttpReply http_request(const std::string& base, const std::string& method, const
     reply.error = std::string("connect: ") + std::strerror(soerr);
     return reply;
   }
-  const bool own_host = headers.starts_with("Host:") || headers.find("\r\nHost:") != std::string::npos;
-  std::string req = method + " " + path + " HTTP/1.1\r\n" + (own_host ? "" : "Host: " + hostport + "\r\n") +
-                    "Connection: close\r\nContent-Length: " + std::to_string(body.size()) + "\r\n" + headers + "\r\n" + body;
+  const bool own_host =
+      headers.starts_with("Host:") || headers.find("\r\nHost:") != std::string::npos;
+  std::string req = method + " " + path + " HTTP/1.1\r\n" +
+                    (own_host ? "" : "Host: " + hostport + "\r\n") +
+                    "Connection: close\r\nContent-Length: " + std::to_string(body.size()) + "\r\n" +
+                    headers + "\r\n" + body;
   std::size_t sent = 0;
   while (sent < req.size()) {
     if (!wait_fd(fd, POLLOUT, until)) {
@@ -113,8 +117,10 @@ std::string HttpReply::header(std::string_view name) const {
     const std::size_t end = head.find("\r\n", start);
     const std::string_view text = std::string_view(head).substr(start, end - start);
     const auto colon = text.find(':');
-    if (colon == name.size() && std::equal(name.begin(), name.end(), text.begin(), [](char a, char b) {
-          return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+    if (colon == name.size() &&
+        std::equal(name.begin(), name.end(), text.begin(), [](char a, char b) {
+          return std::tolower(static_cast<unsigned char>(a)) ==
+                 std::tolower(static_cast<unsigned char>(b));
         })) {
       auto value = text.substr(colon + 1);
       while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
@@ -139,8 +145,8 @@ std::string token_cookie_for(const std::string& base) {
 }
 
 std::string viewer_page_headers(const std::string& base, const std::string& token) {
-  return "Origin: " + base + "\r\nCookie: " + token_cookie_for(base) + "=" + token + "\r\nX-Goop-Token: " + token +
-         "\r\nContent-Type: application/json\r\n";
+  return "Origin: " + base + "\r\nCookie: " + token_cookie_for(base) + "=" + token +
+         "\r\nX-Goop-Token: " + token + "\r\nContent-Type: application/json\r\n";
 }
 
 HttpStream::HttpStream(const std::string& base, const std::string& path) {
@@ -154,7 +160,8 @@ HttpStream::HttpStream(const std::string& base, const std::string& path) {
   if (fd_ < 0 || ::connect(fd_, reinterpret_cast<sockaddr*>(&sa), sizeof sa) != 0) {
     throw std::runtime_error("cannot connect to " + base + ": " + std::strerror(errno));
   }
-  const std::string req = "GET " + path + " HTTP/1.1\r\nHost: " + hostport + "\r\nAccept: text/event-stream\r\n\r\n";
+  const std::string req =
+      "GET " + path + " HTTP/1.1\r\nHost: " + hostport + "\r\nAccept: text/event-stream\r\n\r\n";
   if (::send(fd_, req.data(), req.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(req.size())) {
     throw std::runtime_error("cannot send the request to " + base);
   }
@@ -164,7 +171,8 @@ HttpStream::~HttpStream() {
   if (fd_ >= 0) ::close(fd_);
 }
 
-bool HttpStream::read_until(const std::function<bool(const std::string&)>& done, std::chrono::milliseconds timeout) {
+bool HttpStream::read_until(const std::function<bool(const std::string&)>& done,
+                            std::chrono::milliseconds timeout) {
   const auto until = Clock::now() + timeout;
   char buf[4096];
   while (!done(text_)) {

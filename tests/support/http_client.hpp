@@ -4,14 +4,14 @@
 
 #include <chrono>
 #include <functional>
-#include <vector>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace goop::testing {
 
 struct HttpReply {
-  int status = 0;  // 0: no answer (connection refused, timeout, malformed)
+  int status = 0;    // 0: no answer (connection refused, timeout, malformed)
   std::string head;  // the status line and header lines
   std::string body;
   std::string error;  // why status is 0
@@ -42,15 +42,18 @@ class HttpStream {
   ~HttpStream();
   HttpStream(const HttpStream&) = delete;
   HttpStream& operator=(const HttpStream&) = delete;
-  bool read_until(const std::function<bool(const std::string&)>& done, std::chrono::milliseconds timeout);
+  bool read_until(const std::function<bool(const std::string&)>& done,
+                  std::chrono::milliseconds timeout);
   bool read_until_contains(const std::string& needle, std::chrono::milliseconds timeout) {
-    return read_until([&](const std::string& t) { return t.find(needle) != std::string::npos; }, timeout);
+    return read_until([&](const std::string& t) { return t.find(needle) != std::string::npos; },
+                      timeout);
   }
   const std::string& text() const { return text_; }
 
   // Waits until any of `streams` has data (read into its text()) or `until` passes; returns
   // false on the deadline, or when every stream has ended.
-  static bool wait_any(const std::vector<HttpStream*>& streams, std::chrono::steady_clock::time_point until);
+  static bool wait_any(const std::vector<HttpStream*>& streams,
+                       std::chrono::steady_clock::time_point until);
 
  private:
   int fd_ = -1;

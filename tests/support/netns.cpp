@@ -2,7 +2,6 @@
 
 #include <ifaddrs.h>
 #include <net/if.h>
-
 #include <string>
 
 namespace goop::testing {

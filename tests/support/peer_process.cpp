@@ -1,15 +1,14 @@
 #include "peer_process.hpp"
 
-#include <unistd.h>
+#include "http_client.hpp"
+
+#include <boost/json.hpp>
 
 #include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <stdexcept>
-
-#include <boost/json.hpp>
-
-#include "http_client.hpp"
+#include <unistd.h>
 
 namespace goop::testing {
 namespace json = boost::json;
@@ -42,12 +41,15 @@ std::string line_value(const std::string& out, const std::string& key, std::size
 }
 }  // namespace
 
-PeerProcess::PeerProcess(std::string dir, const PeerSettings& settings, bool keep_config) : dir_(std::move(dir)) {
+PeerProcess::PeerProcess(std::string dir, const PeerSettings& settings, bool keep_config)
+    : dir_(std::move(dir)) {
   std::filesystem::create_directories(dir_);
-  if (!keep_config) std::ofstream(std::filesystem::path(dir_) / "goop.json") << peer_config_json(settings);
+  if (!keep_config)
+    std::ofstream(std::filesystem::path(dir_) / "goop.json") << peer_config_json(settings);
   // The peer's log goes to <dir>/goop2.log, not to a pipe nobody drains while the test waits
   // elsewhere (a full pipe would block the peer); log() reads it.
-  std::vector<std::string> argv{"/bin/sh", "-c", "dir=$1; shift; exec \"$@\" 2>>\"$dir/goop2.log\"", "sh", dir_};
+  std::vector<std::string> argv{"/bin/sh", "-c", "dir=$1; shift; exec \"$@\" 2>>\"$dir/goop2.log\"",
+                                "sh", dir_};
   argv.insert(argv.end(), settings.wrap.begin(), settings.wrap.end());
   argv.insert(argv.end(), {goop2_binary(), "peer", dir_});
   proc_ = std::make_unique<Process>(std::move(argv));
@@ -57,7 +59,8 @@ PeerProcess::PeerProcess(std::string dir, const PeerSettings& settings, bool kee
   const std::string& out = proc_->out();
   id_ = line_value(out, "peer ID").substr(0, 52);
   viewer_ = line_value(out, "viewer");
-  for (auto at = out.find("\n  listen"); at != std::string::npos; at = out.find("\n  listen", at + 1)) {
+  for (auto at = out.find("\n  listen"); at != std::string::npos;
+       at = out.find("\n  listen", at + 1)) {
     listen_.push_back(line_value(out, "listen", at));
   }
 }

@@ -3,14 +3,14 @@
 // peer, reads its peer ID, listen addresses and viewer URL from the banner, and queries the
 // viewer API. Every wait has a deadline.
 
+#include "process.hpp"
+
+#include <boost/json/value.hpp>
+
 #include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <boost/json/value.hpp>
-
-#include "process.hpp"
 
 namespace goop::testing {
 

@@ -1,19 +1,18 @@
 #include "process.hpp"
 
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
 #include <fcntl.h>
+#include <filesystem>
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <stdexcept>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <cerrno>
-#include <cstdlib>
-#include <cstring>
-#include <filesystem>
-#include <stdexcept>
 
 extern char** environ;
 
@@ -150,14 +149,16 @@ std::string goop2_binary() {
 std::string interop_dir() { return std::string(GOOP_SOURCE_DIR) + "/tests/interop"; }
 
 std::vector<std::string> js_command(std::string script, std::vector<std::string> args) {
-  std::vector<std::string> cmd = {"/usr/bin/env", "node", "--import", "./polyfill.mjs", std::move(script)};
+  std::vector<std::string> cmd = {"/usr/bin/env", "node", "--import", "./polyfill.mjs",
+                                  std::move(script)};
   cmd.insert(cmd.end(), std::make_move_iterator(args.begin()), std::make_move_iterator(args.end()));
   return cmd;
 }
 
 TempDir::TempDir() {
   std::string tmpl = (std::filesystem::temp_directory_path() / "goop2-test-XXXXXX").string();
-  if (!::mkdtemp(tmpl.data())) throw std::runtime_error(std::string("mkdtemp: ") + std::strerror(errno));
+  if (!::mkdtemp(tmpl.data()))
+    throw std::runtime_error(std::string("mkdtemp: ") + std::strerror(errno));
   path_ = tmpl;
 }
 

@@ -3,13 +3,12 @@
 // through pipes, killed (SIGKILL) if still running when the object is destroyed. Every wait
 // takes a deadline; nothing sleeps.
 
-#include <sys/types.h>
-
 #include <chrono>
 #include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <sys/types.h>
 #include <vector>
 
 namespace goop::testing {
@@ -30,7 +29,8 @@ class Process {
   // Reads output until `pred(stdout_text)` holds or the deadline passes. Returns whether it held.
   bool wait_stdout(const std::function<bool(const std::string&)>& pred, Clock::duration timeout);
   bool wait_stdout_contains(const std::string& needle, Clock::duration timeout) {
-    return wait_stdout([&](const std::string& s) { return s.find(needle) != std::string::npos; }, timeout);
+    return wait_stdout([&](const std::string& s) { return s.find(needle) != std::string::npos; },
+                       timeout);
   }
 
   // Writes all of `text` to the child's stdin (blocking; never raises SIGPIPE). Returns false if
@@ -67,7 +67,8 @@ struct Completed {
   std::string out;
   std::string err;
 };
-Completed run(std::vector<std::string> argv, Process::Clock::duration timeout = std::chrono::seconds(30));
+Completed run(std::vector<std::string> argv,
+              Process::Clock::duration timeout = std::chrono::seconds(30));
 
 // Path of the goop2 binary under test: $GOOP2_BIN if set, else the one this build made.
 std::string goop2_binary();

@@ -1,11 +1,11 @@
 #include "remember_peer.hpp"
 
-#include <string>
-#include <vector>
-
 #include "base/clock.hpp"
 #include "goop/presence/peer_cache.hpp"
 #include "storage/db.hpp"
+
+#include <string>
+#include <vector>
 
 namespace goop::testing {
 

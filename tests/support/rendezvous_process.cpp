@@ -1,22 +1,21 @@
 #include "rendezvous_process.hpp"
 
-#include <arpa/inet.h>
-#include <fcntl.h>
-#include <netinet/in.h>
-#include <sched.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
-#include <csignal>
-#include <exception>
-#include <filesystem>
-#include <fstream>
-#include <stdexcept>
-#include <thread>
+#include "rendezvous/admin_auth.hpp"
 
 #include <boost/json.hpp>
 
-#include "rendezvous/admin_auth.hpp"
+#include <arpa/inet.h>
+#include <csignal>
+#include <exception>
+#include <fcntl.h>
+#include <filesystem>
+#include <fstream>
+#include <netinet/in.h>
+#include <sched.h>
+#include <stdexcept>
+#include <sys/socket.h>
+#include <thread>
+#include <unistd.h>
 
 namespace goop::testing {
 namespace json = boost::json;
@@ -51,19 +50,23 @@ RendezvousProcess::RendezvousProcess(std::string dir, RendezvousSettings setting
                           {"peer_db_path", settings_.peer_db_path},
                           {"ttl_seconds", settings_.ttl_seconds},
                           {"heartbeat_seconds", settings_.heartbeat_seconds}};
-    std::ofstream(std::filesystem::path(dir_) / "goop.json") << json::serialize(json::object{{"presence", presence}});
+    std::ofstream(std::filesystem::path(dir_) / "goop.json")
+        << json::serialize(json::object{{"presence", presence}});
   }
   proc_ = std::make_unique<Process>(std::vector<std::string>{
       "/bin/sh", "-c", "exec \"$0\" rendezvous \"$1\" 2>>\"$1/goop2.log\"", goop2_binary(), dir_});
   if (!proc_->wait_stdout_contains("Press Ctrl+C to stop.", 20s)) {
-    throw std::runtime_error("goop2 rendezvous in " + dir_ + " did not start:\n" + proc_->out() + log());
+    throw std::runtime_error("goop2 rendezvous in " + dir_ + " did not start:\n" + proc_->out() +
+                             log());
   }
-  // The port it really listens on, from the banner ("rendezvous listening on http://<bind>:<port>").
+  // The port it really listens on, from the banner ("rendezvous listening on
+  // http://<bind>:<port>").
   const std::string& out = proc_->out();
   const auto at = out.find("listening on http://");
   const auto eol = out.find('\n', at);
   if (at == std::string::npos || eol == std::string::npos) {
-    throw std::runtime_error("goop2 rendezvous in " + dir_ + " printed no listening address:\n" + out);
+    throw std::runtime_error("goop2 rendezvous in " + dir_ + " printed no listening address:\n" +
+                             out);
   }
   const std::string url = out.substr(at, eol - at);
   settings_.port = static_cast<std::uint16_t>(std::stoi(url.substr(url.rfind(':') + 1)));

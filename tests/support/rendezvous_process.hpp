@@ -3,15 +3,14 @@
 // TCP port for goop.json (presence.rendezvous_port must be 1..65535), the admin credentials,
 // and a thread that runs inside another process's network namespace.
 
+#include "process.hpp"
+
 #include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
-
 #include <sys/types.h>
-
-#include "process.hpp"
 
 namespace goop::testing {
 

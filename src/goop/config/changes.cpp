@@ -2,28 +2,34 @@
 
 #include "goop/config/changes.hpp"
 
+#include "goop/config/detail/json_field.hpp"
+#include "goop/config/fields.hpp"
+
 #include <boost/json.hpp>
+#include <fmt/core.h>
 
 #include <algorithm>
 #include <array>
 #include <iterator>
 #include <limits>
 
-#include <fmt/core.h>
-
-#include "goop/config/detail/json_field.hpp"
-#include "goop/config/fields.hpp"
-
 namespace goop::config {
 namespace json = boost::json;
 namespace {
 
-constexpr std::array<std::string_view, 13> kLive = {
-    "profile.label",         "profile.email",           "profile.verification_token",
-    "viewer.theme",          "viewer.splash",           "viewer.hide_unverified",
-    "viewer.open_sites_external", "viewer.video_disabled", "viewer.active_template",
-    "viewer.debug",          "viewer.preferred_cam",    "viewer.preferred_mic",
-    "viewer.peer_offline_grace_min"};
+constexpr std::array<std::string_view, 13> kLive = {"profile.label",
+                                                    "profile.email",
+                                                    "profile.verification_token",
+                                                    "viewer.theme",
+                                                    "viewer.splash",
+                                                    "viewer.hide_unverified",
+                                                    "viewer.open_sites_external",
+                                                    "viewer.video_disabled",
+                                                    "viewer.active_template",
+                                                    "viewer.debug",
+                                                    "viewer.preferred_cam",
+                                                    "viewer.preferred_mic",
+                                                    "viewer.peer_offline_grace_min"};
 
 ChangeError bad_request(std::string field, std::string message) {
   return ChangeError{ChangeError::Kind::kBadRequest, std::move(field), std::move(message)};
@@ -31,29 +37,35 @@ ChangeError bad_request(std::string field, std::string message) {
 
 std::string read_only_reason(std::string_view key) {
   if (key == "identity.key_file") {
-    return "identity.key_file cannot be changed from the viewer: it names the file holding this peer's identity "
+    return "identity.key_file cannot be changed from the viewer: it names the file holding this "
+           "peer's identity "
            "key, and pointing it elsewhere would give the peer a new peer ID";
   }
-  return fmt::format("{} cannot be changed from the viewer: the peer generates its NaCl encryption key pair "
-                     "itself, and the two keys must stay a pair",
-                     key);
+  return fmt::format(
+      "{} cannot be changed from the viewer: the peer generates its NaCl encryption key pair "
+      "itself, and the two keys must stay a pair",
+      key);
 }
 
 // Each field's value as text, in field order (for comparing two configs).
 std::vector<std::string> values_of(const Config& c) {
   std::vector<std::string> out;
-  visit_fields(c, [&](std::string_view, std::string_view, const auto& member) { out.push_back(fmt::format("{}", member)); });
+  visit_fields(c, [&](std::string_view, std::string_view, const auto& member) {
+    out.push_back(fmt::format("{}", member));
+  });
   return out;
 }
-
 
 }  // namespace
 
 bool is_read_only(std::string_view key) {
-  return key == "p2p.nacl_private_key" || key == "p2p.nacl_public_key" || key == "identity.key_file";
+  return key == "p2p.nacl_private_key" || key == "p2p.nacl_public_key" ||
+         key == "identity.key_file";
 }
 
-bool is_live(std::string_view key) { return std::find(kLive.begin(), kLive.end(), key) != kLive.end(); }
+bool is_live(std::string_view key) {
+  return std::find(kLive.begin(), kLive.end(), key) != kLive.end();
+}
 
 std::vector<std::string> restart_fields() {
   std::vector<std::string> out;
@@ -67,23 +79,25 @@ std::vector<std::string> restart_fields() {
 
 std::vector<std::string> needing_restart(const std::vector<std::string>& changed) {
   std::vector<std::string> out;
-  std::copy_if(changed.begin(), changed.end(), std::back_inserter(out), [](const std::string& k) { return !is_live(k); });
+  std::copy_if(changed.begin(), changed.end(), std::back_inserter(out),
+               [](const std::string& k) { return !is_live(k); });
   return out;
 }
 
 ApplyOutcome apply_changes(const Config& base, std::string_view changes_json) {
   ApplyOutcome out;
   if (changes_json.size() > kMaxConfigFileBytes) {
-    out.error = bad_request("", fmt::format("the changes are {} bytes; at most {} are accepted", changes_json.size(),
-                                            kMaxConfigFileBytes));
+    out.error = bad_request("", fmt::format("the changes are {} bytes; at most {} are accepted",
+                                            changes_json.size(), kMaxConfigFileBytes));
     return out;
   }
   json::error_code ec;
   json::value root = json::parse(changes_json, ec);
   if (ec || !root.is_object()) {
-    out.error = bad_request("", ec ? fmt::format("the changes are not valid JSON ({})", ec.message())
-                                   : fmt::format("the changes must be a JSON object of \"section.field\" keys, not {}",
-                                                 detail::describe(root)));
+    out.error = bad_request(
+        "", ec ? fmt::format("the changes are not valid JSON ({})", ec.message())
+               : fmt::format("the changes must be a JSON object of \"section.field\" keys, not {}",
+                             detail::describe(root)));
     return out;
   }
   Config next = base;
@@ -98,12 +112,14 @@ ApplyOutcome apply_changes(const Config& base, std::string_view changes_json) {
         failure = bad_request(key, read_only_reason(key));
         return;
       }
-      if (auto wrong = detail::assign_field(key, kv.value(), member)) failure = bad_request(key, std::move(*wrong));
+      if (auto wrong = detail::assign_field(key, kv.value(), member))
+        failure = bad_request(key, std::move(*wrong));
     });
     if (!known) {
-      failure = bad_request(key, fmt::format("unknown setting \"{}\": goop.json has no such field (keys are "
-                                             "\"section.field\", e.g. \"viewer.theme\")",
-                                             key));
+      failure = bad_request(
+          key, fmt::format("unknown setting \"{}\": goop.json has no such field (keys are "
+                           "\"section.field\", e.g. \"viewer.theme\")",
+                           key));
     }
     if (failure) {
       out.error = std::move(failure);

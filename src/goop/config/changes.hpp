@@ -6,12 +6,12 @@
 // Which fields apply while the peer runs ("live") and which only after a restart is decided
 // here, once, for every field (restart_fields()).
 
+#include "goop/config/config.hpp"
+
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include "goop/config/config.hpp"
 
 namespace goop::config {
 
@@ -29,8 +29,9 @@ struct ChangeError {
 };
 
 struct Applied {
-  Config config;                     // the base with the changes applied (validated)
-  std::vector<std::string> changed;  // dotted keys whose value differs from the base, in field order
+  Config config;  // the base with the changes applied (validated)
+  std::vector<std::string>
+      changed;  // dotted keys whose value differs from the base, in field order
 };
 
 // Applies `changes_json` (the text of a JSON object of dotted keys) to a copy of `base`, then

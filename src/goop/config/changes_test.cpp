@@ -1,14 +1,14 @@
 #include "goop/config/changes.hpp"
 
-#include <gtest/gtest.h>
-#include <sys/stat.h>
-
-#include <fstream>
-#include <sstream>
-
 #include "base/file_io.hpp"
 #include "goop/config/fields.hpp"
 #include "goop/config/service.hpp"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+#include <sys/stat.h>
 
 namespace goop::config {
 namespace {
@@ -31,9 +31,10 @@ TEST(ApplyChanges, SetsFieldsOfEveryTypeAndListsWhatChanged) {
   EXPECT_EQ(out.applied->config.presence.ttl_seconds, 30);
   EXPECT_TRUE(out.applied->config.viewer.hide_unverified);
   // profile.label was already "hello": not a change. Field order, not request order.
-  EXPECT_EQ(out.applied->changed,
-            (std::vector<std::string>{"presence.ttl_seconds", "viewer.theme", "viewer.hide_unverified"}));
-  EXPECT_EQ(needing_restart(out.applied->changed), (std::vector<std::string>{"presence.ttl_seconds"}));
+  EXPECT_EQ(out.applied->changed, (std::vector<std::string>{"presence.ttl_seconds", "viewer.theme",
+                                                            "viewer.hide_unverified"}));
+  EXPECT_EQ(needing_restart(out.applied->changed),
+            (std::vector<std::string>{"presence.ttl_seconds"}));
 }
 
 TEST(ApplyChanges, EverySeedRuleIsRefusedNamingItsField) {
@@ -43,11 +44,13 @@ TEST(ApplyChanges, EverySeedRuleIsRefusedNamingItsField) {
       {R"({"presence.ttl_seconds": 5})", "presence.heartbeat_seconds"},
       {R"({"p2p.listen_port": 70000})", "p2p.listen_port"},
       {R"({"p2p.listen_port": -1})", "p2p.listen_port"},
-      {R"({"presence.rendezvous_host": true, "presence.relay_port": 70000})", "presence.relay_port"},
+      {R"({"presence.rendezvous_host": true, "presence.relay_port": 70000})",
+       "presence.relay_port"},
       {R"({"presence.rendezvous_only": true})", "presence.rendezvous_only"},
       {R"({"presence.relay_port": 4001})", "presence.relay_port"},
       {R"({"presence.rendezvous_host": true, "presence.relay_port": 4001,
-           "presence.relay_poll_deadline_sec": -1})", "presence.relay_poll_deadline_sec"},
+           "presence.relay_poll_deadline_sec": -1})",
+       "presence.relay_poll_deadline_sec"},
       {R"({"lua.enabled": true, "lua.timeout_seconds": 0})", "lua.timeout_seconds"},
       {R"({"lua.enabled": true, "lua.max_memory_mb": 2000})", "lua.max_memory_mb"},
       {R"({"viewer.theme": "purple"})", "viewer.theme"},
@@ -59,7 +62,8 @@ TEST(ApplyChanges, EverySeedRuleIsRefusedNamingItsField) {
     EXPECT_EQ(e.field, field) << changes;
     EXPECT_NE(e.message.find(field), std::string::npos) << e.message;
   }
-  EXPECT_NE(refusal(R"({"presence.heartbeat_seconds": 20})").message.find("less than presence.ttl_seconds (20)"),
+  EXPECT_NE(refusal(R"({"presence.heartbeat_seconds": 20})")
+                .message.find("less than presence.ttl_seconds (20)"),
             std::string::npos);
 }
 
@@ -86,7 +90,8 @@ TEST(ApplyChanges, ReadOnlyKeysAreRefusedWithTheReason) {
     EXPECT_NE(e.message.find("cannot be changed from the viewer"), std::string::npos) << e.message;
     EXPECT_TRUE(is_read_only(key));
   }
-  EXPECT_NE(refusal(R"({"identity.key_file": "other.key"})").message.find("new peer ID"), std::string::npos);
+  EXPECT_NE(refusal(R"({"identity.key_file": "other.key"})").message.find("new peer ID"),
+            std::string::npos);
 }
 
 TEST(ApplyChanges, UnknownKeysAndNonObjectsAreRefused) {

@@ -6,12 +6,12 @@
 // defaults; keys the file lacks keep their defaults in memory; keys we do not know are kept in
 // `extra` and written back unchanged when the file is saved.
 
+#include "base/result.hpp"
+
 #include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
-
-#include "base/result.hpp"
 
 namespace goop::config {
 
@@ -117,8 +117,8 @@ struct Config {
   std::string original_json;
 };
 
-// What went wrong with a goop.json, for the user: `field` is the dotted key ("presence.ttl_seconds")
-// or empty for file-level problems; `message` is the full sentence.
+// What went wrong with a goop.json, for the user: `field` is the dotted key
+// ("presence.ttl_seconds") or empty for file-level problems; `message` is the full sentence.
 struct ConfigError {
   std::string field;
   std::string message;

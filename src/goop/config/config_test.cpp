@@ -1,15 +1,15 @@
 #include "goop/config/config.hpp"
 
+#include "base/file_io.hpp"
+#include "goop/config/fields.hpp"
+
 #include <gtest/gtest.h>
-#include <sys/stat.h>
 
 #include <cstdlib>
 #include <fstream>
 #include <regex>
 #include <sstream>
-
-#include "base/file_io.hpp"
-#include "goop/config/fields.hpp"
+#include <sys/stat.h>
 
 namespace goop::config {
 namespace {
@@ -113,9 +113,9 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(
         BadJson{"{\n  \"p2p\": {\n    \"listen_port\": 1,,\n  }\n}", "line 3, column 22"},
         BadJson{"{\"profile\": {\"label\": \"x\"}", "line 1, column 27"},
-        BadJson{"", "line 1, column 1"},
-        BadJson{"[1, 2]", "must hold a JSON object"},
-        BadJson{R"({"p2p": {"listen_port": "4001"}})", "p2p.listen_port must be a whole number, not the string \"4001\""},
+        BadJson{"", "line 1, column 1"}, BadJson{"[1, 2]", "must hold a JSON object"},
+        BadJson{R"({"p2p": {"listen_port": "4001"}})",
+                "p2p.listen_port must be a whole number, not the string \"4001\""},
         BadJson{R"({"p2p": {"listen_port": 40.5}})", "p2p.listen_port must be a whole number"},
         BadJson{R"({"lua": {"enabled": "yes"}})", "lua.enabled must be true or false"},
         BadJson{R"({"profile": {"label": 7}})", "profile.label must be a string, not the number 7"},
@@ -154,12 +154,18 @@ std::string name_of(const ::testing::TestParamInfo<Rule>& i) { return i.param.na
 INSTANTIATE_TEST_SUITE_P(
     Seed, ConfigRules,
     ::testing::Values(
-        Rule{"KeyFileRequired", R"({"identity": {"key_file": " "}})", "identity.key_file must not be empty"},
-        Rule{"SiteRootRequired", R"({"paths": {"site_root": ""}})", "paths.site_root must not be empty"},
-        Rule{"SourceStageDiffer", R"({"paths": {"site_source": "site/x", "site_stage": "site/x/"}})",
-             "paths.site_source (\"site/x\") and paths.site_stage (\"site/x/\") must be different paths"},
-        Rule{"SourceStageDifferClean", R"({"paths": {"site_source": "site/./a", "site_stage": "site/a"}})",
-             "paths.site_source (\"site/./a\") and paths.site_stage (\"site/a\") must be different paths"},
+        Rule{"KeyFileRequired", R"({"identity": {"key_file": " "}})",
+             "identity.key_file must not be empty"},
+        Rule{"SiteRootRequired", R"({"paths": {"site_root": ""}})",
+             "paths.site_root must not be empty"},
+        Rule{"SourceStageDiffer",
+             R"({"paths": {"site_source": "site/x", "site_stage": "site/x/"}})",
+             "paths.site_source (\"site/x\") and paths.site_stage (\"site/x/\") must be different "
+             "paths"},
+        Rule{"SourceStageDifferClean",
+             R"({"paths": {"site_source": "site/./a", "site_stage": "site/a"}})",
+             "paths.site_source (\"site/./a\") and paths.site_stage (\"site/a\") must be different "
+             "paths"},
         Rule{"SourceStageDifferentOk", R"({"paths": {"site_source": "a", "site_stage": "b"}})", ""},
         Rule{"ListenPortZero", R"({"p2p": {"listen_port": 0}})", ""},
         Rule{"ListenPortMax", R"({"p2p": {"listen_port": 65535}})", ""},
@@ -169,27 +175,38 @@ INSTANTIATE_TEST_SUITE_P(
              "p2p.listen_port (-1) must be 0 (any free port) or between 1 and 65535"},
         Rule{"MdnsTagRequired", R"({"p2p": {"mdns_tag": ""}})", "p2p.mdns_tag must not be empty"},
         Rule{"MdnsTagCharset", R"({"p2p": {"mdns_tag": "my tag"}})",
-             "p2p.mdns_tag (\"my tag\") must be 1 to 63 letters, digits, '-' or '_' (it becomes a DNS-SD service name)"},
+             "p2p.mdns_tag (\"my tag\") must be 1 to 63 letters, digits, '-' or '_' (it becomes a "
+             "DNS-SD service name)"},
         Rule{"NaclKeyBad", R"({"p2p": {"nacl_public_key": "abc"}})",
              "p2p.nacl_public_key must be 32 bytes in base64, or empty to generate a new key pair"},
-        Rule{"NaclKeyOk", R"({"p2p": {"nacl_public_key": "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="}})", ""},
+        Rule{"NaclKeyOk",
+             R"({"p2p": {"nacl_public_key": "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="}})", ""},
         Rule{"TopicRequired", R"({"presence": {"topic": ""}})", "presence.topic must not be empty"},
-        Rule{"TtlPositive", R"({"presence": {"ttl_seconds": 0}})", "presence.ttl_seconds (0) must be greater than 0"},
+        Rule{"TtlPositive", R"({"presence": {"ttl_seconds": 0}})",
+             "presence.ttl_seconds (0) must be greater than 0"},
         Rule{"HeartbeatPositive", R"({"presence": {"heartbeat_seconds": 0}})",
              "presence.heartbeat_seconds (0) must be greater than 0"},
         Rule{"HeartbeatEqualsTtl", R"({"presence": {"heartbeat_seconds": 20, "ttl_seconds": 20}})",
              "presence.heartbeat_seconds (20) must be less than presence.ttl_seconds (20)"},
-        Rule{"HeartbeatJustBelowTtl", R"({"presence": {"heartbeat_seconds": 19, "ttl_seconds": 20}})", ""},
+        Rule{"HeartbeatJustBelowTtl",
+             R"({"presence": {"heartbeat_seconds": 19, "ttl_seconds": 20}})", ""},
         Rule{"RendezvousOnlyNeedsHost", R"({"presence": {"rendezvous_only": true}})",
              "presence.rendezvous_only (true) requires presence.rendezvous_host to be true"},
-        Rule{"RendezvousOnlyWithHost", R"({"presence": {"rendezvous_only": true, "rendezvous_host": true}})", ""},
-        Rule{"RendezvousPortWhenHosting", R"({"presence": {"rendezvous_host": true, "rendezvous_port": 0}})",
-             "presence.rendezvous_port (0) must be between 1 and 65535 when presence.rendezvous_host is true"},
+        Rule{"RendezvousOnlyWithHost",
+             R"({"presence": {"rendezvous_only": true, "rendezvous_host": true}})", ""},
+        Rule{"RendezvousPortWhenHosting",
+             R"({"presence": {"rendezvous_host": true, "rendezvous_port": 0}})",
+             "presence.rendezvous_port (0) must be between 1 and 65535 when "
+             "presence.rendezvous_host is true"},
         Rule{"RendezvousPortIgnoredWhenNotHosting", R"({"presence": {"rendezvous_port": 0}})", ""},
-        Rule{"RendezvousBindIp", R"({"presence": {"rendezvous_host": true, "rendezvous_bind": "example.com"}})",
-             "presence.rendezvous_bind (\"example.com\") must be an IP address such as 127.0.0.1 or 0.0.0.0"},
-        Rule{"RendezvousBindAny", R"({"presence": {"rendezvous_host": true, "rendezvous_bind": "0.0.0.0"}})", ""},
-        Rule{"RendezvousBindV6", R"({"presence": {"rendezvous_host": true, "rendezvous_bind": "::1"}})", ""},
+        Rule{"RendezvousBindIp",
+             R"({"presence": {"rendezvous_host": true, "rendezvous_bind": "example.com"}})",
+             "presence.rendezvous_bind (\"example.com\") must be an IP address such as 127.0.0.1 "
+             "or 0.0.0.0"},
+        Rule{"RendezvousBindAny",
+             R"({"presence": {"rendezvous_host": true, "rendezvous_bind": "0.0.0.0"}})", ""},
+        Rule{"RendezvousBindV6",
+             R"({"presence": {"rendezvous_host": true, "rendezvous_bind": "::1"}})", ""},
         Rule{"WanOk", R"({"presence": {"rendezvous_wan": "https://goop2.com"}})", ""},
         Rule{"WanLoopbackOk", R"({"presence": {"rendezvous_wan": "http://127.0.0.1:8787/"}})", ""},
         Rule{"WanScheme", R"({"presence": {"rendezvous_wan": "ftp://goop2.com"}})",
@@ -197,11 +214,14 @@ INSTANTIATE_TEST_SUITE_P(
         Rule{"WanNotUrl", R"({"presence": {"rendezvous_wan": "goop2.com"}})",
              "presence.rendezvous_wan (\"goop2.com\") is not a valid URL"},
         Rule{"WanUnspecified", R"({"presence": {"rendezvous_wan": "http://0.0.0.0:8787"}})",
-             "presence.rendezvous_wan (\"http://0.0.0.0:8787\") must not use the unspecified address 0.0.0.0"},
+             "presence.rendezvous_wan (\"http://0.0.0.0:8787\") must not use the unspecified "
+             "address 0.0.0.0"},
         Rule{"WanUnspecifiedV6", R"({"presence": {"rendezvous_wan": "http://[::]:8787"}})",
-             "presence.rendezvous_wan (\"http://[::]:8787\") must not use the unspecified address ::"},
+             "presence.rendezvous_wan (\"http://[::]:8787\") must not use the unspecified address "
+             "::"},
         Rule{"WanBadPort", R"({"presence": {"rendezvous_wan": "http://goop2.com:70000"}})",
-             "presence.rendezvous_wan (\"http://goop2.com:70000\") has an invalid port \"70000\" (must be 1..65535)"},
+             "presence.rendezvous_wan (\"http://goop2.com:70000\") has an invalid port \"70000\" "
+             "(must be 1..65535)"},
         Rule{"RelayPortNeedsHost", R"({"presence": {"relay_port": 4001}})",
              "presence.relay_port (4001) requires presence.rendezvous_host to be true"},
         Rule{"RelayPortMin", R"({"presence": {"relay_port": 1, "rendezvous_host": true}})", ""},
@@ -210,26 +230,36 @@ INSTANTIATE_TEST_SUITE_P(
              "presence.relay_port (65536) must be 0 (no relay) or between 1 and 65535"},
         Rule{"RelayPortNegative", R"({"presence": {"relay_port": -5}})",
              "presence.relay_port (-5) must be 0 (no relay) or between 1 and 65535"},
-        Rule{"RelayWsPortRange", R"({"presence": {"relay_ws_port": 70000}})",
-             "presence.relay_ws_port (70000) must be 0 (no WebSocket relay) or between 1 and 65535"},
-        Rule{"RelayTimingNegative",
-             R"({"presence": {"relay_port": 4001, "rendezvous_host": true, "relay_poll_deadline_sec": -1}})",
-             "presence.relay_poll_deadline_sec (-1) must be 0 or more when presence.relay_port is set"},
-        Rule{"RelayTimingZeroOk",
-             R"({"presence": {"relay_port": 4001, "rendezvous_host": true, "relay_recovery_grace_sec": 0}})", ""},
-        Rule{"RelayTimingIgnoredWithoutRelay", R"({"presence": {"relay_cleanup_delay_sec": -1}})", ""},
+        Rule{
+            "RelayWsPortRange", R"({"presence": {"relay_ws_port": 70000}})",
+            "presence.relay_ws_port (70000) must be 0 (no WebSocket relay) or between 1 and 65535"},
+        Rule{
+            "RelayTimingNegative",
+            R"({"presence": {"relay_port": 4001, "rendezvous_host": true, "relay_poll_deadline_sec": -1}})",
+            "presence.relay_poll_deadline_sec (-1) must be 0 or more when presence.relay_port is "
+            "set"},
+        Rule{
+            "RelayTimingZeroOk",
+            R"({"presence": {"relay_port": 4001, "rendezvous_host": true, "relay_recovery_grace_sec": 0}})",
+            ""},
+        Rule{"RelayTimingIgnoredWithoutRelay", R"({"presence": {"relay_cleanup_delay_sec": -1}})",
+             ""},
         Rule{"ServiceUrl", R"({"presence": {"credits_url": "localhost:8800"}})",
              "presence.credits_url (\"localhost:8800\") must start with http:// or https://"},
         Rule{"ServiceUrlOk", R"({"presence": {"credits_url": "http://localhost:8800"}})", ""},
         Rule{"LabelControlChars", R"({"profile": {"label": "a\u0007b"}})",
-             "profile.label (\"a\\u0007b\") must be at most 100 characters with no control characters"},
+             "profile.label (\"a\\u0007b\") must be at most 100 characters with no control "
+             "characters"},
         Rule{"EmailShape", R"({"profile": {"email": "not-an-email"}})",
-             "profile.email (\"not-an-email\") must be an email address such as name@example.com, or empty"},
+             "profile.email (\"not-an-email\") must be an email address such as name@example.com, "
+             "or empty"},
         Rule{"HttpAddrShape", R"({"viewer": {"http_addr": "localhost"}})",
-             "viewer.http_addr (\"localhost\") must be host:port such as 127.0.0.1:8080, or empty for a free port"},
+             "viewer.http_addr (\"localhost\") must be host:port such as 127.0.0.1:8080, or empty "
+             "for a free port"},
         Rule{"HttpAddrEmptyOk", R"({"viewer": {"http_addr": ""}})", ""},
         Rule{"HttpAddrPortOnlyOk", R"({"viewer": {"http_addr": ":8080"}})", ""},
-        Rule{"Theme", R"({"viewer": {"theme": "blue"}})", "viewer.theme (\"blue\") must be \"dark\" or \"light\""},
+        Rule{"Theme", R"({"viewer": {"theme": "blue"}})",
+             "viewer.theme (\"blue\") must be \"dark\" or \"light\""},
         Rule{"ThemeLight", R"({"viewer": {"theme": "light"}})", ""},
         Rule{"GraceMin", R"({"viewer": {"peer_offline_grace_min": 0}})",
              "viewer.peer_offline_grace_min (0) must be between 1 and 60"},
@@ -287,7 +317,8 @@ TEST(ConfigRoundTrip, RewritesSectionKeysInCanonicalCase) {
   auto c = parse(R"({"Profile": {"Label": "x", "extra": 1}})");
   ASSERT_TRUE(c.has_value());
   const std::string out = to_json(*c);
-  EXPECT_NE(out.find("\"profile\": {\n    \"label\": \"x\",\n    \"extra\": 1"), std::string::npos) << out;
+  EXPECT_NE(out.find("\"profile\": {\n    \"label\": \"x\",\n    \"extra\": 1"), std::string::npos)
+      << out;
   EXPECT_EQ(out.find("\"Profile\""), std::string::npos);
 }
 
@@ -322,8 +353,11 @@ TEST_F(ConfigFileTest, InvalidFileNamesFileAndRuleAndIsLeftAlone) {
   ASSERT_TRUE(write_file_atomic(dir_ / "goop.json", bad, 0644).has_value());
   auto l = load_or_create(dir_);
   ASSERT_TRUE(l.has_error());
-  EXPECT_NE(l.error().message.find("goop.json: presence.heartbeat_seconds (30) must be less than presence.ttl_seconds (20)"),
-            std::string::npos) << l.error().message;
+  EXPECT_NE(
+      l.error().message.find(
+          "goop.json: presence.heartbeat_seconds (30) must be less than presence.ttl_seconds (20)"),
+      std::string::npos)
+      << l.error().message;
   EXPECT_EQ(*read_file(dir_ / "goop.json", 1000), bad);
 }
 

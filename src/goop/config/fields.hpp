@@ -4,10 +4,10 @@
 // (const for a const Config). The JSON codec and the settings page both walk this list, so a
 // field is declared exactly once here (plus its default in config.hpp).
 
+#include "goop/config/config.hpp"
+
 #include <array>
 #include <string_view>
-
-#include "goop/config/config.hpp"
 
 namespace goop::config {
 

@@ -1,10 +1,10 @@
 // goop.json on disk: load or create, atomic save, path helpers.
 
-#include <fmt/core.h>
-
 #include "base/errors.hpp"
 #include "base/file_io.hpp"
 #include "goop/config/config.hpp"
+
+#include <fmt/core.h>
 
 namespace goop::config {
 
@@ -31,8 +31,9 @@ Expected<void> save(const std::filesystem::path& file, const Config& c) {
 Expected<Loaded> load_or_create(const std::filesystem::path& dir) {
   std::error_code ec;
   if (std::filesystem::exists(dir, ec) && !std::filesystem::is_directory(dir, ec)) {
-    return Error{make_error_code(Errc::kInvalidArgument),
-                 fmt::format("{} is not a directory; a peer folder must be a directory", dir.string())};
+    return Error{
+        make_error_code(Errc::kInvalidArgument),
+        fmt::format("{} is not a directory; a peer folder must be a directory", dir.string())};
   }
   std::filesystem::create_directories(dir, ec);
   if (ec) {

@@ -1,25 +1,23 @@
 // goop.json <-> Config (parse, parse_partial, to_json). Boost.JSON is confined to this file.
 
-#include <boost/json.hpp>
-
-#include <algorithm>
-#include <cctype>
-#include <limits>
-
-#include <fmt/core.h>
-
 #include "base/errors.hpp"
 #include "goop/config/config.hpp"
 #include "goop/config/detail/json_field.hpp"
 #include "goop/config/fields.hpp"
+
+#include <boost/json.hpp>
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <cctype>
+#include <limits>
 
 namespace goop::config {
 namespace json = boost::json;
 namespace {
 
 bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
            return std::tolower(static_cast<unsigned char>(x)) ==
                   std::tolower(static_cast<unsigned char>(y));
          });
@@ -60,11 +58,13 @@ Expected<json::object> parse_object(std::string_view text) {
   if (!ec) p.finish(ec);
   if (ec) {
     auto [line, col] = line_col(text, ec == json::error::incomplete ? text.size() : n);
-    return config_error(fmt::format("line {}, column {}: invalid JSON ({})", line, col, ec.message()));
+    return config_error(
+        fmt::format("line {}, column {}: invalid JSON ({})", line, col, ec.message()));
   }
   json::value root = p.release();
   if (!root.is_object()) {
-    return config_error(fmt::format("the file must hold a JSON object ({{ ... }}), not {}", detail::describe(root)));
+    return config_error(fmt::format("the file must hold a JSON object ({{ ... }}), not {}",
+                                    detail::describe(root)));
   }
   return std::move(root.get_object());
 }
@@ -102,7 +102,6 @@ void write_indented(std::string& out, const json::value& v, int depth) {
   }
 }
 
-
 }  // namespace
 
 Expected<Config> parse_partial(std::string_view text) {
@@ -112,7 +111,8 @@ Expected<Config> parse_partial(std::string_view text) {
   for (std::string_view section : kSections) {
     const json::value* sv = find_key(root, section);
     if (sv && !sv->is_null() && !sv->is_object()) {
-      return config_error(fmt::format("\"{}\" must be an object ({{ ... }}), not {}", section, detail::describe(*sv)));
+      return config_error(fmt::format("\"{}\" must be an object ({{ ... }}), not {}", section,
+                                      detail::describe(*sv)));
     }
   }
   std::optional<Error> failure;
@@ -128,7 +128,8 @@ Expected<Config> parse_partial(std::string_view text) {
   });
   if (failure) return *failure;
   if (const json::value* lv = find_key(root, "log_level"); lv && !lv->is_null()) {
-    if (!lv->is_string()) return config_error(fmt::format("log_level must be a string, not {}", detail::describe(*lv)));
+    if (!lv->is_string())
+      return config_error(fmt::format("log_level must be a string, not {}", detail::describe(*lv)));
     c.log_level = std::string(lv->get_string());
   }
   c.original_json = json::serialize(root);
@@ -161,8 +162,10 @@ std::string to_json(const Config& c) {
     for (const auto& kv : old) {  // keep the file's order and its unknown keys
       auto it = std::find_if(known.begin(), known.end(),
                              [&](const auto& k) { return iequals(k.key(), kv.key()); });
-      if (it == known.end()) out[kv.key()] = kv.value();
-      else out[it->key()] = it->value();
+      if (it == known.end())
+        out[kv.key()] = kv.value();
+      else
+        out[it->key()] = it->value();
     }
     for (const auto& kv : known) {
       if (!out.contains(kv.key())) out[kv.key()] = kv.value();
@@ -179,8 +182,8 @@ std::string to_json(const Config& c) {
       const auto i = static_cast<std::size_t>(it - sections.begin());
       if (written[i]) continue;  // a second spelling of the same section
       written[i] = true;
-      root[it->first] = merge_section(kv.value().is_object() ? kv.value().get_object() : json::object{},
-                                      it->second);
+      root[it->first] = merge_section(
+          kv.value().is_object() ? kv.value().get_object() : json::object{}, it->second);
     } else if (iequals(kv.key(), "log_level")) {
       if (!c.log_level.empty()) root["log_level"] = json::string(c.log_level);
     } else {
@@ -190,7 +193,8 @@ std::string to_json(const Config& c) {
   for (std::size_t i = 0; i < sections.size(); ++i) {
     if (!written[i]) root[sections[i].first] = sections[i].second;
   }
-  if (!c.log_level.empty() && !root.contains("log_level")) root["log_level"] = json::string(c.log_level);
+  if (!c.log_level.empty() && !root.contains("log_level"))
+    root["log_level"] = json::string(c.log_level);
 
   std::string out;
   write_indented(out, root, 0);

@@ -1,8 +1,8 @@
 #include "goop/config/service.hpp"
 
-#include <fmt/core.h>
-
 #include "base/log.hpp"
+
+#include <fmt/core.h>
 
 namespace goop::config {
 namespace {

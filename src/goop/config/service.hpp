@@ -9,15 +9,15 @@
 // concurrent HTTP requests. current() returns a reference that stays valid, and always shows
 // the live values, for the service's lifetime.
 
+#include "goop/config/changes.hpp"
+#include "goop/config/config.hpp"
+
 #include <filesystem>
 #include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include "goop/config/changes.hpp"
-#include "goop/config/config.hpp"
 
 namespace goop::config {
 

@@ -1,17 +1,15 @@
 // The validation rules of seeds/configuration.txt, plus the ranges its field descriptions state.
 // Each message names the field, its value and the rule.
 
+#include "goop/config/config.hpp"
+
+#include <boost/asio/ip/address.hpp>
+#include <boost/url/parse.hpp>
+#include <fmt/core.h>
 #include <sodium.h>
 
 #include <algorithm>
 #include <filesystem>
-
-#include <boost/asio/ip/address.hpp>
-#include <boost/url/parse.hpp>
-
-#include <fmt/core.h>
-
-#include "goop/config/config.hpp"
 
 namespace goop::config {
 namespace {
@@ -30,13 +28,13 @@ std::string shown(std::string_view s) {
 }
 
 bool blank(std::string_view s) {
-  return std::all_of(s.begin(), s.end(), [](char ch) { return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r'; });
+  return std::all_of(s.begin(), s.end(),
+                     [](char ch) { return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r'; });
 }
 
 bool has_control(std::string_view s) {
-  return std::any_of(s.begin(), s.end(), [](char ch) {
-    return static_cast<unsigned char>(ch) < 0x20 || ch == 0x7f;
-  });
+  return std::any_of(s.begin(), s.end(),
+                     [](char ch) { return static_cast<unsigned char>(ch) < 0x20 || ch == 0x7f; });
 }
 
 std::string clean_path(const std::string& p) {
@@ -60,14 +58,16 @@ std::string url_problem(const std::string& url) {
   if (scheme != "http" && scheme != "https") return "must start with http:// or https://";
   if (!u->has_authority() || u->host().empty()) return "has no host name";
   std::string host(u->host());
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
   if (is_ip(host) && boost::asio::ip::make_address(host).is_unspecified()) {
     return fmt::format("must not use the unspecified address {}", host);
   }
   if (u->has_port()) {
     const std::string port(u->port());
-    const bool numeric = !port.empty() && port.size() <= 5 &&
-                         std::all_of(port.begin(), port.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
+    const bool numeric =
+        !port.empty() && port.size() <= 5 &&
+        std::all_of(port.begin(), port.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
     if (!numeric || std::stoi(port) < 1 || std::stoi(port) > 65535) {
       return fmt::format("has an invalid port \"{}\" (must be 1..65535)", port);
     }
@@ -94,7 +94,8 @@ bool valid_http_addr(const std::string& addr) {
       std::stoi(port) > 65535) {
     return false;
   }
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
   return host.empty() || host == "localhost" || is_ip(host);
 }
 
@@ -104,7 +105,8 @@ struct Checker {
   // Records the first failure only.
   template <class... Args>
   void fail(std::string_view field, fmt::format_string<Args...> f, Args&&... args) {
-    if (!first) first = ConfigError{std::string(field), fmt::format(f, std::forward<Args>(args)...)};
+    if (!first)
+      first = ConfigError{std::string(field), fmt::format(f, std::forward<Args>(args)...)};
   }
   void required(std::string_view field, const std::string& v) {
     if (blank(v)) fail(field, "{} must not be empty", field);
@@ -132,8 +134,10 @@ std::optional<ConfigError> validate(const Config& c) {
   k.required("paths.site_root", c.paths.site_root);
   k.required("paths.site_source", c.paths.site_source);
   k.required("paths.site_stage", c.paths.site_stage);
-  if (!blank(c.paths.site_source) && clean_path(c.paths.site_source) == clean_path(c.paths.site_stage)) {
-    k.fail("paths.site_stage", "paths.site_source ({}) and paths.site_stage ({}) must be different paths",
+  if (!blank(c.paths.site_source) &&
+      clean_path(c.paths.site_source) == clean_path(c.paths.site_stage)) {
+    k.fail("paths.site_stage",
+           "paths.site_source ({}) and paths.site_stage ({}) must be different paths",
            shown(c.paths.site_source), shown(c.paths.site_stage));
   }
 
@@ -141,48 +145,63 @@ std::optional<ConfigError> validate(const Config& c) {
   k.required("p2p.mdns_tag", c.p2p.mdns_tag);
   const auto& tag = c.p2p.mdns_tag;
   if (!blank(tag) && (tag.size() > 63 || !std::all_of(tag.begin(), tag.end(), [](char ch) {
-                        return std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '_';
+                        return std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' ||
+                               ch == '_';
                       }))) {
-    k.fail("p2p.mdns_tag", "p2p.mdns_tag ({}) must be 1 to 63 letters, digits, '-' or '_' (it becomes a DNS-SD service name)",
+    k.fail("p2p.mdns_tag",
+           "p2p.mdns_tag ({}) must be 1 to 63 letters, digits, '-' or '_' (it becomes a DNS-SD "
+           "service name)",
            shown(tag));
   }
   if (!c.p2p.nacl_public_key.empty() && !valid_nacl_key(c.p2p.nacl_public_key)) {
-    k.fail("p2p.nacl_public_key", "p2p.nacl_public_key must be 32 bytes in base64, or empty to generate a new key pair");
+    k.fail("p2p.nacl_public_key",
+           "p2p.nacl_public_key must be 32 bytes in base64, or empty to generate a new key pair");
   }
   if (!c.p2p.nacl_private_key.empty() && !valid_nacl_key(c.p2p.nacl_private_key)) {
-    k.fail("p2p.nacl_private_key", "p2p.nacl_private_key must be 32 bytes in base64, or empty to generate a new key pair");
+    k.fail("p2p.nacl_private_key",
+           "p2p.nacl_private_key must be 32 bytes in base64, or empty to generate a new key pair");
   }
 
   const auto& p = c.presence;
   k.required("presence.topic", p.topic);
-  if (p.ttl_seconds <= 0) k.fail("presence.ttl_seconds", "presence.ttl_seconds ({}) must be greater than 0", p.ttl_seconds);
+  if (p.ttl_seconds <= 0)
+    k.fail("presence.ttl_seconds", "presence.ttl_seconds ({}) must be greater than 0",
+           p.ttl_seconds);
   if (p.heartbeat_seconds <= 0) {
-    k.fail("presence.heartbeat_seconds", "presence.heartbeat_seconds ({}) must be greater than 0", p.heartbeat_seconds);
+    k.fail("presence.heartbeat_seconds", "presence.heartbeat_seconds ({}) must be greater than 0",
+           p.heartbeat_seconds);
   }
   if (p.heartbeat_seconds >= p.ttl_seconds) {
-    k.fail("presence.heartbeat_seconds", "presence.heartbeat_seconds ({}) must be less than presence.ttl_seconds ({})",
+    k.fail("presence.heartbeat_seconds",
+           "presence.heartbeat_seconds ({}) must be less than presence.ttl_seconds ({})",
            p.heartbeat_seconds, p.ttl_seconds);
   }
   if (p.rendezvous_only && !p.rendezvous_host) {
-    k.fail("presence.rendezvous_only", "presence.rendezvous_only (true) requires presence.rendezvous_host to be true");
+    k.fail("presence.rendezvous_only",
+           "presence.rendezvous_only (true) requires presence.rendezvous_host to be true");
   }
   if (p.rendezvous_host) {
     if (p.rendezvous_port < 1 || p.rendezvous_port > 65535) {
-      k.fail("presence.rendezvous_port", "presence.rendezvous_port ({}) must be between 1 and 65535 when presence.rendezvous_host is true",
+      k.fail("presence.rendezvous_port",
+             "presence.rendezvous_port ({}) must be between 1 and 65535 when "
+             "presence.rendezvous_host is true",
              p.rendezvous_port);
     }
     if (!p.rendezvous_bind.empty() && !is_ip(p.rendezvous_bind)) {
-      k.fail("presence.rendezvous_bind", "presence.rendezvous_bind ({}) must be an IP address such as 127.0.0.1 or 0.0.0.0",
+      k.fail("presence.rendezvous_bind",
+             "presence.rendezvous_bind ({}) must be an IP address such as 127.0.0.1 or 0.0.0.0",
              shown(p.rendezvous_bind));
     }
   }
   k.url("presence.rendezvous_wan", p.rendezvous_wan);
   k.url("presence.external_url", p.external_url);
   if (p.relay_port < 0 || p.relay_port > 65535) {
-    k.fail("presence.relay_port", "presence.relay_port ({}) must be 0 (no relay) or between 1 and 65535", p.relay_port);
+    k.fail("presence.relay_port",
+           "presence.relay_port ({}) must be 0 (no relay) or between 1 and 65535", p.relay_port);
   }
   if (p.relay_port > 0 && !p.rendezvous_host) {
-    k.fail("presence.relay_port", "presence.relay_port ({}) requires presence.rendezvous_host to be true", p.relay_port);
+    k.fail("presence.relay_port",
+           "presence.relay_port ({}) requires presence.rendezvous_host to be true", p.relay_port);
   }
   k.port_or_zero("presence.relay_ws_port", p.relay_ws_port, "no WebSocket relay");
   if (p.relay_port > 0) {
@@ -204,39 +223,49 @@ std::optional<ConfigError> validate(const Config& c) {
   k.url("presence.encryption_url", p.encryption_url);
 
   if (has_control(c.profile.label) || c.profile.label.size() > 100) {
-    k.fail("profile.label", "profile.label ({}) must be at most 100 characters with no control characters",
+    k.fail("profile.label",
+           "profile.label ({}) must be at most 100 characters with no control characters",
            shown(c.profile.label));
   }
   const auto& email = c.profile.email;
-  if (!email.empty() && (has_control(email) || email.find(' ') != std::string::npos ||
-                         email.find('@') == std::string::npos || email.front() == '@' || email.back() == '@')) {
-    k.fail("profile.email", "profile.email ({}) must be an email address such as name@example.com, or empty",
+  if (!email.empty() &&
+      (has_control(email) || email.find(' ') != std::string::npos ||
+       email.find('@') == std::string::npos || email.front() == '@' || email.back() == '@')) {
+    k.fail("profile.email",
+           "profile.email ({}) must be an email address such as name@example.com, or empty",
            shown(email));
   }
 
   const auto& v = c.viewer;
   if (!valid_http_addr(v.http_addr)) {
-    k.fail("viewer.http_addr", "viewer.http_addr ({}) must be host:port such as 127.0.0.1:8080, or empty for a free port",
-           shown(v.http_addr));
+    k.fail(
+        "viewer.http_addr",
+        "viewer.http_addr ({}) must be host:port such as 127.0.0.1:8080, or empty for a free port",
+        shown(v.http_addr));
   }
   if (v.theme != "dark" && v.theme != "light") {
     k.fail("viewer.theme", "viewer.theme ({}) must be \"dark\" or \"light\"", shown(v.theme));
   }
   k.range("viewer.peer_offline_grace_min", v.peer_offline_grace_min, 1, 60);
-  if (!v.cluster_binary_mode.empty() && v.cluster_binary_mode != "oneshot" && v.cluster_binary_mode != "daemon") {
-    k.fail("viewer.cluster_binary_mode", "viewer.cluster_binary_mode ({}) must be \"oneshot\", \"daemon\" or empty",
+  if (!v.cluster_binary_mode.empty() && v.cluster_binary_mode != "oneshot" &&
+      v.cluster_binary_mode != "daemon") {
+    k.fail("viewer.cluster_binary_mode",
+           "viewer.cluster_binary_mode ({}) must be \"oneshot\", \"daemon\" or empty",
            shown(v.cluster_binary_mode));
   }
 
   if (c.lua.enabled) {
-    if (blank(c.lua.script_dir)) k.fail("lua.script_dir", "lua.script_dir must not be empty when lua.enabled is true");
+    if (blank(c.lua.script_dir))
+      k.fail("lua.script_dir", "lua.script_dir must not be empty when lua.enabled is true");
     k.range("lua.timeout_seconds", c.lua.timeout_seconds, 1, 60);
     k.range("lua.max_memory_mb", c.lua.max_memory_mb, 1, 1024);
     if (c.lua.rate_limit_per_peer <= 0) {
-      k.fail("lua.rate_limit_per_peer", "lua.rate_limit_per_peer ({}) must be greater than 0", c.lua.rate_limit_per_peer);
+      k.fail("lua.rate_limit_per_peer", "lua.rate_limit_per_peer ({}) must be greater than 0",
+             c.lua.rate_limit_per_peer);
     }
     if (c.lua.rate_limit_global <= 0) {
-      k.fail("lua.rate_limit_global", "lua.rate_limit_global ({}) must be greater than 0", c.lua.rate_limit_global);
+      k.fail("lua.rate_limit_global", "lua.rate_limit_global ({}) must be greater than 0",
+             c.lua.rate_limit_global);
     }
   }
   return k.first;

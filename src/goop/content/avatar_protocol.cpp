@@ -1,10 +1,5 @@
 #include "goop/content/avatar_protocol.hpp"
 
-#include <algorithm>
-
-#include <fmt/core.h>
-#include <sodium.h>
-
 #include "base/errors.hpp"
 #include "base/file_io.hpp"
 #include "base/log.hpp"
@@ -13,6 +8,11 @@
 #include "goop/content/detail/stream_reader.hpp"
 #include "p2p/errors.hpp"
 #include "p2p/host/host.hpp"
+
+#include <fmt/core.h>
+#include <sodium.h>
+
+#include <algorithm>
 
 namespace goop::content {
 namespace asio = boost::asio;

@@ -9,17 +9,17 @@
 //
 // Executor rule: everything on the Host's executor. Responders run in the Host's task group.
 
+#include "base/bytes.hpp"
+#include "base/result.hpp"
+#include "p2p/crypto/peer_id.hpp"
+
+#include <boost/asio/awaitable.hpp>
+
 #include <chrono>
 #include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include <boost/asio/awaitable.hpp>
-
-#include "base/bytes.hpp"
-#include "base/result.hpp"
-#include "p2p/crypto/peer_id.hpp"
 
 namespace goop::p2p {
 class Host;

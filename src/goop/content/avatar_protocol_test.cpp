@@ -1,12 +1,12 @@
 // /goop/avatar/1.0.0 between two real Hosts over TCP on 127.0.0.1, and the avatar hash.
 #include "goop/content/avatar_protocol.hpp"
 
-#include <gtest/gtest.h>
-
 #include "base/errors.hpp"
 #include "goop/content/codec.hpp"
 #include "goop/content/errors.hpp"
 #include "goop/content/test_fixture.hpp"
+
+#include <gtest/gtest.h>
 
 namespace goop::content {
 namespace {

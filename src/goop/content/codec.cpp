@@ -1,11 +1,11 @@
 #include "goop/content/codec.hpp"
 
-#include <vector>
+#include "base/errors.hpp"
+#include "goop/content/errors.hpp"
 
 #include <fmt/core.h>
 
-#include "base/errors.hpp"
-#include "goop/content/errors.hpp"
+#include <vector>
 
 namespace goop::content {
 namespace {

@@ -6,13 +6,13 @@
 // Lines are passed without their LF; the parsers trim ASCII whitespace at both ends, as the Go
 // peers do (so a CR before the LF is accepted).
 
+#include "base/result.hpp"
+
 #include <cstdint>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
-
-#include "base/result.hpp"
 
 namespace goop::content {
 

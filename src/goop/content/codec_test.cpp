@@ -2,13 +2,13 @@
 // response header lines (spec/net.md §4.2 "Client parsing", §4.4) and MIME types.
 #include "goop/content/codec.hpp"
 
-#include <gtest/gtest.h>
-
-#include <vector>
-
 #include "base/errors.hpp"
 #include "goop/content/errors.hpp"
 #include "goop/content/mime.hpp"
+
+#include <gtest/gtest.h>
+
+#include <vector>
 
 namespace goop::content {
 namespace {

@@ -1,15 +1,15 @@
 #include "goop/content/content_protocol.hpp"
 
-#include <algorithm>
-
-#include <fmt/core.h>
-
 #include "base/errors.hpp"
 #include "base/log.hpp"
 #include "base/timeout.hpp"
 #include "goop/content/detail/stream_reader.hpp"
 #include "p2p/errors.hpp"
 #include "p2p/host/host.hpp"
+
+#include <fmt/core.h>
+
+#include <algorithm>
 
 namespace goop::content {
 namespace asio = boost::asio;
@@ -23,7 +23,8 @@ bool has_control_chars(std::string_view s) {
 
 asio::awaitable<Result<std::string>> read_label(p2p::Host& host, p2p::PeerId peer,
                                                 std::chrono::steady_clock::duration timeout) {
-  std::vector<std::string> protocols(1, std::string(kContentProtocol));  // no braced list in co_await (GCC 12)
+  std::vector<std::string> protocols(
+      1, std::string(kContentProtocol));  // no braced list in co_await (GCC 12)
   auto opened = co_await host.new_stream(peer, std::move(protocols));
   if (!opened) co_return opened.error();
   detail::StreamReader reader(**opened, timeout);
@@ -46,20 +47,22 @@ asio::awaitable<void> answer(std::unique_ptr<p2p::MuxedStream> s, std::string li
 
 void serve_content(p2p::Host& host, std::function<std::string()> label) {
   // Not a coroutine lambda: the label is taken now, the Host may drop the handler meanwhile.
-  host.set_stream_handler(std::string(kContentProtocol),
-                          [label = std::move(label)](std::unique_ptr<p2p::MuxedStream> s, p2p::PeerId) {
-                            std::string line = label();
-                            return answer(std::move(s), line.empty() ? "hello\n" : line + '\n');
-                          });
+  host.set_stream_handler(
+      std::string(kContentProtocol),
+      [label = std::move(label)](std::unique_ptr<p2p::MuxedStream> s, p2p::PeerId) {
+        std::string line = label();
+        return answer(std::move(s), line.empty() ? "hello\n" : line + '\n');
+      });
 }
 
 asio::awaitable<Expected<std::string>> fetch_label(p2p::Host& host, p2p::PeerId peer,
-                                                 std::chrono::steady_clock::duration timeout) {
+                                                   std::chrono::steady_clock::duration timeout) {
   auto r = co_await with_timeout(read_label(host, peer, timeout), timeout);
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(timeout).count();
   if (!r) {
     const auto& e = r.error();
-    std::string why = e == make_error_code(Errc::kTimeout) ? fmt::format("no answer within {} ms", ms)
+    std::string why = e == make_error_code(Errc::kTimeout)
+                          ? fmt::format("no answer within {} ms", ms)
                       : e == make_error_code(Errc::kTooLarge)
                           ? fmt::format("its label line is longer than {} bytes", kMaxLabelLine)
                           : e.message();

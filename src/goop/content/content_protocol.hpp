@@ -5,15 +5,15 @@
 //
 // Executor rule: the Host's executor. The responder runs in the Host's task group.
 
+#include "base/result.hpp"
+#include "p2p/crypto/peer_id.hpp"
+
+#include <boost/asio/awaitable.hpp>
+
 #include <chrono>
 #include <functional>
 #include <string>
 #include <string_view>
-
-#include <boost/asio/awaitable.hpp>
-
-#include "base/result.hpp"
-#include "p2p/crypto/peer_id.hpp"
 
 namespace goop::p2p {
 class Host;
@@ -32,7 +32,7 @@ void serve_content(p2p::Host& host, std::function<std::string()> label);
 // Opens the protocol on `peer` (dialling if needed) and reads its label line within `timeout`.
 // Errors name the peer and the cause: no route/refused protocol, timeout, a line over
 // kMaxLabelLine, or a label with control characters.
-boost::asio::awaitable<Expected<std::string>> fetch_label(p2p::Host& host, p2p::PeerId peer,
-                                                        std::chrono::steady_clock::duration timeout);
+boost::asio::awaitable<Expected<std::string>> fetch_label(
+    p2p::Host& host, p2p::PeerId peer, std::chrono::steady_clock::duration timeout);
 
 }  // namespace goop::content

@@ -13,11 +13,16 @@ class ContentCategory final : public boost::system::error_category {
   const char* name() const noexcept override { return "goop.content"; }
   std::string message(int ev) const override {
     switch (static_cast<Errc>(ev)) {
-      case Errc::kForbidden: return "forbidden";
-      case Errc::kBadRequest: return "bad request";
-      case Errc::kRefused: return "refused by the peer";
-      case Errc::kBadResponse: return "bad response";
-      case Errc::kEncryptedUnsupported: return "encrypted responses are not supported yet";
+      case Errc::kForbidden:
+        return "forbidden";
+      case Errc::kBadRequest:
+        return "bad request";
+      case Errc::kRefused:
+        return "refused by the peer";
+      case Errc::kBadResponse:
+        return "bad response";
+      case Errc::kEncryptedUnsupported:
+        return "encrypted responses are not supported yet";
     }
     return "unknown content error";
   }

@@ -3,9 +3,9 @@
 // carry "; charset=utf-8", as the Go peers send them), then a small content sniff for files
 // with an unknown extension. Pure; thread-safe.
 
-#include <string_view>
-
 #include "base/bytes.hpp"
+
+#include <string_view>
 
 namespace goop::content {
 

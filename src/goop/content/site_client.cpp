@@ -1,10 +1,5 @@
 // The /goop/site/1.0.0 client (see site_protocol.hpp): "GET <path>\n", then the header line
 // parsed by parse_site_response_head(), then the body streamed into a sink.
-#include <algorithm>
-#include <optional>
-
-#include <fmt/core.h>
-
 #include "base/errors.hpp"
 #include "base/log.hpp"
 #include "base/timeout.hpp"
@@ -14,6 +9,11 @@
 #include "goop/content/site_protocol.hpp"
 #include "p2p/errors.hpp"
 #include "p2p/host/host.hpp"
+
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <optional>
 
 namespace goop::content {
 namespace asio = boost::asio;

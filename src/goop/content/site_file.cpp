@@ -1,16 +1,15 @@
 #include "goop/content/site_file.hpp"
 
-#include <cerrno>
-#include <utility>
-#include <vector>
-
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include "base/errors.hpp"
 #include "goop/content/codec.hpp"
 #include "goop/content/errors.hpp"
+
+#include <cerrno>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <utility>
+#include <vector>
 
 namespace goop::content {
 namespace fs = std::filesystem;

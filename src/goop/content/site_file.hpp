@@ -15,12 +15,12 @@
 // Blocking (local file system calls): they are short, but belong on a blocking pool once there is
 // one. Thread-safe (no shared state). SiteFile is move-only; it closes its descriptor.
 
+#include "base/result.hpp"
+
 #include <cstdint>
 #include <filesystem>
 #include <span>
 #include <string>
-
-#include "base/result.hpp"
 
 namespace goop::content {
 

@@ -21,6 +21,13 @@
 // The responder's file system calls (open, 64 KiB reads) also run there: they are short, but
 // belong on the blocking pool once there is one.
 
+#include "base/bytes.hpp"
+#include "base/result.hpp"
+#include "goop/content/codec.hpp"
+#include "p2p/crypto/peer_id.hpp"
+
+#include <boost/asio/awaitable.hpp>
+
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
@@ -30,13 +37,6 @@
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <boost/asio/awaitable.hpp>
-
-#include "base/bytes.hpp"
-#include "base/result.hpp"
-#include "goop/content/codec.hpp"
-#include "p2p/crypto/peer_id.hpp"
 
 namespace goop::p2p {
 class Host;

@@ -3,16 +3,15 @@
 // handling of answers a Go peer (or a broken one) may send.
 #include "goop/content/site_protocol.hpp"
 
-#include <gtest/gtest.h>
-
-#include <random>
-
-#include <sys/stat.h>
-
 #include "base/errors.hpp"
 #include "goop/content/errors.hpp"
 #include "goop/content/test_fixture.hpp"
 #include "p2p/testing/wait_until.hpp"
+
+#include <gtest/gtest.h>
+
+#include <random>
+#include <sys/stat.h>
 
 namespace goop::content {
 namespace {

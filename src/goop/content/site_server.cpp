@@ -1,10 +1,5 @@
 // The /goop/site/1.0.0 responder (see site_protocol.hpp): one request line in, one file (or ERR)
 // out, every read and write under a deadline.
-#include <algorithm>
-#include <filesystem>
-
-#include <fmt/core.h>
-
 #include "base/errors.hpp"
 #include "base/log.hpp"
 #include "base/timeout.hpp"
@@ -15,6 +10,11 @@
 #include "goop/content/site_file.hpp"
 #include "goop/content/site_protocol.hpp"
 #include "p2p/host/host.hpp"
+
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <filesystem>
 
 namespace goop::content {
 namespace asio = boost::asio;
@@ -68,8 +68,8 @@ Result<SiteFile> open_requested(const SiteOptions& o, std::string_view path) {
   return open_site_file(o.root, rel, o.forbidden_prefixes, o.max_file_size);
 }
 
-asio::awaitable<void> answer_error(p2p::MuxedStream& s, detail::StreamWatchdog& dog, std::string_view msg,
-                                   const SiteOptions& o, SiteStats& stats) {
+asio::awaitable<void> answer_error(p2p::MuxedStream& s, detail::StreamWatchdog& dog,
+                                   std::string_view msg, const SiteOptions& o, SiteStats& stats) {
   const std::string line = fmt::format("ERR {}\n", msg);
   dog.arm_after(o.write_timeout);
   auto w = co_await s.write(as_bytes(line));
@@ -85,8 +85,8 @@ asio::awaitable<void> answer_error(p2p::MuxedStream& s, detail::StreamWatchdog& 
 // Streams the file: header and first chunk in one write, then chunk by chunk, each write under
 // the write deadline. A file that shrinks while being sent resets the stream (the announced size
 // can no longer be met); one that grows is cut at the announced size.
-asio::awaitable<Result<void>> answer_file(p2p::MuxedStream& s, detail::StreamWatchdog& dog, SiteFile& f,
-                                          const SiteOptions& o) {
+asio::awaitable<Result<void>> answer_file(p2p::MuxedStream& s, detail::StreamWatchdog& dog,
+                                          SiteFile& f, const SiteOptions& o) {
   const std::uint64_t size = f.size();
   Bytes chunk(static_cast<std::size_t>(std::min<std::uint64_t>(size, kSiteChunkSize)));
   GOOP_CO_TRY(const std::size_t first, read_full(f, chunk));

@@ -3,24 +3,22 @@
 // server and a client, connected), a temporary peer folder, and raw-stream helpers for exact
 // wire bytes and scripted (misbehaving) peers. Included only by *_test.cpp files.
 
-#include <gtest/gtest.h>
-
-#include <filesystem>
-#include <fstream>
-#include <string>
-#include <vector>
+#include "base/timeout.hpp"
+#include "p2p/errors.hpp"
+#include "p2p/host/host.hpp"
+#include "p2p/testing/run_coro.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
 #include <stdlib.h>
-
-#include "base/timeout.hpp"
-#include "p2p/errors.hpp"
-#include "p2p/host/host.hpp"
-#include "p2p/testing/run_coro.hpp"
+#include <string>
+#include <vector>
 
 namespace goop::content::testkit {
 

@@ -1,14 +1,14 @@
 #include "goop/identity/identity.hpp"
 
-#include <sodium.h>
-#include <sys/stat.h>
-
-#include <fmt/core.h>
-
 #include "base/errors.hpp"
 #include "base/file_io.hpp"
 #include "base/log.hpp"
 #include "p2p/errors.hpp"
+
+#include <fmt/core.h>
+#include <sodium.h>
+
+#include <sys/stat.h>
 
 namespace goop::identity {
 namespace {
@@ -20,10 +20,13 @@ std::string why_unreadable(const error_code& ec, std::size_t size) {
     return "it holds a key type other than Ed25519, which Goop2 does not support";
   }
   if (ec == p2p::Errc::kInvalidKey) {
-    return fmt::format("its Ed25519 key data is damaged ({} bytes in the file; a valid key file has 68)", size);
+    return fmt::format(
+        "its Ed25519 key data is damaged ({} bytes in the file; a valid key file has 68)", size);
   }
-  return fmt::format("it is not a libp2p private key ({} bytes; a valid key file has 68 bytes starting 08 01 12 40)",
-                     size);
+  return fmt::format(
+      "it is not a libp2p private key ({} bytes; a valid key file has 68 bytes starting 08 01 12 "
+      "40)",
+      size);
 }
 
 }  // namespace
@@ -33,11 +36,12 @@ Expected<Identity> load_or_create(const std::filesystem::path& key_file) {
   if (data) {
     auto key = p2p::unmarshal_private_key(as_bytes(*data));
     if (!key) {
-      return Error{make_error_code(Errc::kCorrupt),
-                   fmt::format("identity key {} cannot be used: {}. The peer will not start, so its "
-                               "identity is not lost. Restore the file from a backup, or move it "
-                               "away to start this peer with a new peer ID.",
-                               key_file.string(), why_unreadable(key.error(), data->size()))};
+      return Error{
+          make_error_code(Errc::kCorrupt),
+          fmt::format("identity key {} cannot be used: {}. The peer will not start, so its "
+                      "identity is not lost. Restore the file from a backup, or move it "
+                      "away to start this peer with a new peer ID.",
+                      key_file.string(), why_unreadable(key.error(), data->size()))};
     }
     struct stat st {};
     if (::stat(key_file.c_str(), &st) == 0 && (st.st_mode & 077) != 0) {
@@ -50,7 +54,8 @@ Expected<Identity> load_or_create(const std::filesystem::path& key_file) {
   if (data.error().code != make_error_code(Errc::kNotFound)) {
     return Error{data.error().code,
                  fmt::format("identity key cannot be read: {}. The peer will not start, so its "
-                             "identity is not lost.", data.error().message)};
+                             "identity is not lost.",
+                             data.error().message)};
   }
   auto key = p2p::Ed25519PrivateKey::generate();
   const Bytes encoded = p2p::marshal_private_key(key);

@@ -2,12 +2,12 @@
 // The peer's persistent identities: the libp2p Ed25519 key (identity.key_file) and the NaCl
 // X25519 key pair kept in goop.json (p2p.nacl_*). Blocking file I/O: call at start-up.
 
-#include <filesystem>
-
 #include "base/result.hpp"
 #include "goop/config/config.hpp"
 #include "p2p/crypto/keys.hpp"
 #include "p2p/crypto/peer_id.hpp"
+
+#include <filesystem>
 
 namespace goop::identity {
 

@@ -1,10 +1,11 @@
 #include "goop/identity/identity.hpp"
 
-#include <gtest/gtest.h>
-#include <sys/stat.h>
-
 #include "base/errors.hpp"
 #include "base/file_io.hpp"
+
+#include <gtest/gtest.h>
+
+#include <sys/stat.h>
 
 namespace goop::identity {
 namespace {
@@ -66,7 +67,8 @@ TEST_F(IdentityTest, TruncatedKeyIsRefusedAndNeverReplaced) {
 }
 
 TEST_F(IdentityTest, EmptyAndGarbageKeysAreRefused) {
-  for (const std::string& bad : {std::string(), std::string("hello world"), std::string(68, '\0')}) {
+  for (const std::string& bad :
+       {std::string(), std::string("hello world"), std::string(68, '\0')}) {
     ASSERT_TRUE(write_file_atomic(key_, bad, 0600).has_value());
     auto id = load_or_create(key_);
     ASSERT_TRUE(id.has_error());
@@ -76,7 +78,8 @@ TEST_F(IdentityTest, EmptyAndGarbageKeysAreRefused) {
 
 TEST_F(IdentityTest, NonEd25519KeyIsRefusedWithReason) {
   // secp256k1 private key from the libp2p spec test vectors.
-  const auto secp = *from_hex("0802122053DADF1D5A164D6B4ACDB15E24AA4C5B1D3461BDBD42ABEDB0A4404D56CED8FB");
+  const auto secp =
+      *from_hex("0802122053DADF1D5A164D6B4ACDB15E24AA4C5B1D3461BDBD42ABEDB0A4404D56CED8FB");
   ASSERT_TRUE(write_file_atomic(key_, as_chars(secp), 0600).has_value());
   auto id = load_or_create(key_);
   ASSERT_TRUE(id.has_error());

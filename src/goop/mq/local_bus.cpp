@@ -1,11 +1,10 @@
 #include "goop/mq/local_bus.hpp"
 
+#include <boost/json.hpp>
+#include <fmt/core.h>
 #include <sodium.h>
 
 #include <array>
-
-#include <boost/json.hpp>
-#include <fmt/core.h>
 
 namespace goop::mq {
 namespace json = boost::json;
@@ -27,7 +26,11 @@ std::string to_event_json(const BusEvent& e) {
   boost::system::error_code ec;
   json::value payload = json::parse(e.payload_json, ec);
   if (ec) payload = nullptr;  // publishers pass valid JSON; never emit a broken frame
-  json::object msg{{"type", "msg"}, {"id", e.id}, {"seq", e.seq}, {"topic", e.topic}, {"payload", std::move(payload)}};
+  json::object msg{{"type", "msg"},
+                   {"id", e.id},
+                   {"seq", e.seq},
+                   {"topic", e.topic},
+                   {"payload", std::move(payload)}};
   json::object out{{"type", "message"}, {"msg", std::move(msg)}, {"from", e.from}};
   return json::serialize(out);
 }

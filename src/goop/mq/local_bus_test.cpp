@@ -1,8 +1,7 @@
 #include "goop/mq/local_bus.hpp"
 
-#include <gtest/gtest.h>
-
 #include <boost/json.hpp>
+#include <gtest/gtest.h>
 
 namespace goop::mq {
 namespace {

@@ -13,7 +13,8 @@ bool is_local(const boost::asio::ip::address& ip) {
            (a >> 22) == (100u << 2 | 1u);  // 10/8, 172.16/12, 192.168/16, 169.254/16, 100.64/10
   }
   const auto v6 = ip.to_v6();
-  if (v6.is_v4_mapped()) return is_local(boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped, v6));
+  if (v6.is_v4_mapped())
+    return is_local(boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped, v6));
   return v6.is_link_local() || (v6.to_bytes()[0] & 0xFE) == 0xFC;  // fe80::/10, fc00::/7
 }
 

@@ -3,10 +3,10 @@
 // "lan" to a loopback or private address (RFC 1918, RFC 6598 shared space, link-local, IPv6
 // ULA), "direct" to any other address, "none" without a connection.
 
+#include "p2p/multiformats/multiaddr.hpp"
+
 #include <optional>
 #include <string_view>
-
-#include "p2p/multiformats/multiaddr.hpp"
 
 namespace goop::presence {
 

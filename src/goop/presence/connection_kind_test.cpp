@@ -23,7 +23,8 @@ TEST(ConnectionKind, NamesHowAPeerIsReached) {
   EXPECT_EQ(kind("/ip4/8.8.8.8/tcp/4001"), "direct");
   EXPECT_EQ(kind("/ip6/fd00::1/tcp/4001"), "lan");
   EXPECT_EQ(kind("/ip6/2001:db8::1/tcp/4001"), "direct");
-  EXPECT_EQ(kind("/ip4/8.8.8.8/tcp/4001/p2p/12D3KooWBh5nmVkFtq2z7vBmUkahSmk7spSDYXbbiKQLyVqyoR5s/p2p-circuit"),
+  EXPECT_EQ(kind("/ip4/8.8.8.8/tcp/4001/p2p/12D3KooWBh5nmVkFtq2z7vBmUkahSmk7spSDYXbbiKQLyVqyoR5s/"
+                 "p2p-circuit"),
             "relay");
 }
 

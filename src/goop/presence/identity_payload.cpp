@@ -22,15 +22,19 @@ std::string identity_json(const std::string& peer_id, const PeerEntry& e, const 
   o["reachable"] = e.reachable;
   if (!e.online()) o["offline"] = true;
   if (e.last_seen != Clock::time_point{}) {
-    const auto wall = clock.wall_now() - std::chrono::duration_cast<std::chrono::system_clock::duration>(
-                                             clock.now() - e.last_seen);
-    o["lastSeen"] = std::chrono::duration_cast<std::chrono::milliseconds>(wall.time_since_epoch()).count();
+    const auto wall =
+        clock.wall_now() -
+        std::chrono::duration_cast<std::chrono::system_clock::duration>(clock.now() - e.last_seen);
+    o["lastSeen"] =
+        std::chrono::duration_cast<std::chrono::milliseconds>(wall.time_since_epoch()).count();
   }
   if (e.favorite) o["favorite"] = true;
   o["connection"] = e.connection;
   return json::serialize(o);
 }
 
-std::string gone_json(const std::string& peer_id) { return json::serialize(json::object{{"peerID", peer_id}}); }
+std::string gone_json(const std::string& peer_id) {
+  return json::serialize(json::object{{"peerID", peer_id}});
+}
 
 }  // namespace goop::presence

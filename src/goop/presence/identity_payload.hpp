@@ -3,10 +3,10 @@
 // browser (and later identity.response). camelCase; `peerID`, `content` and `reachable` are
 // always present, the rest only when set; `lastSeen` is Unix milliseconds.
 
-#include <string>
-
 #include "base/clock.hpp"
 #include "goop/presence/peer_table.hpp"
+
+#include <string>
 
 namespace goop::presence {
 

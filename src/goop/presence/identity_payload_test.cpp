@@ -1,8 +1,7 @@
 #include "goop/presence/identity_payload.hpp"
 
-#include <gtest/gtest.h>
-
 #include <boost/json.hpp>
+#include <gtest/gtest.h>
 
 namespace goop::presence {
 namespace {
@@ -14,15 +13,18 @@ TEST(IdentityPayload, AlwaysPeerContentReachableOthersOnlyWhenSet) {
   PeerIdentity ann;
   ann.content = "Ann";
   table.upsert("12D3KooWA", ann, {}, true);
-  auto o = boost::json::parse(identity_json("12D3KooWA", *table.find("12D3KooWA"), clock)).as_object();
+  auto o =
+      boost::json::parse(identity_json("12D3KooWA", *table.find("12D3KooWA"), clock)).as_object();
   EXPECT_EQ(o.at("peerID"), "12D3KooWA");
   EXPECT_EQ(o.at("content"), "Ann");
   EXPECT_EQ(o.at("reachable"), false);
-  for (const char* k : {"email", "avatarHash", "videoDisabled", "publicKey", "verified", "offline", "favorite"}) {
+  for (const char* k :
+       {"email", "avatarHash", "videoDisabled", "publicKey", "verified", "offline", "favorite"}) {
     EXPECT_FALSE(o.contains(k)) << k;
   }
-  EXPECT_EQ(o.at("lastSeen").as_int64(),
-            std::chrono::duration_cast<std::chrono::milliseconds>(clock.wall_now().time_since_epoch()).count());
+  EXPECT_EQ(o.at("lastSeen").as_int64(), std::chrono::duration_cast<std::chrono::milliseconds>(
+                                             clock.wall_now().time_since_epoch())
+                                             .count());
 
   table.set_favorite("12D3KooWA", true);
   table.mark_offline("12D3KooWA");

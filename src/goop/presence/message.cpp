@@ -1,13 +1,12 @@
 #include "goop/presence/message.hpp"
 
-#include <boost/json.hpp>
-
-#include <algorithm>
-
-#include <fmt/core.h>
-
 #include "base/errors.hpp"
 #include "p2p/crypto/peer_id.hpp"
+
+#include <boost/json.hpp>
+#include <fmt/core.h>
+
+#include <algorithm>
 
 namespace goop::presence {
 namespace json = boost::json;
@@ -17,16 +16,18 @@ Error bad(std::string message) {
   return Error{make_error_code(Errc::kInvalidArgument), "presence message: " + std::move(message)};
 }
 
-constexpr std::pair<MsgType, std::string_view> kTypes[] = {
-    {MsgType::kOnline, "online"}, {MsgType::kUpdate, "update"},
-    {MsgType::kOffline, "offline"}, {MsgType::kPunch, "punch"}};
+constexpr std::pair<MsgType, std::string_view> kTypes[] = {{MsgType::kOnline, "online"},
+                                                           {MsgType::kUpdate, "update"},
+                                                           {MsgType::kOffline, "offline"},
+                                                           {MsgType::kPunch, "punch"}};
 
 Expected<std::string> get_string(const json::object& o, std::string_view key) {
   auto it = o.find(key);
   if (it == o.end() || it->value().is_null()) return std::string();
   if (!it->value().is_string()) return bad(fmt::format("\"{}\" must be a string", key));
   const auto& s = it->value().get_string();
-  if (s.size() > kMaxFieldBytes) return bad(fmt::format("\"{}\" is longer than {} bytes", key, kMaxFieldBytes));
+  if (s.size() > kMaxFieldBytes)
+    return bad(fmt::format("\"{}\" is longer than {} bytes", key, kMaxFieldBytes));
   return std::string(s);
 }
 
@@ -74,7 +75,8 @@ std::string encode(const PresenceMsg& m) {
 }
 
 Expected<PresenceMsg> decode(std::string_view text) {
-  if (text.size() > kMaxMessageBytes) return bad(fmt::format("larger than {} bytes", kMaxMessageBytes));
+  if (text.size() > kMaxMessageBytes)
+    return bad(fmt::format("larger than {} bytes", kMaxMessageBytes));
   json::error_code ec;
   json::value v = json::parse(text, ec);
   if (ec) return bad("not valid JSON (" + ec.message() + ")");
@@ -83,16 +85,19 @@ Expected<PresenceMsg> decode(std::string_view text) {
   PresenceMsg m;
 
   GOOP_TRY(std::string type, get_string(o, "type"));
-  auto t = std::find_if(std::begin(kTypes), std::end(kTypes), [&](const auto& p) { return p.second == type; });
+  auto t = std::find_if(std::begin(kTypes), std::end(kTypes),
+                        [&](const auto& p) { return p.second == type; });
   if (t == std::end(kTypes)) return bad(fmt::format("unknown \"type\" \"{}\"", type));
   m.type = t->first;
 
   GOOP_TRY(m.peer_id, get_string(o, "peerId"));
   if (m.peer_id.empty()) return bad("\"peerId\" is missing");
-  if (!p2p::PeerId::parse(m.peer_id)) return bad(fmt::format("\"peerId\" \"{}\" is not a peer ID", m.peer_id));
+  if (!p2p::PeerId::parse(m.peer_id))
+    return bad(fmt::format("\"peerId\" \"{}\" is not a peer ID", m.peer_id));
 
   GOOP_TRY(m.content, get_string(o, "content"));
-  if (std::any_of(m.content.begin(), m.content.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; })) {
+  if (std::any_of(m.content.begin(), m.content.end(),
+                  [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; })) {
     return bad("\"content\" contains control characters");
   }
   GOOP_TRY(m.email, get_string(o, "email"));
@@ -111,7 +116,8 @@ Expected<PresenceMsg> decode(std::string_view text) {
     const auto& a = it->value().get_array();
     if (a.size() > kMaxAddrs) return bad(fmt::format("more than {} \"addrs\"", kMaxAddrs));
     for (const auto& e : a) {
-      if (!e.is_string() || e.get_string().size() > kMaxFieldBytes) return bad("\"addrs\" must be an array of strings");
+      if (!e.is_string() || e.get_string().size() > kMaxFieldBytes)
+        return bad("\"addrs\" must be an array of strings");
       m.addrs.emplace_back(e.get_string());
     }
   }
@@ -120,7 +126,8 @@ Expected<PresenceMsg> decode(std::string_view text) {
   if (ts == o.end()) return bad("\"ts\" is missing");
   if (ts->value().is_int64()) {
     m.ts = ts->value().get_int64();
-  } else if (ts->value().is_uint64() && ts->value().get_uint64() <= static_cast<std::uint64_t>(INT64_MAX)) {
+  } else if (ts->value().is_uint64() &&
+             ts->value().get_uint64() <= static_cast<std::uint64_t>(INT64_MAX)) {
     m.ts = static_cast<std::int64_t>(ts->value().get_uint64());
   } else {
     return bad("\"ts\" must be a whole number of milliseconds");

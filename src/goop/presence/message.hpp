@@ -4,12 +4,12 @@
 // camelCase ("peerId" with a lower-case d); empty/false fields are omitted; "ts" (Unix ms) is
 // always present.
 
+#include "base/result.hpp"
+
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include "base/result.hpp"
 
 namespace goop::presence {
 
@@ -20,9 +20,9 @@ std::string_view to_string(MsgType t);
 struct PresenceMsg {
   MsgType type = MsgType::kUpdate;
   std::string peer_id;
-  std::string content;             // display label
+  std::string content;  // display label
   std::string email;
-  std::string avatar_hash;         // 16 hex characters
+  std::string avatar_hash;  // 16 hex characters
   bool video_disabled = false;
   std::string active_template;
   std::string target;              // punch only
@@ -31,7 +31,7 @@ struct PresenceMsg {
   std::string public_key;          // NaCl public key, base64
   bool encryption_supported = false;
   std::string goop_client_version;
-  std::int64_t ts = 0;             // Unix milliseconds
+  std::int64_t ts = 0;  // Unix milliseconds
   bool verified = false;
 };
 

@@ -1,16 +1,16 @@
 #include "goop/presence/peer_cache.hpp"
 
+#include "base/errors.hpp"
+#include "storage/db.hpp"
+
+#include <boost/json.hpp>
+#include <fmt/core.h>
+
 #include <algorithm>
 #include <array>
 #include <optional>
 #include <set>
 #include <string_view>
-
-#include <boost/json.hpp>
-#include <fmt/core.h>
-
-#include "base/errors.hpp"
-#include "storage/db.hpp"
 
 namespace goop::presence {
 namespace {

@@ -27,14 +27,14 @@
 // last_seen is written as UTC "YYYY-MM-DD HH:MM:SS.mmm" from the Clock's wall time; the Go peer
 // writes CURRENT_TIMESTAMP ("YYYY-MM-DD HH:MM:SS") and parses ours, and both sort as text.
 
+#include "base/clock.hpp"
+#include "base/result.hpp"
+#include "goop/presence/peer_table.hpp"
+
 #include <chrono>
 #include <cstddef>
 #include <string>
 #include <vector>
-
-#include "base/clock.hpp"
-#include "base/result.hpp"
-#include "goop/presence/peer_table.hpp"
 
 namespace goop::storage {
 class Db;

@@ -1,15 +1,15 @@
 #include "goop/presence/peer_cache.hpp"
 
+#include "base/errors.hpp"
+#include "storage/db.hpp"
+
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
 #include <filesystem>
 #include <optional>
+#include <stdlib.h>
 #include <string>
 #include <vector>
-
-#include "base/errors.hpp"
-#include "storage/db.hpp"
 
 namespace goop::presence {
 namespace {

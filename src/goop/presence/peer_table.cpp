@@ -8,8 +8,9 @@ void PeerTable::emit(const std::string& peer, PeerEvent e) {
   for (auto& fn : listeners_) fn(peer, e);
 }
 
-void PeerTable::upsert(const std::string& peer, const PeerIdentity& id, const std::vector<std::string>& addrs,
-                       bool keep_verified, std::string_view channel) {
+void PeerTable::upsert(const std::string& peer, const PeerIdentity& id,
+                       const std::vector<std::string>& addrs, bool keep_verified,
+                       std::string_view channel) {
   auto [it, fresh] = peers_.try_emplace(peer);
   PeerEntry& e = it->second;
   const PeerIdentity old = e.identity;
@@ -32,8 +33,8 @@ void PeerTable::upsert(const std::string& peer, const PeerIdentity& id, const st
   emit(peer, PeerEvent::kUpdate);
 }
 
-void PeerTable::seed(const std::string& peer, const PeerIdentity& id, const std::vector<std::string>& addrs,
-                     bool favorite) {
+void PeerTable::seed(const std::string& peer, const PeerIdentity& id,
+                     const std::vector<std::string>& addrs, bool favorite) {
   if (peers_.contains(peer)) return;
   PeerEntry e;
   e.identity = id;

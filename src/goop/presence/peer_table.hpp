@@ -19,6 +19,8 @@
 //  3. reachable turns false only after two counted probe failures at least 2 s apart.
 //  4. An online entry has at least one channel in `channels`; an offline entry has none.
 
+#include "base/clock.hpp"
+
 #include <chrono>
 #include <functional>
 #include <map>
@@ -26,8 +28,6 @@
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include "base/clock.hpp"
 
 namespace goop::presence {
 
@@ -42,7 +42,7 @@ struct PeerIdentity {
   std::string avatar_hash;
   bool video_disabled = false;
   std::string active_template;
-  std::string public_key;  // NaCl, base64 (sticky: an empty value keeps the known key)
+  std::string public_key;             // NaCl, base64 (sticky: an empty value keeps the known key)
   bool encryption_supported = false;  // sticky once true
   bool verified = false;
   std::string goop_client_version;  // sticky: empty keeps the known version
@@ -56,7 +56,7 @@ struct PeerEntry {
   // How we are connected to the peer now: "none", "lan", "direct" or "relay" (see
   // connection_kind.hpp); kept by the node from its connection events.
   std::string connection = "none";
-  Clock::time_point last_seen{};  // the newest presence on any channel
+  Clock::time_point last_seen{};                   // the newest presence on any channel
   std::optional<Clock::time_point> offline_since;  // empty = online
   // Channels that heard the peer and have not said offline since, with when each last heard it.
   std::map<std::string, Clock::time_point, std::less<>> channels;
@@ -83,10 +83,12 @@ class PeerTable {
   // online and seen now on that channel. With keep_verified (gossip, which is not authoritative
   // for it) the known `verified` stays. New addresses are merged in front. A new peer starts
   // unreachable.
-  void upsert(const std::string& peer, const PeerIdentity& id, const std::vector<std::string>& addrs,
-              bool keep_verified, std::string_view channel = kGossipChannel);
+  void upsert(const std::string& peer, const PeerIdentity& id,
+              const std::vector<std::string>& addrs, bool keep_verified,
+              std::string_view channel = kGossipChannel);
   // Inserts a peer remembered from the peer cache as offline and unreachable; no-op if known.
-  void seed(const std::string& peer, const PeerIdentity& id, const std::vector<std::string>& addrs, bool favorite);
+  void seed(const std::string& peer, const PeerIdentity& id, const std::vector<std::string>& addrs,
+            bool favorite);
   // `channel` heard the peer leave: only that channel forgets it. When no channel is left the
   // peer goes offline as mark_offline(peer) does.
   void mark_offline(const std::string& peer, std::string_view channel);

@@ -1,7 +1,12 @@
 #include "goop/presence/presence_service.hpp"
 
-#include <algorithm>
-#include <set>
+#include "base/async_event.hpp"
+#include "base/log.hpp"
+#include "base/task_group.hpp"
+#include "goop/content/content_protocol.hpp"
+#include "p2p/host/host.hpp"
+#include "p2p/multiformats/multiaddr.hpp"
+#include "p2p/protocol/gossipsub/gossipsub.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/ip/address.hpp>
@@ -10,13 +15,8 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
-#include "base/async_event.hpp"
-#include "base/log.hpp"
-#include "base/task_group.hpp"
-#include "goop/content/content_protocol.hpp"
-#include "p2p/host/host.hpp"
-#include "p2p/multiformats/multiaddr.hpp"
-#include "p2p/protocol/gossipsub/gossipsub.hpp"
+#include <algorithm>
+#include <set>
 
 namespace goop::presence {
 namespace asio = boost::asio;
@@ -45,7 +45,8 @@ Scope scope_of(const p2p::Multiaddr& m) {
 
 }  // namespace
 
-std::vector<std::string> announceable_addrs(const std::vector<std::string>& addrs, std::size_t max) {
+std::vector<std::string> announceable_addrs(const std::vector<std::string>& addrs,
+                                            std::size_t max) {
   std::vector<std::string> v4, v6, loop;
   for (const auto& text : addrs) {
     auto m = p2p::Multiaddr::parse(text);
@@ -69,10 +70,17 @@ std::vector<std::string> announceable_addrs(const std::vector<std::string>& addr
 }
 
 struct PresenceService::Impl : std::enable_shared_from_this<Impl> {
-  Impl(asio::any_io_executor e, p2p::Host& h, p2p::gossipsub::GossipSub& g, PeerTable& t, PresenceOptions o,
-       SelfFn s, Clock& c)
-      : ex(e), host(h), gossip(g), table(t), options(std::move(o)), self(std::move(s)), clock(c),
-        tasks(e, "presence"), probes_done(e) {}
+  Impl(asio::any_io_executor e, p2p::Host& h, p2p::gossipsub::GossipSub& g, PeerTable& t,
+       PresenceOptions o, SelfFn s, Clock& c)
+      : ex(e),
+        host(h),
+        gossip(g),
+        table(t),
+        options(std::move(o)),
+        self(std::move(s)),
+        clock(c),
+        tasks(e, "presence"),
+        probes_done(e) {}
 
   asio::any_io_executor ex;
   p2p::Host& host;
@@ -132,7 +140,8 @@ struct PresenceService::Impl : std::enable_shared_from_this<Impl> {
     const PresenceMsg full = make_full_message(type);
     const std::string json = encode(gossip_copy(full));
     auto r = gossip.publish(options.topic, Bytes(json.begin(), json.end()));
-    if (!r) GOOP_LOG_WARN(lg, "cannot publish our {} presence: {}", to_string(type), r.error().message());
+    if (!r)
+      GOOP_LOG_WARN(lg, "cannot publish our {} presence: {}", to_string(type), r.error().message());
     for (auto& fn : published) fn(full);
   }
 
@@ -144,7 +153,8 @@ struct PresenceService::Impl : std::enable_shared_from_this<Impl> {
     }
     if (msg->peer_id == host.id().to_base58()) return;
     if (!is_authored_by(*msg, author.to_base58())) {
-      GOOP_LOG_WARN(lg, "dropped a presence for {} published by {}: a peer may only announce itself",
+      GOOP_LOG_WARN(lg,
+                    "dropped a presence for {} published by {}: a peer may only announce itself",
                     msg->peer_id, author.to_base58());
       return;
     }
@@ -155,7 +165,8 @@ struct PresenceService::Impl : std::enable_shared_from_this<Impl> {
   // A presence from `channel` (gossip or a rendezvous), already known not to be ours.
   void apply(const PresenceMsg& m, std::string_view channel) {
     if (!table.find(m.peer_id) && table.entries().size() >= options.max_peers) {
-      GOOP_LOG_DEBUG(lg, "peer table full ({} peers): ignoring new peer {}", options.max_peers, m.peer_id);
+      GOOP_LOG_DEBUG(lg, "peer table full ({} peers): ignoring new peer {}", options.max_peers,
+                     m.peer_id);
       return;
     }
     auto& per_channel = last_ts[m.peer_id];
@@ -203,7 +214,8 @@ struct PresenceService::Impl : std::enable_shared_from_this<Impl> {
     add_addrs(m.peer_id, m.addrs);
     for (auto& fn : heard) fn(m.peer_id, m);
     const PeerEntry* e = table.find(m.peer_id);
-    if ((gossiped && m.type == MsgType::kOnline) || fresh || (e && !e->reachable)) spawn_probe(m.peer_id);
+    if ((gossiped && m.type == MsgType::kOnline) || fresh || (e && !e->reachable))
+      spawn_probe(m.peer_id);
   }
 
   void add_addrs(const std::string& peer, const std::vector<std::string>& addrs) {
@@ -282,9 +294,11 @@ struct PresenceService::Impl : std::enable_shared_from_this<Impl> {
   }
 };
 
-PresenceService::PresenceService(asio::any_io_executor ex, p2p::Host& host, p2p::gossipsub::GossipSub& gossip,
-                                 PeerTable& table, PresenceOptions options, SelfFn self, Clock& clock)
-    : impl_(std::make_shared<Impl>(std::move(ex), host, gossip, table, std::move(options), std::move(self), clock)) {}
+PresenceService::PresenceService(asio::any_io_executor ex, p2p::Host& host,
+                                 p2p::gossipsub::GossipSub& gossip, PeerTable& table,
+                                 PresenceOptions options, SelfFn self, Clock& clock)
+    : impl_(std::make_shared<Impl>(std::move(ex), host, gossip, table, std::move(options),
+                                   std::move(self), clock)) {}
 
 PresenceService::~PresenceService() { impl_->stopping = true; }
 
@@ -305,14 +319,18 @@ void PresenceService::heard(const PresenceMsg& msg, const std::string& channel) 
 
 PresenceMsg PresenceService::make_message(MsgType type) const { return impl_->make_message(type); }
 
-PresenceMsg PresenceService::make_full_message(MsgType type) const { return impl_->make_full_message(type); }
+PresenceMsg PresenceService::make_full_message(MsgType type) const {
+  return impl_->make_full_message(type);
+}
 
 void PresenceService::start() {
   std::weak_ptr<Impl> weak = impl_;
   Impl& s = *impl_;
-  s.gossip.subscribe(s.options.topic, [weak](BytesView data, const p2p::PeerId& author, const auto&) {
-    if (auto self = weak.lock(); self && !self->stopping) self->on_message(data, author);
-  });
+  s.gossip.subscribe(s.options.topic,
+                     [weak](BytesView data, const p2p::PeerId& author, const auto&) {
+                       if (auto self = weak.lock(); self && !self->stopping)
+                         self->on_message(data, author);
+                     });
   s.gossip.on_peer_subscribed([weak, ex = s.ex](const std::string& topic, const p2p::PeerId& peer) {
     // Posted: the callback runs inside the router, which must not be re-entered.
     asio::post(ex, [weak, topic, peer] {
@@ -323,11 +341,14 @@ void PresenceService::start() {
     auto self = weak.lock();
     if (!self || self->stopping || e != p2p::ConnectionEvent::kConnected) return;
     const std::string id = peer.to_base58();
-    if (const PeerEntry* entry = self->table.find(id); entry && !entry->reachable) self->spawn_probe(id);
+    if (const PeerEntry* entry = self->table.find(id); entry && !entry->reachable)
+      self->spawn_probe(id);
   });
   s.started = true;
   s.publish(MsgType::kOnline);
-  s.tasks.spawn(Impl::tick(impl_, s.options.heartbeat, [](Impl& i) { i.publish(MsgType::kUpdate); }), "heartbeat");
+  s.tasks.spawn(
+      Impl::tick(impl_, s.options.heartbeat, [](Impl& i) { i.publish(MsgType::kUpdate); }),
+      "heartbeat");
   s.tasks.spawn(Impl::tick(impl_, s.options.prune_interval,
                            [](Impl& i) {
                              i.table.prune(i.options.ttl, i.options.grace);
@@ -354,10 +375,12 @@ asio::awaitable<void> PresenceService::probe_all() {
 asio::awaitable<void> PresenceService::async_stop(std::chrono::steady_clock::duration deadline) {
   auto self = impl_;
   if (!self->stopping) {
-    GOOP_LOG_DEBUG(lg, "publishing offline to {} peers", self->gossip.peers(self->options.topic).size());
+    GOOP_LOG_DEBUG(lg, "publishing offline to {} peers",
+                   self->gossip.peers(self->options.topic).size());
     self->publish(MsgType::kOffline);
     self->stopping = true;
-    const auto flush = std::min<std::chrono::steady_clock::duration>(self->options.offline_flush, deadline / 2);
+    const auto flush =
+        std::min<std::chrono::steady_clock::duration>(self->options.offline_flush, deadline / 2);
     if (!co_await self->gossip.flush(flush)) {
       GOOP_LOG_INFO(lg, "our offline presence may not have reached every peer before shutdown");
     }

@@ -1,8 +1,9 @@
 #pragma once
 // PresenceService: who is online, over gossip (spec/net.md §5.2.1–§5.7). It announces us on
 // the presence topic (online at start, update every heartbeat, offline at shutdown with a
-// bounded flush; a newly subscribed peer gets our latest announcement directly), applies what others announce to the
-// PeerTable, probes reachability with /goop/content/1.0.0 and expires silent peers.
+// bounded flush; a newly subscribed peer gets our latest announcement directly), applies what
+// others announce to the PeerTable, probes reachability with /goop/content/1.0.0 and expires silent
+// peers.
 //
 // Rendezvous clients feed what they hear through heard(msg, channel) and send our presence
 // through on_publish: every announcement (online, heartbeat, announce_now, offline at stop)
@@ -17,19 +18,19 @@
 // Executor rule: construct, call and destroy on the Host's executor. Lifetime: start(), then
 // await async_stop() before destroying; Host, GossipSub and PeerTable must outlive it.
 
+#include "base/clock.hpp"
+#include "goop/presence/message.hpp"
+#include "goop/presence/peer_table.hpp"
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+
 #include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <boost/asio/any_io_executor.hpp>
-#include <boost/asio/awaitable.hpp>
-
-#include "base/clock.hpp"
-#include "goop/presence/message.hpp"
-#include "goop/presence/peer_table.hpp"
 
 namespace goop::p2p {
 class Host;
@@ -46,11 +47,11 @@ struct PresenceOptions {
   std::chrono::seconds ttl{20};
   std::chrono::minutes grace{15};
   std::chrono::milliseconds prune_interval{1000};
-  std::chrono::milliseconds probe_timeout{2000};   // ProbeTimeout
-  std::chrono::milliseconds probe_cooldown{500};   // ProbeCooldown after a failure
-  std::chrono::milliseconds offline_flush{1000};   // bound on sending `offline` at shutdown
-  std::size_t max_published_addrs = 20;            // the rendezvous refuses more
-  std::size_t max_peers = 4096;                     // new peers beyond this are ignored
+  std::chrono::milliseconds probe_timeout{2000};  // ProbeTimeout
+  std::chrono::milliseconds probe_cooldown{500};  // ProbeCooldown after a failure
+  std::chrono::milliseconds offline_flush{1000};  // bound on sending `offline` at shutdown
+  std::size_t max_published_addrs = 20;           // the rendezvous refuses more
+  std::size_t max_peers = 4096;                   // new peers beyond this are ignored
 };
 
 // What we announce about ourselves, asked before every publish. identity.public_key and
@@ -69,8 +70,9 @@ class PresenceService {
   // Called with the full (rendezvous) copy of each announcement we publish.
   using PublishFn = std::function<void(const PresenceMsg& full)>;
 
-  PresenceService(boost::asio::any_io_executor ex, p2p::Host& host, p2p::gossipsub::GossipSub& gossip,
-                  PeerTable& table, PresenceOptions options, SelfFn self, Clock& clock = SystemClock::instance());
+  PresenceService(boost::asio::any_io_executor ex, p2p::Host& host,
+                  p2p::gossipsub::GossipSub& gossip, PeerTable& table, PresenceOptions options,
+                  SelfFn self, Clock& clock = SystemClock::instance());
   PresenceService(const PresenceService&) = delete;
   PresenceService& operator=(const PresenceService&) = delete;
   ~PresenceService();

@@ -3,15 +3,14 @@
 // offline message at stop marks the peer offline at once, and the content probe answers.
 #include "goop/presence/presence_service.hpp"
 
-#include <gtest/gtest.h>
-
-#include <boost/asio/io_context.hpp>
-
 #include "goop/content/content_protocol.hpp"
 #include "p2p/host/host.hpp"
 #include "p2p/protocol/gossipsub/gossipsub.hpp"
 #include "p2p/testing/run_coro.hpp"
 #include "p2p/testing/wait_until.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <gtest/gtest.h>
 
 namespace goop::presence {
 namespace {
@@ -30,7 +29,8 @@ struct Node {
         table(SystemClock::instance()),
         label(std::move(name)) {}
 
-  void start(asio::io_context& io, std::size_t max_peers = 4096, std::chrono::seconds heartbeat = 1s) {
+  void start(asio::io_context& io, std::size_t max_peers = 4096,
+             std::chrono::seconds heartbeat = 1s) {
     ASSERT_TRUE(host.start().has_value());
     content::serve_content(host, [this] { return label; });
     gossip.start();
@@ -118,7 +118,8 @@ TEST_F(PresenceTest, OfflineAtStopMarksThePeerOfflineAtOnce) {
   ASSERT_TRUE(wait([&] { return sees(a, b, true); }));
   run_coro(io_, b.presence->async_stop(2s));
   b.presence.reset();
-  EXPECT_TRUE(wait([&] { return a.table.find(b.id()) && !a.table.find(b.id())->online(); }, 1000ms));
+  EXPECT_TRUE(
+      wait([&] { return a.table.find(b.id()) && !a.table.find(b.id())->online(); }, 1000ms));
 }
 
 TEST_F(PresenceTest, PresenceForAnotherPeerIsIgnored) {
@@ -129,7 +130,8 @@ TEST_F(PresenceTest, PresenceForAnotherPeerIsIgnored) {
   // B's host publishes, on the presence topic, a presence claiming to be someone else.
   PresenceMsg forged;
   forged.type = MsgType::kOnline;
-  forged.peer_id = p2p::PeerId::from_public_key(p2p::Ed25519PrivateKey::generate().public_key()).to_base58();
+  forged.peer_id =
+      p2p::PeerId::from_public_key(p2p::Ed25519PrivateKey::generate().public_key()).to_base58();
   forged.content = "Mallory";
   forged.ts = 1;
   const std::string json = encode(forged);
@@ -139,7 +141,8 @@ TEST_F(PresenceTest, PresenceForAnotherPeerIsIgnored) {
   PresenceMsg real = b.presence->make_message(MsgType::kUpdate);
   const std::string json2 = encode(real);
   ASSERT_TRUE(b.gossip.publish(kTopic, Bytes(json2.begin(), json2.end())).has_value());
-  ASSERT_TRUE(wait([&] { return a.table.find(b.id()) && a.table.find(b.id())->identity.content == "B2"; }));
+  ASSERT_TRUE(
+      wait([&] { return a.table.find(b.id()) && a.table.find(b.id())->identity.content == "B2"; }));
   EXPECT_EQ(a.table.find(forged.peer_id), nullptr);
 }
 
@@ -258,10 +261,11 @@ TEST_F(PresenceTest, EveryAnnouncementGoesToOnPublishAsTheFullCopy) {
 }
 
 TEST(AnnounceableAddrs, DropsLinkLocalKeepsLoopbackOnlyAlone) {
-  EXPECT_EQ(announceable_addrs({"/ip4/127.0.0.1/tcp/1", "/ip4/192.168.1.2/tcp/1", "/ip6/::1/tcp/2",
-                                "/ip4/169.254.3.4/tcp/1", "/ip6/fe80::1/tcp/2", "/ip6/2001:db8::1/tcp/2"},
-                               20),
-            (std::vector<std::string>{"/ip4/192.168.1.2/tcp/1", "/ip6/2001:db8::1/tcp/2"}));
+  EXPECT_EQ(
+      announceable_addrs({"/ip4/127.0.0.1/tcp/1", "/ip4/192.168.1.2/tcp/1", "/ip6/::1/tcp/2",
+                          "/ip4/169.254.3.4/tcp/1", "/ip6/fe80::1/tcp/2", "/ip6/2001:db8::1/tcp/2"},
+                         20),
+      (std::vector<std::string>{"/ip4/192.168.1.2/tcp/1", "/ip6/2001:db8::1/tcp/2"}));
   EXPECT_EQ(announceable_addrs({"/ip4/127.0.0.1/tcp/1", "/ip6/::1/tcp/2"}, 20),
             (std::vector<std::string>{"/ip4/127.0.0.1/tcp/1", "/ip6/::1/tcp/2"}));
   EXPECT_EQ(announceable_addrs({"/ip4/10.0.0.1/tcp/1", "/ip4/10.0.0.2/tcp/1", "garbage"}, 1),

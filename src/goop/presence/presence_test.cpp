@@ -1,7 +1,7 @@
-#include <gtest/gtest.h>
-
 #include "goop/presence/message.hpp"
 #include "goop/presence/peer_table.hpp"
+
+#include <gtest/gtest.h>
 
 namespace goop::presence {
 namespace {
@@ -17,7 +17,8 @@ TEST(PresenceMsg, EncodesGoKeysOmitsEmptyAndKeepsTs) {
   m.content = "My Site";
   m.ts = 1700000000123;
   const std::string json = encode(m);
-  EXPECT_EQ(json, std::string(R"({"type":"online","peerId":")") + kPeer + R"(","content":"My Site","ts":1700000000123})");
+  EXPECT_EQ(json, std::string(R"({"type":"online","peerId":")") + kPeer +
+                      R"(","content":"My Site","ts":1700000000123})");
   m.content.clear();
   m.ts = 0;
   EXPECT_NE(encode(m).find(R"("ts":0)"), std::string::npos);
@@ -47,8 +48,9 @@ TEST(PresenceMsg, RoundTripsEveryField) {
 
 TEST(PresenceMsg, DecodesWhatTheGoPeerSends) {
   // Shape of a Go PresenceMsg (omitempty fields absent, unknown keys tolerated).
-  const std::string go = std::string(R"({"type":"update","peerId":")") + kPeer +
-                         R"(","content":"hello","avatarHash":"00ff00ff00ff00ff","encryptionSupported":true,"publicKey":"cHVi","goopClientVersion":"dev","ts":1763750000000,"future":1})";
+  const std::string go =
+      std::string(R"({"type":"update","peerId":")") + kPeer +
+      R"(","content":"hello","avatarHash":"00ff00ff00ff00ff","encryptionSupported":true,"publicKey":"cHVi","goopClientVersion":"dev","ts":1763750000000,"future":1})";
   auto m = decode(go);
   ASSERT_TRUE(m.has_value()) << m.error().message;
   EXPECT_EQ(m->type, MsgType::kUpdate);
@@ -73,24 +75,33 @@ TEST_P(PresenceMsgErrors, AreRefusedNamingTheField) {
 INSTANTIATE_TEST_SUITE_P(
     All, PresenceMsgErrors,
     ::testing::Values(
-        Bad{"nope", "not valid JSON"},
-        Bad{"[]", "not a JSON object"},
-        Bad{std::string(R"({"type":"hello","peerId":")") + kPeer + R"(","ts":1})", "unknown \"type\""},
+        Bad{"nope", "not valid JSON"}, Bad{"[]", "not a JSON object"},
+        Bad{std::string(R"({"type":"hello","peerId":")") + kPeer + R"(","ts":1})",
+            "unknown \"type\""},
         Bad{R"({"type":"online","ts":1})", "\"peerId\" is missing"},
         Bad{R"({"type":"online","peerId":"not-a-peer","ts":1})", "is not a peer ID"},
         Bad{std::string(R"({"type":"online","peerId":")") + kPeer + R"("})", "\"ts\" is missing"},
-        Bad{std::string(R"({"type":"online","peerId":")") + kPeer + R"(","ts":"1"})", "\"ts\" must be a whole number"},
-        Bad{std::string(R"({"type":"online","peerId":")") + kPeer + R"(","ts":1,"content":"a\u0000b"})", "control characters"},
-        Bad{std::string(R"({"type":"online","peerId":")") + kPeer + R"(","ts":1,"addrs":"x"})", "\"addrs\" must be an array"},
-        Bad{std::string(R"({"type":"online","peerId":")") + kPeer + R"(","ts":1,"videoDisabled":"yes"})", "\"videoDisabled\" must be true or false"},
-        Bad{std::string(R"({"type":"online","peerId":")") + kPeer + R"(","ts":1,"email":")" + std::string(2000, 'x') + "\"}", "longer than"},
+        Bad{std::string(R"({"type":"online","peerId":")") + kPeer + R"(","ts":"1"})",
+            "\"ts\" must be a whole number"},
+        Bad{std::string(R"({"type":"online","peerId":")") + kPeer +
+                R"(","ts":1,"content":"a\u0000b"})",
+            "control characters"},
+        Bad{std::string(R"({"type":"online","peerId":")") + kPeer + R"(","ts":1,"addrs":"x"})",
+            "\"addrs\" must be an array"},
+        Bad{std::string(R"({"type":"online","peerId":")") + kPeer +
+                R"(","ts":1,"videoDisabled":"yes"})",
+            "\"videoDisabled\" must be true or false"},
+        Bad{std::string(R"({"type":"online","peerId":")") + kPeer + R"(","ts":1,"email":")" +
+                std::string(2000, 'x') + "\"}",
+            "longer than"},
         Bad{std::string(kMaxMessageBytes + 1, ' '), "larger than"}));
 
 TEST(PresenceMsg, OnlyTheSignedAuthorMaySpeakForAPeer) {
   PresenceMsg m;
   m.peer_id = kPeer;
   EXPECT_TRUE(is_authored_by(m, kPeer));
-  EXPECT_TRUE(is_authored_by(m, "k51qzi5uqu5dgy8qsq67hbz73jqkw87l3fgf4a91qb0d9b5173tir7n4vxk1oe"));  // same, CID form
+  EXPECT_TRUE(is_authored_by(
+      m, "k51qzi5uqu5dgy8qsq67hbz73jqkw87l3fgf4a91qb0d9b5173tir7n4vxk1oe"));  // same, CID form
   EXPECT_FALSE(is_authored_by(m, kOther));
   EXPECT_FALSE(is_authored_by(m, "garbage"));
 }
@@ -229,7 +240,8 @@ TEST_F(PeerTableTest, AllChannelsSilentPastTtlTakeThePeerOffline) {
   clock.advance(11s);  // gossip silent for 21 s, the rendezvous for 11 s
   table.prune(20s, 15min);
   ASSERT_TRUE(table.find(kPeer)->online());
-  EXPECT_EQ(table.find(kPeer)->channels.count(std::string(kGossipChannel)), 0u);  // gossip forgot it
+  EXPECT_EQ(table.find(kPeer)->channels.count(std::string(kGossipChannel)),
+            0u);  // gossip forgot it
   EXPECT_EQ(table.find(kPeer)->channels.count(rv), 1u);
   table.mark_offline(kPeer, rv);  // the last channel left says offline
   EXPECT_FALSE(table.find(kPeer)->online());

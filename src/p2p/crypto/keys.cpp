@@ -1,12 +1,12 @@
 #include "p2p/crypto/keys.hpp"
 
-#include <sodium.h>
-
-#include <cstring>
-
 #include "base/check.hpp"
 #include "p2p/errors.hpp"
 #include "p2p/multiformats/varint.hpp"
+
+#include <sodium.h>
+
+#include <cstring>
 
 namespace goop::p2p {
 namespace {
@@ -53,7 +53,8 @@ Result<KeyMessage> parse_key_message(BytesView in) {
     }
   }
   if (!have_type || !have_data) return make_error_code(Errc::kInvalidEncoding);
-  if (msg.type > static_cast<std::uint64_t>(KeyType::kEcdsa)) return make_error_code(Errc::kInvalidEncoding);
+  if (msg.type > static_cast<std::uint64_t>(KeyType::kEcdsa))
+    return make_error_code(Errc::kInvalidEncoding);
   if (msg.type != static_cast<std::uint64_t>(KeyType::kEd25519)) {
     return make_error_code(Errc::kUnsupportedKeyType);
   }
@@ -104,7 +105,8 @@ Ed25519PrivateKey::~Ed25519PrivateKey() { sodium_memzero(sk_.data(), sk_.size())
 
 Signature Ed25519PrivateKey::sign(BytesView message) const noexcept {
   Signature sig;
-  GOOP_CHECK(crypto_sign_detached(sig.data(), nullptr, message.data(), message.size(), sk_.data()) == 0);
+  GOOP_CHECK(
+      crypto_sign_detached(sig.data(), nullptr, message.data(), message.size(), sk_.data()) == 0);
   return sig;
 }
 

@@ -7,11 +7,11 @@
 // Only Ed25519 (KeyType 1) is accepted; a remote offering RSA, secp256k1 or ECDSA gets
 // Errc::kUnsupportedKeyType. Signing and verification use libsodium (constant time).
 
-#include <array>
-#include <cstdint>
-
 #include "base/bytes.hpp"
 #include "base/result.hpp"
+
+#include <array>
+#include <cstdint>
 
 namespace goop::p2p {
 
@@ -27,7 +27,8 @@ using Signature = std::array<std::uint8_t, kEd25519SignatureSize>;
 
 class Ed25519PublicKey {
  public:
-  explicit Ed25519PublicKey(const std::array<std::uint8_t, kEd25519PublicKeySize>& raw) : raw_(raw) {}
+  explicit Ed25519PublicKey(const std::array<std::uint8_t, kEd25519PublicKeySize>& raw)
+      : raw_(raw) {}
   // Errors: Errc::kInvalidKey if `raw` is not 32 bytes.
   static Result<Ed25519PublicKey> from_raw(BytesView raw);
 

@@ -52,8 +52,12 @@ Bytes PeerId::cid_bytes() const {
 }
 
 std::string PeerId::to_base58() const { return base58btc_encode(bytes_); }
-std::string PeerId::to_cid_base32() const { return multibase_encode(Multibase::kBase32, cid_bytes()); }
-std::string PeerId::to_cid_base36() const { return multibase_encode(Multibase::kBase36, cid_bytes()); }
+std::string PeerId::to_cid_base32() const {
+  return multibase_encode(Multibase::kBase32, cid_bytes());
+}
+std::string PeerId::to_cid_base36() const {
+  return multibase_encode(Multibase::kBase36, cid_bytes());
+}
 
 std::string PeerId::short_string() const {
   const std::string s = to_base58();

@@ -7,16 +7,16 @@
 // libp2p-key multicodec (0x72) in base32 ("bafz...") or base36 ("k51..."; fits one DNS label,
 // used for per-peer viewer origins). parse() accepts all of them.
 
+#include "base/bytes.hpp"
+#include "base/result.hpp"
+#include "p2p/crypto/keys.hpp"
+
 #include <compare>
 #include <cstddef>
 #include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include "base/bytes.hpp"
-#include "base/result.hpp"
-#include "p2p/crypto/keys.hpp"
 
 namespace goop::p2p {
 

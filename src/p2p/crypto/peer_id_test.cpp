@@ -1,8 +1,8 @@
 #include "p2p/crypto/peer_id.hpp"
 
-#include <gtest/gtest.h>
-
 #include "p2p/errors.hpp"
+
+#include <gtest/gtest.h>
 
 namespace goop::p2p {
 namespace {
@@ -15,8 +15,10 @@ constexpr std::string_view kSpecPublic =
     "080112201ed1e8fae2c4a144b8be8fd4b47bf3d3b34b871c3cacf6010f0e42d474fce27e";
 // Derived from the key above by js-libp2p (@libp2p/peer-id 6, @libp2p/crypto 5).
 constexpr std::string_view kPeerIdBase58 = "12D3KooWBtg3aaRMjxwedh83aGiUkwSxDwUZkzuJcfaqUmo7R3pq";
-constexpr std::string_view kPeerIdCid32 = "bafzaajaiaejcahwr5d5ofrfbis4l5d6uwr57hu5tjodrypfm6yaq6dsc2r2pzyt6";
-constexpr std::string_view kPeerIdCid36 = "k51qzi5uqu5dgy8qsq67hbz73jqkw87l3fgf4a91qb0d9b5173tir7n4vxk1oe";
+constexpr std::string_view kPeerIdCid32 =
+    "bafzaajaiaejcahwr5d5ofrfbis4l5d6uwr57hu5tjodrypfm6yaq6dsc2r2pzyt6";
+constexpr std::string_view kPeerIdCid36 =
+    "k51qzi5uqu5dgy8qsq67hbz73jqkw87l3fgf4a91qb0d9b5173tir7n4vxk1oe";
 // Signature of "goop2" by the key above, by js-libp2p.
 constexpr std::string_view kSignature =
     "eda8b7a4a2c7aea90263818ea5fde8dcd17f1d02ef825901bc91a034c60f2f16930e67ae2a6bd7b1007a06f03ada"
@@ -47,16 +49,18 @@ TEST(Keys, SignatureMatchesJsLibp2pAndVerifies) {
 
 TEST(Keys, OtherKeyTypesAreRefused) {
   // secp256k1 and ECDSA public keys from the same spec table.
-  auto secp = unmarshal_public_key(*from_hex("08021221037777e994e452c21604f91de093ce415f5432f701dd8cd1a7a6fea0e630bfca99"));
+  auto secp = unmarshal_public_key(
+      *from_hex("08021221037777e994e452c21604f91de093ce415f5432f701dd8cd1a7a6fea0e630bfca99"));
   EXPECT_EQ(secp.error(), make_error_code(Errc::kUnsupportedKeyType));
   auto rsa_prefix = unmarshal_public_key(*from_hex("0800120100"));
   EXPECT_EQ(rsa_prefix.error(), make_error_code(Errc::kUnsupportedKeyType));
 }
 
 TEST(Keys, MalformedKeyMessagesAreRefused) {
-  EXPECT_TRUE(unmarshal_public_key(*from_hex("0801")).has_error());                 // no data
-  EXPECT_TRUE(unmarshal_public_key(*from_hex("08011220aabb")).has_error());         // truncated
-  EXPECT_EQ(unmarshal_public_key(*from_hex("08011202aabb")).error(), make_error_code(Errc::kInvalidKey));
+  EXPECT_TRUE(unmarshal_public_key(*from_hex("0801")).has_error());          // no data
+  EXPECT_TRUE(unmarshal_public_key(*from_hex("08011220aabb")).has_error());  // truncated
+  EXPECT_EQ(unmarshal_public_key(*from_hex("08011202aabb")).error(),
+            make_error_code(Errc::kInvalidKey));
   EXPECT_TRUE(unmarshal_public_key(Bytes(kMaxKeyMessage + 1, 0x08)).has_error());
   Bytes priv = *from_hex(kSpecPrivate);
   priv.back() ^= 1;  // public half no longer matches the seed
@@ -106,7 +110,8 @@ TEST(PeerId, RejectsNonPeerIds) {
   EXPECT_TRUE(PeerId::parse("hello").has_error());
   EXPECT_TRUE(PeerId::parse("12D3KooW").has_error());
   // A CIDv1 with the dag-pb codec (0x70) is not a peer ID.
-  EXPECT_TRUE(PeerId::parse("bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi").has_error());
+  EXPECT_TRUE(
+      PeerId::parse("bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi").has_error());
   std::string corrupted(kPeerIdBase58);
   corrupted[10] = '0';  // not a base58 character
   EXPECT_TRUE(PeerId::parse(corrupted).has_error());

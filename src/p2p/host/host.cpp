@@ -2,9 +2,6 @@
 
 #include "p2p/host/host.hpp"
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/this_coro.hpp>
-
 #include "base/async_event.hpp"
 #include "base/timeout.hpp"
 #include "p2p/errors.hpp"
@@ -15,6 +12,9 @@
 #include "p2p/negotiation/listener.hpp"
 #include "p2p/protocol/identify/identify.hpp"
 #include "p2p/protocol/ping/ping.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/this_coro.hpp>
 
 namespace goop::p2p {
 namespace asio = boost::asio;
@@ -33,20 +33,22 @@ Host::Host(asio::any_io_executor ex, Ed25519PrivateKey identity, HostConfig conf
                          [](std::unique_ptr<MuxedStream> s, PeerId) -> asio::awaitable<void> {
                            co_await ping::serve(*s);
                          });
-  impl->handlers.emplace(std::string(identify::kProtocolId),
-                         [impl](std::unique_ptr<MuxedStream> s, PeerId peer) -> asio::awaitable<void> {
-                           auto c = impl->best_connection(peer);
-                           if (!c) co_return;
-                           (void)co_await identify::send(*s, impl->identify_message(*c));
-                         });
-  impl->handlers.emplace(std::string(identify::kPushProtocolId),
-                         [impl](std::unique_ptr<MuxedStream> s, PeerId peer) -> asio::awaitable<void> {
-                           auto msg = co_await identify::receive(*s);
-                           if (!msg) co_return;
-                           auto& info = impl->peers.get(peer);
-                           info.protocols = msg->protocols;
-                           for (auto& cb : impl->identified_cbs) cb(peer);
-                         });
+  impl->handlers.emplace(
+      std::string(identify::kProtocolId),
+      [impl](std::unique_ptr<MuxedStream> s, PeerId peer) -> asio::awaitable<void> {
+        auto c = impl->best_connection(peer);
+        if (!c) co_return;
+        (void)co_await identify::send(*s, impl->identify_message(*c));
+      });
+  impl->handlers.emplace(
+      std::string(identify::kPushProtocolId),
+      [impl](std::unique_ptr<MuxedStream> s, PeerId peer) -> asio::awaitable<void> {
+        auto msg = co_await identify::receive(*s);
+        if (!msg) co_return;
+        auto& info = impl->peers.get(peer);
+        info.protocols = msg->protocols;
+        for (auto& cb : impl->identified_cbs) cb(peer);
+      });
 }
 
 Host::~Host() = default;
@@ -77,7 +79,9 @@ std::vector<std::string> Host::protocols() const {
   return out;
 }
 
-bool Host::is_connected(const PeerId& peer) const { return impl_->best_connection(peer) != nullptr; }
+bool Host::is_connected(const PeerId& peer) const {
+  return impl_->best_connection(peer) != nullptr;
+}
 
 std::optional<Multiaddr> Host::connection_addr(const PeerId& peer) const {
   auto c = impl_->best_connection(peer);
@@ -94,7 +98,9 @@ std::vector<PeerId> Host::connected_peers() const {
 void Host::on_connection_event(std::function<void(const PeerId&, ConnectionEvent)> cb) {
   impl_->connection_cbs.push_back(std::move(cb));
 }
-void Host::on_identified(std::function<void(const PeerId&)> cb) { impl_->identified_cbs.push_back(std::move(cb)); }
+void Host::on_identified(std::function<void(const PeerId&)> cb) {
+  impl_->identified_cbs.push_back(std::move(cb));
+}
 
 asio::awaitable<Result<void>> Host::connect(PeerId peer, std::vector<Multiaddr> addrs) {
   Impl& m = *impl_;
@@ -116,8 +122,8 @@ asio::awaitable<Result<void>> Host::connect(PeerId peer, std::vector<Multiaddr> 
   co_return pending->result;
 }
 
-asio::awaitable<Result<std::unique_ptr<MuxedStream>>> Host::new_stream(PeerId peer,
-                                                                      std::vector<std::string> protocols) {
+asio::awaitable<Result<std::unique_ptr<MuxedStream>>> Host::new_stream(
+    PeerId peer, std::vector<std::string> protocols) {
   if (protocols.empty()) co_return make_error_code(Errc::kNegotiationFailed);
   GOOP_CO_TRY_VOID(co_await connect(peer));
   auto c = impl_->best_connection(peer);
@@ -158,11 +164,13 @@ asio::awaitable<void> Host::async_stop(std::chrono::steady_clock::duration deadl
   auto left = std::make_shared<std::size_t>(all.size());
   AsyncEvent closed(m.ex);
   for (auto& c : all) {
-    m.closing.spawn([](std::shared_ptr<Connection> conn, std::chrono::steady_clock::duration d,
-                       std::shared_ptr<std::size_t> n, AsyncEvent& ev) -> asio::awaitable<void> {
-      co_await conn->session->close(d);
-      if (--*n == 0) ev.notify();
-    }(c, budget, left, closed), "close connection");
+    m.closing.spawn(
+        [](std::shared_ptr<Connection> conn, std::chrono::steady_clock::duration d,
+           std::shared_ptr<std::size_t> n, AsyncEvent& ev) -> asio::awaitable<void> {
+          co_await conn->session->close(d);
+          if (--*n == 0) ev.notify();
+        }(c, budget, left, closed),
+        "close connection");
   }
   while (*left > 0 && std::chrono::steady_clock::now() < end) {
     if (!co_await closed.wait()) break;
@@ -174,7 +182,8 @@ asio::awaitable<void> Host::async_stop(std::chrono::steady_clock::duration deadl
 
 // --- Impl: inbound stream dispatch, identify ---
 
-asio::awaitable<void> Host::Impl::serve_stream(std::shared_ptr<Connection> c, std::unique_ptr<MuxedStream> s) {
+asio::awaitable<void> Host::Impl::serve_stream(std::shared_ptr<Connection> c,
+                                               std::unique_ptr<MuxedStream> s) {
   ++c->negotiating;
   std::vector<std::string> supported;
   for (const auto& [p, h] : handlers) supported.push_back(p);
@@ -213,18 +222,21 @@ asio::awaitable<void> Host::Impl::identify_peer(std::shared_ptr<Connection> c) {
   auto opened = co_await c->session->open_stream();
   if (!opened) co_return;
   auto s = std::move(*opened);
-  auto chosen = co_await multistream::select_one(*s, multistream::protocol_list(identify::kProtocolId));
+  auto chosen =
+      co_await multistream::select_one(*s, multistream::protocol_list(identify::kProtocolId));
   if (!chosen) co_return;
   auto msg = co_await identify::receive(*s);
   if (!msg) {
-    GOOP_LOG_DEBUG(host_log(), "peer={} identify failed: {}", c->remote.short_string(), msg.error().message());
+    GOOP_LOG_DEBUG(host_log(), "peer={} identify failed: {}", c->remote.short_string(),
+                   msg.error().message());
     co_return;
   }
   if (msg->public_key) {
     // The key must be the one the connection proved (Noise); otherwise ignore the message.
     auto key = unmarshal_public_key(*msg->public_key);
     if (!key || PeerId::from_public_key(*key) != c->remote) {
-      GOOP_LOG_WARN(host_log(), "peer={} sent an identify key that is not its own; ignored", c->remote.short_string());
+      GOOP_LOG_WARN(host_log(), "peer={} sent an identify key that is not its own; ignored",
+                    c->remote.short_string());
       co_return;
     }
   }
@@ -250,12 +262,15 @@ void Host::Impl::push_identify() {
   for (auto& [peer, list] : connections) {
     if (list.empty()) continue;
     std::shared_ptr<Connection> c = list.front();
-    tasks.spawn([](Impl* host, std::shared_ptr<Connection> conn) -> asio::awaitable<void> {
-      auto opened = co_await conn->session->open_stream();
-      if (!opened) co_return;
-      auto s = multistream::make_lazy_select(std::move(*opened), std::string(identify::kPushProtocolId));
-      (void)co_await identify::send(*s, host->identify_message(*conn));
-    }(this, std::move(c)), "identify push");
+    tasks.spawn(
+        [](Impl* host, std::shared_ptr<Connection> conn) -> asio::awaitable<void> {
+          auto opened = co_await conn->session->open_stream();
+          if (!opened) co_return;
+          auto s = multistream::make_lazy_select(std::move(*opened),
+                                                 std::string(identify::kPushProtocolId));
+          (void)co_await identify::send(*s, host->identify_message(*conn));
+        }(this, std::move(c)),
+        "identify push");
   }
 }
 

@@ -12,17 +12,6 @@
 //  2. At most one outbound dial per peer is in flight; concurrent connect() calls share it.
 //  3. Inbound connections being upgraded plus established ones never exceed the limits.
 
-#include <chrono>
-#include <functional>
-#include <map>
-#include <memory>
-#include <optional>
-#include <string>
-#include <vector>
-
-#include <boost/asio/any_io_executor.hpp>
-#include <boost/asio/awaitable.hpp>
-
 #include "base/result.hpp"
 #include "p2p/crypto/keys.hpp"
 #include "p2p/crypto/peer_id.hpp"
@@ -32,6 +21,17 @@
 #include "p2p/muxer/yamux/session.hpp"
 #include "p2p/negotiation/codec.hpp"
 
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
 namespace goop::p2p {
 
 struct HostConfig {
@@ -39,8 +39,8 @@ struct HostConfig {
   std::string agent_version = "goop2/dev";
   // A listen address that fails to bind is an error, except IPv6 wildcards when the machine
   // has no IPv6 (then a warning).
-  std::size_t max_connections = 1024;        // established, both directions
-  std::size_t max_pending_inbound = 128;     // accepted but not yet upgraded
+  std::size_t max_connections = 1024;     // established, both directions
+  std::size_t max_pending_inbound = 128;  // accepted but not yet upgraded
   std::chrono::steady_clock::duration dial_timeout = std::chrono::seconds(10);
   // Inbound streams still negotiating their protocol, per connection.
   std::size_t max_negotiating_streams = 64;
@@ -82,8 +82,8 @@ class Host {
   // Opens a stream to `peer` (connecting first if needed) and negotiates the first of
   // `protocols` the peer supports. With one protocol the negotiation is lazy (0-RTT): data can
   // be written at once and a refusal surfaces as Errc::kNegotiationFailed on the first read.
-  boost::asio::awaitable<Result<std::unique_ptr<MuxedStream>>> new_stream(PeerId peer,
-                                                                         std::vector<std::string> protocols);
+  boost::asio::awaitable<Result<std::unique_ptr<MuxedStream>>> new_stream(
+      PeerId peer, std::vector<std::string> protocols);
 
   // One ping round trip to a connected (or dialable) peer.
   boost::asio::awaitable<Result<std::chrono::nanoseconds>> ping(PeerId peer);

@@ -2,24 +2,27 @@
 // Host internals shared by host.cpp (handlers, identify, ping) and swarm.cpp (listening,
 // dialling, connection bookkeeping). Not a public header.
 
-#include <list>
-#include <map>
-#include <optional>
-#include <unordered_map>
-
-#include <boost/asio/ip/tcp.hpp>
-
 #include "base/async_event.hpp"
 #include "base/log.hpp"
 #include "base/task_group.hpp"
 #include "p2p/host/host.hpp"
 #include "p2p/protocol/identify/identify.hpp"
 
+#include <boost/asio/ip/tcp.hpp>
+
+#include <list>
+#include <map>
+#include <optional>
+#include <unordered_map>
+
 namespace goop::p2p {
 
 struct Connection {
   Connection(std::unique_ptr<yamux::Session> s, PeerId peer, Multiaddr addr, bool out)
-      : session(std::move(s)), remote(std::move(peer)), remote_addr(std::move(addr)), outbound(out) {}
+      : session(std::move(s)),
+        remote(std::move(peer)),
+        remote_addr(std::move(addr)),
+        outbound(out) {}
   std::unique_ptr<yamux::Session> session;
   PeerId remote;
   Multiaddr remote_addr;
@@ -66,7 +69,8 @@ struct Host::Impl {
   std::shared_ptr<Connection> best_connection(const PeerId& peer) const;
 
   // host.cpp
-  boost::asio::awaitable<void> serve_stream(std::shared_ptr<Connection> c, std::unique_ptr<MuxedStream> s);
+  boost::asio::awaitable<void> serve_stream(std::shared_ptr<Connection> c,
+                                            std::unique_ptr<MuxedStream> s);
   boost::asio::awaitable<void> identify_peer(std::shared_ptr<Connection> c);
   void push_identify();
   identify::Message identify_message(const Connection& to) const;

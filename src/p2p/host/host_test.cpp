@@ -3,8 +3,11 @@
 
 #include "p2p/host/host.hpp"
 
-#include <gtest/gtest.h>
-#include <sodium.h>
+#include "p2p/errors.hpp"
+#include "p2p/io/framing.hpp"
+#include "p2p/testing/echo.hpp"
+#include "p2p/testing/run_coro.hpp"
+#include "p2p/transport/tcp/tcp_stream.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
@@ -12,12 +15,8 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
-
-#include "p2p/errors.hpp"
-#include "p2p/io/framing.hpp"
-#include "p2p/testing/echo.hpp"
-#include "p2p/testing/run_coro.hpp"
-#include "p2p/transport/tcp/tcp_stream.hpp"
+#include <gtest/gtest.h>
+#include <sodium.h>
 
 namespace goop::p2p {
 namespace {
@@ -61,7 +60,8 @@ TEST_F(HostPair, ConnectIdentifyPing) {
   }(*b_, a_->id()));
   const auto* info = b_->peerstore().find(a_->id());
   EXPECT_EQ(info->agent_version, "goop2/dev");
-  EXPECT_NE(std::find(info->protocols.begin(), info->protocols.end(), std::string(kEcho)), info->protocols.end());
+  EXPECT_NE(std::find(info->protocols.begin(), info->protocols.end(), std::string(kEcho)),
+            info->protocols.end());
 }
 
 TEST_F(HostPair, EchoTenMebibytesBothWaysAtOnce) {
@@ -74,18 +74,19 @@ TEST_F(HostPair, EchoTenMebibytesBothWaysAtOnce) {
 }
 
 TEST_F(HostPair, ConcurrentConnectsShareOneDial) {
-  auto n = run_coro(io_, [](Host& b, PeerId a, std::vector<Multiaddr> addrs) -> asio::awaitable<int> {
-    auto ex = co_await asio::this_coro::executor;
-    int ok = 0, done = 0;
-    for (int i = 0; i < 10; ++i) {
-      asio::co_spawn(ex, b.connect(a, addrs), [&](std::exception_ptr, Result<void> r) {
-        ok += r.has_value();
-        ++done;
-      });
-    }
-    while (done < 10) co_await asio::post(ex, asio::use_awaitable);
-    co_return ok;
-  }(*b_, a_->id(), a_->listen_addrs()));
+  auto n =
+      run_coro(io_, [](Host& b, PeerId a, std::vector<Multiaddr> addrs) -> asio::awaitable<int> {
+        auto ex = co_await asio::this_coro::executor;
+        int ok = 0, done = 0;
+        for (int i = 0; i < 10; ++i) {
+          asio::co_spawn(ex, b.connect(a, addrs), [&](std::exception_ptr, Result<void> r) {
+            ok += r.has_value();
+            ++done;
+          });
+        }
+        while (done < 10) co_await asio::post(ex, asio::use_awaitable);
+        co_return ok;
+      }(*b_, a_->id(), a_->listen_addrs()));
   EXPECT_EQ(n, 10);
   EXPECT_EQ(b_->connected_peers().size(), 1u);
 }
@@ -123,36 +124,41 @@ TEST_F(HostPair, DisconnectEventWhenRemoteStops) {
       co_await t.async_wait(asio::use_awaitable);
     }
   }(events));
-  EXPECT_EQ(events, (std::vector<ConnectionEvent>{ConnectionEvent::kConnected, ConnectionEvent::kDisconnected}));
+  EXPECT_EQ(events, (std::vector<ConnectionEvent>{ConnectionEvent::kConnected,
+                                                  ConnectionEvent::kDisconnected}));
   EXPECT_FALSE(b_->is_connected(a_->id()));
 }
 
 TEST_F(HostPair, GarbageAndTruncatedHandshakesDoNotStopServingOthers) {
   const auto ep = *a_->listen_addrs().at(0).tcp_endpoint();
-  auto garbage = run_coro(io_, [](asio::ip::tcp::endpoint to) -> asio::awaitable<int> {
-    int refused = 0;
-    // 1: not multistream at all; 2: a valid header, then an oversized length prefix; 3: a
-    // multistream header and /noise, then half a Noise message and silence-then-close.
-    const std::vector<Bytes> inputs = {
-        Bytes(300, 0xff),
-        {0x13, '/', 'm', 'u', 'l', 't', 'i', 's', 't', 'r', 'e', 'a', 'm', '/', '1', '.', '0', '.', '0', '\n',
-         0xff, 0xff, 0xff, 0x7f},
-        {0x13, '/', 'm', 'u', 'l', 't', 'i', 's', 't', 'r', 'e', 'a', 'm', '/', '1', '.', '0', '.', '0', '\n',
-         0x07, '/', 'n', 'o', 'i', 's', 'e', '\n', 0x00, 0x20, 1, 2, 3}};
-    for (const auto& in : inputs) {
-      auto s = co_await tcp::dial(to);
-      if (!s) continue;
-      (void)co_await (*s)->write(in);
-      (void)co_await (*s)->close_write();
-      std::uint8_t buf[256];
-      for (;;) {  // the host answers what it can, then drops us
-        auto n = co_await (*s)->read_some(buf);
-        if (!n) break;
-      }
-      ++refused;
-    }
-    co_return refused;
-  }(ep), 30s);
+  auto garbage = run_coro(
+      io_,
+      [](asio::ip::tcp::endpoint to) -> asio::awaitable<int> {
+        int refused = 0;
+        // 1: not multistream at all; 2: a valid header, then an oversized length prefix; 3: a
+        // multistream header and /noise, then half a Noise message and silence-then-close.
+        const std::vector<Bytes> inputs = {
+            Bytes(300, 0xff),
+            {0x13, '/', 'm', 'u', 'l', 't', 'i', 's',  't',  'r',  'e',  'a',
+             'm',  '/', '1', '.', '0', '.', '0', '\n', 0xff, 0xff, 0xff, 0x7f},
+            {0x13, '/', 'm', 'u', 'l', 't',  'i',  's',  't',  'r',  'e',
+             'a',  'm', '/', '1', '.', '0',  '.',  '0',  '\n', 0x07, '/',
+             'n',  'o', 'i', 's', 'e', '\n', 0x00, 0x20, 1,    2,    3}};
+        for (const auto& in : inputs) {
+          auto s = co_await tcp::dial(to);
+          if (!s) continue;
+          (void)co_await (*s)->write(in);
+          (void)co_await (*s)->close_write();
+          std::uint8_t buf[256];
+          for (;;) {  // the host answers what it can, then drops us
+            auto n = co_await (*s)->read_some(buf);
+            if (!n) break;
+          }
+          ++refused;
+        }
+        co_return refused;
+      }(ep),
+      30s);
   EXPECT_EQ(garbage, 3);
   // A well-behaved peer is still served.
   ASSERT_TRUE(run_coro(io_, b_->connect(a_->id(), a_->listen_addrs())).has_value());

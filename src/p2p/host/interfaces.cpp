@@ -1,9 +1,8 @@
 #include "p2p/host/interfaces.hpp"
 
+#include <cstring>
 #include <ifaddrs.h>
 #include <netinet/in.h>
-
-#include <cstring>
 
 namespace goop::p2p {
 namespace ip = boost::asio::ip;

@@ -3,9 +3,9 @@
 // interface address of the same family (loopback included; IPv6 link-local excluded, since it
 // is unusable without a zone). Used for what we print and announce instead of 0.0.0.0.
 
-#include <vector>
-
 #include "p2p/multiformats/multiaddr.hpp"
+
+#include <vector>
 
 namespace goop::p2p {
 

@@ -2,23 +2,23 @@
 // What the host knows about other peers: addresses to dial, and what identify told us.
 // Node executor only; bounded (kMaxPeers, kMaxAddrsPerPeer).
 
+#include "p2p/crypto/peer_id.hpp"
+#include "p2p/multiformats/multiaddr.hpp"
+
 #include <chrono>
 #include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
-#include "p2p/crypto/peer_id.hpp"
-#include "p2p/multiformats/multiaddr.hpp"
-
 namespace goop::p2p {
 
 struct PeerInfo {
-  std::vector<Multiaddr> addrs;          // dialable addresses (most recent first)
-  std::vector<std::string> protocols;    // from identify
-  std::string agent_version;             // from identify
-  std::string protocol_version;          // from identify
-  std::optional<Multiaddr> observed_addr;  // how the peer sees us
+  std::vector<Multiaddr> addrs;                 // dialable addresses (most recent first)
+  std::vector<std::string> protocols;           // from identify
+  std::string agent_version;                    // from identify
+  std::string protocol_version;                 // from identify
+  std::optional<Multiaddr> observed_addr;       // how the peer sees us
   std::optional<std::chrono::nanoseconds> rtt;  // last ping
 };
 

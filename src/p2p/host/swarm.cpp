@@ -1,15 +1,14 @@
 // Host internals: listening, accepting, dialling and the connection table.
 
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/ip/v6_only.hpp>
-#include <boost/asio/use_awaitable.hpp>
-
-#include <fmt/core.h>
-
 #include "p2p/errors.hpp"
 #include "p2p/host/host_impl.hpp"
 #include "p2p/host/upgrader.hpp"
 #include "p2p/transport/tcp/tcp_stream.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/ip/v6_only.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <fmt/core.h>
 
 namespace goop::p2p {
 namespace asio = boost::asio;
@@ -23,9 +22,12 @@ log::Logger& host_log() {
 Expected<void> Host::Impl::listen_all() {
   for (const auto& text : config.listen) {
     auto ma = Multiaddr::parse(text);
-    if (!ma) return Error{ma.error(), fmt::format("listen address {} is not a valid multiaddr", text)};
+    if (!ma)
+      return Error{ma.error(), fmt::format("listen address {} is not a valid multiaddr", text)};
     auto ep = ma->tcp_endpoint();
-    if (!ep) return Error{make_error_code(Errc::kInvalidEncoding), fmt::format("listen address {} is not /ip4|ip6/…/tcp/…", text)};
+    if (!ep)
+      return Error{make_error_code(Errc::kInvalidEncoding),
+                   fmt::format("listen address {} is not /ip4|ip6/…/tcp/…", text)};
     ip::tcp::acceptor acc(ex);
     error_code ec;
     acc.open(ep->protocol(), ec);
@@ -34,13 +36,20 @@ Expected<void> Host::Impl::listen_all() {
     if (!ec) acc.bind(*ep, ec);
     if (!ec) acc.listen(asio::socket_base::max_listen_connections, ec);
     if (ec && ep->address().is_v6() && ep->address().is_unspecified() &&
-        (ec == asio::error::address_family_not_supported || ec == boost::system::errc::address_not_available)) {
-      GOOP_LOG_WARN(host_log(), "not listening on {}: this machine has no IPv6 ({})", text, ec.message());
+        (ec == asio::error::address_family_not_supported ||
+         ec == boost::system::errc::address_not_available)) {
+      GOOP_LOG_WARN(host_log(), "not listening on {}: this machine has no IPv6 ({})", text,
+                    ec.message());
       continue;
     }
     if (ec) {
-      return Error{ec, fmt::format("cannot listen on {}: {}{}", text, ec.message(),
-                                   ec == asio::error::address_in_use ? " (another program uses this port; set p2p.listen_port to 0 or another port)" : "")};
+      return Error{
+          ec,
+          fmt::format(
+              "cannot listen on {}: {}{}", text, ec.message(),
+              ec == asio::error::address_in_use
+                  ? " (another program uses this port; set p2p.listen_port to 0 or another port)"
+                  : "")};
     }
     bound.push_back(Multiaddr::from_tcp_endpoint(acc.local_endpoint()));
     GOOP_LOG_INFO(host_log(), "listening on {}/p2p/{}", bound.back().to_string(), self.to_base58());
@@ -58,7 +67,8 @@ asio::awaitable<void> Host::Impl::accept_loop(ip::tcp::acceptor& acceptor) {
       GOOP_LOG_WARN(host_log(), "accept failed: {}", ec.message());
       continue;
     }
-    if (pending_inbound >= config.max_pending_inbound || connection_count >= config.max_connections) {
+    if (pending_inbound >= config.max_pending_inbound ||
+        connection_count >= config.max_connections) {
       GOOP_LOG_DEBUG(host_log(), "refusing inbound connection: limit reached ({} pending, {} open)",
                      pending_inbound, connection_count);
       continue;  // the socket closes as it goes out of scope
@@ -74,8 +84,8 @@ asio::awaitable<void> Host::Impl::handle_inbound(ip::tcp::socket socket) {
   auto up = co_await upgrade_inbound(std::move(raw), identity, config.muxer);
   --pending_inbound;
   if (!up) {
-    GOOP_LOG_DEBUG(host_log(), "inbound connection from {} failed its upgrade: {}", remote.to_string(),
-                   up.error().message());
+    GOOP_LOG_DEBUG(host_log(), "inbound connection from {} failed its upgrade: {}",
+                   remote.to_string(), up.error().message());
     co_return;
   }
   if (stopping) co_return;
@@ -101,15 +111,15 @@ asio::awaitable<Result<void>> Host::Impl::dial(PeerId peer, std::vector<Multiadd
     auto raw = co_await tcp::dial(*ep, config.dial_timeout);
     if (!raw) {
       last = raw.error();
-      GOOP_LOG_DEBUG(host_log(), "peer={} dial {} failed: {}", peer.short_string(), addr.to_string(),
-                     raw.error().message());
+      GOOP_LOG_DEBUG(host_log(), "peer={} dial {} failed: {}", peer.short_string(),
+                     addr.to_string(), raw.error().message());
       continue;
     }
     auto up = co_await upgrade_outbound(std::move(*raw), identity, peer, config.muxer);
     if (!up) {
       last = up.error();
-      GOOP_LOG_DEBUG(host_log(), "peer={} upgrade over {} failed: {}", peer.short_string(), addr.to_string(),
-                     up.error().message());
+      GOOP_LOG_DEBUG(host_log(), "peer={} upgrade over {} failed: {}", peer.short_string(),
+                     addr.to_string(), up.error().message());
       continue;
     }
     if (stopping) co_return make_error_code(asio::error::operation_aborted);
@@ -126,7 +136,8 @@ void Host::Impl::add_connection(std::shared_ptr<Connection> c) {
     auto conn = weak.lock();
     if (!conn || stopping) return;  // the stream resets as it is dropped
     if (conn->negotiating >= config.max_negotiating_streams) {
-      GOOP_LOG_DEBUG(host_log(), "peer={} too many streams negotiating; resetting one", conn->remote.short_string());
+      GOOP_LOG_DEBUG(host_log(), "peer={} too many streams negotiating; resetting one",
+                     conn->remote.short_string());
       s->reset();
       return;
     }
@@ -137,11 +148,14 @@ void Host::Impl::add_connection(std::shared_ptr<Connection> c) {
     // (awaiting close) before the last reference goes.
     auto conn = weak.lock();
     if (!conn) return;
-    GOOP_LOG_DEBUG(host_log(), "peer={} connection closed: {}", conn->remote.short_string(), ec.message());
+    GOOP_LOG_DEBUG(host_log(), "peer={} connection closed: {}", conn->remote.short_string(),
+                   ec.message());
     remove_connection(conn);
-    tasks.spawn([](std::shared_ptr<Connection> dying) -> asio::awaitable<void> {
-      co_await dying->session->close(std::chrono::seconds(1));
-    }(std::move(conn)), "reap connection");
+    tasks.spawn(
+        [](std::shared_ptr<Connection> dying) -> asio::awaitable<void> {
+          co_await dying->session->close(std::chrono::seconds(1));
+        }(std::move(conn)),
+        "reap connection");
   });
   c->session->start();
   auto& list = connections[c->remote];

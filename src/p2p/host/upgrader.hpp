@@ -2,20 +2,20 @@
 // The connection upgrade path (go-libp2p p2p/net/upgrader): raw transport stream ->
 // multistream-select "/noise" (0-RTT on the dialer: sent together with Noise message 1) ->
 // Noise XX -> multistream-select "/yamux/1.0.0" (skipped when both sides named yamux in the
-// Noise early data) -> yamux session. So a dial costs TCP + 1.5 RTT before the first stream. Each step has a deadline;
-// the whole upgrade must finish within kUpgradeTimeout.
-
-#include <chrono>
-#include <memory>
-#include <optional>
-
-#include <boost/asio/awaitable.hpp>
+// Noise early data) -> yamux session. So a dial costs TCP + 1.5 RTT before the first stream. Each
+// step has a deadline; the whole upgrade must finish within kUpgradeTimeout.
 
 #include "base/result.hpp"
 #include "p2p/crypto/keys.hpp"
 #include "p2p/crypto/peer_id.hpp"
 #include "p2p/io/byte_stream.hpp"
 #include "p2p/muxer/yamux/session.hpp"
+
+#include <boost/asio/awaitable.hpp>
+
+#include <chrono>
+#include <memory>
+#include <optional>
 
 namespace goop::p2p {
 

@@ -10,15 +10,15 @@
 // then return boost::asio::error::operation_aborted; with_timeout() relies on this. After a
 // cancelled write the stream may have sent part of the data: reset it.
 
-#include <cstddef>
-#include <cstdint>
-#include <span>
+#include "base/bytes.hpp"
+#include "base/result.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 
-#include "base/bytes.hpp"
-#include "base/result.hpp"
+#include <cstddef>
+#include <cstdint>
+#include <span>
 
 namespace goop::p2p {
 

@@ -2,14 +2,14 @@
 // Reading and writing whole messages on a ByteStream. Every reader takes a size cap; none has
 // its own deadline (wrap the call in with_timeout()).
 
-#include <cstddef>
-#include <span>
-
-#include <boost/asio/awaitable.hpp>
-
 #include "base/bytes.hpp"
 #include "base/result.hpp"
 #include "p2p/io/byte_stream.hpp"
+
+#include <boost/asio/awaitable.hpp>
+
+#include <cstddef>
+#include <span>
 
 namespace goop::p2p {
 

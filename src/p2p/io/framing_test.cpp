@@ -1,18 +1,17 @@
 #include "p2p/io/framing.hpp"
 
-#include <gtest/gtest.h>
+#include "base/timeout.hpp"
+#include "p2p/errors.hpp"
+#include "p2p/multiformats/protobuf.hpp"
+#include "p2p/testing/memory_stream.hpp"
+#include "p2p/testing/run_coro.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
-
-#include "base/timeout.hpp"
-#include "p2p/errors.hpp"
-#include "p2p/multiformats/protobuf.hpp"
-#include "p2p/testing/memory_stream.hpp"
-#include "p2p/testing/run_coro.hpp"
+#include <gtest/gtest.h>
 
 namespace goop::p2p {
 namespace {
@@ -53,7 +52,13 @@ TEST(MemoryStream, ResetFailsThePeersPendingRead) {
   auto [a, b] = MemoryStream::make_pair(io.get_executor());
   run_coro(io, [](MemoryStream& x, MemoryStream& y) -> asio::awaitable<void> {
     auto ex = co_await asio::this_coro::executor;
-    asio::co_spawn(ex, [&]() -> asio::awaitable<void> { x.reset(); co_return; }, asio::detached);
+    asio::co_spawn(
+        ex,
+        [&]() -> asio::awaitable<void> {
+          x.reset();
+          co_return;
+        },
+        asio::detached);
     std::uint8_t buf[1];
     auto n = co_await y.read_some(buf);
     EXPECT_EQ(n.error(), make_error_code(Errc::kStreamReset));
@@ -119,10 +124,10 @@ TEST(Protobuf, WriterReaderRoundTripAndSkipsUnknown) {
 }
 
 TEST(Protobuf, RejectsGroupsTruncationAndFieldZero) {
-  EXPECT_TRUE(pb::Reader(Bytes{0x0b}).next().has_error());        // group start
+  EXPECT_TRUE(pb::Reader(Bytes{0x0b}).next().has_error());              // group start
   EXPECT_TRUE(pb::Reader(Bytes{0x12, 0x05, 0x01}).next().has_error());  // len beyond input
-  EXPECT_TRUE(pb::Reader(Bytes{0x00, 0x01}).next().has_error());  // field 0
-  EXPECT_TRUE(pb::Reader(Bytes{0x09, 0x01}).next().has_error());  // fixed64 truncated
+  EXPECT_TRUE(pb::Reader(Bytes{0x00, 0x01}).next().has_error());        // field 0
+  EXPECT_TRUE(pb::Reader(Bytes{0x09, 0x01}).next().has_error());        // fixed64 truncated
 }
 
 }  // namespace

@@ -1,11 +1,11 @@
 #include "p2p/multiformats/multiaddr.hpp"
 
-#include <algorithm>
-#include <array>
-
 #include "p2p/errors.hpp"
 #include "p2p/multiformats/detail/multiaddr_values.hpp"
 #include "p2p/multiformats/varint.hpp"
+
+#include <algorithm>
+#include <array>
 
 namespace goop::p2p {
 namespace {
@@ -156,8 +156,8 @@ Multiaddr Multiaddr::from_tcp_endpoint(const boost::asio::ip::tcp::endpoint& ep)
     m.push({ma::kIp6, Bytes(b.begin(), b.end())});
   }
   const auto port = ep.port();
-  m.push({ma::kTcp, Bytes{static_cast<std::uint8_t>(port >> 8),
-                          static_cast<std::uint8_t>(port & 0xff)}});
+  m.push({ma::kTcp,
+          Bytes{static_cast<std::uint8_t>(port >> 8), static_cast<std::uint8_t>(port & 0xff)}});
   return m;
 }
 

@@ -17,6 +17,12 @@
 // Canonical forms round-trip exactly: from_bytes(b).bytes() == b, and parse(m.to_string()) == m.
 // A Multiaddr is an immutable value type; copying is cheap enough for addresses (≤ 1 KiB).
 
+#include "base/bytes.hpp"
+#include "base/result.hpp"
+#include "p2p/crypto/peer_id.hpp"
+
+#include <boost/asio/ip/tcp.hpp>
+
 #include <compare>
 #include <cstddef>
 #include <cstdint>
@@ -25,12 +31,6 @@
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <boost/asio/ip/tcp.hpp>
-
-#include "base/bytes.hpp"
-#include "base/result.hpp"
-#include "p2p/crypto/peer_id.hpp"
 
 namespace goop::p2p {
 
@@ -75,7 +75,7 @@ inline constexpr std::size_t kMaxMultiaddrText = 8 * 1024;
 struct MultiaddrProtocol {
   std::uint32_t code;
   std::string_view name;
-  int size;  // value size in bytes: > 0 fixed, 0 none, kVariableSize length-prefixed
+  int size;           // value size in bytes: > 0 fixed, 0 none, kVariableSize length-prefixed
   bool path = false;  // the value is the rest of the text address (unix)
   static constexpr int kVariableSize = -1;
 };
@@ -88,7 +88,7 @@ struct MultiaddrComponent {
   std::uint32_t code = 0;
   Bytes value;
 
-  std::string_view name() const;  // "" if the code is unknown (cannot happen for parsed ones)
+  std::string_view name() const;     // "" if the code is unknown (cannot happen for parsed ones)
   std::string value_string() const;  // the text form of the value ("" for valueless protocols)
   friend bool operator==(const MultiaddrComponent&, const MultiaddrComponent&) = default;
 };
@@ -105,8 +105,8 @@ class Multiaddr {
   static Result<Multiaddr> parse(std::string_view text);
   // Decodes the binary form. Errors: Errc::kTooLarge above kMaxMultiaddrBytes;
   // Errc::kUnknownProtocolCode for an unknown code; Errc::kInvalidEncoding for a bad varint,
-  // a truncated value, a component after a path protocol (unix) or an invalid value (a p2p value that is no PeerId multihash, an empty
-  // dns name or one containing '/').
+  // a truncated value, a component after a path protocol (unix) or an invalid value (a p2p value
+  // that is no PeerId multihash, an empty dns name or one containing '/').
   static Result<Multiaddr> from_bytes(BytesView bytes);
   // "/ip4/a.b.c.d/tcp/N" or "/ip6/.../tcp/N" (an IPv4-mapped IPv6 address stays ip6).
   static Multiaddr from_tcp_endpoint(const boost::asio::ip::tcp::endpoint& ep);

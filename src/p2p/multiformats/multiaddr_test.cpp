@@ -1,10 +1,10 @@
 #include "p2p/multiformats/multiaddr.hpp"
 
+#include "p2p/errors.hpp"
+
 #include <gtest/gtest.h>
 
 #include <unordered_set>
-
-#include "p2p/errors.hpp"
 
 namespace goop::p2p {
 namespace {
@@ -20,7 +20,8 @@ struct Golden {
 constexpr Golden kJsVectors[] = {
     {"/ip4/1.2.3.4/tcp/80", "0401020304060050"},
     {"/ip6/::1/tcp/4001", "2900000000000000000000000000000001060fa1"},
-    {"/ip6/2001:db8::ff00:42:8329/udp/443/quic-v1", "2920010db8000000000000ff0000428329910201bbcd03"},
+    {"/ip6/2001:db8::ff00:42:8329/udp/443/quic-v1",
+     "2920010db8000000000000ff0000428329910201bbcd03"},
     {"/dns4/example.com/tcp/443/wss", "360b6578616d706c652e636f6d0601bbde03"},
     {"/dnsaddr/bootstrap.libp2p.io/p2p/QmNnooDu7bfjPFoTZYxMNLWUQJyrVwtbZg5gBMjTezGAJN",
      "3813626f6f7473747261702e6c69627032702e696fa50322122006b3608aa000274049eb28ad8e793a26ff6fab"
@@ -60,7 +61,8 @@ TEST(Multiaddr, MatchesJsGoldenVectorsBothWays) {
 
 TEST(Multiaddr, AcceptsAliasesAndAlternativeForms) {
   // /ipfs/ is /p2p/; a CIDv1 peer id (what js prints if given one) means the same bytes.
-  const char* kCanonical = "/ip4/1.2.3.4/tcp/1/p2p/12D3KooWD3eckifWpRn9wQpMG9R9hX3sD158z7EqHWmweQAJU5SA";
+  const char* kCanonical =
+      "/ip4/1.2.3.4/tcp/1/p2p/12D3KooWD3eckifWpRn9wQpMG9R9hX3sD158z7EqHWmweQAJU5SA";
   const char* kJsHex =
       "0401020304060001a503260024080112202ffa35a99d3a3cfbb17bb7c1dc5561b18a8dcca4df38dc613ea859c37"
       "eb1336b";
@@ -103,7 +105,8 @@ TEST(Multiaddr, UnixIsAPathProtocol) {
   // js: multiaddr('/unix/%2Ftmp%2Fx.sock').bytes; the same value in go's text form.
   EXPECT_EQ(hex_of(*Multiaddr::parse("/unix/tmp/x.sock")), "90030b2f746d702f782e736f636b");
   EXPECT_EQ(m->to_string(), "/unix/tmp/goop/x.sock");
-  EXPECT_EQ(m->encapsulate(*Multiaddr::parse("/ws")).error(), make_error_code(Errc::kInvalidEncoding));
+  EXPECT_EQ(m->encapsulate(*Multiaddr::parse("/ws")).error(),
+            make_error_code(Errc::kInvalidEncoding));
 }
 
 TEST(Multiaddr, RejectsMalformedText) {
@@ -126,8 +129,8 @@ TEST(Multiaddr, RejectsMalformedText) {
   EXPECT_EQ(err("/tcp/-1"), invalid);
   EXPECT_EQ(err("/tcp/080"), invalid);
   EXPECT_EQ(err("/p2p/notapeerid"), invalid);
-  EXPECT_EQ(err("/certhash/uAQ"), invalid);   // not a multihash
-  EXPECT_EQ(err("/certhash/uAB"), invalid);   // non-zero unused bits
+  EXPECT_EQ(err("/certhash/uAQ"), invalid);  // not a multihash
+  EXPECT_EQ(err("/certhash/uAB"), invalid);  // non-zero unused bits
   EXPECT_EQ(err("/ip4/1.2.3.4//tcp/1"), invalid);
   EXPECT_EQ(err("/dns//tcp/1"), invalid);
   EXPECT_EQ(err("/ip4/1.2.3.4/tcp/1/foo"), make_error_code(Errc::kUnknownProtocolCode));
@@ -143,17 +146,17 @@ TEST(Multiaddr, RejectsMalformedBytes) {
     return r ? error_code() : r.error();
   };
   const auto invalid = make_error_code(Errc::kInvalidEncoding);
-  EXPECT_EQ(err("04010203"), invalid);            // ip4 value truncated
-  EXPECT_EQ(err("0600"), invalid);                // tcp value truncated
-  EXPECT_EQ(err("35"), invalid);                  // dns without length
-  EXPECT_EQ(err("3505616263"), invalid);          // dns length overruns
-  EXPECT_EQ(err("3500"), invalid);                // empty dns name
-  EXPECT_EQ(err("35032f6162"), invalid);          // '/' in a dns name
-  EXPECT_EQ(err("a5030400010203"), invalid);      // p2p value is no multihash
-  EXPECT_EQ(err("90030161"), invalid);            // unix path without leading '/'
-  EXPECT_EQ(err("9003012f0600"), invalid);        // anything after a unix path
-  EXPECT_EQ(err("80"), invalid);                  // truncated varint code
-  EXPECT_EQ(err("8400"), invalid);                // non-minimal varint
+  EXPECT_EQ(err("04010203"), invalid);        // ip4 value truncated
+  EXPECT_EQ(err("0600"), invalid);            // tcp value truncated
+  EXPECT_EQ(err("35"), invalid);              // dns without length
+  EXPECT_EQ(err("3505616263"), invalid);      // dns length overruns
+  EXPECT_EQ(err("3500"), invalid);            // empty dns name
+  EXPECT_EQ(err("35032f6162"), invalid);      // '/' in a dns name
+  EXPECT_EQ(err("a5030400010203"), invalid);  // p2p value is no multihash
+  EXPECT_EQ(err("90030161"), invalid);        // unix path without leading '/'
+  EXPECT_EQ(err("9003012f0600"), invalid);    // anything after a unix path
+  EXPECT_EQ(err("80"), invalid);              // truncated varint code
+  EXPECT_EQ(err("8400"), invalid);            // non-minimal varint
   EXPECT_EQ(err("ff01"), make_error_code(Errc::kUnknownProtocolCode));
   EXPECT_EQ(err("0701"), make_error_code(Errc::kUnknownProtocolCode));
   Bytes big(kMaxMultiaddrBytes + 1, 0xdd);
@@ -203,7 +206,8 @@ TEST(Multiaddr, PeerIdHelpers) {
 }
 
 TEST(Multiaddr, TcpEndpoints) {
-  auto v4 = *Multiaddr::parse("/ip4/127.0.0.1/tcp/4001/p2p/QmNnooDu7bfjPFoTZYxMNLWUQJyrVwtbZg5gBMjTezGAJN");
+  auto v4 = *Multiaddr::parse(
+      "/ip4/127.0.0.1/tcp/4001/p2p/QmNnooDu7bfjPFoTZYxMNLWUQJyrVwtbZg5gBMjTezGAJN");
   ASSERT_TRUE(v4.tcp_endpoint().has_value());
   EXPECT_EQ(*v4.tcp_endpoint(), ip::tcp::endpoint(ip::make_address("127.0.0.1"), 4001));
   auto v6 = *Multiaddr::parse("/ip6/::1/tcp/65535");

@@ -1,9 +1,9 @@
 #include "p2p/multiformats/multibase.hpp"
 
+#include "p2p/errors.hpp"
+
 #include <algorithm>
 #include <array>
-
-#include "p2p/errors.hpp"
 
 namespace goop::p2p {
 namespace {
@@ -102,10 +102,14 @@ Result<Bytes> base32_decode(std::string_view text) {
   int bits = 0;
   for (char c : text) {
     int v;
-    if (c >= 'a' && c <= 'z') v = c - 'a';
-    else if (c >= 'A' && c <= 'Z') v = c - 'A';
-    else if (c >= '2' && c <= '7') v = c - '2' + 26;
-    else return make_error_code(Errc::kInvalidEncoding);
+    if (c >= 'a' && c <= 'z')
+      v = c - 'a';
+    else if (c >= 'A' && c <= 'Z')
+      v = c - 'A';
+    else if (c >= '2' && c <= '7')
+      v = c - '2' + 26;
+    else
+      return make_error_code(Errc::kInvalidEncoding);
     buffer = (buffer << 5) | static_cast<std::uint32_t>(v);
     bits += 5;
     if (bits >= 8) {
@@ -114,16 +118,23 @@ Result<Bytes> base32_decode(std::string_view text) {
     }
   }
   // Leftover bits must be zero padding shorter than one character's worth.
-  if (bits >= 5 || (buffer & ((1u << bits) - 1)) != 0) return make_error_code(Errc::kInvalidEncoding);
+  if (bits >= 5 || (buffer & ((1u << bits) - 1)) != 0)
+    return make_error_code(Errc::kInvalidEncoding);
   return out;
 }
 
 std::string multibase_encode(Multibase base, BytesView in) {
   std::string out(1, static_cast<char>(base));
   switch (base) {
-    case Multibase::kBase58Btc: out += base58btc_encode(in); break;
-    case Multibase::kBase32: out += base32_encode(in); break;
-    case Multibase::kBase36: out += base36_encode(in); break;
+    case Multibase::kBase58Btc:
+      out += base58btc_encode(in);
+      break;
+    case Multibase::kBase32:
+      out += base32_encode(in);
+      break;
+    case Multibase::kBase36:
+      out += base36_encode(in);
+      break;
   }
   return out;
 }
@@ -136,10 +147,22 @@ Result<MultibaseDecoded> multibase_decode(std::string_view text) {
   Result<Bytes> bytes = make_error_code(Errc::kInvalidEncoding);
   Multibase base;
   switch (prefix) {
-    case 'z': base = Multibase::kBase58Btc; bytes = base58btc_decode(body); break;
-    case 'b': case 'B': base = Multibase::kBase32; bytes = base32_decode(body); break;
-    case 'k': case 'K': base = Multibase::kBase36; bytes = base36_decode(body); break;
-    default: return make_error_code(Errc::kInvalidEncoding);
+    case 'z':
+      base = Multibase::kBase58Btc;
+      bytes = base58btc_decode(body);
+      break;
+    case 'b':
+    case 'B':
+      base = Multibase::kBase32;
+      bytes = base32_decode(body);
+      break;
+    case 'k':
+    case 'K':
+      base = Multibase::kBase36;
+      bytes = base36_decode(body);
+      break;
+    default:
+      return make_error_code(Errc::kInvalidEncoding);
   }
   if (!bytes) return bytes.error();
   return MultibaseDecoded{base, std::move(*bytes)};

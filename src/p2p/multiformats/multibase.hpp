@@ -5,12 +5,12 @@
 //   base36     prefix 'k'  lower case (peer IDs in DNS labels)
 // Decoders accept at most kMaxMultibaseText characters: base58/base36 decoding is quadratic.
 
+#include "base/bytes.hpp"
+#include "base/result.hpp"
+
 #include <cstddef>
 #include <string>
 #include <string_view>
-
-#include "base/bytes.hpp"
-#include "base/result.hpp"
 
 namespace goop::p2p {
 
@@ -21,10 +21,10 @@ enum class Multibase : char { kBase58Btc = 'z', kBase32 = 'b', kBase36 = 'k' };
 std::string base58btc_encode(BytesView in);
 Result<Bytes> base58btc_decode(std::string_view text);
 
-std::string base32_encode(BytesView in);  // lower case, no padding
+std::string base32_encode(BytesView in);             // lower case, no padding
 Result<Bytes> base32_decode(std::string_view text);  // either case, no padding
 
-std::string base36_encode(BytesView in);  // lower case
+std::string base36_encode(BytesView in);             // lower case
 Result<Bytes> base36_decode(std::string_view text);  // either case
 
 // With the one-character prefix.

@@ -1,15 +1,16 @@
-#include <gtest/gtest.h>
-
 #include "p2p/errors.hpp"
 #include "p2p/multiformats/multibase.hpp"
 #include "p2p/multiformats/multihash.hpp"
 #include "p2p/multiformats/varint.hpp"
 
+#include <gtest/gtest.h>
+
 namespace goop::p2p {
 namespace {
 
 TEST(Varint, RoundTripsBoundaries) {
-  for (std::uint64_t v : {0ull, 1ull, 127ull, 128ull, 300ull, 16383ull, 16384ull, (1ull << 63) - 1}) {
+  for (std::uint64_t v :
+       {0ull, 1ull, 127ull, 128ull, 300ull, 16383ull, 16384ull, (1ull << 63) - 1}) {
     Bytes b;
     append_uvarint(b, v);
     EXPECT_EQ(b.size(), uvarint_size(v));
@@ -90,8 +91,10 @@ TEST(Multihash, Sha256OfEmptyAndDecodeChecks) {
   EXPECT_TRUE(multihash_decode(trailing).has_error());
   Bytes short_mh(mh.begin(), mh.end() - 1);
   EXPECT_EQ(multihash_decode(short_mh).error(), make_error_code(Errc::kTruncated));
-  EXPECT_EQ(multihash_decode(Bytes{0x11, 0x01, 0x00}).error(), make_error_code(Errc::kUnknownProtocolCode));
-  EXPECT_EQ(multihash_decode(Bytes{0x12, 0x01, 0x00}).error(), make_error_code(Errc::kInvalidEncoding));
+  EXPECT_EQ(multihash_decode(Bytes{0x11, 0x01, 0x00}).error(),
+            make_error_code(Errc::kUnknownProtocolCode));
+  EXPECT_EQ(multihash_decode(Bytes{0x12, 0x01, 0x00}).error(),
+            make_error_code(Errc::kInvalidEncoding));
 }
 
 }  // namespace

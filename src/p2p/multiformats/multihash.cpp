@@ -1,9 +1,9 @@
 #include "p2p/multiformats/multihash.hpp"
 
-#include <openssl/sha.h>
-
 #include "p2p/errors.hpp"
 #include "p2p/multiformats/varint.hpp"
+
+#include <openssl/sha.h>
 
 namespace goop::p2p {
 
@@ -32,7 +32,8 @@ Result<Multihash> multihash_decode(BytesView in) {
   if (code.value != kMultihashIdentity && code.value != kMultihashSha256) {
     return make_error_code(Errc::kUnknownProtocolCode);
   }
-  if (code.value == kMultihashSha256 && len.value != 32) return make_error_code(Errc::kInvalidEncoding);
+  if (code.value == kMultihashSha256 && len.value != 32)
+    return make_error_code(Errc::kInvalidEncoding);
   if (code.value == kMultihashIdentity && len.value > kMaxIdentityDigest) {
     return make_error_code(Errc::kTooLarge);
   }

@@ -2,10 +2,10 @@
 // multihash (github.com/multiformats/multihash): <varint code><varint length><digest>.
 // Only the two codes libp2p peer IDs use are decoded: identity (0x00) and sha2-256 (0x12).
 
-#include <cstdint>
-
 #include "base/bytes.hpp"
 #include "base/result.hpp"
+
+#include <cstdint>
 
 namespace goop::p2p {
 

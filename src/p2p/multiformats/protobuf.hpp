@@ -6,12 +6,12 @@
 // Reader rules: unknown fields are skipped (wire types 0, 1, 2, 5); groups (3, 4), field number
 // 0, a truncated value or a length beyond the input are Errc::kInvalidEncoding / kTruncated.
 
+#include "base/bytes.hpp"
+#include "base/result.hpp"
+
 #include <cstdint>
 #include <optional>
 #include <string_view>
-
-#include "base/bytes.hpp"
-#include "base/result.hpp"
 
 namespace goop::p2p::pb {
 

@@ -2,11 +2,11 @@
 // multiformats unsigned-varint (github.com/multiformats/unsigned-varint): little-endian base-128,
 // at most 9 bytes (63 bits), minimal encoding required.
 
-#include <cstddef>
-#include <cstdint>
-
 #include "base/bytes.hpp"
 #include "base/result.hpp"
+
+#include <cstddef>
+#include <cstdint>
 
 namespace goop::p2p {
 

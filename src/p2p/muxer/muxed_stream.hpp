@@ -13,10 +13,10 @@
 //  * Deadlines: wrap reads in with_timeout(); a timed-out read leaves the stream usable only
 //    for reset().
 
+#include "p2p/io/byte_stream.hpp"
+
 #include <cstdint>
 #include <string>
-
-#include "p2p/io/byte_stream.hpp"
 
 namespace goop::p2p {
 

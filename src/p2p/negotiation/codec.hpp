@@ -7,14 +7,14 @@
 // wire: uvarint(total) || [uvarint(len) p '\n']* || '\n' (js @libp2p/multistream-select
 // handle.js and go-multistream agree on this framing).
 
+#include "base/bytes.hpp"
+#include "base/result.hpp"
+
 #include <chrono>
 #include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include "base/bytes.hpp"
-#include "base/result.hpp"
 
 namespace goop::p2p::multistream {
 

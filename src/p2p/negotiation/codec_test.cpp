@@ -1,8 +1,8 @@
 #include "p2p/negotiation/codec.hpp"
 
-#include <gtest/gtest.h>
-
 #include "p2p/errors.hpp"
+
+#include <gtest/gtest.h>
 
 namespace goop::p2p::multistream {
 namespace {

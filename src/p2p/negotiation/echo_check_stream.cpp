@@ -47,13 +47,15 @@ class EchoCheckStream final : public ByteStream {
 }  // namespace
 
 asio::awaitable<Result<std::unique_ptr<ByteStream>>> propose_lazily(
-    std::unique_ptr<ByteStream> raw, std::string protocol, std::chrono::steady_clock::duration timeout) {
+    std::unique_ptr<ByteStream> raw, std::string protocol,
+    std::chrono::steady_clock::duration timeout) {
   if (!is_valid_protocol_name(protocol)) co_return make_error_code(goop::Errc::kInvalidArgument);
   Bytes out;
   append_message(out, kProtocolId);
   append_message(out, protocol);
   GOOP_CO_TRY_VOID(co_await raw->write(out));
-  co_return std::unique_ptr<ByteStream>(std::make_unique<EchoCheckStream>(std::move(raw), std::move(protocol), timeout));
+  co_return std::unique_ptr<ByteStream>(
+      std::make_unique<EchoCheckStream>(std::move(raw), std::move(protocol), timeout));
 }
 
 }  // namespace goop::p2p::multistream

@@ -4,12 +4,12 @@
 // first message; this wrapper's first read consumes and checks the listener's two echoes.
 // (LazySelectStream does the same for muxed streams.)
 
+#include "p2p/io/byte_stream.hpp"
+#include "p2p/negotiation/codec.hpp"
+
 #include <chrono>
 #include <memory>
 #include <string>
-
-#include "p2p/io/byte_stream.hpp"
-#include "p2p/negotiation/codec.hpp"
 
 namespace goop::p2p::multistream {
 

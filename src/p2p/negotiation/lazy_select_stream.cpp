@@ -1,12 +1,12 @@
 #include "p2p/negotiation/lazy_select_stream.hpp"
 
-#include <boost/asio/error.hpp>
-
 #include "base/errors.hpp"
 #include "base/log.hpp"
 #include "base/timeout.hpp"
 #include "p2p/errors.hpp"
 #include "p2p/negotiation/message_io.hpp"
+
+#include <boost/asio/error.hpp>
 
 namespace goop::p2p::multistream {
 namespace asio = boost::asio;
@@ -31,7 +31,9 @@ asio::awaitable<Result<void>> check_echo(ByteStream& s, std::string protocol) {
 
 LazySelectStream::LazySelectStream(std::unique_ptr<MuxedStream> inner, std::string protocol,
                                    std::chrono::steady_clock::duration timeout)
-    : inner_(std::move(inner)), timeout_(timeout), sent_(inner_->get_executor()),
+    : inner_(std::move(inner)),
+      timeout_(timeout),
+      sent_(inner_->get_executor()),
       echo_done_(inner_->get_executor()) {
   if (!is_valid_protocol_name(protocol)) failure_ = make_error_code(goop::Errc::kInvalidArgument);
   set_protocol(std::move(protocol));

@@ -5,14 +5,14 @@
 // Executor rule: as for any ByteStream (one reader and one writer at a time, on the stream's
 // executor; the reader and the writer may run concurrently).
 
+#include "base/async_event.hpp"
+#include "p2p/muxer/muxed_stream.hpp"
+#include "p2p/negotiation/codec.hpp"
+
 #include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
-
-#include "base/async_event.hpp"
-#include "p2p/muxer/muxed_stream.hpp"
-#include "p2p/negotiation/codec.hpp"
 
 namespace goop::p2p::multistream {
 

@@ -1,20 +1,19 @@
 // The 0-RTT LazySelectStream against the real listener and against hand-written listeners.
 #include "p2p/negotiation/lazy_select_stream.hpp"
 
-#include <gtest/gtest.h>
-
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/post.hpp>
-#include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
-
 #include "base/errors.hpp"
 #include "p2p/errors.hpp"
 #include "p2p/io/framing.hpp"
 #include "p2p/negotiation/listener.hpp"
 #include "p2p/testing/memory_stream.hpp"
 #include "p2p/testing/run_coro.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <gtest/gtest.h>
 
 namespace goop::p2p::multistream {
 namespace {
@@ -75,7 +74,8 @@ struct MultistreamLazyTest : ::testing::Test {
   // Spawns `task` on the io_context; its result lands in `out`.
   template <class T>
   void spawn(asio::awaitable<T> task, std::optional<T>& out) {
-    asio::co_spawn(io, std::move(task), [&out](std::exception_ptr, T v) { out.emplace(std::move(v)); });
+    asio::co_spawn(io, std::move(task),
+                   [&out](std::exception_ptr, T v) { out.emplace(std::move(v)); });
   }
 };
 

@@ -1,11 +1,11 @@
 #include "p2p/negotiation/listener.hpp"
 
-#include <algorithm>
-
 #include "base/log.hpp"
 #include "base/timeout.hpp"
 #include "p2p/errors.hpp"
 #include "p2p/negotiation/message_io.hpp"
+
+#include <algorithm>
 
 namespace goop::p2p::multistream {
 namespace asio = boost::asio;

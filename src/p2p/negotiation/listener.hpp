@@ -5,15 +5,15 @@
 // Executor rule: call on the stream's executor; the stream must have no other reader or writer
 // during the negotiation.
 
-#include <chrono>
-#include <string>
-#include <vector>
-
-#include <boost/asio/awaitable.hpp>
-
 #include "base/result.hpp"
 #include "p2p/io/byte_stream.hpp"
 #include "p2p/negotiation/codec.hpp"
+
+#include <boost/asio/awaitable.hpp>
+
+#include <chrono>
+#include <string>
+#include <vector>
 
 namespace goop::p2p::multistream {
 

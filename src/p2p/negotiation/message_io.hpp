@@ -2,14 +2,14 @@
 // Reading and writing single multistream-select messages on a ByteStream. Shared by the dialer,
 // the listener and the lazy stream. No deadline of their own (the entry points apply one).
 
-#include <cstddef>
-#include <string>
-
-#include <boost/asio/awaitable.hpp>
-
 #include "base/result.hpp"
 #include "p2p/io/byte_stream.hpp"
 #include "p2p/negotiation/codec.hpp"
+
+#include <boost/asio/awaitable.hpp>
+
+#include <cstddef>
+#include <string>
 
 namespace goop::p2p::multistream {
 

@@ -1,14 +1,5 @@
 // Dialer and listener of multistream-select over the in-memory stream pair, against each other
 // and against hand-written peers that send exact bytes.
-#include <gtest/gtest.h>
-
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/deferred.hpp>
-#include <boost/asio/experimental/parallel_group.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
-
 #include "base/errors.hpp"
 #include "p2p/errors.hpp"
 #include "p2p/io/framing.hpp"
@@ -17,6 +8,14 @@
 #include "p2p/negotiation/message_io.hpp"
 #include "p2p/testing/memory_stream.hpp"
 #include "p2p/testing/run_coro.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/deferred.hpp>
+#include <boost/asio/experimental/parallel_group.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <gtest/gtest.h>
 
 namespace goop::p2p::multistream {
 namespace {
@@ -64,7 +63,9 @@ struct MultistreamTest : ::testing::Test {
   asio::io_context io;
   std::unique_ptr<MemoryStream> dialer_end;
   std::unique_ptr<MemoryStream> listener_end;
-  MultistreamTest() { std::tie(dialer_end, listener_end) = MemoryStream::make_pair(io.get_executor()); }
+  MultistreamTest() {
+    std::tie(dialer_end, listener_end) = MemoryStream::make_pair(io.get_executor());
+  }
 };
 
 TEST_F(MultistreamTest, SelectsTheCommonProtocolWithOneWriteOfExactBytes) {

@@ -1,11 +1,11 @@
 #include "p2p/testing/echo.hpp"
 
+#include "p2p/errors.hpp"
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
-
-#include "p2p/errors.hpp"
 
 namespace goop::p2p::testing {
 namespace asio = boost::asio;
@@ -23,7 +23,8 @@ asio::awaitable<void> serve_echo(std::unique_ptr<MuxedStream> s, PeerId) {
   (void)co_await s->close_write();
 }
 
-asio::awaitable<Result<Bytes>> echo_roundtrip(Host& host, PeerId peer, std::string protocol, Bytes data) {
+asio::awaitable<Result<Bytes>> echo_roundtrip(Host& host, PeerId peer, std::string protocol,
+                                              Bytes data) {
   GOOP_CO_TRY(auto opened, co_await host.new_stream(peer, multistream::protocol_list(protocol)));
   // The writer co-owns the stream and the data, so an early return here cannot strand it.
   std::shared_ptr<MuxedStream> s = std::move(opened);
@@ -32,7 +33,8 @@ asio::awaitable<Result<Bytes>> echo_roundtrip(Host& host, PeerId peer, std::stri
   auto written = std::make_shared<std::optional<Result<void>>>();
   asio::co_spawn(
       ex,
-      [](std::shared_ptr<MuxedStream> st, std::shared_ptr<const Bytes> d) -> asio::awaitable<Result<void>> {
+      [](std::shared_ptr<MuxedStream> st,
+         std::shared_ptr<const Bytes> d) -> asio::awaitable<Result<void>> {
         for (std::size_t off = 0; off < d->size(); off += kChunk) {
           const auto n = std::min(kChunk, d->size() - off);
           GOOP_CO_TRY_VOID(co_await st->write(BytesView(d->data() + off, n)));

@@ -2,11 +2,11 @@
 // An echo protocol for host-level tests and benchmarks: the handler sends every byte back and
 // half-closes when the remote does; echo_roundtrip() writes data while reading the echo.
 
-#include <string_view>
+#include "p2p/host/host.hpp"
 
 #include <boost/asio/awaitable.hpp>
 
-#include "p2p/host/host.hpp"
+#include <string_view>
 
 namespace goop::p2p::testing {
 
@@ -15,6 +15,7 @@ boost::asio::awaitable<void> serve_echo(std::unique_ptr<MuxedStream> s, PeerId r
 
 // Opens `protocol` to `peer`, writes `data` in 64 KiB writes and half-closes, while reading
 // everything that comes back until the end of the stream. Returns what came back.
-boost::asio::awaitable<Result<Bytes>> echo_roundtrip(Host& host, PeerId peer, std::string protocol, Bytes data);
+boost::asio::awaitable<Result<Bytes>> echo_roundtrip(Host& host, PeerId peer, std::string protocol,
+                                                     Bytes data);
 
 }  // namespace goop::p2p::testing

@@ -1,15 +1,15 @@
 #include "p2p/testing/memory_stream.hpp"
 
+#include "base/async_event.hpp"
+#include "p2p/errors.hpp"
+
+#include <boost/asio/this_coro.hpp>
+
 #include <algorithm>
 #include <cstring>
 #include <deque>
 #include <limits>
 #include <optional>
-
-#include <boost/asio/this_coro.hpp>
-
-#include "base/async_event.hpp"
-#include "p2p/errors.hpp"
 
 namespace goop::p2p::testing {
 namespace asio = boost::asio;
@@ -30,7 +30,8 @@ struct MemoryStream::Shared {
   std::size_t break_budget = std::numeric_limits<std::size_t>::max();
   int alive = 2;
 
-  Shared(asio::any_io_executor e, std::size_t cap) : ex(e), capacity(cap), dir{Direction(e), Direction(e)} {}
+  Shared(asio::any_io_executor e, std::size_t cap)
+      : ex(e), capacity(cap), dir{Direction(e), Direction(e)} {}
 
   void do_reset() {
     reset = true;
@@ -74,18 +75,21 @@ asio::awaitable<Result<void>> MemoryStream::write(BytesView data) {
   while (!data.empty()) {
     if (shared_->reset) co_return make_error_code(Errc::kStreamReset);
     if (d.write_closed) co_return make_error_code(Errc::kEndOfStream);
-    const std::size_t room = shared_->capacity > d.data.size() ? shared_->capacity - d.data.size() : 0;
+    const std::size_t room =
+        shared_->capacity > d.data.size() ? shared_->capacity - d.data.size() : 0;
     if (room == 0) {
       if (!co_await d.writable.wait()) co_return make_error_code(asio::error::operation_aborted);
       continue;
     }
     std::size_t n = std::min(room, data.size());
     if (shared_->break_budget <= n) {
-      d.data.insert(d.data.end(), data.begin(), data.begin() + static_cast<std::ptrdiff_t>(shared_->break_budget));
+      d.data.insert(d.data.end(), data.begin(),
+                    data.begin() + static_cast<std::ptrdiff_t>(shared_->break_budget));
       shared_->do_reset();
       co_return make_error_code(Errc::kStreamReset);
     }
-    if (shared_->break_budget != std::numeric_limits<std::size_t>::max()) shared_->break_budget -= n;
+    if (shared_->break_budget != std::numeric_limits<std::size_t>::max())
+      shared_->break_budget -= n;
     d.data.insert(d.data.end(), data.begin(), data.begin() + static_cast<std::ptrdiff_t>(n));
     d.written += n;
     data = data.subspan(n);

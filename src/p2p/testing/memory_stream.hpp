@@ -5,11 +5,11 @@
 // `break_after(n)`, which resets the pair once n more bytes have been written in total.
 // Single executor, like everything in p2p/.
 
+#include "p2p/io/byte_stream.hpp"
+
 #include <cstddef>
 #include <memory>
 #include <utility>
-
-#include "p2p/io/byte_stream.hpp"
 
 namespace goop::p2p::testing {
 
@@ -34,7 +34,8 @@ class MemoryStream final : public ByteStream {
   struct Shared;
 
  private:
-  MemoryStream(std::shared_ptr<Shared> shared, int side) : shared_(std::move(shared)), side_(side) {}
+  MemoryStream(std::shared_ptr<Shared> shared, int side)
+      : shared_(std::move(shared)), side_(side) {}
   std::shared_ptr<Shared> shared_;
   int side_;  // 0 or 1: this end writes into direction side_, reads from 1 - side_
 };

@@ -4,13 +4,13 @@
 // (so a hung protocol fails the test instead of hanging it). Other work on `io` keeps running
 // until the task is done.
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+
 #include <chrono>
 #include <exception>
 #include <optional>
 #include <stdexcept>
-
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/io_context.hpp>
 
 namespace goop::p2p::testing {
 

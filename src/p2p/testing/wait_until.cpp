@@ -6,7 +6,8 @@
 
 namespace goop::p2p::testing {
 
-boost::asio::awaitable<bool> wait_until(std::function<bool()> pred, std::chrono::milliseconds timeout) {
+boost::asio::awaitable<bool> wait_until(std::function<bool()> pred,
+                                        std::chrono::milliseconds timeout) {
   namespace asio = boost::asio;
   auto ex = co_await asio::this_coro::executor;
   const auto until = std::chrono::steady_clock::now() + timeout;

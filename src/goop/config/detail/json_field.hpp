@@ -3,12 +3,12 @@
 // partial updates (changes.cpp) so both check types and word their errors the same way.
 // Private to src/goop/config.
 
+#include <boost/json/value.hpp>
+
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include <boost/json/value.hpp>
 
 namespace goop::config::detail {
 
@@ -17,9 +17,12 @@ std::string describe(const boost::json::value& v);
 
 // Sets `out` from `v`, or returns the sentence saying why `v` has the wrong type for field
 // `name` (e.g. "presence.ttl_seconds must be a whole number, not the string \"20\"").
-std::optional<std::string> assign_field(std::string_view name, const boost::json::value& v, std::string& out);
-std::optional<std::string> assign_field(std::string_view name, const boost::json::value& v, bool& out);
-std::optional<std::string> assign_field(std::string_view name, const boost::json::value& v, std::int64_t& out);
+std::optional<std::string> assign_field(std::string_view name, const boost::json::value& v,
+                                        std::string& out);
+std::optional<std::string> assign_field(std::string_view name, const boost::json::value& v,
+                                        bool& out);
+std::optional<std::string> assign_field(std::string_view name, const boost::json::value& v,
+                                        std::int64_t& out);
 
 inline boost::json::value to_value(const std::string& s) { return boost::json::string(s); }
 inline boost::json::value to_value(std::int64_t i) { return i; }

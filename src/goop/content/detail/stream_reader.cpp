@@ -1,10 +1,10 @@
 #include "goop/content/detail/stream_reader.hpp"
 
-#include <algorithm>
-#include <cstring>
-
 #include "base/errors.hpp"
 #include "base/timeout.hpp"
+
+#include <algorithm>
+#include <cstring>
 
 namespace goop::content::detail {
 namespace asio = boost::asio;

@@ -6,17 +6,17 @@
 // Executor rule: the stream's executor. It does not own the stream: the stream must outlive the
 // reader, and every call must be awaited at once. One call at a time.
 
+#include "base/bytes.hpp"
+#include "base/result.hpp"
+#include "p2p/io/byte_stream.hpp"
+
+#include <boost/asio/awaitable.hpp>
+
 #include <chrono>
 #include <cstddef>
 #include <optional>
 #include <span>
 #include <string>
-
-#include <boost/asio/awaitable.hpp>
-
-#include "base/bytes.hpp"
-#include "base/result.hpp"
-#include "p2p/io/byte_stream.hpp"
 
 namespace goop::content::detail {
 

@@ -11,13 +11,13 @@
 // Executor rule: the stream's executor. The stream must outlive the watchdog. Destroying the
 // watchdog disarms it.
 
-#include <chrono>
-#include <memory>
+#include "p2p/io/byte_stream.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/steady_timer.hpp>
 
-#include "p2p/io/byte_stream.hpp"
+#include <chrono>
+#include <memory>
 
 namespace goop::content::detail {
 
@@ -25,7 +25,8 @@ class StreamWatchdog {
  public:
   using Clock = std::chrono::steady_clock;
 
-  StreamWatchdog(boost::asio::any_io_executor ex, p2p::ByteStream& s) : timer_(std::move(ex)), stream_(s) {}
+  StreamWatchdog(boost::asio::any_io_executor ex, p2p::ByteStream& s)
+      : timer_(std::move(ex)), stream_(s) {}
   StreamWatchdog(const StreamWatchdog&) = delete;
   StreamWatchdog& operator=(const StreamWatchdog&) = delete;
   ~StreamWatchdog() {

@@ -1,8 +1,8 @@
 #include "p2p/discovery/mdns/dns_message.hpp"
 
-#include <limits>
-
 #include "p2p/errors.hpp"
+
+#include <limits>
 
 namespace goop::p2p::mdns {
 namespace {
@@ -265,7 +265,9 @@ Result<void> read_records(Reader& r, std::uint16_t n, std::vector<ResourceRecord
   return {};
 }
 
-char lower(char c) noexcept { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+char lower(char c) noexcept {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
 
 }  // namespace
 

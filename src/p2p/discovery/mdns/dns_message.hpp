@@ -11,15 +11,15 @@
 // kMaxPointerHops times per name, so loops are impossible; names are capped at 255 wire bytes,
 // labels at 63, TXT strings at 255, packets at kMaxMessageSize. encode() never compresses.
 
+#include "base/bytes.hpp"
+#include "base/result.hpp"
+
 #include <array>
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include "base/bytes.hpp"
-#include "base/result.hpp"
 
 namespace goop::p2p::mdns {
 

@@ -1,8 +1,8 @@
 #include "p2p/discovery/mdns/dns_message.hpp"
 
-#include <gtest/gtest.h>
-
 #include "p2p/errors.hpp"
+
+#include <gtest/gtest.h>
 
 namespace goop::p2p::mdns {
 namespace {
@@ -37,7 +37,8 @@ Bytes header(std::uint16_t flags, std::uint16_t qd, std::uint16_t an, std::uint1
 // What js (multicast-dns) sends for mdns.query({questions: [{name: '_p2p._udp.local',
 // type: 'PTR'}]}).
 TEST(DnsMessage, DecodesJsQuery) {
-  const auto bytes = *from_hex("000000000001000000000000045f703270045f756470056c6f63616c00000c0001");
+  const auto bytes =
+      *from_hex("000000000001000000000000045f703270045f756470056c6f63616c00000c0001");
   auto m = decode(bytes);
   ASSERT_TRUE(m) << m.error().message();
   EXPECT_FALSE(m->is_response());

@@ -1,11 +1,9 @@
 #include "p2p/discovery/mdns/mdns.hpp"
 
-#include <sys/socket.h>
-
-#include <algorithm>
-#include <array>
-#include <map>
-#include <utility>
+#include "base/check.hpp"
+#include "base/log.hpp"
+#include "base/task_group.hpp"
+#include "p2p/discovery/mdns/records.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/ip/multicast.hpp>
@@ -14,10 +12,11 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
-#include "base/check.hpp"
-#include "base/log.hpp"
-#include "base/task_group.hpp"
-#include "p2p/discovery/mdns/records.hpp"
+#include <algorithm>
+#include <array>
+#include <map>
+#include <sys/socket.h>
+#include <utility>
 
 namespace goop::p2p::mdns {
 namespace asio = boost::asio;
@@ -157,8 +156,7 @@ asio::awaitable<void> MdnsService::Impl::query_loop() {
   addrs = normalise(listen_addrs());
   co_await announce();
   co_await query_all();
-  const std::array<Clock::duration, 2> startup = {std::chrono::seconds(1),
-                                                  std::chrono::seconds(2)};
+  const std::array<Clock::duration, 2> startup = {std::chrono::seconds(1), std::chrono::seconds(2)};
   for (auto d : startup) {
     if (!co_await wait(d)) co_return;
     co_await query_all();
@@ -239,9 +237,8 @@ void MdnsService::Impl::report(DiscoveredPeer p) {
     if (it->second.addrs == p.addrs && now - it->second.at < config.report_interval) return;
   }
   if (reported.size() >= kMaxTrackedPeers && !reported.contains(p.id)) {
-    std::erase_if(reported, [&](const auto& kv) {
-      return now - kv.second.at >= config.report_interval;
-    });
+    std::erase_if(reported,
+                  [&](const auto& kv) { return now - kv.second.at >= config.report_interval; });
     if (reported.size() >= kMaxTrackedPeers) reported.clear();
   }
   reported[p.id] = Reported{p.addrs, now};
@@ -252,8 +249,8 @@ void MdnsService::Impl::report(DiscoveredPeer p) {
 MdnsService::MdnsService(asio::any_io_executor ex, PeerId self, ListenAddrsFn listen_addrs,
                          std::string service_tag, PeerFoundFn on_peer, MdnsConfig config)
     : impl_(std::make_unique<Impl>(std::move(ex), std::move(self), std::move(listen_addrs),
-                                   std::move(service_tag), std::move(on_peer),
-                                   std::move(config))) {}
+                                   std::move(service_tag), std::move(on_peer), std::move(config))) {
+}
 
 MdnsService::~MdnsService() { GOOP_CHECK(impl_->tasks.size() == 0); }
 

@@ -28,18 +28,18 @@
 //  2. The receive buffer and the table of reported peers are bounded (kMaxMessageSize,
 //     kMaxTrackedPeers).
 
+#include "base/result.hpp"
+#include "p2p/crypto/peer_id.hpp"
+#include "p2p/multiformats/multiaddr.hpp"
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+
 #include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <boost/asio/any_io_executor.hpp>
-#include <boost/asio/awaitable.hpp>
-
-#include "base/result.hpp"
-#include "p2p/crypto/peer_id.hpp"
-#include "p2p/multiformats/multiaddr.hpp"
 
 namespace goop::p2p::mdns {
 

@@ -1,10 +1,10 @@
 #include "p2p/discovery/mdns/records.hpp"
 
+#include <sodium.h>
+
 #include <algorithm>
 #include <cstdint>
 #include <optional>
-
-#include <sodium.h>
 
 namespace goop::p2p::mdns {
 namespace {
@@ -63,9 +63,8 @@ Message make_query(std::string_view service_name) {
   return m;
 }
 
-Message make_response(std::string_view service_name, std::string_view peer_name,
-                      const PeerId& self, const std::vector<Multiaddr>& addrs,
-                      std::uint32_t ttl) {
+Message make_response(std::string_view service_name, std::string_view peer_name, const PeerId& self,
+                      const std::vector<Multiaddr>& addrs, std::uint32_t ttl) {
   const std::string instance = join(peer_name, service_name);
   const std::string host = join(peer_name, kDomain);
   Message m;
@@ -147,12 +146,11 @@ bool asks_for(const Message& query, std::string_view service_name, std::string_v
 }
 
 std::vector<DiscoveredPeer> peers_in_response(const Message& response,
-                                              std::string_view service_name,
-                                              const PeerId& self) {
+                                              std::string_view service_name, const PeerId& self) {
   std::vector<DiscoveredPeer> out;
   if (!response.is_response()) return out;
   const std::vector<ResourceRecord>* sections[] = {&response.answers, &response.authorities,
-                                                  &response.additionals};
+                                                   &response.additionals};
   for (const auto* ptr_section : sections) {
     for (const auto& ptr : *ptr_section) {
       if (ptr.type != rr_type::kPtr || ptr.ttl == 0 || !names_equal(ptr.name, service_name)) {

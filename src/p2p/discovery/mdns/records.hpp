@@ -16,15 +16,15 @@
 //                N.local A <first ip4>, N.local AAAA <first ip6>
 // (A/AAAA only when the listen addresses have such an IP).
 
-#include <chrono>
-#include <string>
-#include <string_view>
-#include <vector>
-
 #include "base/result.hpp"
 #include "p2p/crypto/peer_id.hpp"
 #include "p2p/discovery/mdns/dns_message.hpp"
 #include "p2p/multiformats/multiaddr.hpp"
+
+#include <chrono>
+#include <string>
+#include <string_view>
+#include <vector>
 
 namespace goop::p2p::mdns {
 
@@ -52,9 +52,8 @@ Message make_query(std::string_view service_name);
 // and strings over 255 bytes are left out, and addresses are dropped from the end until the
 // message fits kMaxResponseSize). `ttl` 0 makes a goodbye. Never fails: a name that does not
 // encode is a caller bug caught by encode().
-Message make_response(std::string_view service_name, std::string_view peer_name,
-                      const PeerId& self, const std::vector<Multiaddr>& addrs,
-                      std::uint32_t ttl = kRecordTtl);
+Message make_response(std::string_view service_name, std::string_view peer_name, const PeerId& self,
+                      const std::vector<Multiaddr>& addrs, std::uint32_t ttl = kRecordTtl);
 
 // True if `query` is a query (not a response) that asks about `service_name` (PTR or ANY), or
 // about our instance "<peer_name>.<service_name>" (TXT, SRV or ANY).
@@ -71,7 +70,6 @@ struct DiscoveredPeer {
 // "dnsaddr=" string must parse as a multiaddr ending in /p2p/<id>; others are skipped. Peers
 // equal to `self` are left out. Records for other names are ignored.
 std::vector<DiscoveredPeer> peers_in_response(const Message& response,
-                                              std::string_view service_name,
-                                              const PeerId& self);
+                                              std::string_view service_name, const PeerId& self);
 
 }  // namespace goop::p2p::mdns

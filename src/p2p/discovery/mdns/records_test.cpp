@@ -1,8 +1,8 @@
 #include "p2p/discovery/mdns/records.hpp"
 
-#include <gtest/gtest.h>
-
 #include "p2p/crypto/keys.hpp"
+
+#include <gtest/gtest.h>
 
 namespace goop::p2p::mdns {
 namespace {
@@ -55,11 +55,12 @@ TEST(MdnsRecords, ResponseRoundTripsToPeer) {
   const auto me = new_peer();
   const std::vector<Multiaddr> addrs = {
       addr("/ip4/192.168.1.5/tcp/4001"), addr("/ip6/fe80::1/tcp/4001"),
-      addr("/ip4/1.2.3.4/tcp/1/p2p/12D3KooWD3eckifWpRn9wQpMG9R9hX3sD158z7EqHWmweQAJU5SA/p2p-circuit")};
+      addr("/ip4/1.2.3.4/tcp/1/p2p/12D3KooWD3eckifWpRn9wQpMG9R9hX3sD158z7EqHWmweQAJU5SA/"
+           "p2p-circuit")};
   const auto m = make_response("goop-mdns.local", "peername", me, addrs);
   ASSERT_EQ(m.answers.size(), 1u);
   EXPECT_EQ(m.answers[0].ptr, "peername.goop-mdns.local");
-  ASSERT_EQ(m.additionals.size(), 4u);  // TXT, SRV, A, AAAA
+  ASSERT_EQ(m.additionals.size(), 4u);         // TXT, SRV, A, AAAA
   EXPECT_EQ(m.additionals[0].txt.size(), 2u);  // the circuit address is left out
   EXPECT_EQ(m.additionals[0].txt[0], "dnsaddr=/ip4/192.168.1.5/tcp/4001/p2p/" + me.to_base58());
   EXPECT_EQ(m.additionals[1].srv.target, "peername.local");
@@ -87,11 +88,14 @@ TEST(MdnsRecords, ReadsJsStyleResponse) {
   Message m;
   m.flags = kFlagResponse | kFlagAuthoritative;
   m.answers.push_back(ptr_record("_p2p._udp.local", instance));
-  m.answers.push_back(txt_record(instance, {"dnsaddr=/ip4/127.0.0.1/tcp/5000/p2p/" + js.to_base58()}));
-  m.answers.push_back(txt_record(instance, {"dnsaddr=/ip4/10.0.0.1/tcp/5000/p2p/" + js.to_base58()}));
+  m.answers.push_back(
+      txt_record(instance, {"dnsaddr=/ip4/127.0.0.1/tcp/5000/p2p/" + js.to_base58()}));
+  m.answers.push_back(
+      txt_record(instance, {"dnsaddr=/ip4/10.0.0.1/tcp/5000/p2p/" + js.to_base58()}));
   m.answers.push_back(txt_record("other._p2p._udp.local",
                                  {"dnsaddr=/ip4/10.9.9.9/tcp/1/p2p/" + new_peer().to_base58()}));
-  m.answers.push_back(txt_record(instance, {"dnsaddr=not-a-multiaddr", "dnsaddr=/ip4/1.1.1.1/tcp/1"}));
+  m.answers.push_back(
+      txt_record(instance, {"dnsaddr=not-a-multiaddr", "dnsaddr=/ip4/1.1.1.1/tcp/1"}));
   const auto found = peers_in_response(m, kStandardServiceName, new_peer());
   ASSERT_EQ(found.size(), 1u);
   EXPECT_EQ(found[0].id, js);
@@ -111,8 +115,8 @@ TEST(MdnsRecords, IgnoresGoodbyesAndQueries) {
 TEST(MdnsRecords, ResponseStaysWithinSizeCap) {
   std::vector<Multiaddr> many;
   for (int i = 0; i < 500; ++i) {
-    many.push_back(addr("/ip4/10.0." + std::to_string(i / 250) + "." + std::to_string(i % 250) +
-                        "/tcp/4001"));
+    many.push_back(
+        addr("/ip4/10.0." + std::to_string(i / 250) + "." + std::to_string(i % 250) + "/tcp/4001"));
   }
   const auto m = make_response(kStandardServiceName, random_peer_name(), new_peer(), many);
   auto wire = encode(m);

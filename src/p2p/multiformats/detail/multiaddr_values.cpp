@@ -1,15 +1,15 @@
 #include "p2p/multiformats/detail/multiaddr_values.hpp"
 
-#include <array>
-#include <charconv>
-
-#include <boost/asio/ip/address_v6.hpp>
-#include <fmt/core.h>
-
 #include "p2p/crypto/peer_id.hpp"
 #include "p2p/errors.hpp"
 #include "p2p/multiformats/multibase.hpp"
 #include "p2p/multiformats/varint.hpp"
+
+#include <boost/asio/ip/address_v6.hpp>
+#include <fmt/core.h>
+
+#include <array>
+#include <charconv>
 
 namespace goop::p2p::detail {
 namespace {
@@ -49,9 +49,7 @@ Result<Bytes> ip6_from_text(std::string_view s) {
 }
 
 // A name-like string value (dns*, sni, ip6zone): non-empty and without '/'.
-bool valid_name(std::string_view s) {
-  return !s.empty() && s.find('/') == std::string_view::npos;
-}
+bool valid_name(std::string_view s) { return !s.empty() && s.find('/') == std::string_view::npos; }
 
 // multihash structure only: <varint code><varint len><len bytes>, nothing after.
 bool is_multihash_shaped(BytesView v) {

@@ -5,12 +5,12 @@
 // Invariant the round-trip guarantee rests on: for every `v` that value_to_text accepts,
 // value_from_text(p, *value_to_text(p, v)) == v.
 
-#include <string>
-#include <string_view>
-
 #include "base/bytes.hpp"
 #include "base/result.hpp"
 #include "p2p/multiformats/multiaddr.hpp"
+
+#include <string>
+#include <string_view>
 
 namespace goop::p2p::detail {
 

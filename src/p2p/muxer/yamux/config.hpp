@@ -2,11 +2,11 @@
 // Tunables of a yamux session, with the defaults Goop2 uses. Every limit here bounds memory or
 // work a remote peer can make us spend.
 
+#include "p2p/muxer/yamux/frame.hpp"
+
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
-
-#include "p2p/muxer/yamux/frame.hpp"
 
 namespace goop::p2p::yamux {
 

@@ -1,11 +1,11 @@
 // Flow control, keep-alive and protocol-violation handling, partly against a hand-played raw
 // peer on the other end of the MemoryStream.
-#include <gtest/gtest.h>
-
 #include "base/timeout.hpp"
 #include "p2p/muxer/yamux/session.hpp"
 #include "p2p/muxer/yamux/test_support.hpp"
 #include "p2p/testing/run_coro.hpp"
+
+#include <gtest/gtest.h>
 
 namespace goop::p2p::yamux {
 namespace {
@@ -27,53 +27,59 @@ TEST(YamuxFlowControl, SlowReaderBoundsWhatTheWriterSends) {
   Config cfg;
   cfg.auto_tune_window = false;
   SessionPair p(io, cfg, cfg);
-  run_coro(io, [&]() -> asio::awaitable<void> {
-    auto ex = co_await asio::this_coro::executor;
-    auto a = std::move(*co_await p.client.session->open_stream());
-    const Bytes big = testing::pattern(10 << 20, 3);
-    bool wrote = false;
-    testing::spawn(ex, write_then_close(*a, big, wrote));
-    auto b = co_await p.server.accept();
-    Bytes got;
-    std::uint8_t buf[4096];
-    std::size_t worst = 0;
-    asio::steady_timer yield(ex);
-    for (;;) {
-      auto n = co_await b->read_some(buf);
-      if (!n) {
-        EXPECT_EQ(n.error(), make_error_code(Errc::kEndOfStream));
-        break;
-      }
-      got.insert(got.end(), buf, buf + *n);
-      // In flight or buffered on the receiving side: never more than one window (plus a frame).
-      worst = std::max(worst, p.client_conn->bytes_written() - got.size());
-      yield.expires_after(0ms);  // let the writer run as much as it can: a slow reader
-      co_await yield.async_wait(asio::use_awaitable);
-    }
-    EXPECT_TRUE(wrote);
-    EXPECT_TRUE(got == big);
-    EXPECT_LE(worst, std::size_t{kInitialWindow} + kMaxFramePayload);
-    EXPECT_GE(worst, std::size_t{kInitialWindow} / 2);  // the window was actually used
-    co_await p.close();
-  }(), 60s);
+  run_coro(
+      io,
+      [&]() -> asio::awaitable<void> {
+        auto ex = co_await asio::this_coro::executor;
+        auto a = std::move(*co_await p.client.session->open_stream());
+        const Bytes big = testing::pattern(10 << 20, 3);
+        bool wrote = false;
+        testing::spawn(ex, write_then_close(*a, big, wrote));
+        auto b = co_await p.server.accept();
+        Bytes got;
+        std::uint8_t buf[4096];
+        std::size_t worst = 0;
+        asio::steady_timer yield(ex);
+        for (;;) {
+          auto n = co_await b->read_some(buf);
+          if (!n) {
+            EXPECT_EQ(n.error(), make_error_code(Errc::kEndOfStream));
+            break;
+          }
+          got.insert(got.end(), buf, buf + *n);
+          // In flight or buffered on the receiving side: never more than one window (plus a frame).
+          worst = std::max(worst, p.client_conn->bytes_written() - got.size());
+          yield.expires_after(0ms);  // let the writer run as much as it can: a slow reader
+          co_await yield.async_wait(asio::use_awaitable);
+        }
+        EXPECT_TRUE(wrote);
+        EXPECT_TRUE(got == big);
+        EXPECT_LE(worst, std::size_t{kInitialWindow} + kMaxFramePayload);
+        EXPECT_GE(worst, std::size_t{kInitialWindow} / 2);  // the window was actually used
+        co_await p.close();
+      }(),
+      60s);
 }
 
 TEST(YamuxFlowControl, LargeTransferWithAutoTunedWindow) {
   asio::io_context io;
   SessionPair p(io);
-  run_coro(io, [&]() -> asio::awaitable<void> {
-    auto ex = co_await asio::this_coro::executor;
-    EXPECT_TRUE((co_await p.client.session->ping()).has_value());  // both sides know an RTT
-    EXPECT_TRUE((co_await p.server.session->ping()).has_value());
-    auto a = std::move(*co_await p.client.session->open_stream());
-    bool wrote = false;
-    testing::spawn(ex, write_then_close(*a, testing::pattern(32 << 20, 4), wrote));
-    auto b = co_await p.server.accept();
-    auto got = co_await testing::read_all(*b);
-    EXPECT_TRUE(wrote);
-    EXPECT_EQ(got->size(), std::size_t{32} << 20);
-    co_await p.close();
-  }(), 60s);
+  run_coro(
+      io,
+      [&]() -> asio::awaitable<void> {
+        auto ex = co_await asio::this_coro::executor;
+        EXPECT_TRUE((co_await p.client.session->ping()).has_value());  // both sides know an RTT
+        EXPECT_TRUE((co_await p.server.session->ping()).has_value());
+        auto a = std::move(*co_await p.client.session->open_stream());
+        bool wrote = false;
+        testing::spawn(ex, write_then_close(*a, testing::pattern(32 << 20, 4), wrote));
+        auto b = co_await p.server.accept();
+        auto got = co_await testing::read_all(*b);
+        EXPECT_TRUE(wrote);
+        EXPECT_EQ(got->size(), std::size_t{32} << 20);
+        co_await p.close();
+      }(),
+      60s);
 }
 
 TEST(YamuxFlowControl, ReadHonoursCancellation) {
@@ -142,10 +148,10 @@ TEST(YamuxProtocol, DataBeyondTheWindowEndsTheSession) {
 }
 
 TEST(YamuxProtocol, MalformedFramesEndTheSession) {
-  for (const char* hex : {"010000000000000100000000",    // version 1
-                          "000700000000000100000000",    // unknown type
-                          "000000000000000000000004",    // data on stream 0
-                          "000200020000000000000007",    // unrequested ping ACK
+  for (const char* hex : {"010000000000000100000000",     // version 1
+                          "000700000000000100000000",     // unknown type
+                          "000000000000000000000004",     // data on stream 0
+                          "000200020000000000000007",     // unrequested ping ACK
                           "000100010000000200000000"}) {  // SYN with the server's parity
     asio::io_context io;
     RawPeer peer(io);

@@ -6,14 +6,14 @@
 // length(32). For Data frames `length` payload bytes follow; for WindowUpdate it is the window
 // delta, for Ping the opaque value, for GoAway the error code.
 
+#include "base/bytes.hpp"
+#include "base/result.hpp"
+
 #include <array>
 #include <cstddef>
 #include <cstdint>
 #include <span>
 #include <string_view>
-
-#include "base/bytes.hpp"
-#include "base/result.hpp"
 
 namespace goop::p2p::yamux {
 

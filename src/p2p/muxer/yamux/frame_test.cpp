@@ -1,8 +1,8 @@
 #include "p2p/muxer/yamux/frame.hpp"
 
-#include <gtest/gtest.h>
-
 #include "p2p/errors.hpp"
+
+#include <gtest/gtest.h>
 
 namespace goop::p2p::yamux {
 namespace {
@@ -17,8 +17,10 @@ TEST(YamuxFrame, EncodesBigEndianHeader) {
 }
 
 TEST(YamuxFrame, RoundTripsEveryType) {
-  for (auto [t, id] : {std::pair{FrameType::kData, 7u}, {FrameType::kWindowUpdate, 8u},
-                       {FrameType::kPing, 0u}, {FrameType::kGoAway, 0u}}) {
+  for (auto [t, id] : {std::pair{FrameType::kData, 7u},
+                       {FrameType::kWindowUpdate, 8u},
+                       {FrameType::kPing, 0u},
+                       {FrameType::kGoAway, 0u}}) {
     const Header h{t, Flag::kFin, id, 0xffffffffu};
     auto d = decode_header(encode_header(h));
     ASSERT_TRUE(d.has_value());

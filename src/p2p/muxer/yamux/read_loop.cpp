@@ -2,13 +2,13 @@
 // hands Data payloads to streams (a payload may span several reads; it is never buffered
 // whole). Every frame is checked: malformed frames, window overflows and unrequested pings end
 // the session with GoAway(1).
-#include <algorithm>
-#include <cstring>
-
 #include "base/log.hpp"
 #include "p2p/errors.hpp"
 #include "p2p/muxer/yamux/session_core.hpp"
 #include "p2p/muxer/yamux/stream.hpp"
+
+#include <algorithm>
+#include <cstring>
 
 namespace goop::p2p::yamux::detail {
 namespace asio = boost::asio;
@@ -147,8 +147,7 @@ Result<void> SessionCore::handle_stream_frame(const Header& h) {
     if (s) return violation("SYN for an open stream", h);
     const bool remote_odd = role == Role::kServer;
     if ((h.stream_id % 2 == 1) != remote_odd) return violation("SYN with our stream id parity", h);
-    if (local_goaway || remote_goaway || !on_stream ||
-        inbound_count >= cfg.max_inbound_streams) {
+    if (local_goaway || remote_goaway || !on_stream || inbound_count >= cfg.max_inbound_streams) {
       GOOP_LOG_DEBUG(lg, "stream={} refused (inbound={}, goaway={})", h.stream_id, inbound_count,
                      local_goaway);
       enqueue({FrameType::kWindowUpdate, Flag::kRst, h.stream_id, 0});

@@ -2,16 +2,16 @@
 // read loop is in read_loop.cpp, the writer and keep-alive in writer.cpp.
 #include "p2p/muxer/yamux/session.hpp"
 
-#include <algorithm>
-
-#include <boost/asio/post.hpp>
-
 #include "base/check.hpp"
 #include "base/log.hpp"
 #include "base/timeout.hpp"
 #include "p2p/errors.hpp"
 #include "p2p/muxer/yamux/session_core.hpp"
 #include "p2p/muxer/yamux/stream.hpp"
+
+#include <boost/asio/post.hpp>
+
+#include <algorithm>
 
 namespace goop::p2p::yamux {
 namespace asio = boost::asio;
@@ -149,8 +149,7 @@ void SessionCore::shutdown(error_code ec, bool send_goaway, GoAwayCode code) {
   if (closed) return;
   closed = true;
   conn_error = make_error_code(Errc::kConnectionClosed);
-  GOOP_LOG_DEBUG(lg, "session ends: {} ({} streams)", ec ? ec.message() : "normal",
-                 streams.size());
+  GOOP_LOG_DEBUG(lg, "session ends: {} ({} streams)", ec ? ec.message() : "normal", streams.size());
   // Data frames point into writes that are about to fail; control frames may still go out.
   std::erase_if(out, [](const OutFrame& f) { return f.owner != nullptr; });
   if (send_goaway && !local_goaway) {
@@ -209,7 +208,8 @@ asio::awaitable<Result<std::unique_ptr<MuxedStream>>> Session::open_stream() {
       co_return make_error_code(Errc::kConnectionClosed);
     }
     if (c->ack_backlog < c->cfg.max_ack_backlog) break;
-    if (!co_await c->backlog_event.wait()) co_return make_error_code(asio::error::operation_aborted);
+    if (!co_await c->backlog_event.wait())
+      co_return make_error_code(asio::error::operation_aborted);
   }
   if (c->next_id > 0xFFFFFFF0u) co_return make_error_code(Errc::kResourceLimit);
   const std::uint32_t id = c->next_id;

@@ -24,16 +24,16 @@
 //   Errc::kConnectionClosed   the connection failed or ended without GoAway, or the remote
 //                             sent GoAway with an error code.
 
-#include <chrono>
-#include <functional>
-#include <memory>
-
-#include <boost/asio/awaitable.hpp>
-
 #include "base/result.hpp"
 #include "p2p/io/byte_stream.hpp"
 #include "p2p/muxer/muxed_stream.hpp"
 #include "p2p/muxer/yamux/config.hpp"
+
+#include <boost/asio/awaitable.hpp>
+
+#include <chrono>
+#include <functional>
+#include <memory>
 
 namespace goop::p2p::yamux {
 
@@ -79,8 +79,8 @@ class Session {
   // Sends GoAway(0), refuses new streams, fails open streams with kConnectionClosed, half-closes
   // the connection after the GoAway and waits (at most `deadline`) for the tasks to end.
   // Idempotent; never throws.
-  boost::asio::awaitable<void> close(std::chrono::steady_clock::duration deadline =
-                                         std::chrono::seconds(5));
+  boost::asio::awaitable<void> close(
+      std::chrono::steady_clock::duration deadline = std::chrono::seconds(5));
 
   bool is_closed() const noexcept;
   // The latest measured round-trip time (zero until the first ping answer).

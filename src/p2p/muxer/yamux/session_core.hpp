@@ -12,19 +12,19 @@
 //  5. After `closed` is set no new frame is queued except the final GoAway; every waiter is
 //     woken and fails with conn_error.
 
+#include "base/async_event.hpp"
+#include "base/task_group.hpp"
+#include "p2p/muxer/yamux/frame.hpp"
+#include "p2p/muxer/yamux/session.hpp"
+
+#include <boost/asio/steady_timer.hpp>
+
 #include <chrono>
 #include <cstdint>
 #include <deque>
 #include <memory>
 #include <optional>
 #include <unordered_map>
-
-#include <boost/asio/steady_timer.hpp>
-
-#include "base/async_event.hpp"
-#include "base/task_group.hpp"
-#include "p2p/muxer/yamux/frame.hpp"
-#include "p2p/muxer/yamux/session.hpp"
 
 namespace goop::p2p::yamux::detail {
 
@@ -120,9 +120,9 @@ struct SessionCore : std::enable_shared_from_this<SessionCore> {
 
   // --- streams ---
   std::shared_ptr<StreamState> new_stream(std::uint32_t id, bool outbound);
-  void forget(StreamState& s);          // remove from map if fully closed
-  void reset_stream(StreamState& s);    // local reset: RST + fail waiters
-  void on_consumed(StreamState& s);     // reader consumed bytes: maybe WindowUpdate
+  void forget(StreamState& s);        // remove from map if fully closed
+  void reset_stream(StreamState& s);  // local reset: RST + fail waiters
+  void on_consumed(StreamState& s);   // reader consumed bytes: maybe WindowUpdate
   void handle_stream_gone(StreamState& s);
 
   // --- session lifecycle ---

@@ -1,10 +1,10 @@
 // Session behaviour over an in-memory connection: stream lifecycle, both roles.
 #include "p2p/muxer/yamux/session.hpp"
 
-#include <gtest/gtest.h>
-
 #include "p2p/muxer/yamux/test_support.hpp"
 #include "p2p/testing/run_coro.hpp"
+
+#include <gtest/gtest.h>
 
 namespace goop::p2p::yamux {
 namespace {
@@ -216,8 +216,7 @@ TEST(YamuxSession, DestroyingTheSessionFailsLiveStreams) {
   run_coro(io, [&]() -> asio::awaitable<void> {
     std::uint8_t buf[4];
     EXPECT_EQ((co_await a->read_some(buf)).error(), make_error_code(Errc::kConnectionClosed));
-    EXPECT_EQ((co_await a->write(as_bytes("x"))).error(),
-              make_error_code(Errc::kConnectionClosed));
+    EXPECT_EQ((co_await a->write(as_bytes("x"))).error(), make_error_code(Errc::kConnectionClosed));
     // The server sees the connection drop: buffered bytes first, then the failure.
     EXPECT_EQ((co_await b->read_some(buf)).value(), 2u);
     EXPECT_EQ((co_await b->read_some(buf)).error(), make_error_code(Errc::kConnectionClosed));

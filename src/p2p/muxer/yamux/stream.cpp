@@ -1,10 +1,10 @@
 #include "p2p/muxer/yamux/stream.hpp"
 
-#include <algorithm>
-#include <cstring>
-
 #include "p2p/errors.hpp"
 #include "p2p/muxer/yamux/session_core.hpp"
+
+#include <algorithm>
+#include <cstring>
 
 namespace goop::p2p::yamux {
 namespace asio = boost::asio;

@@ -13,10 +13,10 @@
 // their window waits) is per operation and returns operation_aborted; after a cancelled write
 // only reset() is meaningful.
 
+#include "p2p/muxer/muxed_stream.hpp"
+
 #include <cstdint>
 #include <memory>
-
-#include "p2p/muxer/muxed_stream.hpp"
 
 namespace goop::p2p::yamux {
 

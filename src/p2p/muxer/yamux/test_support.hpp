@@ -3,11 +3,10 @@
 // client/server session pair over MemoryStream, condition waits with the test's deadline, and a
 // raw frame writer/reader for playing a misbehaving peer.
 
-#include <chrono>
-#include <deque>
-#include <functional>
-#include <memory>
-#include <optional>
+#include "p2p/errors.hpp"
+#include "p2p/io/framing.hpp"
+#include "p2p/muxer/yamux/session.hpp"
+#include "p2p/testing/memory_stream.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -16,10 +15,11 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
-#include "p2p/errors.hpp"
-#include "p2p/io/framing.hpp"
-#include "p2p/muxer/yamux/session.hpp"
-#include "p2p/testing/memory_stream.hpp"
+#include <chrono>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <optional>
 
 namespace goop::p2p::yamux::testing {
 

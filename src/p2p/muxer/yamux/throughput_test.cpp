@@ -1,15 +1,15 @@
 // Single-stream throughput through two sessions over a memcpy pipe (no Noise, no sockets): the
 // cost of yamux itself. Prints MB/s; asserts only that every byte arrived intact.
+#include "base/async_event.hpp"
+#include "p2p/muxer/yamux/session.hpp"
+#include "p2p/muxer/yamux/test_support.hpp"
+#include "p2p/testing/run_coro.hpp"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
-
-#include "base/async_event.hpp"
-#include "p2p/muxer/yamux/session.hpp"
-#include "p2p/muxer/yamux/test_support.hpp"
-#include "p2p/testing/run_coro.hpp"
 
 namespace goop::p2p::yamux {
 namespace {
@@ -100,36 +100,41 @@ TEST(YamuxThroughput, SingleStreamOverMemcpyPipe) {
   Session client(std::make_unique<PipeEnd>(ba, ab, ex), Role::kClient);
   Session server(std::make_unique<PipeEnd>(ab, ba, ex), Role::kServer);
   std::deque<std::unique_ptr<MuxedStream>> inbound;
-  server.set_stream_handler([&](std::unique_ptr<MuxedStream> s) { inbound.push_back(std::move(s)); });
+  server.set_stream_handler(
+      [&](std::unique_ptr<MuxedStream> s) { inbound.push_back(std::move(s)); });
   client.start();
   server.start();
   constexpr std::size_t kTotal = std::size_t{256} << 20;
-  p2p::testing::run_coro(io, [&]() -> asio::awaitable<void> {
-    auto a = std::move(*co_await client.open_stream());
-    bool ok = false;
-    const auto t0 = std::chrono::steady_clock::now();
-    testing::spawn(ex, send_all(*a, kTotal, ok));
-    co_await testing::until([&] { return !inbound.empty(); });
-    auto b = std::move(inbound.front());
-    Bytes buf(1 << 20);
-    std::size_t got = 0;
-    bool intact = true;
-    const Bytes expect = testing::pattern(1 << 20, 5);
-    for (;;) {
-      auto n = co_await b->read_some(buf);
-      if (!n) break;
-      intact = intact && std::memcmp(buf.data(), expect.data() + got % expect.size(),
-                                     std::min(*n, expect.size() - got % expect.size())) == 0;
-      got += *n;
-    }
-    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    std::printf("yamux single stream: %.0f MB/s (%zu MiB in %.3f s)\n",
-                static_cast<double>(got) / secs / 1e6, got >> 20, secs);
-    EXPECT_TRUE(ok);
-    EXPECT_EQ(got, kTotal);
-    co_await client.close(1s);
-    co_await server.close(1s);
-  }(), 120s);
+  p2p::testing::run_coro(
+      io,
+      [&]() -> asio::awaitable<void> {
+        auto a = std::move(*co_await client.open_stream());
+        bool ok = false;
+        const auto t0 = std::chrono::steady_clock::now();
+        testing::spawn(ex, send_all(*a, kTotal, ok));
+        co_await testing::until([&] { return !inbound.empty(); });
+        auto b = std::move(inbound.front());
+        Bytes buf(1 << 20);
+        std::size_t got = 0;
+        bool intact = true;
+        const Bytes expect = testing::pattern(1 << 20, 5);
+        for (;;) {
+          auto n = co_await b->read_some(buf);
+          if (!n) break;
+          intact = intact && std::memcmp(buf.data(), expect.data() + got % expect.size(),
+                                         std::min(*n, expect.size() - got % expect.size())) == 0;
+          got += *n;
+        }
+        const double secs =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        std::printf("yamux single stream: %.0f MB/s (%zu MiB in %.3f s)\n",
+                    static_cast<double>(got) / secs / 1e6, got >> 20, secs);
+        EXPECT_TRUE(ok);
+        EXPECT_EQ(got, kTotal);
+        co_await client.close(1s);
+        co_await server.close(1s);
+      }(),
+      120s);
 }
 
 }  // namespace

@@ -1,13 +1,13 @@
 // The session's writer (the only code that writes the connection) and its keep-alive task.
-#include <algorithm>
+#include "base/log.hpp"
+#include "p2p/errors.hpp"
+#include "p2p/muxer/yamux/session_core.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
-#include "base/log.hpp"
-#include "p2p/errors.hpp"
-#include "p2p/muxer/yamux/session_core.hpp"
+#include <algorithm>
 
 namespace goop::p2p::yamux::detail {
 namespace asio = boost::asio;
@@ -65,8 +65,9 @@ asio::awaitable<void> SessionCore::keepalive() {
   while (!closed) {
     const auto now = Clock::now();
     if (ping_id && now - ping_sent >= cfg.ping_timeout) {
-      GOOP_LOG_DEBUG(lg, "keep-alive ping {} unanswered for {} ms", *ping_id,
-                     std::chrono::duration_cast<std::chrono::milliseconds>(now - ping_sent).count());
+      GOOP_LOG_DEBUG(
+          lg, "keep-alive ping {} unanswered for {} ms", *ping_id,
+          std::chrono::duration_cast<std::chrono::milliseconds>(now - ping_sent).count());
       shutdown(make_error_code(Errc::kTimeout), false, GoAwayCode::kNormal);
       break;
     }

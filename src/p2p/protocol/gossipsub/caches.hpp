@@ -3,6 +3,9 @@
 // (so tests run them on a ManualClock): the message cache for gossip (gossipsub-v1.0
 // "Message Cache"), the seen-message cache (duplicate suppression), and the GRAFT backoff
 // table (gossipsub-v1.1 "PRUNE Backoff"). Not thread-safe; used on the node executor.
+#include "p2p/crypto/peer_id.hpp"
+#include "p2p/protocol/gossipsub/rpc.hpp"
+
 #include <chrono>
 #include <cstddef>
 #include <deque>
@@ -12,9 +15,6 @@
 #include <unordered_map>
 #include <utility>
 #include <vector>
-
-#include "p2p/crypto/peer_id.hpp"
-#include "p2p/protocol/gossipsub/rpc.hpp"
 
 namespace goop::p2p::gossipsub {
 

@@ -1,9 +1,9 @@
 // RPC codec round trips and golden bytes; StrictSign signing and verification.
-#include <gtest/gtest.h>
-
 #include "p2p/errors.hpp"
 #include "p2p/protocol/gossipsub/rpc.hpp"
 #include "p2p/protocol/gossipsub/signing.hpp"
+
+#include <gtest/gtest.h>
 
 namespace goop::p2p::gossipsub {
 namespace {
@@ -61,7 +61,9 @@ TEST(GossipCodec, RoundTripsEverything) {
 TEST(GossipCodec, EmptyDataIsStillEncoded) {
   Message m;
   m.topic = "t";
-  EXPECT_EQ(to_hex(encode_message(m)), "12002201" "74");
+  EXPECT_EQ(to_hex(encode_message(m)),
+            "12002201"
+            "74");
 }
 
 TEST(GossipCodec, RejectsTruncatedAndOversized) {
@@ -91,7 +93,8 @@ TEST(GossipCodec, SkipsUnknownFieldsLikeIdontwant) {
 // encoded_size() must match the encoder byte for byte: encode_rpc writes messages in place
 // behind a length computed by it.
 TEST(GossipCodec, EncodedSizeMatchesTheEncoding) {
-  for (std::size_t data : {std::size_t{0}, std::size_t{1}, std::size_t{127}, std::size_t{128}, std::size_t{70000}}) {
+  for (std::size_t data :
+       {std::size_t{0}, std::size_t{1}, std::size_t{127}, std::size_t{128}, std::size_t{70000}}) {
     Message m;
     m.data = Bytes(data, 7);
     m.topic = std::string(data % 200, 't');
@@ -148,11 +151,11 @@ TEST(GossipSigning, SignVerifyAndTamper) {
 // Produced by js @libp2p/gossipsub 17.1.1 (buildRawMessage, StrictSign) with the Ed25519 seed
 // 01 02 .. 20, topic "goop", data "hi from js"; js sends the `key` field.
 TEST(GossipSigning, VerifiesMessageSignedByJs) {
-  const Bytes wire = hex(
-      "0a2600240801122079b5562e8fe654f94078b112e8a98ba7901f853ae695bed7e0e3910bad049664120a6869"
-      "2066726f6d206a731a0818ea2cb62a1122812204676f6f702a40f3e1efc0d24b8ea506462ac68fc65f524fdd"
-      "bdbd8cee55f47bcca00d6427aa53093f9cae86a01fa11f33a487294ddd32da5890a5138c6b3378a2bf464092"
-      "520c32240801122079b5562e8fe654f94078b112e8a98ba7901f853ae695bed7e0e3910bad049664");
+  const Bytes wire =
+      hex("0a2600240801122079b5562e8fe654f94078b112e8a98ba7901f853ae695bed7e0e3910bad049664120a6869"
+          "2066726f6d206a731a0818ea2cb62a1122812204676f6f702a40f3e1efc0d24b8ea506462ac68fc65f524fdd"
+          "bdbd8cee55f47bcca00d6427aa53093f9cae86a01fa11f33a487294ddd32da5890a5138c6b3378a2bf464092"
+          "520c32240801122079b5562e8fe654f94078b112e8a98ba7901f853ae695bed7e0e3910bad049664");
   auto m = decode_message(wire);
   ASSERT_TRUE(m.has_value());
   EXPECT_EQ(encode_message(*m), wire);

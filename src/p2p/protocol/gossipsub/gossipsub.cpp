@@ -1,14 +1,6 @@
 // GossipSub service: wires the Router to the Host (streams, connection events, heartbeat).
 #include "p2p/protocol/gossipsub/gossipsub.hpp"
 
-#include <deque>
-#include <map>
-
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
-#include <boost/asio/as_tuple.hpp>
-
 #include "base/async_event.hpp"
 #include "base/log.hpp"
 #include "base/task_group.hpp"
@@ -16,6 +8,14 @@
 #include "p2p/errors.hpp"
 #include "p2p/host/host.hpp"
 #include "p2p/io/framing.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <deque>
+#include <map>
 
 namespace goop::p2p::gossipsub {
 namespace asio = boost::asio;
@@ -49,13 +49,14 @@ struct GossipSub::Impl {
         ex(e),
         tasks(e, "gossipsub"),
         drained(e),
-        router(std::move(key), clock, c.params,
-               [this](const PeerId& to, Rpc rpc) { send(to, std::move(rpc)); },
-               [this](const Message& m, const PeerId& author, const MessageId& id) {
-                 if (auto it = handlers.find(m.topic); it != handlers.end()) {
-                   it->second(m.data, author, id);
-                 }
-               }) {
+        router(
+            std::move(key), clock, c.params,
+            [this](const PeerId& to, Rpc rpc) { send(to, std::move(rpc)); },
+            [this](const Message& m, const PeerId& author, const MessageId& id) {
+              if (auto it = handlers.find(m.topic); it != handlers.end()) {
+                it->second(m.data, author, id);
+              }
+            }) {
     router.set_broadcast([this](const std::vector<PeerId>& to, const Rpc& rpc) {
       const Frame f = make_frame(rpc);  // encoded once for all
       for (const auto& p : to) enqueue(p, f);
@@ -117,7 +118,8 @@ struct GossipSub::Impl {
   // shows otherwise.
   void apply_agent_hint(const PeerId& peer) {
     const p2p::PeerInfo* info = host.peerstore().find(peer);
-    if (info && info->agent_version.starts_with("js-libp2p/")) router.set_id_dialect(peer, IdDialect::kJs);
+    if (info && info->agent_version.starts_with("js-libp2p/"))
+      router.set_id_dialect(peer, IdDialect::kJs);
   }
 
   void peer_disconnected(const PeerId& peer) {
@@ -188,7 +190,8 @@ struct GossipSub::Impl {
       }
       auto rpc = decode_rpc(*bytes);
       if (!rpc) {
-        GOOP_LOG_WARN(lg, "peer={} sent a malformed RPC: {}", peer.short_string(), rpc.error().message());
+        GOOP_LOG_WARN(lg, "peer={} sent a malformed RPC: {}", peer.short_string(),
+                      rpc.error().message());
         s->reset();
         co_return;
       }
@@ -225,9 +228,10 @@ void GossipSub::start() {
   Impl* self = impl_.get();
   auto alive = impl_->alive;
   for (auto proto : {kProtocolV11, kProtocolV10}) {
-    self->host.set_stream_handler(std::string(proto), [alive, self](std::unique_ptr<MuxedStream> s, PeerId p) {
-      return Impl::on_inbound(alive, self, std::move(s), std::move(p));
-    });
+    self->host.set_stream_handler(
+        std::string(proto), [alive, self](std::unique_ptr<MuxedStream> s, PeerId p) {
+          return Impl::on_inbound(alive, self, std::move(s), std::move(p));
+        });
   }
   self->host.on_connection_event([alive, self](const PeerId& p, ConnectionEvent e) {
     if (!*alive) return;

@@ -10,22 +10,22 @@
 //
 // Executor rule: construct, call and destroy on the Host's executor. Lifetime: start(), then
 // await async_stop() before destroying; destroy before the Host.
-#include <chrono>
-#include <functional>
-#include <memory>
-#include <string>
-#include <string_view>
-#include <vector>
-
-#include <boost/asio/any_io_executor.hpp>
-#include <boost/asio/awaitable.hpp>
-
 #include "base/bytes.hpp"
 #include "base/clock.hpp"
 #include "base/result.hpp"
 #include "p2p/crypto/keys.hpp"
 #include "p2p/crypto/peer_id.hpp"
 #include "p2p/protocol/gossipsub/router.hpp"
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
 
 namespace goop::p2p {
 class Host;

@@ -2,18 +2,17 @@
 // every node receives a publish exactly once, forged and unsigned messages are dropped.
 #include "p2p/protocol/gossipsub/gossipsub.hpp"
 
-#include <gtest/gtest.h>
-
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
-
 #include "p2p/host/host.hpp"
 #include "p2p/io/framing.hpp"
 #include "p2p/protocol/gossipsub/signing.hpp"
 #include "p2p/testing/run_coro.hpp"
 #include "p2p/testing/wait_until.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <gtest/gtest.h>
 
 namespace goop::p2p::gossipsub {
 namespace {
@@ -42,7 +41,8 @@ class GossipNetwork : public ::testing::Test {
     }
   }
   void connect(std::size_t a, std::size_t b) {
-    auto r = run_coro(io_, nodes_[a]->host.connect(nodes_[b]->host.id(), nodes_[b]->host.listen_addrs()));
+    auto r = run_coro(
+        io_, nodes_[a]->host.connect(nodes_[b]->host.id(), nodes_[b]->host.listen_addrs()));
     ASSERT_TRUE(r.has_value()) << r.error().message();
   }
   void subscribe_all(const std::string& topic) {
@@ -118,33 +118,35 @@ TEST_F(GossipNetwork, DropsForgedAndUnsignedMessages) {
   Host raw(io_.get_executor(), raw_key, HostConfig{});
   ASSERT_TRUE(raw.start().has_value());
   Node& target = *nodes_[0];
-  auto result = run_coro(io_, [](Host& h, PeerId to, std::vector<Multiaddr> addrs,
-                                 Ed25519PrivateKey key) -> asio::awaitable<Result<void>> {
-    GOOP_CO_TRY_VOID(co_await h.connect(to, addrs));
-    std::vector<std::string> protos{std::string(kProtocolV11)};
-    GOOP_CO_TRY(auto s, co_await h.new_stream(to, std::move(protos)));
-    Rpc rpc;
-    rpc.subscriptions.push_back({true, "t"});
-    Message forged;  // claims `to` as author, signed by us
-    forged.topic = "t";
-    forged.data = {'f'};
-    forged.seqno = encode_seqno(1);
-    sign_message(forged, key);
-    forged.from = to.bytes();
-    Message nosig;
-    nosig.topic = "t";
-    nosig.data = {'u'};
-    nosig.seqno = encode_seqno(2);
-    nosig.from = PeerId::from_public_key(key.public_key()).bytes();
-    Message marker;
-    marker.topic = "t";
-    marker.data = {'m'};
-    marker.seqno = encode_seqno(3);
-    sign_message(marker, key);
-    rpc.publish = {forged, nosig, marker};
-    GOOP_CO_TRY_VOID(co_await write_length_prefixed(*s, encode_rpc(rpc)));
-    co_return co_await s->close_write();  // a clean close: the data is read before the end
-  }(raw, target.host.id(), target.host.listen_addrs(), raw_key));
+  auto result = run_coro(
+      io_,
+      [](Host& h, PeerId to, std::vector<Multiaddr> addrs,
+         Ed25519PrivateKey key) -> asio::awaitable<Result<void>> {
+        GOOP_CO_TRY_VOID(co_await h.connect(to, addrs));
+        std::vector<std::string> protos{std::string(kProtocolV11)};
+        GOOP_CO_TRY(auto s, co_await h.new_stream(to, std::move(protos)));
+        Rpc rpc;
+        rpc.subscriptions.push_back({true, "t"});
+        Message forged;  // claims `to` as author, signed by us
+        forged.topic = "t";
+        forged.data = {'f'};
+        forged.seqno = encode_seqno(1);
+        sign_message(forged, key);
+        forged.from = to.bytes();
+        Message nosig;
+        nosig.topic = "t";
+        nosig.data = {'u'};
+        nosig.seqno = encode_seqno(2);
+        nosig.from = PeerId::from_public_key(key.public_key()).bytes();
+        Message marker;
+        marker.topic = "t";
+        marker.data = {'m'};
+        marker.seqno = encode_seqno(3);
+        sign_message(marker, key);
+        rpc.publish = {forged, nosig, marker};
+        GOOP_CO_TRY_VOID(co_await write_length_prefixed(*s, encode_rpc(rpc)));
+        co_return co_await s->close_write();  // a clean close: the data is read before the end
+      }(raw, target.host.id(), target.host.listen_addrs(), raw_key));
   ASSERT_TRUE(result.has_value()) << result.error().message();
   ASSERT_TRUE(wait([&] { return target.received["m"] == 1; }));
   EXPECT_EQ(target.received["f"], 0);

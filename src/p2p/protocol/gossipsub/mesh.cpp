@@ -1,16 +1,17 @@
 // Router: mesh control (GRAFT/PRUNE, gossipsub-v1.0 "Control Messages" and v1.1 "PRUNE
 // Backoff"), gossip (IHAVE/IWANT) and the heartbeat (v1.0 "Heartbeat").
-#include <algorithm>
-
 #include "base/log.hpp"
 #include "p2p/protocol/gossipsub/router.hpp"
+
+#include <algorithm>
 
 namespace goop::p2p::gossipsub {
 namespace {
 log::Logger lg("p2p.gossipsub.mesh");
 }
 
-ControlPrune Router::make_prune(const std::string& topic, std::chrono::steady_clock::duration backoff) {
+ControlPrune Router::make_prune(const std::string& topic,
+                                std::chrono::steady_clock::duration backoff) {
   ControlPrune p;
   p.topic = topic;
   p.backoff_seconds =
@@ -83,7 +84,8 @@ void Router::emit_gossip(const std::string& topic, const std::set<PeerId>& exclu
   std::shuffle(ids.begin(), ids.end(), rng_);
   if (ids.size() > params_.max_ihave_length) ids.resize(params_.max_ihave_length);
   std::vector<MessageId> go, js;
-  for (const auto& p : pick(topic, params_.d_lazy, [&](const PeerId& q) { return !exclude.count(q); })) {
+  for (const auto& p :
+       pick(topic, params_.d_lazy, [&](const PeerId& q) { return !exclude.count(q); })) {
     const bool to_js = peers_[p].dialect == IdDialect::kJs;
     auto& v = to_js ? js : go;
     if (v.empty()) {
@@ -134,7 +136,8 @@ void Router::heartbeat() {
     auto& fan = it->second;
     std::erase_if(fan, [&](const PeerId& p) { return !topics_[topic].count(p); });
     if (fan.size() < params_.d) {
-      for (const auto& p : pick(topic, params_.d - fan.size(), [&](const PeerId& q) { return !fan.count(q); })) {
+      for (const auto& p :
+           pick(topic, params_.d - fan.size(), [&](const PeerId& q) { return !fan.count(q); })) {
         fan.insert(p);
       }
     }

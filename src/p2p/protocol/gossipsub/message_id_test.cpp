@@ -2,10 +2,10 @@
 // between peers that use different ones. Found against js-libp2p: it IHAVEs in its ids (we
 // re-requested messages we had, every heartbeat) and treats an IWANT answered with a message
 // of another id as a broken promise (our score at js dropped below zero).
-#include <gtest/gtest.h>
-
 #include "p2p/protocol/gossipsub/router.hpp"
 #include "p2p/protocol/gossipsub/signing.hpp"
+
+#include <gtest/gtest.h>
 
 namespace goop::p2p::gossipsub {
 namespace {
@@ -44,7 +44,10 @@ class GossipDialectTest : public ::testing::Test {
     p.d = p.d_lo = p.d_hi = 0;
     p.rng_seed = 3;
     router_ = std::make_unique<Router>(
-        Ed25519PrivateKey::generate(), clock_, p, [this](const PeerId& to, Rpc rpc) { sent_.push_back({to, std::move(rpc)}); },
+        Ed25519PrivateKey::generate(), clock_, p,
+        [this](const PeerId& to, Rpc rpc) {
+          sent_.push_back({to, std::move(rpc)});
+        },
         [this](const Message&, const PeerId&, const MessageId&) { ++delivered_; });
     router_->join("t");
   }

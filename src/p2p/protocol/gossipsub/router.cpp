@@ -2,13 +2,13 @@
 // IHAVE, IWANT) and the heartbeat live in mesh.cpp.
 #include "p2p/protocol/gossipsub/router.hpp"
 
-#include <sodium.h>
-
-#include <algorithm>
-
 #include "base/log.hpp"
 #include "p2p/errors.hpp"
 #include "p2p/protocol/gossipsub/signing.hpp"
+
+#include <sodium.h>
+
+#include <algorithm>
 
 namespace goop::p2p::gossipsub {
 namespace {
@@ -31,9 +31,9 @@ Router::Router(Ed25519PrivateKey key, Clock& clock, Params params, SendFn send, 
       rng_(params.rng_seed != 0 ? params.rng_seed : random_seed()),
       // go and js v3 seed the counter with the wall clock in ns, so it keeps increasing
       // across restarts (kubo's BasicSeqnoValidator drops non-increasing seqnos).
-      seqno_(static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                            clock.wall_now().time_since_epoch())
-                                            .count())),
+      seqno_(static_cast<std::uint64_t>(
+          std::chrono::duration_cast<std::chrono::nanoseconds>(clock.wall_now().time_since_epoch())
+              .count())),
       mcache_(params.mcache_gossip, params.mcache_len),
       seen_(params.seen_ttl) {}
 
@@ -74,9 +74,9 @@ void Router::join(const std::string& topic) {
     fanout_last_pub_.erase(topic);
   }
   const auto now = clock_.now();
-  for (const auto& p : pick(topic, params_.d - std::min(params_.d, mesh.size()), [&](const PeerId& q) {
-         return !mesh.count(q) && !backoff_.active(topic, q, now);
-       })) {
+  for (const auto& p :
+       pick(topic, params_.d - std::min(params_.d, mesh.size()),
+            [&](const PeerId& q) { return !mesh.count(q) && !backoff_.active(topic, q, now); })) {
     mesh.insert(p);
   }
   Outbox out;
@@ -121,7 +121,8 @@ Result<MessageId> Router::publish(const std::string& topic, Bytes data) {
   if (!joined(topic)) {
     auto& fan = fanout_[topic];
     if (fan.empty()) {
-      for (const auto& p : pick(topic, params_.d, [](const PeerId&) { return true; })) fan.insert(p);
+      for (const auto& p : pick(topic, params_.d, [](const PeerId&) { return true; }))
+        fan.insert(p);
     }
     fanout_last_pub_[topic] = clock_.now();
     if (!params_.flood_publish) to = fan;
@@ -149,7 +150,8 @@ void Router::handle_rpc(const PeerId& from, Rpc rpc) {
   for (const auto& s : rpc.subscriptions) {
     if (s.subscribe) {
       ps.topics.insert(s.topic);
-      if (topics_[s.topic].insert(from).second && subscribed_ && joined(s.topic)) subscribed_(s.topic, from);
+      if (topics_[s.topic].insert(from).second && subscribed_ && joined(s.topic))
+        subscribed_(s.topic, from);
       // GRAFT at once while our mesh is below D (js: below Dlo), rather than at the next
       // heartbeat, so messages published meanwhile are forwarded. Our SUBSCRIBE went first
       // (add_peer), so the GRAFT is not refused.
@@ -261,17 +263,20 @@ std::vector<PeerId> Router::pick(const std::string& topic, std::size_t n,
 
 std::vector<PeerId> Router::mesh_peers(const std::string& topic) const {
   auto it = mesh_.find(topic);
-  return it == mesh_.end() ? std::vector<PeerId>{} : std::vector<PeerId>(it->second.begin(), it->second.end());
+  return it == mesh_.end() ? std::vector<PeerId>{}
+                           : std::vector<PeerId>(it->second.begin(), it->second.end());
 }
 
 std::vector<PeerId> Router::topic_peers(const std::string& topic) const {
   auto it = topics_.find(topic);
-  return it == topics_.end() ? std::vector<PeerId>{} : std::vector<PeerId>(it->second.begin(), it->second.end());
+  return it == topics_.end() ? std::vector<PeerId>{}
+                             : std::vector<PeerId>(it->second.begin(), it->second.end());
 }
 
 std::vector<PeerId> Router::fanout_peers(const std::string& topic) const {
   auto it = fanout_.find(topic);
-  return it == fanout_.end() ? std::vector<PeerId>{} : std::vector<PeerId>(it->second.begin(), it->second.end());
+  return it == fanout_.end() ? std::vector<PeerId>{}
+                             : std::vector<PeerId>(it->second.begin(), it->second.end());
 }
 
 bool Router::in_backoff(const std::string& topic, const PeerId& peer) const {

@@ -23,6 +23,13 @@
 // lowers our score. So the router knows each message under both ids, accepts either in IHAVE
 // and IWANT, and advertises to each peer in its dialect: js when the service says so (set from
 // identify's agent version) or when the peer's own IHAVE names a message we have by its js id.
+#include "base/clock.hpp"
+#include "base/result.hpp"
+#include "p2p/crypto/keys.hpp"
+#include "p2p/crypto/peer_id.hpp"
+#include "p2p/protocol/gossipsub/caches.hpp"
+#include "p2p/protocol/gossipsub/rpc.hpp"
+
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -31,13 +38,6 @@
 #include <set>
 #include <string>
 #include <vector>
-
-#include "base/clock.hpp"
-#include "base/result.hpp"
-#include "p2p/crypto/keys.hpp"
-#include "p2p/crypto/peer_id.hpp"
-#include "p2p/protocol/gossipsub/caches.hpp"
-#include "p2p/protocol/gossipsub/rpc.hpp"
 
 namespace goop::p2p::gossipsub {
 
@@ -54,10 +54,10 @@ struct Params {
   std::chrono::steady_clock::duration prune_backoff = std::chrono::seconds(60);
   std::chrono::steady_clock::duration unsubscribe_backoff = std::chrono::seconds(10);
   bool flood_publish = true;
-  std::size_t max_ihave_length = 5000;      // ids asked for per peer per heartbeat
-  std::size_t max_ihave_messages = 10;      // IHAVE messages accepted per peer per heartbeat
-  std::size_t gossip_retransmission = 3;    // IWANT replies per message per peer
-  std::uint64_t rng_seed = 0;               // 0: random
+  std::size_t max_ihave_length = 5000;    // ids asked for per peer per heartbeat
+  std::size_t max_ihave_messages = 10;    // IHAVE messages accepted per peer per heartbeat
+  std::size_t gossip_retransmission = 3;  // IWANT replies per message per peer
+  std::uint64_t rng_seed = 0;             // 0: random
 };
 
 enum class IdDialect { kGo, kJs };
@@ -66,7 +66,8 @@ class Router {
  public:
   using SendFn = std::function<void(const PeerId& to, Rpc rpc)>;
   // A verified message on a joined topic: the message, its author, its id.
-  using DeliverFn = std::function<void(const Message& m, const PeerId& author, const MessageId& id)>;
+  using DeliverFn =
+      std::function<void(const Message& m, const PeerId& author, const MessageId& id)>;
 
   // A peer announced a subscription to a topic we have joined (once per peer and topic). Runs
   // inside handle_rpc: it must not call back into the router (post instead).
@@ -161,9 +162,9 @@ class Router {
   std::uint64_t seqno_;
 
   std::map<PeerId, PeerState> peers_;
-  std::map<std::string, std::set<PeerId>> topics_;   // topic -> subscribed peers
-  std::map<std::string, std::set<PeerId>> mesh_;     // joined topic -> mesh peers
-  std::map<std::string, std::set<PeerId>> fanout_;   // published-not-joined topic -> peers
+  std::map<std::string, std::set<PeerId>> topics_;  // topic -> subscribed peers
+  std::map<std::string, std::set<PeerId>> mesh_;    // joined topic -> mesh peers
+  std::map<std::string, std::set<PeerId>> fanout_;  // published-not-joined topic -> peers
   std::map<std::string, TimePoint> fanout_last_pub_;
   MessageCache mcache_;
   SeenCache seen_;

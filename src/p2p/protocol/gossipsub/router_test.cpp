@@ -1,12 +1,13 @@
 // Router logic on a ManualClock: mesh maintenance (GRAFT up to D, PRUNE above Dhi, backoff),
 // gossip (IHAVE/IWANT), duplicate suppression and StrictSign rejection. No I/O: RPCs are
 // captured and fed by hand.
+#include "p2p/protocol/gossipsub/router.hpp"
+
+#include "p2p/protocol/gossipsub/signing.hpp"
+
 #include <gtest/gtest.h>
 
 #include <deque>
-
-#include "p2p/protocol/gossipsub/router.hpp"
-#include "p2p/protocol/gossipsub/signing.hpp"
 
 namespace goop::p2p::gossipsub {
 namespace {
@@ -30,7 +31,9 @@ class GossipRouterTest : public ::testing::Test {
     p.rng_seed = 7;
     router_ = std::make_unique<Router>(
         Ed25519PrivateKey::generate(), clock_, p,
-        [this](const PeerId& to, Rpc rpc) { sent_.push_back({to, std::move(rpc)}); },
+        [this](const PeerId& to, Rpc rpc) {
+          sent_.push_back({to, std::move(rpc)});
+        },
         [this](const Message& m, const PeerId& a, const MessageId& id) {
           delivered_.push_back({m.data, a, id});
         });

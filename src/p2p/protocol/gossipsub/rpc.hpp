@@ -6,19 +6,19 @@
 // Presence: empty `from`, `seqno`, `signature` and `key` are treated as absent and not
 // encoded; `data` and `topic` are always encoded (as js and go do), so re-encoding a decoded
 // message without its signature and key reproduces the bytes the author signed.
+#include "base/bytes.hpp"
+#include "base/result.hpp"
+
 #include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "base/bytes.hpp"
-#include "base/result.hpp"
-
 namespace goop::p2p::gossipsub {
 
 // Caps applied when decoding (the whole RPC is already capped at kMaxRpcSize by framing).
-inline constexpr std::size_t kMaxRpcSize = 1 << 20;           // go DefaultMaxMessageSize
+inline constexpr std::size_t kMaxRpcSize = 1 << 20;  // go DefaultMaxMessageSize
 inline constexpr std::size_t kMaxSubscriptionsPerRpc = 1024;
 inline constexpr std::size_t kMaxMessagesPerRpc = 4096;
 inline constexpr std::size_t kMaxControlEntriesPerRpc = 1024;  // per kind (ihave, graft, ...)
@@ -33,9 +33,9 @@ struct SubOpts {
 };
 
 struct Message {
-  Bytes from;       // author's PeerId multihash
+  Bytes from;  // author's PeerId multihash
   Bytes data;
-  Bytes seqno;      // 8 bytes big endian under StrictSign
+  Bytes seqno;  // 8 bytes big endian under StrictSign
   std::string topic;
   Bytes signature;  // Ed25519 over kSignPrefix || encode(message without signature)
   Bytes key;        // marshaled public key; omitted for Ed25519 (inlined in the PeerId)
@@ -73,7 +73,9 @@ struct ControlMessage {
   std::vector<ControlIWant> iwant;
   std::vector<ControlGraft> graft;
   std::vector<ControlPrune> prune;
-  bool empty() const noexcept { return ihave.empty() && iwant.empty() && graft.empty() && prune.empty(); }
+  bool empty() const noexcept {
+    return ihave.empty() && iwant.empty() && graft.empty() && prune.empty();
+  }
   friend bool operator==(const ControlMessage&, const ControlMessage&) = default;
 };
 
@@ -81,7 +83,9 @@ struct Rpc {
   std::vector<SubOpts> subscriptions;
   std::vector<Message> publish;
   ControlMessage control;  // encoded only when non-empty
-  bool empty() const noexcept { return subscriptions.empty() && publish.empty() && control.empty(); }
+  bool empty() const noexcept {
+    return subscriptions.empty() && publish.empty() && control.empty();
+  }
   friend bool operator==(const Rpc&, const Rpc&) = default;
 };
 

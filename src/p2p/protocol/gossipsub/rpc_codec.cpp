@@ -1,25 +1,32 @@
-#include <utility>
-
 #include "p2p/errors.hpp"
 #include "p2p/multiformats/protobuf.hpp"
 #include "p2p/multiformats/varint.hpp"
 #include "p2p/protocol/gossipsub/rpc.hpp"
+
+#include <utility>
 
 namespace goop::p2p::gossipsub {
 namespace {
 
 // GOOP_TRY_VOID with a per-line name: these calls nest (lambdas inside lambdas) and would
 // otherwise shadow each other.
-#define GS_TRY_VOID(expr)                                                          \
-  do {                                                                             \
-    auto GOOP_CONCAT(gs_st_, __LINE__) = (expr);                                   \
+#define GS_TRY_VOID(expr)                                                                        \
+  do {                                                                                           \
+    auto GOOP_CONCAT(gs_st_, __LINE__) = (expr);                                                 \
     if (GOOP_CONCAT(gs_st_, __LINE__).has_error()) return GOOP_CONCAT(gs_st_, __LINE__).error(); \
   } while (0)
 
 // Field numbers (pubsub/README.md "The RPC", gossipsub-v1.0 "Protobuf").
 enum : std::uint32_t { kRpcSubs = 1, kRpcPublish = 2, kRpcControl = 3 };
 enum : std::uint32_t { kSubSubscribe = 1, kSubTopic = 2 };
-enum : std::uint32_t { kMsgFrom = 1, kMsgData = 2, kMsgSeqno = 3, kMsgTopic = 4, kMsgSig = 5, kMsgKey = 6 };
+enum : std::uint32_t {
+  kMsgFrom = 1,
+  kMsgData = 2,
+  kMsgSeqno = 3,
+  kMsgTopic = 4,
+  kMsgSig = 5,
+  kMsgKey = 6
+};
 enum : std::uint32_t { kCtlIHave = 1, kCtlIWant = 2, kCtlGraft = 3, kCtlPrune = 4 };
 
 // Signing covers neither `signature` nor `key` (go sign.go, js buildRawMessage).
@@ -234,16 +241,27 @@ Result<Message> decode_message(BytesView in) {
     GS_TRY_VOID(expect_len(f));
     auto assign = [&](Bytes& b) { b.assign(f.bytes.begin(), f.bytes.end()); };
     switch (f.number) {
-      case kMsgFrom: assign(m.from); break;
-      case kMsgData: assign(m.data); break;
-      case kMsgSeqno: assign(m.seqno); break;
+      case kMsgFrom:
+        assign(m.from);
+        break;
+      case kMsgData:
+        assign(m.data);
+        break;
+      case kMsgSeqno:
+        assign(m.seqno);
+        break;
       case kMsgTopic: {
         GOOP_TRY(m.topic, topic_of(f));
         break;
       }
-      case kMsgSig: assign(m.signature); break;
-      case kMsgKey: assign(m.key); break;
-      default: break;
+      case kMsgSig:
+        assign(m.signature);
+        break;
+      case kMsgKey:
+        assign(m.key);
+        break;
+      default:
+        break;
     }
     return {};
   }));
@@ -258,7 +276,8 @@ Result<Rpc> decode_rpc(BytesView in) {
     if (f.number < kRpcSubs || f.number > kRpcControl) return {};
     GS_TRY_VOID(expect_len(f));
     if (f.number == kRpcSubs) {
-      if (rpc.subscriptions.size() >= kMaxSubscriptionsPerRpc) return make_error_code(Errc::kTooLarge);
+      if (rpc.subscriptions.size() >= kMaxSubscriptionsPerRpc)
+        return make_error_code(Errc::kTooLarge);
       GOOP_TRY(auto s, decode_subopts(f.bytes));
       rpc.subscriptions.push_back(std::move(s));
     } else if (f.number == kRpcPublish) {

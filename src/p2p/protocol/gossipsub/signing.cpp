@@ -22,7 +22,8 @@ void sign_message(Message& m, const Ed25519PrivateKey& key) {
 }
 
 Result<PeerId> verify_message(const Message& m) {
-  if (m.from.empty() || m.seqno.size() != kSeqnoSize || m.signature.size() != kEd25519SignatureSize) {
+  if (m.from.empty() || m.seqno.size() != kSeqnoSize ||
+      m.signature.size() != kEd25519SignatureSize) {
     return make_error_code(Errc::kInvalidSignature);
   }
   GOOP_TRY(auto author, PeerId::from_bytes(m.from));

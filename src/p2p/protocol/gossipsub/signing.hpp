@@ -1,14 +1,14 @@
 #pragma once
 // Message signing under StrictSign (pubsub/README.md "Message Signing"), message ids and
 // sequence numbers.
-#include <cstdint>
-#include <string_view>
-
 #include "base/bytes.hpp"
 #include "base/result.hpp"
 #include "p2p/crypto/keys.hpp"
 #include "p2p/crypto/peer_id.hpp"
 #include "p2p/protocol/gossipsub/rpc.hpp"
+
+#include <cstdint>
+#include <string_view>
 
 namespace goop::p2p::gossipsub {
 

@@ -26,7 +26,9 @@ Result<Message> decode(BytesView in) {
     const bool len = f->type == pb::WireType::kLen;
     auto bytes = [&] { return Bytes(f->bytes.begin(), f->bytes.end()); };
     switch (f->number) {
-      case 1: if (len) m.public_key = bytes(); break;
+      case 1:
+        if (len) m.public_key = bytes();
+        break;
       case 2:
         if (!len) break;
         if (m.listen_addrs.size() == kMaxAddrs) return make_error_code(Errc::kResourceLimit);
@@ -37,11 +39,20 @@ Result<Message> decode(BytesView in) {
         if (m.protocols.size() == kMaxProtocols) return make_error_code(Errc::kResourceLimit);
         m.protocols.emplace_back(f->str());
         break;
-      case 4: if (len) m.observed_addr = bytes(); break;
-      case 5: if (len) m.protocol_version = std::string(f->str()); break;
-      case 6: if (len) m.agent_version = std::string(f->str()); break;
-      case 8: if (len) m.signed_peer_record = bytes(); break;
-      default: break;  // unknown fields are skipped
+      case 4:
+        if (len) m.observed_addr = bytes();
+        break;
+      case 5:
+        if (len) m.protocol_version = std::string(f->str());
+        break;
+      case 6:
+        if (len) m.agent_version = std::string(f->str());
+        break;
+      case 8:
+        if (len) m.signed_peer_record = bytes();
+        break;
+      default:
+        break;  // unknown fields are skipped
     }
   }
   return m;

@@ -6,17 +6,17 @@
 //              bytes observedAddr = 4; string protocolVersion = 5; string agentVersion = 6;
 //              bytes signedPeerRecord = 8; }
 
+#include "base/bytes.hpp"
+#include "base/result.hpp"
+#include "p2p/io/byte_stream.hpp"
+
+#include <boost/asio/awaitable.hpp>
+
 #include <chrono>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <boost/asio/awaitable.hpp>
-
-#include "base/bytes.hpp"
-#include "base/result.hpp"
-#include "p2p/io/byte_stream.hpp"
 
 namespace goop::p2p::identify {
 
@@ -30,8 +30,8 @@ inline constexpr std::size_t kMaxAddrs = 128;
 inline constexpr auto kTimeout = std::chrono::seconds(10);
 
 struct Message {
-  std::optional<Bytes> public_key;     // protobuf PublicKey
-  std::vector<Bytes> listen_addrs;     // binary multiaddrs
+  std::optional<Bytes> public_key;  // protobuf PublicKey
+  std::vector<Bytes> listen_addrs;  // binary multiaddrs
   std::vector<std::string> protocols;
   std::optional<Bytes> observed_addr;  // binary multiaddr
   std::optional<std::string> protocol_version;

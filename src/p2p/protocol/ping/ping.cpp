@@ -1,14 +1,14 @@
 #include "p2p/protocol/ping/ping.hpp"
 
-#include <sodium.h>
-
-#include <array>
-#include <cstring>
-
 #include "base/log.hpp"
 #include "base/timeout.hpp"
 #include "p2p/errors.hpp"
 #include "p2p/io/framing.hpp"
+
+#include <sodium.h>
+
+#include <array>
+#include <cstring>
 
 namespace goop::p2p::ping {
 namespace asio = boost::asio;

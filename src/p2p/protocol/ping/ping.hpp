@@ -2,13 +2,13 @@
 // libp2p ping (specs: ping/ping.md): the dialer writes 32 random bytes, the listener echoes
 // them; repeat on the same stream. Used for liveness and RTT.
 
-#include <chrono>
-#include <string_view>
+#include "base/result.hpp"
+#include "p2p/io/byte_stream.hpp"
 
 #include <boost/asio/awaitable.hpp>
 
-#include "base/result.hpp"
-#include "p2p/io/byte_stream.hpp"
+#include <chrono>
+#include <string_view>
 
 namespace goop::p2p::ping {
 

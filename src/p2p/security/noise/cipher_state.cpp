@@ -1,8 +1,8 @@
 #include "p2p/security/noise/cipher_state.hpp"
 
-#include <cstring>
-
 #include "p2p/errors.hpp"
+
+#include <cstring>
 
 namespace goop::p2p::noise {
 

@@ -9,12 +9,12 @@
 //
 // Not thread-safe; a transport CipherState belongs to one direction of one connection.
 
-#include <cstdint>
-#include <optional>
-
 #include "base/bytes.hpp"
 #include "base/result.hpp"
 #include "p2p/security/noise/primitives.hpp"
+
+#include <cstdint>
+#include <optional>
 
 namespace goop::p2p::noise {
 

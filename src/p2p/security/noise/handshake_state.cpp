@@ -1,9 +1,9 @@
 #include "p2p/security/noise/handshake_state.hpp"
 
+#include "p2p/errors.hpp"
+
 #include <algorithm>
 #include <cstring>
-
-#include "p2p/errors.hpp"
 
 namespace goop::p2p::noise {
 namespace {

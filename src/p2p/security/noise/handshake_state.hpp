@@ -19,14 +19,14 @@
 //
 // Not thread-safe; one handshake belongs to one connection.
 
-#include <cstddef>
-#include <cstdint>
-#include <optional>
-
 #include "base/bytes.hpp"
 #include "base/result.hpp"
 #include "p2p/security/noise/cipher_state.hpp"
 #include "p2p/security/noise/primitives.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
 
 namespace goop::p2p::noise {
 

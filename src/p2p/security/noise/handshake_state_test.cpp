@@ -1,8 +1,8 @@
 #include "p2p/security/noise/handshake_state.hpp"
 
-#include <gtest/gtest.h>
-
 #include "p2p/errors.hpp"
+
+#include <gtest/gtest.h>
 
 namespace goop::p2p::noise {
 namespace {

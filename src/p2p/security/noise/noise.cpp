@@ -1,13 +1,13 @@
 #include "p2p/security/noise/noise.hpp"
 
-#include <array>
-
 #include "base/log.hpp"
 #include "base/timeout.hpp"
 #include "p2p/errors.hpp"
 #include "p2p/io/framing.hpp"
 #include "p2p/security/noise/handshake_state.hpp"
 #include "p2p/security/noise/payload.hpp"
+
+#include <array>
 
 // GCC 12 at -O2 reports -Wmismatched-new-delete for asio's coroutine frame allocator in
 // run_initiator (GCC PR 109224, a false positive for coroutines with custom operator new/delete).
@@ -73,11 +73,11 @@ Result<RemoteIdentity> check_remote(const HandshakeState& hs, BytesView payload_
 using ConnectionPtr = std::unique_ptr<SecureConnection>;
 
 Result<ConnectionPtr> finish(std::unique_ptr<ByteStream>& raw, const HandshakeState& hs,
-                                RemoteIdentity remote, ResetUnlessReleased& guard) {
+                             RemoteIdentity remote, ResetUnlessReleased& guard) {
   GOOP_TRY(auto keys, hs.split());
   guard.release();
-  auto stream = std::make_unique<SecureStream>(std::move(raw), std::move(keys.send),
-                                               std::move(keys.recv));
+  auto stream =
+      std::make_unique<SecureStream>(std::move(raw), std::move(keys.send), std::move(keys.recv));
   return std::make_unique<SecureConnection>(
       SecureConnection{std::move(stream), std::move(remote.peer), std::move(remote.muxers)});
 }
@@ -93,7 +93,8 @@ struct StaticIdentity {
   Bytes payload;  // our encoded handshake payload for this static key and muxer list
 };
 
-StaticIdentity static_identity(const Ed25519PrivateKey& identity, const std::vector<std::string>& muxers) {
+StaticIdentity static_identity(const Ed25519PrivateKey& identity,
+                               const std::vector<std::string>& muxers) {
   thread_local std::vector<StaticIdentity> cache;
   const Ed25519PublicKey owner = identity.public_key();
   for (const auto& c : cache) {
@@ -107,9 +108,9 @@ StaticIdentity static_identity(const Ed25519PrivateKey& identity, const std::vec
 }
 
 asio::awaitable<Result<ConnectionPtr>> run_initiator(std::unique_ptr<ByteStream> raw,
-                                                        Ed25519PrivateKey identity,
-                                                        std::optional<PeerId> expected,
-                                                        std::vector<std::string> muxers) {
+                                                     Ed25519PrivateKey identity,
+                                                     std::optional<PeerId> expected,
+                                                     std::vector<std::string> muxers) {
   ResetUnlessReleased guard(*raw);
   const StaticIdentity local = static_identity(identity, muxers);
   HandshakeState hs(Role::kInitiator, local.key);
@@ -131,8 +132,8 @@ asio::awaitable<Result<ConnectionPtr>> run_initiator(std::unique_ptr<ByteStream>
 }
 
 asio::awaitable<Result<ConnectionPtr>> run_responder(std::unique_ptr<ByteStream> raw,
-                                                        Ed25519PrivateKey identity,
-                                                        std::vector<std::string> muxers) {
+                                                     Ed25519PrivateKey identity,
+                                                     std::vector<std::string> muxers) {
   ResetUnlessReleased guard(*raw);
   const StaticIdentity local = static_identity(identity, muxers);
   HandshakeState hs(Role::kResponder, local.key);

@@ -12,20 +12,20 @@
 // failure), and complete within kHandshakeTimeout: on expiry they return goop::Errc::kTimeout
 // (from with_timeout). Cancelling the awaiting coroutine cancels the handshake.
 
+#include "base/result.hpp"
+#include "p2p/crypto/keys.hpp"
+#include "p2p/crypto/peer_id.hpp"
+#include "p2p/io/byte_stream.hpp"
+#include "p2p/security/noise/secure_stream.hpp"
+
+#include <boost/asio/awaitable.hpp>
+
 #include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <boost/asio/awaitable.hpp>
-
-#include "base/result.hpp"
-#include "p2p/crypto/keys.hpp"
-#include "p2p/crypto/peer_id.hpp"
-#include "p2p/io/byte_stream.hpp"
-#include "p2p/security/noise/secure_stream.hpp"
 
 namespace goop::p2p::noise {
 

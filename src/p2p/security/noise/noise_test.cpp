@@ -1,15 +1,6 @@
 // End-to-end handshake tests of secure_outbound / secure_inbound over the in-memory pair.
 #include "p2p/security/noise/noise.hpp"
 
-#include <gtest/gtest.h>
-
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/deferred.hpp>
-#include <boost/asio/experimental/parallel_group.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
-
 #include "base/errors.hpp"
 #include "p2p/errors.hpp"
 #include "p2p/io/framing.hpp"
@@ -18,6 +9,14 @@
 #include "p2p/security/noise/payload.hpp"
 #include "p2p/testing/memory_stream.hpp"
 #include "p2p/testing/run_coro.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/deferred.hpp>
+#include <boost/asio/experimental/parallel_group.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <gtest/gtest.h>
 
 // GCC 12 reports -Wmismatched-new-delete for asio coroutine frames here when optimizing (GCC PR
 // 109224, a false positive; see noise.cpp).
@@ -91,69 +90,72 @@ TEST(NoiseHandshake, BothRolesLearnEachOthersPeerIdAndTalk) {
   auto [a, b] = MemoryStream::make_pair(io.get_executor());
   auto alice = Ed25519PrivateKey::generate();
   auto bob = Ed25519PrivateKey::generate();
-  run_coro(io, [](std::unique_ptr<MemoryStream> x, std::unique_ptr<MemoryStream> y,
-                  Ed25519PrivateKey ka, Ed25519PrivateKey kb) -> asio::awaitable<void> {
-    auto both = co_await run_both(secure_outbound(std::move(x), ka, id_of(kb)),
-                                  secure_inbound(std::move(y), kb));
-    EXPECT_TRUE(both.out && *both.out);
-    EXPECT_TRUE(both.in && *both.in);
-    if (!both.out || !*both.out || !both.in || !*both.in) co_return;
-    SecureConnection& out = **both.out;
-    SecureConnection& in = **both.in;
-    EXPECT_EQ(out.remote_peer, id_of(kb));
-    EXPECT_EQ(in.remote_peer, id_of(ka));
-    EXPECT_TRUE(out.remote_muxers.empty());
-    EXPECT_TRUE(in.remote_muxers.empty());
+  run_coro(io,
+           [](std::unique_ptr<MemoryStream> x, std::unique_ptr<MemoryStream> y,
+              Ed25519PrivateKey ka, Ed25519PrivateKey kb) -> asio::awaitable<void> {
+             auto both = co_await run_both(secure_outbound(std::move(x), ka, id_of(kb)),
+                                           secure_inbound(std::move(y), kb));
+             EXPECT_TRUE(both.out && *both.out);
+             EXPECT_TRUE(both.in && *both.in);
+             if (!both.out || !*both.out || !both.in || !*both.in) co_return;
+             SecureConnection& out = **both.out;
+             SecureConnection& in = **both.in;
+             EXPECT_EQ(out.remote_peer, id_of(kb));
+             EXPECT_EQ(in.remote_peer, id_of(ka));
+             EXPECT_TRUE(out.remote_muxers.empty());
+             EXPECT_TRUE(in.remote_muxers.empty());
 
-    EXPECT_TRUE(co_await out.stream->write(as_bytes("ping")));
-    std::array<std::uint8_t, 16> buf{};
-    auto n = co_await in.stream->read_some(buf);
-    EXPECT_TRUE(n && as_chars(BytesView(buf).first(*n)) == "ping");
-    EXPECT_TRUE(co_await in.stream->write(as_bytes("pong")));
-    EXPECT_TRUE(co_await in.stream->close_write());
-    n = co_await out.stream->read_some(buf);
-    EXPECT_TRUE(n && as_chars(BytesView(buf).first(*n)) == "pong");
-    n = co_await out.stream->read_some(buf);
-    EXPECT_EQ(n.error(), make_error_code(Errc::kEndOfStream));
-  }(std::move(a), std::move(b), alice, bob));
+             EXPECT_TRUE(co_await out.stream->write(as_bytes("ping")));
+             std::array<std::uint8_t, 16> buf{};
+             auto n = co_await in.stream->read_some(buf);
+             EXPECT_TRUE(n && as_chars(BytesView(buf).first(*n)) == "ping");
+             EXPECT_TRUE(co_await in.stream->write(as_bytes("pong")));
+             EXPECT_TRUE(co_await in.stream->close_write());
+             n = co_await out.stream->read_some(buf);
+             EXPECT_TRUE(n && as_chars(BytesView(buf).first(*n)) == "pong");
+             n = co_await out.stream->read_some(buf);
+             EXPECT_EQ(n.error(), make_error_code(Errc::kEndOfStream));
+           }(std::move(a), std::move(b), alice, bob));
 }
 
 TEST(NoiseHandshake, EarlyDataMuxerListsAreExchanged) {
   asio::io_context io;
   auto [a, b] = MemoryStream::make_pair(io.get_executor());
-  run_coro(io, [](std::unique_ptr<MemoryStream> x,
-                  std::unique_ptr<MemoryStream> y) -> asio::awaitable<void> {
-    Options oo{{"/yamux/1.0.0", "/mplex/6.7.0"}};
-    Options io_opts{{"/yamux/1.0.0"}};
-    auto both = co_await run_both(
-        secure_outbound(std::move(x), Ed25519PrivateKey::generate(), std::nullopt, oo),
-        secure_inbound(std::move(y), Ed25519PrivateKey::generate(), io_opts));
-    EXPECT_TRUE(both.out && *both.out && both.in && *both.in);
-    if (!both.out || !*both.out || !both.in || !*both.in) co_return;
-    EXPECT_EQ((*both.out)->remote_muxers, std::vector<std::string>{"/yamux/1.0.0"});
-    EXPECT_EQ((*both.in)->remote_muxers, oo.muxers);
-  }(std::move(a), std::move(b)));
+  run_coro(io,
+           [](std::unique_ptr<MemoryStream> x,
+              std::unique_ptr<MemoryStream> y) -> asio::awaitable<void> {
+             Options oo{{"/yamux/1.0.0", "/mplex/6.7.0"}};
+             Options io_opts{{"/yamux/1.0.0"}};
+             auto both = co_await run_both(
+                 secure_outbound(std::move(x), Ed25519PrivateKey::generate(), std::nullopt, oo),
+                 secure_inbound(std::move(y), Ed25519PrivateKey::generate(), io_opts));
+             EXPECT_TRUE(both.out && *both.out && both.in && *both.in);
+             if (!both.out || !*both.out || !both.in || !*both.in) co_return;
+             EXPECT_EQ((*both.out)->remote_muxers, std::vector<std::string>{"/yamux/1.0.0"});
+             EXPECT_EQ((*both.in)->remote_muxers, oo.muxers);
+           }(std::move(a), std::move(b)));
 }
 
 TEST(NoiseHandshake, ExpectedPeerMismatchIsRefusedBeforeMessage3) {
   asio::io_context io;
   auto [a, b] = MemoryStream::make_pair(io.get_executor());
-  run_coro(io, [](std::unique_ptr<MemoryStream> x,
-                  std::unique_ptr<MemoryStream> y) -> asio::awaitable<void> {
-    auto someone_else = id_of(Ed25519PrivateKey::generate());
-    auto both = co_await run_both(
-        secure_outbound(std::move(x), Ed25519PrivateKey::generate(), someone_else),
-        secure_inbound(std::move(y), Ed25519PrivateKey::generate()));
-    EXPECT_TRUE(both.out && !*both.out);
-    if (both.out && !*both.out) {
-      EXPECT_EQ(both.out->error(), make_error_code(Errc::kPeerIdMismatch));
-    }
-    // The responder sees the connection reset instead of a message 3.
-    EXPECT_TRUE(both.in && !*both.in);
-    if (both.in && !*both.in) {
-      EXPECT_EQ(both.in->error(), make_error_code(Errc::kStreamReset));
-    }
-  }(std::move(a), std::move(b)));
+  run_coro(io,
+           [](std::unique_ptr<MemoryStream> x,
+              std::unique_ptr<MemoryStream> y) -> asio::awaitable<void> {
+             auto someone_else = id_of(Ed25519PrivateKey::generate());
+             auto both = co_await run_both(
+                 secure_outbound(std::move(x), Ed25519PrivateKey::generate(), someone_else),
+                 secure_inbound(std::move(y), Ed25519PrivateKey::generate()));
+             EXPECT_TRUE(both.out && !*both.out);
+             if (both.out && !*both.out) {
+               EXPECT_EQ(both.out->error(), make_error_code(Errc::kPeerIdMismatch));
+             }
+             // The responder sees the connection reset instead of a message 3.
+             EXPECT_TRUE(both.in && !*both.in);
+             if (both.in && !*both.in) {
+               EXPECT_EQ(both.in->error(), make_error_code(Errc::kStreamReset));
+             }
+           }(std::move(a), std::move(b)));
 }
 
 // Message 2 starts at wire offset 0 of the responder's writes: 2-byte length, 32-byte
@@ -164,15 +166,16 @@ TEST_P(TamperedHandshake, Message2ByteFlipIsRejectedByInitiator) {
   asio::io_context io;
   auto [a, b] = MemoryStream::make_pair(io.get_executor());
   auto flip = GetParam();
-  run_coro(io, [](std::unique_ptr<MemoryStream> x, std::unique_ptr<MemoryStream> y,
-                  std::size_t at) -> asio::awaitable<void> {
-    auto both = co_await run_both(
-        secure_outbound(std::move(x), Ed25519PrivateKey::generate(), std::nullopt),
-        secure_inbound(std::make_unique<TamperStream>(std::move(y), at),
-                       Ed25519PrivateKey::generate()));
-    EXPECT_TRUE(both.out && !*both.out);
-    EXPECT_TRUE(both.in && !*both.in);
-  }(std::move(a), std::move(b), flip));
+  run_coro(io,
+           [](std::unique_ptr<MemoryStream> x, std::unique_ptr<MemoryStream> y,
+              std::size_t at) -> asio::awaitable<void> {
+             auto both = co_await run_both(
+                 secure_outbound(std::move(x), Ed25519PrivateKey::generate(), std::nullopt),
+                 secure_inbound(std::make_unique<TamperStream>(std::move(y), at),
+                                Ed25519PrivateKey::generate()));
+             EXPECT_TRUE(both.out && !*both.out);
+             EXPECT_TRUE(both.in && !*both.in);
+           }(std::move(a), std::move(b), flip));
 }
 
 INSTANTIATE_TEST_SUITE_P(NoiseHandshake, TamperedHandshake,
@@ -182,57 +185,61 @@ INSTANTIATE_TEST_SUITE_P(NoiseHandshake, TamperedHandshake,
 TEST(NoiseHandshake, TamperedMessage3IsRejectedByResponder) {
   asio::io_context io;
   auto [a, b] = MemoryStream::make_pair(io.get_executor());
-  run_coro(io, [](std::unique_ptr<MemoryStream> x,
-                  std::unique_ptr<MemoryStream> y) -> asio::awaitable<void> {
-    // The initiator writes message 1 (2 + 32 bytes) and then message 3; flip inside message 3.
-    auto both = co_await run_both(
-        secure_outbound(std::make_unique<TamperStream>(std::move(x), 34 + 10),
-                        Ed25519PrivateKey::generate(), std::nullopt),
-        secure_inbound(std::move(y), Ed25519PrivateKey::generate()));
-    EXPECT_TRUE(both.in && !*both.in);
-    if (both.in && !*both.in) {
-      EXPECT_EQ(both.in->error(), make_error_code(Errc::kProtocolViolation));
-    }
-  }(std::move(a), std::move(b)));
+  run_coro(io,
+           [](std::unique_ptr<MemoryStream> x,
+              std::unique_ptr<MemoryStream> y) -> asio::awaitable<void> {
+             // The initiator writes message 1 (2 + 32 bytes) and then message 3; flip inside
+             // message 3.
+             auto both = co_await run_both(
+                 secure_outbound(std::make_unique<TamperStream>(std::move(x), 34 + 10),
+                                 Ed25519PrivateKey::generate(), std::nullopt),
+                 secure_inbound(std::move(y), Ed25519PrivateKey::generate()));
+             EXPECT_TRUE(both.in && !*both.in);
+             if (both.in && !*both.in) {
+               EXPECT_EQ(both.in->error(), make_error_code(Errc::kProtocolViolation));
+             }
+           }(std::move(a), std::move(b)));
 }
 
 TEST(NoiseHandshake, TamperedTransportFrameAfterHandshakeIsRejected) {
   asio::io_context io;
   auto [a, b] = MemoryStream::make_pair(io.get_executor());
-  run_coro(io, [](std::unique_ptr<MemoryStream> x,
-                  std::unique_ptr<MemoryStream> y) -> asio::awaitable<void> {
-    // The responder's message 2 frame is 2 + 32 + 48 + 104 (payload) + 16 = 202 bytes; its
-    // first transport frame follows. Flip a ciphertext byte of that frame.
-    auto both = co_await run_both(
-        secure_outbound(std::move(x), Ed25519PrivateKey::generate(), std::nullopt),
-        secure_inbound(std::make_unique<TamperStream>(std::move(y), 202 + 2 + 3),
-                       Ed25519PrivateKey::generate()));
-    EXPECT_TRUE(both.out && *both.out && both.in && *both.in);
-    if (!both.out || !*both.out || !both.in || !*both.in) co_return;
-    EXPECT_TRUE(co_await (*both.in)->stream->write(as_bytes("secret")));
-    std::array<std::uint8_t, 16> buf{};
-    auto n = co_await (*both.out)->stream->read_some(buf);
-    EXPECT_EQ(n.error(), make_error_code(Errc::kProtocolViolation));
-    // The initiator reset the connection, so the responder's read fails too.
-    n = co_await (*both.in)->stream->read_some(buf);
-    EXPECT_EQ(n.error(), make_error_code(Errc::kStreamReset));
-  }(std::move(a), std::move(b)));
+  run_coro(io,
+           [](std::unique_ptr<MemoryStream> x,
+              std::unique_ptr<MemoryStream> y) -> asio::awaitable<void> {
+             // The responder's message 2 frame is 2 + 32 + 48 + 104 (payload) + 16 = 202 bytes; its
+             // first transport frame follows. Flip a ciphertext byte of that frame.
+             auto both = co_await run_both(
+                 secure_outbound(std::move(x), Ed25519PrivateKey::generate(), std::nullopt),
+                 secure_inbound(std::make_unique<TamperStream>(std::move(y), 202 + 2 + 3),
+                                Ed25519PrivateKey::generate()));
+             EXPECT_TRUE(both.out && *both.out && both.in && *both.in);
+             if (!both.out || !*both.out || !both.in || !*both.in) co_return;
+             EXPECT_TRUE(co_await (*both.in)->stream->write(as_bytes("secret")));
+             std::array<std::uint8_t, 16> buf{};
+             auto n = co_await (*both.out)->stream->read_some(buf);
+             EXPECT_EQ(n.error(), make_error_code(Errc::kProtocolViolation));
+             // The initiator reset the connection, so the responder's read fails too.
+             n = co_await (*both.in)->stream->read_some(buf);
+             EXPECT_EQ(n.error(), make_error_code(Errc::kStreamReset));
+           }(std::move(a), std::move(b)));
 }
 
 TEST(NoiseHandshake, TimesOutWhenTheRemoteSaysNothing) {
   asio::io_context io;
   auto [a, b] = MemoryStream::make_pair(io.get_executor());
   auto [c, d] = MemoryStream::make_pair(io.get_executor());
-  run_coro(io, [](std::unique_ptr<MemoryStream> out_raw,
-                  std::unique_ptr<MemoryStream> in_raw) -> asio::awaitable<void> {
-    Options opts;
-    opts.timeout = 50ms;
-    auto r = co_await secure_outbound(std::move(out_raw), Ed25519PrivateKey::generate(),
-                                      std::nullopt, opts);
-    EXPECT_EQ(r.error(), make_error_code(goop::Errc::kTimeout));
-    r = co_await secure_inbound(std::move(in_raw), Ed25519PrivateKey::generate(), opts);
-    EXPECT_EQ(r.error(), make_error_code(goop::Errc::kTimeout));
-  }(std::move(a), std::move(d)));
+  run_coro(io,
+           [](std::unique_ptr<MemoryStream> out_raw,
+              std::unique_ptr<MemoryStream> in_raw) -> asio::awaitable<void> {
+             Options opts;
+             opts.timeout = 50ms;
+             auto r = co_await secure_outbound(std::move(out_raw), Ed25519PrivateKey::generate(),
+                                               std::nullopt, opts);
+             EXPECT_EQ(r.error(), make_error_code(goop::Errc::kTimeout));
+             r = co_await secure_inbound(std::move(in_raw), Ed25519PrivateKey::generate(), opts);
+             EXPECT_EQ(r.error(), make_error_code(goop::Errc::kTimeout));
+           }(std::move(a), std::move(d)));
   EXPECT_EQ(kHandshakeTimeout, 10s);
 }
 
@@ -260,13 +267,15 @@ asio::awaitable<void> fake_responder(std::unique_ptr<ByteStream> s) {
 TEST(NoiseHandshake, NonEd25519RemoteIdentityIsUnsupported) {
   asio::io_context io;
   auto [a, b] = MemoryStream::make_pair(io.get_executor());
-  run_coro(io, [](std::unique_ptr<MemoryStream> x,
-                  std::unique_ptr<MemoryStream> y) -> asio::awaitable<void> {
-    auto ex = co_await asio::this_coro::executor;
-    asio::co_spawn(ex, fake_responder(std::move(y)), [](std::exception_ptr) {});
-    auto r = co_await secure_outbound(std::move(x), Ed25519PrivateKey::generate(), std::nullopt);
-    EXPECT_EQ(r.error(), make_error_code(Errc::kUnsupportedKeyType));
-  }(std::move(a), std::move(b)));
+  run_coro(io,
+           [](std::unique_ptr<MemoryStream> x,
+              std::unique_ptr<MemoryStream> y) -> asio::awaitable<void> {
+             auto ex = co_await asio::this_coro::executor;
+             asio::co_spawn(ex, fake_responder(std::move(y)), [](std::exception_ptr) {});
+             auto r = co_await secure_outbound(std::move(x), Ed25519PrivateKey::generate(),
+                                               std::nullopt);
+             EXPECT_EQ(r.error(), make_error_code(Errc::kUnsupportedKeyType));
+           }(std::move(a), std::move(b)));
 }
 
 }  // namespace

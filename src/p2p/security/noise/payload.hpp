@@ -14,17 +14,17 @@
 //
 // Pure functions over bytes (fuzzed by fuzz/noise_payload_fuzz.cpp).
 
-#include <cstddef>
-#include <optional>
-#include <string>
-#include <string_view>
-#include <vector>
-
 #include "base/bytes.hpp"
 #include "base/result.hpp"
 #include "p2p/crypto/keys.hpp"
 #include "p2p/crypto/peer_id.hpp"
 #include "p2p/security/noise/primitives.hpp"
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
 
 namespace goop::p2p::noise {
 
@@ -33,7 +33,7 @@ inline constexpr std::string_view kStaticKeySignaturePrefix = "noise-libp2p-stat
 // Decoder caps. A payload must fit one Noise message; lists and entries are bounded so a
 // hostile payload cannot make us allocate much beyond its own size.
 inline constexpr std::size_t kMaxPayloadSize = 65535;
-inline constexpr std::size_t kMaxSignatureSize = 1024;  // RSA-4096 signatures are 512 bytes
+inline constexpr std::size_t kMaxSignatureSize = 1024;   // RSA-4096 signatures are 512 bytes
 inline constexpr std::size_t kMaxExtensionEntries = 64;  // per repeated field
 inline constexpr std::size_t kMaxExtensionEntrySize = 1024;
 

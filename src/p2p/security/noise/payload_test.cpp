@@ -1,9 +1,9 @@
 #include "p2p/security/noise/payload.hpp"
 
-#include <gtest/gtest.h>
-
 #include "p2p/errors.hpp"
 #include "p2p/multiformats/protobuf.hpp"
+
+#include <gtest/gtest.h>
 
 namespace goop::p2p::noise {
 namespace {
@@ -15,10 +15,10 @@ TEST(NoisePayload, EncodesFieldsInOrderAndRoundTrips) {
   p.extensions = NoiseExtensions{{{9, 9}}, {"/yamux/1.0.0"}};
   const Bytes enc = encode_payload(p);
   EXPECT_EQ(to_hex(enc),
-            "0a020102"                       // identity_key
-            "120103"                         // identity_sig
-            "2212"                           // extensions, 18 bytes
-            "0a020909"                       //   webtransport_certhashes
+            "0a020102"                        // identity_key
+            "120103"                          // identity_sig
+            "2212"                            // extensions, 18 bytes
+            "0a020909"                        //   webtransport_certhashes
             "120c2f79616d75782f312e302e30");  //   stream_muxers "/yamux/1.0.0"
   EXPECT_EQ(decode_payload(enc).value(), p);
 }

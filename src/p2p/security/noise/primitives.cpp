@@ -1,5 +1,8 @@
 #include "p2p/security/noise/primitives.hpp"
 
+#include "base/check.hpp"
+#include "p2p/errors.hpp"
+
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -8,9 +11,6 @@
 
 #include <climits>
 #include <cstring>
-
-#include "base/check.hpp"
-#include "p2p/errors.hpp"
 
 namespace goop::p2p::noise {
 namespace {
@@ -95,8 +95,8 @@ void ChaChaPoly::CtxDeleter::operator()(evp_cipher_ctx_st* c) const noexcept {
 
 ChaChaPoly::ChaChaPoly(const Key& key) : ctx_(EVP_CIPHER_CTX_new()) {
   GOOP_CHECK(ctx_ != nullptr);
-  GOOP_CHECK(EVP_CipherInit_ex(ctx_.get(), EVP_chacha20_poly1305(), nullptr, key.data(), nullptr,
-                               1) == 1);
+  GOOP_CHECK(
+      EVP_CipherInit_ex(ctx_.get(), EVP_chacha20_poly1305(), nullptr, key.data(), nullptr, 1) == 1);
 }
 
 ChaChaPoly::ChaChaPoly(ChaChaPoly&&) noexcept = default;
@@ -128,8 +128,8 @@ bool ChaChaPoly::open(const Nonce& nonce, BytesView ad, BytesView in, std::uint8
   EVP_CIPHER_CTX* c = ctx_.get();
   int len = 0;
   GOOP_CHECK(EVP_CipherInit_ex(c, nullptr, nullptr, nullptr, nonce.data(), 0) == 1);
-  GOOP_CHECK(EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_AEAD_SET_TAG, static_cast<int>(kTagLen),
-                                 tag.data()) == 1);
+  GOOP_CHECK(EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_AEAD_SET_TAG, static_cast<int>(kTagLen), tag.data()) ==
+             1);
   if (!ad.empty() && EVP_CipherUpdate(c, nullptr, &len, ad.data(), to_int(ad.size())) != 1) {
     return false;
   }

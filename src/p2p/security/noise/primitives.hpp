@@ -5,14 +5,14 @@
 //
 // Thread rule: each object is used by one thread at a time; the free functions are reentrant.
 
+#include "base/bytes.hpp"
+#include "base/result.hpp"
+
 #include <array>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <span>
-
-#include "base/bytes.hpp"
-#include "base/result.hpp"
 
 struct evp_cipher_ctx_st;  // OpenSSL's EVP_CIPHER_CTX
 

@@ -1,10 +1,10 @@
 #include "p2p/security/noise/primitives.hpp"
 
+#include "p2p/errors.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cstring>
-
-#include "p2p/errors.hpp"
 
 namespace goop::p2p::noise {
 namespace {

@@ -1,16 +1,15 @@
 #include "p2p/security/noise/secure_stream.hpp"
 
-#include <algorithm>
-#include <cstring>
-
 #include "base/check.hpp"
 #include "p2p/errors.hpp"
+
+#include <algorithm>
+#include <cstring>
 
 namespace goop::p2p::noise {
 namespace asio = boost::asio;
 
-namespace {
-}  // namespace
+namespace {}  // namespace
 
 SecureStream::SecureStream(std::unique_ptr<ByteStream> raw, CipherState send, CipherState recv)
     : raw_(std::move(raw)), send_(std::move(send)), recv_(std::move(recv)) {
@@ -36,8 +35,7 @@ Result<bool> SecureStream::open_buffered_frame(std::span<std::uint8_t> buf,
   delivered = 0;
   const std::size_t avail = raw_end_ - raw_begin_;
   if (avail < kLengthPrefixSize) return false;
-  const std::size_t len =
-      static_cast<std::size_t>(rbuf_[raw_begin_]) << 8 | rbuf_[raw_begin_ + 1];
+  const std::size_t len = static_cast<std::size_t>(rbuf_[raw_begin_]) << 8 | rbuf_[raw_begin_ + 1];
   if (avail < kLengthPrefixSize + len) return false;
   if (len < kTagLen) return bad_frame();
   std::uint8_t* frame = rbuf_.data() + raw_begin_ + kLengthPrefixSize;

@@ -18,18 +18,18 @@
 // Executor rule and concurrency as ByteStream: one reader and one writer may run at once (they
 // share no state but the raw stream). Owns the raw stream.
 
-#include <cstddef>
-#include <memory>
-
 #include "base/bytes.hpp"
 #include "base/result.hpp"
 #include "p2p/io/byte_stream.hpp"
 #include "p2p/security/noise/cipher_state.hpp"
 
+#include <cstddef>
+#include <memory>
+
 namespace goop::p2p::noise {
 
 inline constexpr std::size_t kLengthPrefixSize = 2;
-inline constexpr std::size_t kMaxFrameSize = 65535;  // one Noise message
+inline constexpr std::size_t kMaxFrameSize = 65535;                    // one Noise message
 inline constexpr std::size_t kMaxPlaintext = kMaxFrameSize - kTagLen;  // 65519
 inline constexpr std::size_t kReadBufferSize = 128 * 1024;  // at most (>= one whole frame)
 inline constexpr std::size_t kInitialReadBufferSize = 4 * 1024;

@@ -2,17 +2,16 @@
 // the raw peer end for hand-made frames.
 #include "p2p/security/noise/secure_stream.hpp"
 
-#include <gtest/gtest.h>
-
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/this_coro.hpp>
-
 #include "base/async_event.hpp"
 #include "p2p/errors.hpp"
 #include "p2p/io/framing.hpp"
 #include "p2p/testing/memory_stream.hpp"
 #include "p2p/testing/run_coro.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <gtest/gtest.h>
 
 namespace goop::p2p::noise {
 namespace {
@@ -20,8 +19,16 @@ namespace asio = boost::asio;
 using testing::MemoryStream;
 using testing::run_coro;
 
-Key key_a() { Key k{}; k.fill(0xaa); return k; }
-Key key_b() { Key k{}; k.fill(0xbb); return k; }
+Key key_a() {
+  Key k{};
+  k.fill(0xaa);
+  return k;
+}
+Key key_b() {
+  Key k{};
+  k.fill(0xbb);
+  return k;
+}
 
 struct Fixture {
   asio::io_context io;
@@ -49,7 +56,8 @@ struct RawFixture {
   RawFixture() {
     auto [x, y] = MemoryStream::make_pair(io.get_executor());
     raw = std::move(x);
-    secure = std::make_unique<SecureStream>(std::move(y), CipherState(key_b()), CipherState(key_a()));
+    secure =
+        std::make_unique<SecureStream>(std::move(y), CipherState(key_b()), CipherState(key_a()));
   }
   Bytes frame(BytesView plain) {
     Bytes f(2 + plain.size() + kTagLen);
@@ -113,46 +121,53 @@ constexpr std::size_t kTenMiB = 10 * 1024 * 1024;
 
 TEST(NoiseSecureStream, TenMiBEachWayConcurrentlyWithChecksum) {
   Fixture f(256 * 1024);
-  run_coro(f.io, [](SecureStream& a, SecureStream& b) -> asio::awaitable<void> {
-    auto ex = co_await asio::this_coro::executor;
-    AsyncEvent done(ex);
-    int finished = 0;
-    Result<std::uint64_t> sent_a = make_error_code(Errc::kTimeout);
-    Result<std::uint64_t> sent_b = make_error_code(Errc::kTimeout);
-    Result<std::pair<std::size_t, std::uint64_t>> got_a = make_error_code(Errc::kTimeout);
-    asio::co_spawn(ex, send_all(a, kTenMiB, 1), [&](std::exception_ptr, Result<std::uint64_t> r) {
-      sent_a = r;
-      ++finished;
-      done.notify();
-    });
-    asio::co_spawn(ex, send_all(b, kTenMiB, 2), [&](std::exception_ptr, Result<std::uint64_t> r) {
-      sent_b = r;
-      ++finished;
-      done.notify();
-    });
-    asio::co_spawn(ex, receive_all(a),
-                   [&](std::exception_ptr, Result<std::pair<std::size_t, std::uint64_t>> r) {
-                     got_a = r;
-                     ++finished;
-                     done.notify();
-                   });
-    auto got_b = co_await receive_all(b);
-    while (finished < 3) co_await done.wait();
-    EXPECT_TRUE(sent_a && sent_b && got_a && got_b);
-    if (!(sent_a && sent_b && got_a && got_b)) co_return;
-    EXPECT_EQ(got_b->first, kTenMiB);
-    EXPECT_EQ(got_b->second, *sent_a);
-    EXPECT_EQ(got_a->first, kTenMiB);
-    EXPECT_EQ(got_a->second, *sent_b);
-  }(*f.a, *f.b), std::chrono::seconds(60));
+  run_coro(
+      f.io,
+      [](SecureStream& a, SecureStream& b) -> asio::awaitable<void> {
+        auto ex = co_await asio::this_coro::executor;
+        AsyncEvent done(ex);
+        int finished = 0;
+        Result<std::uint64_t> sent_a = make_error_code(Errc::kTimeout);
+        Result<std::uint64_t> sent_b = make_error_code(Errc::kTimeout);
+        Result<std::pair<std::size_t, std::uint64_t>> got_a = make_error_code(Errc::kTimeout);
+        asio::co_spawn(ex, send_all(a, kTenMiB, 1),
+                       [&](std::exception_ptr, Result<std::uint64_t> r) {
+                         sent_a = r;
+                         ++finished;
+                         done.notify();
+                       });
+        asio::co_spawn(ex, send_all(b, kTenMiB, 2),
+                       [&](std::exception_ptr, Result<std::uint64_t> r) {
+                         sent_b = r;
+                         ++finished;
+                         done.notify();
+                       });
+        asio::co_spawn(ex, receive_all(a),
+                       [&](std::exception_ptr, Result<std::pair<std::size_t, std::uint64_t>> r) {
+                         got_a = r;
+                         ++finished;
+                         done.notify();
+                       });
+        auto got_b = co_await receive_all(b);
+        while (finished < 3) co_await done.wait();
+        EXPECT_TRUE(sent_a && sent_b && got_a && got_b);
+        if (!(sent_a && sent_b && got_a && got_b)) co_return;
+        EXPECT_EQ(got_b->first, kTenMiB);
+        EXPECT_EQ(got_b->second, *sent_a);
+        EXPECT_EQ(got_a->first, kTenMiB);
+        EXPECT_EQ(got_a->second, *sent_b);
+      }(*f.a, *f.b),
+      std::chrono::seconds(60));
 }
 
 TEST(NoiseSecureStream, LargeWritesSplitIntoMaxSizedFrames) {
   Fixture f;
   run_coro(f.io, [](Fixture& fx) -> asio::awaitable<void> {
-    const std::size_t cases[][2] = {  // plaintext size, expected frames
-        {kMaxPlaintext, 1}, {kMaxPlaintext + 1, 2}, {3 * kMaxPlaintext + 5, 4},
-        {9 * kMaxPlaintext, 9}};
+    const std::size_t cases[][2] = {// plaintext size, expected frames
+                                    {kMaxPlaintext, 1},
+                                    {kMaxPlaintext + 1, 2},
+                                    {3 * kMaxPlaintext + 5, 4},
+                                    {9 * kMaxPlaintext, 9}};
     for (const auto& c : cases) {
       const std::size_t before = fx.raw_a->bytes_written();
       const Bytes data = pattern(c[0], c[0]);

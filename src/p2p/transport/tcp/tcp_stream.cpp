@@ -1,13 +1,13 @@
 #include "p2p/transport/tcp/tcp_stream.hpp"
 
+#include "base/timeout.hpp"
+#include "p2p/errors.hpp"
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
-
-#include "base/timeout.hpp"
-#include "p2p/errors.hpp"
 
 namespace goop::p2p::tcp {
 namespace asio = boost::asio;
@@ -75,8 +75,8 @@ asio::awaitable<Result<std::unique_ptr<TcpStream>>> connect(tcp::endpoint ep) {
 }
 }  // namespace
 
-asio::awaitable<Result<std::unique_ptr<TcpStream>>> dial(tcp::endpoint ep,
-                                                         std::chrono::steady_clock::duration timeout) {
+asio::awaitable<Result<std::unique_ptr<TcpStream>>> dial(
+    tcp::endpoint ep, std::chrono::steady_clock::duration timeout) {
   co_return co_await with_timeout(connect(ep), timeout);
 }
 

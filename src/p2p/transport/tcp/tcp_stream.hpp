@@ -2,13 +2,13 @@
 // TCP as a ByteStream, plus dialing and listening on 127.0.0.1/IPv6/any with deadlines.
 // TCP_NODELAY is set on every socket (libp2p handshakes are many small messages).
 
-#include <chrono>
-#include <functional>
-#include <memory>
+#include "p2p/io/byte_stream.hpp"
 
 #include <boost/asio/ip/tcp.hpp>
 
-#include "p2p/io/byte_stream.hpp"
+#include <chrono>
+#include <functional>
+#include <memory>
 
 namespace goop::p2p::tcp {
 

@@ -1,19 +1,18 @@
 #include "p2p/transport/tcp/tcp_stream.hpp"
 
-#include <gtest/gtest.h>
-
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/post.hpp>
-#include <boost/asio/this_coro.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/use_awaitable.hpp>
-
 #include "p2p/errors.hpp"
 #include "p2p/io/framing.hpp"
 #include "p2p/protocol/identify/identify.hpp"
 #include "p2p/protocol/ping/ping.hpp"
 #include "p2p/testing/memory_stream.hpp"
 #include "p2p/testing/run_coro.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <gtest/gtest.h>
 
 namespace goop::p2p {
 namespace {
@@ -64,10 +63,13 @@ TEST(Ping, RoundTripOverMemoryPair) {
   asio::io_context io;
   auto [a, b] = testing::MemoryStream::make_pair(io.get_executor());
   bool served = false;
-  asio::co_spawn(io, [](ByteStream& s, bool& done) -> asio::awaitable<void> {
-    co_await ping::serve(s);
-    done = true;
-  }(*b, served), [](std::exception_ptr) {});
+  asio::co_spawn(
+      io,
+      [](ByteStream& s, bool& done) -> asio::awaitable<void> {
+        co_await ping::serve(s);
+        done = true;
+      }(*b, served),
+      [](std::exception_ptr) {});
   auto rtt = run_coro(io, [](ByteStream& s) -> asio::awaitable<Result<std::chrono::nanoseconds>> {
     auto first = co_await ping::ping_once(s);
     if (!first) co_return first;
@@ -87,10 +89,12 @@ TEST(Ping, RoundTripOverMemoryPair) {
 TEST(Ping, WrongEchoIsAProtocolViolation) {
   asio::io_context io;
   auto [a, b] = testing::MemoryStream::make_pair(io.get_executor());
-  auto r = run_coro(io, [](ByteStream& client, ByteStream& bad) -> asio::awaitable<Result<std::chrono::nanoseconds>> {
-    (void)co_await bad.write(Bytes(ping::kPayloadSize, 0xab));
-    co_return co_await ping::ping_once(client);
-  }(*a, *b));
+  auto r = run_coro(
+      io,
+      [](ByteStream& client, ByteStream& bad) -> asio::awaitable<Result<std::chrono::nanoseconds>> {
+        (void)co_await bad.write(Bytes(ping::kPayloadSize, 0xab));
+        co_return co_await ping::ping_once(client);
+      }(*a, *b));
   ASSERT_TRUE(r.has_error());
   EXPECT_EQ(r.error(), make_error_code(Errc::kProtocolViolation));
 }
@@ -115,7 +119,8 @@ TEST(Identify, CodecRoundTripAndUnknownFieldsSkipped) {
 }
 
 TEST(Identify, LimitsAreEnforced) {
-  EXPECT_EQ(identify::decode(Bytes(identify::kMaxMessageSize + 1, 0)).error(), make_error_code(Errc::kTooLarge));
+  EXPECT_EQ(identify::decode(Bytes(identify::kMaxMessageSize + 1, 0)).error(),
+            make_error_code(Errc::kTooLarge));
   identify::Message m;
   for (std::size_t i = 0; i <= identify::kMaxProtocols; ++i) m.protocols.push_back("/p");
   EXPECT_EQ(identify::decode(identify::encode(m)).error(), make_error_code(Errc::kResourceLimit));
@@ -125,14 +130,15 @@ TEST(Identify, LimitsAreEnforced) {
 TEST(Identify, SendAndReceiveOverStream) {
   asio::io_context io;
   auto [a, b] = testing::MemoryStream::make_pair(io.get_executor());
-  auto got = run_coro(io, [](ByteStream& tx, ByteStream& rx) -> asio::awaitable<Result<identify::Message>> {
-    identify::Message m;
-    m.agent_version = "goop2/test";
-    m.protocols = {"/x/1"};
-    auto sent = co_await identify::send(tx, m);
-    if (!sent) co_return sent.error();
-    co_return co_await identify::receive(rx);
-  }(*a, *b));
+  auto got = run_coro(
+      io, [](ByteStream& tx, ByteStream& rx) -> asio::awaitable<Result<identify::Message>> {
+        identify::Message m;
+        m.agent_version = "goop2/test";
+        m.protocols = {"/x/1"};
+        auto sent = co_await identify::send(tx, m);
+        if (!sent) co_return sent.error();
+        co_return co_await identify::receive(rx);
+      }(*a, *b));
   ASSERT_TRUE(got.has_value());
   EXPECT_EQ(got->agent_version, "goop2/test");
 }
