@@ -6,8 +6,8 @@
 
 #include "base/log.hpp"
 #include "p2p/testing/random_peer.hpp"
-#include "p2p/testing/run_coro.hpp"
-#include "p2p/testing/wait_until.hpp"
+#include "testing/run_coro.hpp"
+#include "testing/wait_for.hpp"
 #include "rendezvous/client_policy.hpp"
 #include "rendezvous/publish_check.hpp"
 #include "web/http.hpp"
@@ -25,8 +25,7 @@ namespace goop::rendezvous {
 namespace {
 namespace asio = boost::asio;
 using namespace std::chrono_literals;
-using p2p::testing::run_coro;
-using p2p::testing::wait_until;
+using goop::testing::run_coro;
 using presence::MsgType;
 using presence::PresenceMsg;
 
@@ -173,7 +172,7 @@ class ClientTest : public ::testing::Test {
     return *client_;
   }
   bool wait(std::function<bool()> pred, std::chrono::milliseconds timeout = 5000ms) {
-    return run_coro(io, wait_until(std::move(pred), timeout), timeout + 2s);
+    return goop::testing::wait_for(io, std::move(pred), timeout);
   }
   bool heard_label(const std::string& label) const {
     return std::any_of(heard.begin(), heard.end(),

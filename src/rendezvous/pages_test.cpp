@@ -1,7 +1,7 @@
 // The rendezvous pages over a real HttpServer on 127.0.0.1:0 (raw HTTP/1.1 requests).
 #include "rendezvous/pages.hpp"
 
-#include "p2p/testing/run_coro.hpp"
+#include "testing/run_coro.hpp"
 #include "rendezvous/admin_auth.hpp"
 #include "rendezvous/connect_urls.hpp"
 #include "web/http_server.hpp"
@@ -19,7 +19,7 @@
 namespace goop::rendezvous {
 namespace {
 namespace asio = boost::asio;
-using p2p::testing::run_coro;
+using goop::testing::run_coro;
 
 using web::testkit::fetch;
 using web::testkit::Reply;

@@ -3,7 +3,7 @@
 #include "rendezvous/server.hpp"
 
 #include "goop/config/config.hpp"
-#include "p2p/testing/run_coro.hpp"
+#include "testing/run_coro.hpp"
 #include "rendezvous/hub.hpp"
 #include "web/client.hpp"
 #include "web/testkit.hpp"
@@ -26,7 +26,7 @@ namespace goop::rendezvous {
 namespace {
 namespace asio = boost::asio;
 using asio::ip::tcp;
-using p2p::testing::run_coro;
+using goop::testing::run_coro;
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 
 const std::string kPeerA = "12D3KooWD3eckifWpRn9wQpMG9R9hX3sD158z7EqHWmweQAJU5SA";

@@ -4,7 +4,7 @@
 
 #include "goop/content/site_protocol.hpp"
 #include "p2p/host/host.hpp"
-#include "p2p/testing/run_coro.hpp"
+#include "testing/run_coro.hpp"
 #include "viewer/site_origin.hpp"
 #include "viewer/site_page.hpp"
 #include "viewer/test_server.hpp"
@@ -22,7 +22,7 @@ namespace {
 namespace asio = boost::asio;
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
-using p2p::testing::run_coro;
+using goop::testing::run_coro;
 
 using testkit::fetch;
 using testkit::Reply;

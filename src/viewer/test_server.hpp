@@ -2,7 +2,7 @@
 // Test-only: a real HttpServer on 127.0.0.1:0 with the viewer's guards, and a small raw HTTP
 // client, all run on the test thread's io_context. Included only by *_test.cpp files.
 
-#include "p2p/testing/run_coro.hpp"
+#include "testing/run_coro.hpp"
 #include "viewer/management_guard.hpp"
 #include "web/http_server.hpp"
 #include "web/testkit.hpp"
@@ -24,7 +24,7 @@ using web::testkit::fetch;
 using web::testkit::Reply;
 
 // Runs `task` on `io` to completion; throws if its deadline passes first.
-using p2p::testing::run_coro;
+using goop::testing::run_coro;
 
 // A server with the viewer's Host and management guards; routes are added by the test.
 class ServerFixture : public ::testing::Test {

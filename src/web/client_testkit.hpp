@@ -4,7 +4,7 @@
 // made with the OpenSSL API at test time (no files checked in), written to a temporary PEM file for
 // ClientTls::ca_file.
 
-#include "p2p/testing/run_coro.hpp"
+#include "testing/run_coro.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
@@ -29,10 +29,10 @@
 
 namespace goop::web::testkit {
 
-// Runs `task` on `io` until it completes (p2p/testing/run_coro.hpp, header-only).
+// Runs `task` on `io` until it completes (testing/run_coro.hpp, header-only).
 template <class... Args>
 auto run(Args&&... args) {
-  return p2p::testing::run_coro(std::forward<Args>(args)...);
+  return goop::testing::run_coro(std::forward<Args>(args)...);
 }
 
 // A self-signed EC P-256 certificate for `san` (e.g. "DNS:localhost,IP:127.0.0.1"), valid for

@@ -5,7 +5,7 @@
 #include "../support/peer_process.hpp"
 #include "goop/content/site_protocol.hpp"
 #include "p2p/host/host.hpp"
-#include "p2p/testing/run_coro.hpp"
+#include "testing/run_coro.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <gtest/gtest.h>
@@ -18,7 +18,7 @@ namespace goop::testing {
 namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
-using p2p::testing::run_coro;
+using goop::testing::run_coro;
 
 std::string read_text(const fs::path& p) {
   std::ifstream f(p, std::ios::binary);

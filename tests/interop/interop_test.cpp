@@ -8,7 +8,7 @@
 #include "p2p/host/host.hpp"
 #include "p2p/io/framing.hpp"
 #include "p2p/testing/echo.hpp"
-#include "p2p/testing/run_coro.hpp"
+#include "testing/run_coro.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/executor_work_guard.hpp>
@@ -29,7 +29,7 @@ namespace asio = boost::asio;
 namespace json = boost::json;
 using namespace std::chrono_literals;
 using goop::testing::Process;
-using testing::run_coro;
+using goop::testing::run_coro;
 
 constexpr std::string_view kEcho = "/goop2/echo/1.0.0";
 

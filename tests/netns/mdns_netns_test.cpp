@@ -7,7 +7,7 @@
 #include "p2p/crypto/keys.hpp"
 #include "p2p/discovery/mdns/mdns.hpp"
 #include "p2p/discovery/mdns/records.hpp"
-#include "p2p/testing/run_coro.hpp"
+#include "testing/run_coro.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/io_context.hpp>
@@ -30,7 +30,7 @@ namespace {
 
 namespace asio = boost::asio;
 using namespace std::chrono_literals;
-using testing::run_coro;
+using goop::testing::run_coro;
 
 using goop::testing::in_multicast_netns;
 

@@ -6,7 +6,7 @@
 #include "base/errors.hpp"
 #include "goop/content/errors.hpp"
 #include "goop/content/test_fixture.hpp"
-#include "p2p/testing/wait_until.hpp"
+#include "testing/wait_for.hpp"
 
 #include <gtest/gtest.h>
 
@@ -52,7 +52,7 @@ class SiteProtocolTest : public testkit::ContentHostTest {
     return run(fetch_site_file(client_, server_.id(), std::move(path), timeout));
   }
   bool wait(std::function<bool()> pred) {
-    return run(p2p::testing::wait_until(std::move(pred), std::chrono::milliseconds(5000)), 7s);
+    return goop::testing::wait_for(io_, std::move(pred), 5s);
   }
 };
 

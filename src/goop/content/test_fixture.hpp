@@ -6,7 +6,7 @@
 #include "base/timeout.hpp"
 #include "p2p/errors.hpp"
 #include "p2p/host/host.hpp"
-#include "p2p/testing/run_coro.hpp"
+#include "testing/run_coro.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/io_context.hpp>
@@ -113,10 +113,10 @@ class ContentHostTest : public ::testing::Test {
 
   template <class T>
   T run(asio::awaitable<T> task, std::chrono::steady_clock::duration timeout = 15s) {
-    return p2p::testing::run_coro(io_, std::move(task), timeout);
+    return goop::testing::run_coro(io_, std::move(task), timeout);
   }
   void run(asio::awaitable<void> task, std::chrono::steady_clock::duration timeout = 15s) {
-    p2p::testing::run_coro(io_, std::move(task), timeout);
+    goop::testing::run_coro(io_, std::move(task), timeout);
   }
 
   // Writes `content` to `path` (relative to the peer folder), creating directories.

@@ -6,8 +6,8 @@
 #include "goop/content/content_protocol.hpp"
 #include "p2p/host/host.hpp"
 #include "p2p/protocol/gossipsub/gossipsub.hpp"
-#include "p2p/testing/run_coro.hpp"
-#include "p2p/testing/wait_until.hpp"
+#include "testing/run_coro.hpp"
+#include "testing/wait_for.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <gtest/gtest.h>
@@ -16,8 +16,7 @@ namespace goop::presence {
 namespace {
 namespace asio = boost::asio;
 using namespace std::chrono_literals;
-using p2p::testing::run_coro;
-using p2p::testing::wait_until;
+using goop::testing::run_coro;
 
 constexpr const char* kTopic = "test.presence";
 
@@ -75,7 +74,7 @@ class PresenceTest : public ::testing::Test {
     ASSERT_TRUE(r.has_value()) << r.error().message();
   }
   bool wait(std::function<bool()> pred, std::chrono::milliseconds timeout = 5000ms) {
-    return run_coro(io_, wait_until(std::move(pred), timeout), timeout + 2s);
+    return goop::testing::wait_for(io_, std::move(pred), timeout);
   }
   void TearDown() override {
     for (auto& n : nodes_) n->stop(io_);

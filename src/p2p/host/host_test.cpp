@@ -6,7 +6,7 @@
 #include "p2p/errors.hpp"
 #include "p2p/io/framing.hpp"
 #include "p2p/testing/echo.hpp"
-#include "p2p/testing/run_coro.hpp"
+#include "testing/run_coro.hpp"
 #include "p2p/transport/tcp/tcp_stream.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -22,7 +22,7 @@ namespace goop::p2p {
 namespace {
 namespace asio = boost::asio;
 using namespace std::chrono_literals;
-using testing::run_coro;
+using goop::testing::run_coro;
 
 constexpr std::string_view kEcho = "/test/echo/1.0.0";
 

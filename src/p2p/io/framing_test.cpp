@@ -4,7 +4,7 @@
 #include "p2p/errors.hpp"
 #include "p2p/multiformats/protobuf.hpp"
 #include "p2p/testing/memory_stream.hpp"
-#include "p2p/testing/run_coro.hpp"
+#include "testing/run_coro.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -17,7 +17,7 @@ namespace goop::p2p {
 namespace {
 namespace asio = boost::asio;
 using testing::MemoryStream;
-using testing::run_coro;
+using goop::testing::run_coro;
 using namespace std::chrono_literals;
 
 TEST(MemoryStream, BytesFlowBothWaysAndEndOfStreamAfterCloseWrite) {

@@ -6,7 +6,7 @@
 #include "p2p/io/framing.hpp"
 #include "p2p/negotiation/listener.hpp"
 #include "p2p/testing/memory_stream.hpp"
-#include "p2p/testing/run_coro.hpp"
+#include "testing/run_coro.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
@@ -20,7 +20,7 @@ namespace {
 namespace asio = boost::asio;
 using namespace std::chrono_literals;
 using testing::MemoryStream;
-using testing::run_coro;
+using goop::testing::run_coro;
 using Strings = std::vector<std::string>;
 
 // Test-only MuxedStream over one end of a MemoryStream pair.

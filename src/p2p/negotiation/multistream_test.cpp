@@ -7,7 +7,7 @@
 #include "p2p/negotiation/listener.hpp"
 #include "p2p/negotiation/message_io.hpp"
 #include "p2p/testing/memory_stream.hpp"
-#include "p2p/testing/run_coro.hpp"
+#include "testing/run_coro.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/deferred.hpp>
@@ -22,7 +22,7 @@ namespace {
 namespace asio = boost::asio;
 using namespace std::chrono_literals;
 using testing::MemoryStream;
-using testing::run_coro;
+using goop::testing::run_coro;
 using Strings = std::vector<std::string>;
 
 // Runs `a` and `b` concurrently on `io` and returns both results.

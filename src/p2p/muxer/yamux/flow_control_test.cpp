@@ -3,7 +3,7 @@
 #include "base/timeout.hpp"
 #include "p2p/muxer/yamux/session.hpp"
 #include "p2p/muxer/yamux/test_support.hpp"
-#include "p2p/testing/run_coro.hpp"
+#include "testing/run_coro.hpp"
 
 #include <gtest/gtest.h>
 
@@ -12,7 +12,7 @@ namespace {
 namespace asio = boost::asio;
 using namespace std::chrono_literals;
 using p2p::testing::MemoryStream;
-using p2p::testing::run_coro;
+using goop::testing::run_coro;
 using testing::SessionPair;
 using testing::until;
 

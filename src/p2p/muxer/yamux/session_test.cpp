@@ -2,7 +2,7 @@
 #include "p2p/muxer/yamux/session.hpp"
 
 #include "p2p/muxer/yamux/test_support.hpp"
-#include "p2p/testing/run_coro.hpp"
+#include "testing/run_coro.hpp"
 
 #include <gtest/gtest.h>
 
@@ -10,7 +10,7 @@ namespace goop::p2p::yamux {
 namespace {
 namespace asio = boost::asio;
 using namespace std::chrono_literals;
-using p2p::testing::run_coro;
+using goop::testing::run_coro;
 using testing::End;
 using testing::SessionPair;
 using testing::until;

@@ -3,7 +3,7 @@
 #include "base/async_event.hpp"
 #include "p2p/muxer/yamux/session.hpp"
 #include "p2p/muxer/yamux/test_support.hpp"
-#include "p2p/testing/run_coro.hpp"
+#include "testing/run_coro.hpp"
 
 #include <gtest/gtest.h>
 
@@ -105,7 +105,7 @@ TEST(YamuxThroughput, SingleStreamOverMemcpyPipe) {
   client.start();
   server.start();
   constexpr std::size_t kTotal = std::size_t{256} << 20;
-  p2p::testing::run_coro(
+  goop::testing::run_coro(
       io,
       [&]() -> asio::awaitable<void> {
         auto a = std::move(*co_await client.open_stream());

@@ -5,8 +5,8 @@
 #include "p2p/host/host.hpp"
 #include "p2p/io/framing.hpp"
 #include "p2p/protocol/gossipsub/signing.hpp"
-#include "p2p/testing/run_coro.hpp"
-#include "p2p/testing/wait_until.hpp"
+#include "testing/run_coro.hpp"
+#include "testing/wait_for.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -18,8 +18,7 @@ namespace goop::p2p::gossipsub {
 namespace {
 namespace asio = boost::asio;
 using namespace std::chrono_literals;
-using p2p::testing::run_coro;
-using p2p::testing::wait_until;
+using goop::testing::run_coro;
 
 struct Node {
   Node(asio::io_context& io, Ed25519PrivateKey k)
@@ -56,7 +55,7 @@ class GossipNetwork : public ::testing::Test {
     }
   }
   bool wait(std::function<bool()> pred, std::chrono::milliseconds t = 10s) {
-    return run_coro(io_, wait_until(std::move(pred), t), t + 5s);
+    return goop::testing::wait_for(io_, std::move(pred), t);
   }
   void TearDown() override {
     for (auto& n : nodes_) run_coro(io_, n->gs.async_stop(2s));

@@ -8,7 +8,7 @@
 #include "p2p/security/noise/handshake_state.hpp"
 #include "p2p/security/noise/payload.hpp"
 #include "p2p/testing/memory_stream.hpp"
-#include "p2p/testing/run_coro.hpp"
+#include "testing/run_coro.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/deferred.hpp>
@@ -28,7 +28,7 @@ namespace goop::p2p::noise {
 namespace {
 namespace asio = boost::asio;
 using testing::MemoryStream;
-using testing::run_coro;
+using goop::testing::run_coro;
 using namespace std::chrono_literals;
 
 // Forwards to an inner stream and flips one bit of the byte written at offset `flip_at`.

@@ -6,7 +6,7 @@
 #include "p2p/errors.hpp"
 #include "p2p/io/framing.hpp"
 #include "p2p/testing/memory_stream.hpp"
-#include "p2p/testing/run_coro.hpp"
+#include "testing/run_coro.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
@@ -17,7 +17,7 @@ namespace goop::p2p::noise {
 namespace {
 namespace asio = boost::asio;
 using testing::MemoryStream;
-using testing::run_coro;
+using goop::testing::run_coro;
 
 Key key_a() {
   Key k{};

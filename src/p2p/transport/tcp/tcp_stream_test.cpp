@@ -5,7 +5,7 @@
 #include "p2p/protocol/identify/identify.hpp"
 #include "p2p/protocol/ping/ping.hpp"
 #include "p2p/testing/memory_stream.hpp"
-#include "p2p/testing/run_coro.hpp"
+#include "testing/run_coro.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
@@ -19,7 +19,7 @@ namespace {
 namespace asio = boost::asio;
 using asio::ip::tcp;
 namespace ptcp = goop::p2p::tcp;
-using testing::run_coro;
+using goop::testing::run_coro;
 using namespace std::chrono_literals;
 
 TEST(TcpStream, LoopbackEchoHalfCloseAndEndOfStream) {

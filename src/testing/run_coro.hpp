@@ -12,7 +12,7 @@
 #include <optional>
 #include <stdexcept>
 
-namespace goop::p2p::testing {
+namespace goop::testing {
 
 template <class T>
 T run_coro(boost::asio::io_context& io, boost::asio::awaitable<T> task,
@@ -48,4 +48,4 @@ inline void run_coro(boost::asio::io_context& io, boost::asio::awaitable<void> t
   run_coro<bool>(io, wrapped(std::move(task)), timeout);
 }
 
-}  // namespace goop::p2p::testing
+}  // namespace goop::testing
