@@ -3,8 +3,9 @@
 #include "rendezvous/server.hpp"
 
 #include "goop/config/config.hpp"
-#include "testing/run_coro.hpp"
 #include "rendezvous/hub.hpp"
+#include "testing/run_coro.hpp"
+#include "testing/temp_dir.hpp"
 #include "web/client.hpp"
 #include "web/testkit.hpp"
 
@@ -20,7 +21,6 @@
 
 #include <filesystem>
 #include <functional>
-#include <stdlib.h>
 
 namespace goop::rendezvous {
 namespace {
@@ -66,15 +66,7 @@ struct Stream {
 
 class RendezvousServerTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "goop-rv-XXXXXX").string();
-    ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
-    dir_ = tmpl;
-  }
-  void TearDown() override {
-    stop();
-    std::filesystem::remove_all(dir_);
-  }
+  void TearDown() override { stop(); }
   void start(RendezvousOptions o = {}) {
     o.port = 0;
     server_ = std::make_unique<RendezvousServer>(io_.get_executor(), o);
@@ -98,8 +90,9 @@ class RendezvousServerTest : public ::testing::Test {
     return call("POST", "/publish", body, extra);
   }
 
+  goop::testing::TempDir tmp_{"rv"};
+  const std::filesystem::path dir_ = tmp_.path();
   asio::io_context io_;
-  std::filesystem::path dir_;
   std::unique_ptr<RendezvousServer> server_;
   std::uint16_t port_ = 0;
 };

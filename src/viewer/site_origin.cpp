@@ -1,13 +1,11 @@
 #include "viewer/site_origin.hpp"
 
+#include "base/ascii.hpp"
+
 #include <fmt/core.h>
 
 namespace goop::viewer {
 namespace {
-
-char lower(char c) noexcept {
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
 
 bool is_label_char(char c) noexcept { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
 
@@ -17,10 +15,9 @@ std::string site_label(const p2p::PeerId& peer) { return peer.to_cid_base36(); }
 
 std::optional<p2p::PeerId> peer_from_site_label(std::string_view label) {
   if (label.size() < 2 || label.size() > kMaxDnsLabel) return std::nullopt;
-  std::string lowered(label.size(), '\0');
-  for (std::size_t i = 0; i < label.size(); ++i) {
-    lowered[i] = lower(label[i]);
-    if (!is_label_char(lowered[i])) return std::nullopt;
+  const std::string lowered = ascii::lower(label);
+  for (const char c : lowered) {
+    if (!is_label_char(c)) return std::nullopt;
   }
   if (lowered.front() != 'k') return std::nullopt;
   auto id = p2p::PeerId::parse(lowered);

@@ -1,8 +1,9 @@
 #include "http_client.hpp"
 
+#include "base/ascii.hpp"
+
 #include <algorithm>
 #include <arpa/inet.h>
-#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -117,14 +118,8 @@ std::string HttpReply::header(std::string_view name) const {
     const std::size_t end = head.find("\r\n", start);
     const std::string_view text = std::string_view(head).substr(start, end - start);
     const auto colon = text.find(':');
-    if (colon == name.size() &&
-        std::equal(name.begin(), name.end(), text.begin(), [](char a, char b) {
-          return std::tolower(static_cast<unsigned char>(a)) ==
-                 std::tolower(static_cast<unsigned char>(b));
-        })) {
-      auto value = text.substr(colon + 1);
-      while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
-      return std::string(value);
+    if (colon != std::string_view::npos && ascii::iequals(text.substr(0, colon), name)) {
+      return std::string(ascii::trim(text.substr(colon + 1)));
     }
     line = end;
   }

@@ -3,6 +3,8 @@
 // through pipes, killed (SIGKILL) if still running when the object is destroyed. Every wait
 // takes a deadline; nothing sleeps.
 
+#include "testing/temp_dir.hpp"  // TempDir, for the tests that start processes in one
+
 #include <chrono>
 #include <functional>
 #include <optional>
@@ -78,16 +80,5 @@ std::string interop_dir();
 // The command that runs `script` from tests/interop with Node 20's polyfill, plus `args`; start
 // it with Process(js_command(...), interop_dir()) so the packages resolve.
 std::vector<std::string> js_command(std::string script, std::vector<std::string> args);
-
-// A fresh temporary directory, removed with its contents on destruction.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
 
 }  // namespace goop::testing

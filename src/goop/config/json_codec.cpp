@@ -1,5 +1,6 @@
 // goop.json <-> Config (parse, parse_partial, to_json). Boost.JSON is confined to this file.
 
+#include "base/ascii.hpp"
 #include "base/errors.hpp"
 #include "goop/config/config.hpp"
 #include "goop/config/detail/json_field.hpp"
@@ -9,25 +10,17 @@
 #include <fmt/core.h>
 
 #include <algorithm>
-#include <cctype>
 #include <limits>
 
 namespace goop::config {
 namespace json = boost::json;
 namespace {
 
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
-
 // Finds `key` in `obj`: an exact match first, else a case-insensitive one (Go's decoder rule).
 const json::value* find_key(const json::object& obj, std::string_view key) {
   if (auto it = obj.find(key); it != obj.end()) return &it->value();
   for (const auto& kv : obj) {
-    if (iequals(kv.key(), key)) return &kv.value();
+    if (ascii::iequals(kv.key(), key)) return &kv.value();
   }
   return nullptr;
 }
