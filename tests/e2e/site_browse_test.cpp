@@ -140,8 +140,8 @@ TEST(SiteBrowse, ViewerServesEachPeersSiteOnItsOwnOrigin) {
   s.label = "ann";
   remember_peer(fs::path(tmp.path()) / "ann", bob);
   PeerProcess ann((fs::path(tmp.path()) / "ann").string(), s);
-  ASSERT_TRUE(eventually(
-      {&ann},
+  ASSERT_TRUE(wait_for(
+      PeerEvents({&ann}),
       [&] {
         const auto row = ann.row(bob.id());
         return row.is_object() && row.at("Reachable") == true;

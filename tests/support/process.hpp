@@ -44,6 +44,11 @@ class Process {
   // Waits for exit; returns the exit code (128+signal if killed), or nullopt on timeout.
   std::optional<int> wait_exit(Clock::duration timeout);
 
+  // The child's stdout pipe (-1 once it ended), for an event loop to wait on; read_available()
+  // then appends what the pipes hold to out() and err() without blocking.
+  int stdout_fd() const { return out_fd_; }
+  void read_available() { pump(Clock::now()); }
+
   const std::string& out() const { return out_; }
   const std::string& err() const { return err_; }
   pid_t pid() const { return pid_; }
