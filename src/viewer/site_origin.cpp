@@ -145,9 +145,7 @@ std::optional<std::string_view> label_part(std::string_view host, std::uint16_t 
   if (dot == 0 || dot >= host.size() || dot > kMaxDnsLabel || host[dot] != '.') return std::nullopt;
   const std::string_view rest = host.substr(dot);
   if (rest.size() <= kSuffix.size()) return std::nullopt;
-  for (std::size_t i = 0; i < kSuffix.size(); ++i) {
-    if (lower(rest[i]) != kSuffix[i]) return std::nullopt;
-  }
+  if (!ascii::starts_with_ci(rest, kSuffix)) return std::nullopt;
   const std::string_view port_text = rest.substr(kSuffix.size());
   if (port_text.size() > 5 || port_text.front() == '0') return std::nullopt;
   unsigned value = 0;
@@ -164,9 +162,7 @@ std::optional<std::string_view> label_part(std::string_view host, std::uint16_t 
 std::optional<std::string> site_label_of_host(std::string_view host, std::uint16_t port) {
   const auto part = label_part(host, port);
   if (!part) return std::nullopt;
-  std::string label(*part);
-  for (char& c : label) c = lower(c);
-  return label;
+  return ascii::lower(*part);
 }
 
 bool is_site_host(std::string_view host, std::uint16_t port) {

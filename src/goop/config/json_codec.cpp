@@ -154,7 +154,7 @@ std::string to_json(const Config& c) {
     json::object out;
     for (const auto& kv : old) {  // keep the file's order and its unknown keys
       auto it = std::find_if(known.begin(), known.end(),
-                             [&](const auto& k) { return iequals(k.key(), kv.key()); });
+                             [&](const auto& k) { return ascii::iequals(k.key(), kv.key()); });
       if (it == known.end())
         out[kv.key()] = kv.value();
       else
@@ -170,14 +170,14 @@ std::string to_json(const Config& c) {
   std::vector<bool> written(sections.size(), false);
   for (const auto& kv : original) {
     auto it = std::find_if(sections.begin(), sections.end(),
-                           [&](const auto& s) { return iequals(s.first, kv.key()); });
+                           [&](const auto& s) { return ascii::iequals(s.first, kv.key()); });
     if (it != sections.end()) {
       const auto i = static_cast<std::size_t>(it - sections.begin());
       if (written[i]) continue;  // a second spelling of the same section
       written[i] = true;
       root[it->first] = merge_section(
           kv.value().is_object() ? kv.value().get_object() : json::object{}, it->second);
-    } else if (iequals(kv.key(), "log_level")) {
+    } else if (ascii::iequals(kv.key(), "log_level")) {
       if (!c.log_level.empty()) root["log_level"] = json::string(c.log_level);
     } else {
       root[kv.key()] = kv.value();
