@@ -4,6 +4,7 @@
 
 #include "goop/content/site_protocol.hpp"
 #include "p2p/host/host.hpp"
+#include "p2p/transport/tcp/tcp_transport.hpp"
 #include "testing/run_coro.hpp"
 #include "viewer/site_origin.hpp"
 #include "viewer/site_page.hpp"
@@ -51,9 +52,11 @@ class SiteProxyTest : public ::testing::Test {
       fs::create_symlink(dir_ / "secret.txt", root / "escape.txt");
     }
     a_ = std::make_unique<p2p::Host>(io_.get_executor(), p2p::Ed25519PrivateKey::generate(),
-                                     p2p::HostConfig{});
+                                     p2p::HostConfig{},
+                                     p2p::transports(p2p::tcp::make_transport(io_.get_executor())));
     b_ = std::make_unique<p2p::Host>(io_.get_executor(), p2p::Ed25519PrivateKey::generate(),
-                                     p2p::HostConfig{});
+                                     p2p::HostConfig{},
+                                     p2p::transports(p2p::tcp::make_transport(io_.get_executor())));
     ASSERT_TRUE(a_->start().has_value());
     ASSERT_TRUE(b_->start().has_value());
     content::SiteOptions so;

@@ -6,6 +6,7 @@
 #include "base/timeout.hpp"
 #include "p2p/errors.hpp"
 #include "p2p/host/host.hpp"
+#include "p2p/transport/tcp/tcp_transport.hpp"
 #include "testing/run_coro.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -91,8 +92,10 @@ inline asio::awaitable<void> scripted_answer(std::unique_ptr<p2p::MuxedStream> s
 class ContentHostTest : public ::testing::Test {
  protected:
   ContentHostTest()
-      : server_(io_.get_executor(), p2p::Ed25519PrivateKey::generate(), p2p::HostConfig{}),
-        client_(io_.get_executor(), p2p::Ed25519PrivateKey::generate(), p2p::HostConfig{}) {}
+      : server_(io_.get_executor(), p2p::Ed25519PrivateKey::generate(), p2p::HostConfig{},
+                p2p::transports(p2p::tcp::make_transport(io_.get_executor()))),
+        client_(io_.get_executor(), p2p::Ed25519PrivateKey::generate(), p2p::HostConfig{},
+                p2p::transports(p2p::tcp::make_transport(io_.get_executor()))) {}
 
   void SetUp() override {
     std::string tmpl = (std::filesystem::temp_directory_path() / "goop-content-XXXXXX").string();

@@ -6,6 +6,7 @@
 #include "goop/content/content_protocol.hpp"
 #include "p2p/host/host.hpp"
 #include "p2p/protocol/gossipsub/gossipsub.hpp"
+#include "p2p/transport/tcp/tcp_transport.hpp"
 #include "testing/run_coro.hpp"
 #include "testing/wait_for.hpp"
 
@@ -23,7 +24,8 @@ constexpr const char* kTopic = "test.presence";
 struct Node {
   Node(asio::io_context& io, std::string name)
       : key(p2p::Ed25519PrivateKey::generate()),
-        host(io.get_executor(), key, p2p::HostConfig{}),
+        host(io.get_executor(), key, p2p::HostConfig{},
+             p2p::transports(p2p::tcp::make_transport(io.get_executor()))),
         gossip(io.get_executor(), host, key),
         table(SystemClock::instance()),
         label(std::move(name)) {}

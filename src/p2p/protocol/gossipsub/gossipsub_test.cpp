@@ -5,6 +5,7 @@
 #include "p2p/host/host.hpp"
 #include "p2p/io/framing.hpp"
 #include "p2p/protocol/gossipsub/signing.hpp"
+#include "p2p/transport/tcp/tcp_transport.hpp"
 #include "testing/run_coro.hpp"
 #include "testing/wait_for.hpp"
 
@@ -22,7 +23,9 @@ using goop::testing::run_coro;
 
 struct Node {
   Node(asio::io_context& io, Ed25519PrivateKey k)
-      : host(io.get_executor(), k, HostConfig{}), gs(io.get_executor(), host, k) {}
+      : host(io.get_executor(), k, HostConfig{},
+             transports(tcp::make_transport(io.get_executor()))),
+        gs(io.get_executor(), host, k) {}
   Host host;
   GossipSub gs;
   std::map<std::string, int> received;  // data -> count
@@ -114,7 +117,8 @@ TEST_F(GossipNetwork, DropsForgedAndUnsignedMessages) {
   make_nodes(1);
   subscribe_all("t");
   auto raw_key = Ed25519PrivateKey::generate();
-  Host raw(io_.get_executor(), raw_key, HostConfig{});
+  Host raw(io_.get_executor(), raw_key, HostConfig{},
+           transports(tcp::make_transport(io_.get_executor())));
   ASSERT_TRUE(raw.start().has_value());
   Node& target = *nodes_[0];
   auto result = run_coro(
