@@ -14,8 +14,8 @@
 //    refused (connection_refused), like a full accept queue.
 //
 // Executor rule: a network and every transport, listener and stream on it share one executor
-// (a test's io_context); not thread-safe. The network must outlive its transports, listeners and
-// streams' users (streams themselves may outlive it).
+// (a test's io_context); not thread-safe. Lifetime: the network must outlive its transports and
+// listeners; connections (MemoryStream pairs) do not need it.
 
 #include "p2p/transport/memory/memory_stream.hpp"
 #include "p2p/transport/transport.hpp"

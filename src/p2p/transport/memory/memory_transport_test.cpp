@@ -192,6 +192,29 @@ TEST_F(MemoryTransportTest, CancelledReadsAndAcceptsReturnOperationAborted) {
   EXPECT_TRUE(in2.stream != nullptr);
 }
 
+TEST_F(MemoryTransportTest, ACancelledWriteWaitingForRoomReturnsOperationAborted) {
+  MemoryNetwork small(8);
+  MemoryTransport t(io_.get_executor(), small);
+  auto l = t.listen(ma("/memory/0")).value();
+  auto out = run_coro(io_, t.dial(l->local_addr(), 1s)).value();
+  auto in = run_coro(io_, l->accept()).value();
+  asio::cancellation_signal cancel;
+  std::optional<Result<void>> written;
+  const Bytes big(32, 7);
+  asio::co_spawn(
+      io_, [](ByteStream& s, const Bytes& data) { return s.write(data); }(*out.stream, big),
+      asio::bind_cancellation_slot(cancel.slot(),
+                                   [&](std::exception_ptr, Result<void> r) { written = r; }));
+  run_ready(io_);
+  EXPECT_FALSE(written);  // 8 bytes buffered, the rest waits for room
+  cancel.emit(asio::cancellation_type::terminal);
+  ASSERT_TRUE(wait_for(io_, [&] { return written.has_value(); }));
+  EXPECT_EQ(written->error(), make_error_code(asio::error::operation_aborted));
+  Bytes head(8);
+  ASSERT_TRUE(run_coro(io_, read_exact(*in.stream, head)).has_value());  // what got through
+  EXPECT_EQ(head, Bytes(8, 7));
+}
+
 TEST_F(MemoryTransportTest, AFullBacklogRefusesFurtherDials) {
   auto l = listen();
   for (std::size_t i = 0; i < kBacklog; ++i) {
