@@ -17,6 +17,7 @@
 #include "p2p/discovery/mdns/mdns.hpp"
 #include "p2p/host/host.hpp"
 #include "p2p/protocol/gossipsub/gossipsub.hpp"
+#include "p2p/transport/tcp/tcp_transport.hpp"
 #include "rendezvous/client.hpp"
 #include "rendezvous/client_policy.hpp"
 #include "storage/db.hpp"
@@ -156,7 +157,8 @@ struct PeerNode::Impl {
     hc.listen = {fmt::format("/ip4/0.0.0.0/tcp/{}", cfg.p2p.listen_port),
                  fmt::format("/ip6/::/tcp/{}", cfg.p2p.listen_port)};
     hc.agent_version = std::string(kAgentPrefix) + kVersion;
-    host = std::make_unique<p2p::Host>(ex, id.key, hc);
+    host =
+        std::make_unique<p2p::Host>(ex, id.key, hc, p2p::transports(p2p::tcp::make_transport(ex)));
     if (auto started = host->start(); !started) {
       return Error{started.error().code,
                    fmt::format("the p2p host cannot start: {}", started.error().message)};
