@@ -1,6 +1,7 @@
 // The validation rules of seeds/configuration.txt, plus the ranges its field descriptions state.
 // Each message names the field, its value and the rule.
 
+#include "base/ascii.hpp"
 #include "goop/config/config.hpp"
 
 #include <boost/asio/ip/address.hpp>
@@ -27,10 +28,7 @@ std::string shown(std::string_view s) {
   return out + "\"";
 }
 
-bool blank(std::string_view s) {
-  return std::all_of(s.begin(), s.end(),
-                     [](char ch) { return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r'; });
-}
+bool blank(std::string_view s) { return ascii::trim(s).empty(); }
 
 bool has_control(std::string_view s) {
   return std::any_of(s.begin(), s.end(),
