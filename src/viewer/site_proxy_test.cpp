@@ -7,6 +7,7 @@
 #include "p2p/host/host.hpp"
 #include "p2p/transport/memory/memory_transport.hpp"
 #include "testing/run_coro.hpp"
+#include "testing/temp_dir.hpp"
 #include "viewer/site_origin.hpp"
 #include "viewer/site_page.hpp"
 #include "viewer/test_server.hpp"
@@ -39,8 +40,6 @@ const std::string kPng("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16);
 class SiteProxyTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / fmt::format("goop-site-proxy-{}-{}", ::getpid(), counter_++);
-    fs::create_directories(dir_);
     write_file(dir_ / "secret.txt", "TOP-SECRET");
     for (const auto& root : {a_root(), b_root()}) {
       write_file(root / "index.html", "<h1>index of " + root.filename().string() + "</h1>");
@@ -89,8 +88,6 @@ class SiteProxyTest : public ::testing::Test {
     run_coro(io_, server_->async_stop(2s));
     run_coro(io_, a_->async_stop(2s));
     run_coro(io_, b_->async_stop(2s));
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
   }
 
   fs::path a_root() const { return dir_ / "a-site"; }
@@ -117,8 +114,8 @@ class SiteProxyTest : public ::testing::Test {
         port_);
   }
 
-  static inline int counter_ = 0;
-  fs::path dir_;
+  goop::testing::TempDir tmp_{"site-proxy"};
+  const fs::path dir_ = tmp_.path();
   asio::io_context io_;
   p2p::memory::MemoryNetwork net_;
   std::unique_ptr<p2p::Host> a_, b_;

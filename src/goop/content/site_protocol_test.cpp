@@ -6,6 +6,7 @@
 #include "base/errors.hpp"
 #include "goop/content/errors.hpp"
 #include "goop/content/test_fixture.hpp"
+#include "testing/temp_dir.hpp"
 #include "testing/wait_for.hpp"
 
 #include <gtest/gtest.h>
@@ -356,8 +357,8 @@ TEST_F(SiteProtocolTest, ClientRefusesPathsThatWouldBreakTheRequestLine) {
 }
 
 TEST(SiteForbiddenPrefixes, OnlyDirectoriesInsideTheSite) {
-  const fs::path root = fs::temp_directory_path() / "goop-site-prefix-test";
-  fs::remove_all(root);
+  goop::testing::TempDir tmp("site-prefix");
+  const fs::path root = tmp.path();
   fs::create_directories(root / "site" / "real");
   fs::create_symlink(root / "site" / "real", root / "site" / "link");
   EXPECT_EQ(site_forbidden_prefixes_for(root / "site", root / "site" / "lua"),
@@ -368,7 +369,6 @@ TEST(SiteForbiddenPrefixes, OnlyDirectoriesInsideTheSite) {
             (std::vector<std::string>{"link", "real"}));
   EXPECT_TRUE(site_forbidden_prefixes_for(root / "site", root / "scripts").empty());
   EXPECT_TRUE(site_forbidden_prefixes_for(root / "site", root / "site").empty());
-  fs::remove_all(root);
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include "p2p/host/host.hpp"
 #include "p2p/transport/memory/memory_transport.hpp"
 #include "testing/run_coro.hpp"
+#include "testing/temp_dir.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/io_context.hpp>
@@ -103,9 +104,6 @@ class ContentHostTest : public ::testing::Test {
   }
 
   void SetUp() override {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "goop-content-XXXXXX").string();
-    ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
-    dir_ = tmpl;
     site_ = dir_ / "site";
     std::filesystem::create_directories(site_);
     ASSERT_TRUE(server_.start().has_value());
@@ -116,7 +114,6 @@ class ContentHostTest : public ::testing::Test {
   void TearDown() override {
     run(client_.async_stop(2s));
     run(server_.async_stop(2s));
-    std::filesystem::remove_all(dir_);
   }
 
   template <class T>
@@ -154,7 +151,9 @@ class ContentHostTest : public ::testing::Test {
   p2p::memory::MemoryNetwork net_;
   p2p::Host server_;
   p2p::Host client_;
-  std::filesystem::path dir_, site_;
+  goop::testing::TempDir tmp_{"content"};
+  const std::filesystem::path dir_ = tmp_.path();
+  std::filesystem::path site_;
 };
 
 }  // namespace goop::content::testkit
