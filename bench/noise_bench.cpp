@@ -108,6 +108,9 @@ void BM_SecureStream(benchmark::State& state) {
   for (auto _ : state) {
     run_io(io, [&]() -> asio::awaitable<void> {
       auto ex = co_await asio::this_coro::executor;
+      // The writer is waited for below, so it never outlives this iteration's locals.
+      bool written = false;
+      AsyncEvent writer_done(ex);
       asio::co_spawn(
           ex,
           [&]() -> asio::awaitable<void> {
@@ -115,7 +118,11 @@ void BM_SecureStream(benchmark::State& state) {
               if (!co_await writer.write(data)) std::abort();
             }
           },
-          [](std::exception_ptr) {});
+          [&](std::exception_ptr e) {
+            if (e) std::abort();
+            written = true;
+            writer_done.notify();
+          });
       std::size_t got = 0;
       const std::size_t want = (kBytesPerIteration + write_size - 1) / write_size * write_size;
       while (got < want) {
@@ -123,6 +130,7 @@ void BM_SecureStream(benchmark::State& state) {
         if (!n) std::abort();
         got += *n;
       }
+      while (!written) co_await writer_done.wait();
     }());
   }
   const std::size_t per_iter = (kBytesPerIteration + write_size - 1) / write_size * write_size;

@@ -5,6 +5,7 @@
 //   goop_bench_p2p          run everything (needs `scripts/setup` for the js peer)
 
 #include "../tests/support/process.hpp"
+#include "base/async_event.hpp"
 #include "p2p/errors.hpp"
 #include "p2p/host/host.hpp"
 #include "p2p/io/framing.hpp"
@@ -15,8 +16,8 @@
 #include "p2p/transport/tcp/tcp_stream.hpp"
 #include "p2p/transport/tcp/tcp_transport.hpp"
 
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
@@ -267,6 +268,7 @@ double inbound_handshakes_per_s(Node& server, int concurrency, double secs) {
     const auto end = Clock::now() + std::chrono::duration_cast<Clock::duration>(
                                         std::chrono::duration<double>(limit));
     int done = 0, running = n;
+    AsyncEvent finished(ex);  // a dialer ended; this frame outlives them all (it waits for them)
     for (int i = 0; i < n; ++i) {
       asio::co_spawn(
           ex,
@@ -282,13 +284,13 @@ double inbound_handshakes_per_s(Node& server, int concurrency, double secs) {
               co_await up->session->close(1s);
             }
           }(to, want, k, end, done),
-          [&running](std::exception_ptr) { --running; });
+          [&running, &finished](std::exception_ptr) {
+            --running;
+            finished.notify();
+          });
     }
     const auto t0 = Clock::now();
-    while (running > 0) {
-      asio::steady_timer t(ex, 5ms);
-      co_await t.async_wait(asio::use_awaitable);
-    }
+    while (running > 0) co_await finished.wait();
     co_return done / seconds_since(t0);
   }(ep, expected, key, concurrency, secs));
 }
@@ -297,23 +299,27 @@ double inbound_handshakes_per_s(Node& server, int concurrency, double secs) {
 int idle_clients(const std::string& addr, int n) {
   asio::io_context io;
   auto ma = Multiaddr::parse(addr).value();
+  // The sessions live as long as this process: io.run() below never returns while they do.
   std::vector<std::unique_ptr<yamux::Session>> sessions;
   asio::co_spawn(
       io,
-      [&]() -> asio::awaitable<void> {
-        for (int i = 0; i < n; ++i) {
-          auto raw = co_await p2p::tcp::dial(*p2p::tcp::to_endpoint(ma));
+      [](Multiaddr to, int count,
+         std::vector<std::unique_ptr<yamux::Session>>& out) -> asio::awaitable<void> {
+        for (int i = 0; i < count; ++i) {
+          auto raw = co_await p2p::tcp::dial(*p2p::tcp::to_endpoint(to));
           if (!raw) continue;
           auto up = co_await upgrade_outbound(std::move(*raw), Ed25519PrivateKey::generate(),
-                                              *ma.peer_id(), {});
+                                              *to.peer_id(), {});
           if (!up) continue;
           up->session->start();
-          sessions.push_back(std::move(up->session));
+          out.push_back(std::move(up->session));
         }
-        fmt::print("ready {}\n", sessions.size());
+        fmt::print("ready {}\n", out.size());
         std::fflush(stdout);
-      },
-      asio::detached);
+      }(ma, n, sessions),
+      [](std::exception_ptr e) {
+        if (e) std::rethrow_exception(e);  // out of io.run(): the child fails visibly
+      });
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // never outlive the benchmark
   io.run();
   return 0;
@@ -388,15 +394,19 @@ int main(int argc, char** argv) {
     goop::testing::Process clients({"/proc/self/exe", "--idle-clients", server.addr(), "1000"});
     if (!clients.wait_stdout_contains("ready", 120s))
       throw std::runtime_error("idle clients did not connect: " + clients.err());
-    std::size_t connected = 0;
-    const auto deadline = Clock::now() + 30s;
-    while (connected < 1000 && Clock::now() < deadline) {
-      connected = server.run([](Host& h) -> asio::awaitable<std::size_t> {
-        asio::steady_timer t(co_await asio::this_coro::executor, 20ms);
-        co_await t.async_wait(asio::use_awaitable);
-        co_return h.connected_peers().size();
-      }(*server.host));
-    }
+    // Wait (at most 30 s) for the server to count them, woken by each connection event.
+    const std::size_t connected =
+        server.run([](Host& h, Clock::time_point deadline) -> asio::awaitable<std::size_t> {
+          auto wake = std::make_shared<asio::steady_timer>(co_await asio::this_coro::executor);
+          h.on_connection_event([w = std::weak_ptr(wake)](const PeerId&, ConnectionEvent) {
+            if (auto t = w.lock()) t->cancel();
+          });
+          while (h.connected_peers().size() < 1000 && Clock::now() < deadline) {
+            wake->expires_at(deadline);
+            co_await wake->async_wait(asio::as_tuple(asio::use_awaitable));
+          }
+          co_return h.connected_peers().size();
+        }(*server.host, Clock::now() + 30s));
     const long after = rss_kib();
     fmt::print(
         "  {} idle connections: RSS {:.1f} MB -> {:.1f} MB, {:.1f} KiB per connection (target: < "

@@ -8,8 +8,10 @@
 #include "p2p/host/host.hpp"
 #include "p2p/io/framing.hpp"
 #include "p2p/testing/echo.hpp"
+#include "p2p/testing/spawned.hpp"
 #include "p2p/transport/tcp/tcp_transport.hpp"
 #include "testing/run_coro.hpp"
+#include "testing/wait_for.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/executor_work_guard.hpp>
@@ -32,6 +34,7 @@ namespace json = boost::json;
 using namespace std::chrono_literals;
 using goop::testing::Process;
 using goop::testing::run_coro;
+using goop::testing::wait_for;
 
 constexpr std::string_view kEcho = "/goop2/echo/1.0.0";
 
@@ -95,18 +98,13 @@ TEST_F(Interop, WeDialJs) {
   ASSERT_TRUE(connected.has_value()) << connected.error().message() << "\njs stderr:\n" << js.err();
 
   // identify, our side: we learn js's protocols and agent.
-  run_coro(
+  EXPECT_TRUE(wait_for(
       io_,
-      [](Host& h, PeerId p) -> asio::awaitable<void> {
-        auto ex = co_await asio::this_coro::executor;
-        asio::steady_timer deadline(ex, 10s);
-        while (h.peerstore().find(p) == nullptr || h.peerstore().find(p)->agent_version.empty()) {
-          asio::steady_timer tick(ex, 5ms);
-          co_await tick.async_wait(asio::use_awaitable);
-          if (deadline.expiry() < std::chrono::steady_clock::now()) break;
-        }
-      }(*host_, *js_id),
-      15s);
+      [&] {
+        const PeerInfo* i = host_->peerstore().find(*js_id);
+        return i != nullptr && !i->agent_version.empty();
+      },
+      10s));
   const PeerInfo* info = host_->peerstore().find(*js_id);
   ASSERT_NE(info, nullptr);
   EXPECT_TRUE(info->agent_version.starts_with("js-libp2p/")) << info->agent_version;
@@ -129,24 +127,23 @@ TEST_F(Interop, WeDialJs) {
   EXPECT_EQ(sha256_hex(*back), sha256_hex(big));
 
   // 100 concurrent streams.
-  auto ok = run_coro(
+  std::vector<testing::Spawned<Result<Bytes>>> echoes;
+  for (int i = 0; i < 100; ++i) {
+    echoes.push_back(testing::spawn(io_.get_executor(), [this, p = *js_id, i] {
+      Bytes d(static_cast<std::size_t>(1000 + i), static_cast<std::uint8_t>(i));
+      return echo_roundtrip(*host_, p, std::move(d));
+    }));
+  }
+  ASSERT_TRUE(wait_for(
       io_,
-      [](Host& h, PeerId p) -> asio::awaitable<int> {
-        auto ex = co_await asio::this_coro::executor;
-        int good = 0, done = 0;
-        for (int i = 0; i < 100; ++i) {
-          Bytes d(static_cast<std::size_t>(1000 + i), static_cast<std::uint8_t>(i));
-          asio::co_spawn(ex, echo_roundtrip(h, p, d),
-                         [&good, &done, d](std::exception_ptr, Result<Bytes> r) {
-                           good += r.has_value() && *r == d;
-                           ++done;
-                         });
-        }
-        while (done < 100) co_await asio::post(ex, asio::use_awaitable);
-        co_return good;
-      }(*host_, *js_id),
-      60s);
-  EXPECT_EQ(ok, 100);
+      [&] { return std::all_of(echoes.begin(), echoes.end(), [](auto& e) { return e.done(); }); },
+      60s));
+  for (int i = 0; i < 100; ++i) {
+    auto& r = echoes[static_cast<std::size_t>(i)].get();
+    EXPECT_TRUE(r.has_value() &&
+                *r == Bytes(static_cast<std::size_t>(1000 + i), static_cast<std::uint8_t>(i)))
+        << "stream " << i << (r ? "" : ": " + r.error().message());
+  }
 
   // Reset mid-transfer, then the connection still serves new streams.
   auto after = run_coro(

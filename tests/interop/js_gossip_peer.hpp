@@ -1,11 +1,13 @@
 #pragma once
 // JsGossipPeer: one js-libp2p GossipSub node (tests/interop/gossip.mjs node <topic>) in a child
-// process, driven over its stdin/stdout JSON lines. Test-thread only; every wait has a deadline.
+// process, driven over its stdin/stdout JSON lines. Used by one thread at a time; every wait
+// has a deadline and wakes on js's output (it is a goop::testing::wait_for event source).
 
 #include "../support/process.hpp"
 #include "base/bytes.hpp"
 #include "p2p/crypto/peer_id.hpp"
 #include "p2p/multiformats/multiaddr.hpp"
+#include "testing/wait_for.hpp"
 
 #include <boost/json.hpp>
 
@@ -80,30 +82,42 @@ class JsGossipPeer {
   const std::vector<Received>& messages() const { return messages_; }
   std::string err() const { return proc_.err(); }
 
+  // The event source for goop::testing::wait_for: waits until js writes more output (or
+  // `deadline`), then files its complete lines. False at the deadline or once js's stdout is
+  // closed.
+  bool next_event(Deadline deadline) {
+    const std::size_t seen = proc_.out().size();
+    const auto left = std::max(deadline - Process::Clock::now(), Process::Clock::duration::zero());
+    const bool more =
+        proc_.wait_stdout([seen](const std::string& text) { return text.size() > seen; }, left);
+    file_lines();
+    return more;
+  }
+
  private:
-  // Reads stdout until `done()` holds (checked after parsing each batch of complete lines) or
-  // `timeout` passes. Message lines go to messages_, other lines to replies_.
+  // Reads js's output until `done()` holds or `timeout` passes.
   bool pump_until(const std::function<bool()>& done, Process::Clock::duration timeout) {
-    return proc_.wait_stdout(
-        [&](const std::string& text) {
-          for (std::size_t nl; (nl = text.find('\n', parsed_)) != std::string::npos;
-               parsed_ = nl + 1) {
-            boost::json::error_code ec;
-            auto v = boost::json::parse(std::string_view(text).substr(parsed_, nl - parsed_), ec);
-            if (ec || !v.is_object()) continue;
-            auto& o = v.as_object();
-            if (auto* m = o.if_contains("message")) {
-              auto& mo = m->as_object();
-              messages_.push_back({std::string(mo.at("from").as_string()),
-                                   std::string(mo.at("topic").as_string()),
-                                   from_hex(mo.at("data").as_string()).value_or(Bytes{})});
-            } else {
-              replies_.push_back(std::move(o));
-            }
-          }
-          return done();
-        },
-        timeout);
+    file_lines();
+    return goop::testing::wait_for(*this, done, timeout);
+  }
+  // Files the complete lines of stdout not seen yet: message lines go to messages_, the others
+  // to replies_.
+  void file_lines() {
+    const std::string& text = proc_.out();
+    for (std::size_t nl; (nl = text.find('\n', parsed_)) != std::string::npos; parsed_ = nl + 1) {
+      boost::json::error_code ec;
+      auto v = boost::json::parse(std::string_view(text).substr(parsed_, nl - parsed_), ec);
+      if (ec || !v.is_object()) continue;
+      auto& o = v.as_object();
+      if (auto* m = o.if_contains("message")) {
+        auto& mo = m->as_object();
+        messages_.push_back({std::string(mo.at("from").as_string()),
+                             std::string(mo.at("topic").as_string()),
+                             from_hex(mo.at("data").as_string()).value_or(Bytes{})});
+      } else {
+        replies_.push_back(std::move(o));
+      }
+    }
   }
   // Removes and returns the first reply line for which `pred` holds, waiting up to `timeout`.
   std::optional<boost::json::object> take_line(

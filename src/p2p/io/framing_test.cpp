@@ -4,34 +4,31 @@
 #include "p2p/errors.hpp"
 #include "p2p/multiformats/protobuf.hpp"
 #include "p2p/testing/memory_stream.hpp"
+#include "p2p/testing/spawned.hpp"
 #include "testing/run_coro.hpp"
+#include "testing/wait_for.hpp"
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <gtest/gtest.h>
+
+#include <array>
 
 namespace goop::p2p {
 namespace {
 namespace asio = boost::asio;
-using testing::MemoryStream;
 using goop::testing::run_coro;
+using goop::testing::wait_for;
+using testing::MemoryStream;
 using namespace std::chrono_literals;
 
 TEST(MemoryStream, BytesFlowBothWaysAndEndOfStreamAfterCloseWrite) {
   asio::io_context io;
   auto [a, b] = MemoryStream::make_pair(io.get_executor(), 4);  // tiny buffer: backpressure
-  run_coro(io, [](ByteStream& x, ByteStream& y) -> asio::awaitable<void> {
-    auto writer = [](ByteStream& s) -> asio::awaitable<Result<void>> {
-      auto r = co_await s.write(as_bytes("hello world"));
-      if (!r) co_return r;
-      co_return co_await s.close_write();
-    };
-    Result<void> wrote = make_error_code(Errc::kTimeout);
-    asio::co_spawn(co_await asio::this_coro::executor, writer(x),
-                   [&](std::exception_ptr, Result<void> r) { wrote = r; });
+  auto wrote = testing::spawn(io.get_executor(), [&x = *a]() -> asio::awaitable<Result<void>> {
+    GOOP_CO_TRY_VOID(co_await x.write(as_bytes("hello world")));
+    co_return co_await x.close_write();
+  });
+  run_coro(io, [](ByteStream& y) -> asio::awaitable<void> {
     std::string got;
     std::uint8_t buf[3];
     for (;;) {
@@ -42,27 +39,24 @@ TEST(MemoryStream, BytesFlowBothWaysAndEndOfStreamAfterCloseWrite) {
       }
       got.append(reinterpret_cast<char*>(buf), *n);
     }
-    EXPECT_TRUE(wrote.has_value());
     EXPECT_EQ(got, "hello world");
-  }(*a, *b));
+  }(*b));
+  ASSERT_TRUE(wait_for(io, [&] { return wrote.done(); }));
+  EXPECT_TRUE(wrote.get().has_value());
 }
 
 TEST(MemoryStream, ResetFailsThePeersPendingRead) {
   asio::io_context io;
   auto [a, b] = MemoryStream::make_pair(io.get_executor());
-  run_coro(io, [](MemoryStream& x, MemoryStream& y) -> asio::awaitable<void> {
-    auto ex = co_await asio::this_coro::executor;
-    asio::co_spawn(
-        ex,
-        [&]() -> asio::awaitable<void> {
-          x.reset();
-          co_return;
-        },
-        asio::detached);
-    std::uint8_t buf[1];
-    auto n = co_await y.read_some(buf);
-    EXPECT_EQ(n.error(), make_error_code(Errc::kStreamReset));
-  }(*a, *b));
+  auto read = testing::spawn(
+      io.get_executor(),
+      [&y = *b, buf = std::array<std::uint8_t, 1>{}]() mutable { return y.read_some(buf); });
+  while (io.poll() > 0) {  // the read waits
+  }
+  ASSERT_FALSE(read.done());
+  a->reset();
+  ASSERT_TRUE(wait_for(io, [&] { return read.done(); }));
+  EXPECT_EQ(read.get().error(), make_error_code(Errc::kStreamReset));
 }
 
 TEST(MemoryStream, ReadHonoursTimeout) {

@@ -10,8 +10,9 @@
 //  * Destroying a MuxedStream resets it, unless our side was closed cleanly with close_write()
 //    and nothing unread is buffered: then the remote may still finish its half (data it sends
 //    from then on resets the stream, since nobody will read it).
-//  * Deadlines: wrap reads in with_timeout(); a timed-out read leaves the stream usable only
-//    for reset().
+//  * Deadlines: wrap reads in with_timeout(); a timed-out read consumed nothing and the stream
+//    goes on (ByteStream's cancellation rule), a timed-out write leaves it usable only for
+//    reset().
 
 #include "p2p/io/byte_stream.hpp"
 

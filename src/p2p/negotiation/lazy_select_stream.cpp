@@ -7,6 +7,7 @@
 #include "p2p/negotiation/message_io.hpp"
 
 #include <boost/asio/error.hpp>
+#include <boost/asio/this_coro.hpp>
 
 namespace goop::p2p::multistream {
 namespace asio = boost::asio;
@@ -82,8 +83,14 @@ asio::awaitable<Result<void>> LazySelectStream::ensure_echo_checked() {
       auto r = co_await with_timeout(check_echo(*inner_, protocol()), timeout_);
       if (!r) failure_ = r.error();
     }
+    // Cancelled: the caller gets operation_aborted (ByteStream's rule), whichever way the
+    // interrupted check ended; a check cut short leaves the negotiation half read.
+    const auto cs = co_await asio::this_coro::cancellation_state;
+    const bool cancelled = cs.cancelled() != asio::cancellation_type::none;
+    if (cancelled && failure_) failure_ = make_error_code(goop::Errc::kCancelled);
     echo_ = Echo::kChecked;
     echo_done_.notify();
+    if (cancelled) co_return make_error_code(asio::error::operation_aborted);
   }
   if (failure_) co_return *failure_;
   co_return Result<void>{};

@@ -6,21 +6,21 @@
 #include "p2p/io/framing.hpp"
 #include "p2p/negotiation/listener.hpp"
 #include "p2p/testing/memory_stream.hpp"
+#include "p2p/testing/spawned.hpp"
 #include "testing/run_coro.hpp"
+#include "testing/wait_for.hpp"
 
-#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/post.hpp>
-#include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <gtest/gtest.h>
 
 namespace goop::p2p::multistream {
 namespace {
 namespace asio = boost::asio;
 using namespace std::chrono_literals;
-using testing::MemoryStream;
 using goop::testing::run_coro;
+using goop::testing::wait_for;
+using testing::MemoryStream;
+using testing::Spawned;
 using Strings = std::vector<std::string>;
 
 // Test-only MuxedStream over one end of a MemoryStream pair.
@@ -71,11 +71,12 @@ struct MultistreamLazyTest : ::testing::Test {
     lazy = make_lazy_select(std::make_unique<TestMuxedStream>(std::move(a)), std::move(protocol),
                             timeout);
   }
-  // Spawns `task` on the io_context; its result lands in `out`.
-  template <class T>
-  void spawn(asio::awaitable<T> task, std::optional<T>& out) {
-    asio::co_spawn(io, std::move(task),
-                   [&out](std::exception_ptr, T v) { out.emplace(std::move(v)); });
+  // Runs the real listener on `remote` alongside the test (see serve()).
+  Spawned<Result<std::string>> start_serving(std::string supported, std::size_t n,
+                                             std::string reply) {
+    return testing::spawn(io.get_executor(), [this, supported, n, reply] {
+      return serve(*remote, supported, n, reply);
+    });
   }
 };
 
@@ -95,16 +96,15 @@ TEST_F(MultistreamLazyTest, SendsHeaderProposalAndDataInOneWriteBeforeTheEcho) {
 
 TEST_F(MultistreamLazyTest, DataFlowsBothWaysAfterTheEchoIsChecked) {
   make("/echo/1.0.0");
-  std::optional<Result<std::string>> served;
-  spawn(serve(*remote, "/echo/1.0.0", 5, "world"), served);
+  auto served = start_serving("/echo/1.0.0", 5, "world");
   auto w = run_coro(io, lazy->write(as_bytes("hello")));
   ASSERT_TRUE(w.has_value());
   auto got = run_coro(io, read_text(*lazy, 5));
   ASSERT_TRUE(got.has_value()) << got.error().message();
   EXPECT_EQ(*got, "world");
-  ASSERT_TRUE(served.has_value());
-  ASSERT_TRUE(served->has_value());
-  EXPECT_EQ(**served, "/echo/1.0.0:hello");
+  ASSERT_TRUE(served.done());
+  ASSERT_TRUE(served.get().has_value());
+  EXPECT_EQ(*served.get(), "/echo/1.0.0:hello");
   // Later writes go straight through.
   ASSERT_TRUE(run_coro(io, lazy->write(as_bytes("again"))).has_value());
   EXPECT_EQ(*run_coro(io, read_text(*remote, 5)), "again");
@@ -112,20 +112,19 @@ TEST_F(MultistreamLazyTest, DataFlowsBothWaysAfterTheEchoIsChecked) {
 
 TEST_F(MultistreamLazyTest, ReadFirstSendsTheProposalAlone) {
   make("/id/1.0.0");
-  std::optional<Result<std::string>> served;
-  spawn(serve(*remote, "/id/1.0.0", 0, "identify"), served);
+  auto served = start_serving("/id/1.0.0", 0, "identify");
   auto got = run_coro(io, read_text(*lazy, 8));
   ASSERT_TRUE(got.has_value()) << got.error().message();
   EXPECT_EQ(*got, "identify");
   EXPECT_EQ(local_raw->bytes_written(), 20u + 11u);
-  ASSERT_TRUE(served.has_value());
-  EXPECT_EQ(**served, "/id/1.0.0:");
+  ASSERT_TRUE(served.done());
+  ASSERT_TRUE(served.get().has_value());
+  EXPECT_EQ(*served.get(), "/id/1.0.0:");
 }
 
 TEST_F(MultistreamLazyTest, NaSurfacesOnTheFirstRead) {
   make("/echo/1.0.0");
-  std::optional<Result<std::string>> served;
-  spawn(serve(*remote, "/other/1.0.0", 0, ""), served);
+  auto served = start_serving("/other/1.0.0", 0, "");
   ASSERT_TRUE(run_coro(io, lazy->write(as_bytes("hi"))).has_value());
   std::uint8_t buf[4];
   auto r = run_coro(io, lazy->read_some(buf));
@@ -136,10 +135,8 @@ TEST_F(MultistreamLazyTest, NaSurfacesOnTheFirstRead) {
             make_error_code(Errc::kNegotiationFailed));
   // The listener took "hi" for a (truncated) proposal; resetting ends it.
   lazy->reset();
-  run_coro(io, [](std::optional<Result<std::string>>& s) -> asio::awaitable<void> {
-    while (!s) co_await asio::post(co_await asio::this_coro::executor, asio::use_awaitable);
-  }(served));
-  EXPECT_FALSE(served->has_value());
+  ASSERT_TRUE(wait_for(io, [&] { return served.done(); }));
+  EXPECT_FALSE(served.get().has_value());
 }
 
 TEST_F(MultistreamLazyTest, WrongEchoIsAProtocolViolation) {
@@ -165,22 +162,52 @@ TEST_F(MultistreamLazyTest, CloseWriteWaitsForTheEchoThenEndsTheStream) {
   // As go-multistream's lazy client: the FIN goes out only after the listener answered, so a
   // listener still negotiating never sees the end of the stream mixed into the proposal.
   make("/echo/1.0.0");
-  std::optional<Result<std::string>> served;
-  spawn(serve(*remote, "/echo/1.0.0", 0, ""), served);
+  auto served = start_serving("/echo/1.0.0", 0, "");
   ASSERT_TRUE(run_coro(io, lazy->close_write()).has_value());
-  ASSERT_TRUE(served.has_value());
-  ASSERT_TRUE(served->has_value()) << (*served).error().message();
+  ASSERT_TRUE(served.done());
+  ASSERT_TRUE(served.get().has_value()) << served.get().error().message();
   std::uint8_t buf[1];
   EXPECT_EQ(run_coro(io, remote->read_some(buf)).error(), make_error_code(Errc::kEndOfStream));
 }
 
 TEST_F(MultistreamLazyTest, CloseWriteSendsNoEndOfStreamBeforeTheEcho) {
   make("/echo/1.0.0");
-  bool closed = false;
-  asio::co_spawn(io, lazy->close_write(), [&](std::exception_ptr, Result<void>) { closed = true; });
+  auto closed = testing::spawn(io.get_executor(), [this] { return lazy->close_write(); });
   auto wire = run_coro(io, read_text(*remote, 33));  // header + proposal arrive at once
   ASSERT_TRUE(wire.has_value());
-  EXPECT_FALSE(closed);  // still waiting for the listener's answer
+  EXPECT_FALSE(closed.done());  // still waiting for the listener's answer
+  // The listener's answer lets it finish.
+  Bytes answer;
+  append_message(answer, kProtocolId);
+  append_message(answer, "/echo/1.0.0");
+  ASSERT_TRUE(run_coro(io, remote->write(answer)).has_value());
+  ASSERT_TRUE(wait_for(io, [&] { return closed.done(); }));
+  EXPECT_TRUE(closed.get().has_value()) << closed.get().error().message();
+  std::uint8_t buf[1];
+  EXPECT_EQ(run_coro(io, remote->read_some(buf)).error(), make_error_code(Errc::kEndOfStream));
+}
+
+TEST_F(MultistreamLazyTest, ReadCancelledWhileCheckingTheEchoReturnsOperationAborted) {
+  make("/echo/1.0.0");
+  auto buf = std::make_shared<std::array<std::uint8_t, 4>>();
+  auto read = testing::spawn(io.get_executor(), [this, buf] { return lazy->read_some(*buf); });
+  // The read sends the proposal, then waits for the listener's answer.
+  auto wire = run_coro(io, read_text(*remote, 33));
+  ASSERT_TRUE(wire.has_value());
+  while (io.poll() > 0) {
+  }
+  ASSERT_FALSE(read.done());
+  read.cancel();
+  ASSERT_TRUE(wait_for(io, [&] { return read.done(); }));
+  ASSERT_TRUE(read.get().has_error());
+  EXPECT_EQ(read.get().error(), asio::error::operation_aborted) << read.get().error().message();
+  // The negotiation was left half done: the stream fails from now on; reset it.
+  std::uint8_t more[4];
+  EXPECT_EQ(run_coro(io, lazy->read_some(more)).error(), make_error_code(goop::Errc::kCancelled));
+  EXPECT_EQ(run_coro(io, lazy->write(as_bytes("x"))).error(),
+            make_error_code(goop::Errc::kCancelled));
+  lazy->reset();
+  EXPECT_EQ(run_coro(io, remote->read_some(more)).error(), make_error_code(Errc::kStreamReset));
 }
 
 TEST_F(MultistreamLazyTest, InvalidProtocolNameFailsEveryOperation) {

@@ -1,6 +1,7 @@
 #pragma once
 // An echo protocol for host-level tests and benchmarks: the handler sends every byte back and
-// half-closes when the remote does; echo_roundtrip() writes data while reading the echo.
+// half-closes when the remote does; echo_roundtrip() writes data while reading the echo (both
+// owned by the call: it returns once both are done).
 
 #include "p2p/host/host.hpp"
 

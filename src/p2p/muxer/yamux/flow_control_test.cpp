@@ -3,7 +3,9 @@
 #include "base/timeout.hpp"
 #include "p2p/muxer/yamux/session.hpp"
 #include "p2p/muxer/yamux/test_support.hpp"
+#include "p2p/testing/spawned.hpp"
 #include "testing/run_coro.hpp"
+#include "testing/wait_for.hpp"
 
 #include <gtest/gtest.h>
 
@@ -11,15 +13,15 @@ namespace goop::p2p::yamux {
 namespace {
 namespace asio = boost::asio;
 using namespace std::chrono_literals;
-using p2p::testing::MemoryStream;
 using goop::testing::run_coro;
+using p2p::testing::MemoryStream;
+using p2p::testing::spawn;
 using testing::SessionPair;
-using testing::until;
 
-asio::awaitable<void> write_then_close(MuxedStream& s, Bytes data, bool& ok) {
+asio::awaitable<bool> write_then_close(MuxedStream& s, Bytes data) {
   auto w = co_await s.write(data);
   auto c = co_await s.close_write();
-  ok = w && c;
+  co_return w&& c;
 }
 
 TEST(YamuxFlowControl, SlowReaderBoundsWhatTheWriterSends) {
@@ -33,8 +35,7 @@ TEST(YamuxFlowControl, SlowReaderBoundsWhatTheWriterSends) {
         auto ex = co_await asio::this_coro::executor;
         auto a = std::move(*co_await p.client.session->open_stream());
         const Bytes big = testing::pattern(10 << 20, 3);
-        bool wrote = false;
-        testing::spawn(ex, write_then_close(*a, big, wrote));
+        auto wrote = spawn(ex, [&a, &big] { return write_then_close(*a, big); });
         auto b = co_await p.server.accept();
         Bytes got;
         std::uint8_t buf[4096];
@@ -52,7 +53,8 @@ TEST(YamuxFlowControl, SlowReaderBoundsWhatTheWriterSends) {
           yield.expires_after(0ms);  // let the writer run as much as it can: a slow reader
           co_await yield.async_wait(asio::use_awaitable);
         }
-        EXPECT_TRUE(wrote);
+        EXPECT_TRUE(co_await wrote.wait());
+        EXPECT_TRUE(wrote.get());
         EXPECT_TRUE(got == big);
         EXPECT_LE(worst, std::size_t{kInitialWindow} + kMaxFramePayload);
         EXPECT_GE(worst, std::size_t{kInitialWindow} / 2);  // the window was actually used
@@ -71,12 +73,16 @@ TEST(YamuxFlowControl, LargeTransferWithAutoTunedWindow) {
         EXPECT_TRUE((co_await p.client.session->ping()).has_value());  // both sides know an RTT
         EXPECT_TRUE((co_await p.server.session->ping()).has_value());
         auto a = std::move(*co_await p.client.session->open_stream());
-        bool wrote = false;
-        testing::spawn(ex, write_then_close(*a, testing::pattern(32 << 20, 4), wrote));
+        auto wrote = spawn(
+            ex, [&a, data = testing::pattern(32 << 20, 4)] { return write_then_close(*a, data); });
         auto b = co_await p.server.accept();
         auto got = co_await testing::read_all(*b);
-        EXPECT_TRUE(wrote);
-        EXPECT_EQ(got->size(), std::size_t{32} << 20);
+        EXPECT_TRUE(co_await wrote.wait());
+        EXPECT_TRUE(wrote.get());
+        EXPECT_TRUE(got.has_value());
+        if (got) {
+          EXPECT_TRUE(*got == testing::pattern(32 << 20, 4));
+        }
         co_await p.close();
       }(),
       60s);
@@ -113,14 +119,11 @@ struct RawPeer {
   std::unique_ptr<MemoryStream> raw;
   testing::End end;
 
-  RawPeer(asio::io_context& io, Config cfg = {}, Role role = Role::kServer) {
+  RawPeer(asio::io_context& io, Config cfg = {}, Role role = Role::kServer)
+      : end(io.get_executor()) {
     auto [a, b] = MemoryStream::make_pair(io.get_executor());
     raw = std::move(a);
-    end.session = std::make_unique<Session>(std::move(b), role, cfg);
-    end.session->set_stream_handler(
-        [this](std::unique_ptr<MuxedStream> s) { end.inbound.push_back(std::move(s)); });
-    end.session->set_on_closed([this](error_code ec) { end.closed = ec; });
-    end.session->start();
+    end.start(std::move(b), role, cfg);
   }
 };
 
@@ -131,8 +134,8 @@ asio::awaitable<void> expect_goaway_after(RawPeer& peer, Bytes bytes, GoAwayCode
   if (h) {
     EXPECT_EQ(h->length, static_cast<std::uint32_t>(code));
   }
-  co_await until([&] { return peer.end.closed.has_value(); });
-  EXPECT_EQ(*peer.end.closed, make_error_code(Errc::kProtocolViolation));
+  EXPECT_TRUE(co_await peer.end.wait_until([&] { return peer.end.closed.has_value(); }));
+  EXPECT_EQ(peer.end.closed, make_error_code(Errc::kProtocolViolation));
   (void)co_await peer.raw->close_write();  // lets the session's reader see EOF at once
   co_await peer.end.session->close(1s);
 }
@@ -228,8 +231,8 @@ TEST(YamuxKeepAlive, SilentPeerTimesOut) {
   cfg.close_linger = 50ms;
   RawPeer peer(io, cfg);
   run_coro(io, [&]() -> asio::awaitable<void> {
-    co_await until([&] { return peer.end.closed.has_value(); });
-    EXPECT_EQ(*peer.end.closed, make_error_code(Errc::kTimeout));
+    EXPECT_TRUE(co_await peer.end.wait_until([&] { return peer.end.closed.has_value(); }));
+    EXPECT_EQ(peer.end.closed, make_error_code(Errc::kTimeout));
     EXPECT_TRUE(peer.end.session->is_closed());
     co_await peer.end.session->close(1s);
   }());
@@ -239,11 +242,13 @@ TEST(YamuxKeepAlive, AnsweringPeerStaysUp) {
   asio::io_context io;
   Config cfg;
   cfg.keepalive_interval = 5ms;
-  cfg.ping_timeout = 200ms;
+  cfg.ping_timeout = 100ms;
   SessionPair p(io, cfg, cfg);
   run_coro(io, [&]() -> asio::awaitable<void> {
-    const auto until_t = std::chrono::steady_clock::now() + 100ms;
-    co_await until([&] { return std::chrono::steady_clock::now() >= until_t; });
+    // The session must not end within several ping timeouts (a silent peer would time it out
+    // after one: SilentPeerTimesOut): wait for that end with a deadline, and see it not come.
+    EXPECT_FALSE(co_await p.client.wait_until([&] { return p.client.closed.has_value(); }, 500ms))
+        << p.client.closed->message();
     EXPECT_FALSE(p.client.session->is_closed());
     EXPECT_GT(p.client.session->rtt().count(), 0);
     co_await p.close();

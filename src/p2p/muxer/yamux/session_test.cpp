@@ -2,7 +2,9 @@
 #include "p2p/muxer/yamux/session.hpp"
 
 #include "p2p/muxer/yamux/test_support.hpp"
+#include "p2p/testing/spawned.hpp"
 #include "testing/run_coro.hpp"
+#include "testing/wait_for.hpp"
 
 #include <gtest/gtest.h>
 
@@ -11,9 +13,12 @@ namespace {
 namespace asio = boost::asio;
 using namespace std::chrono_literals;
 using goop::testing::run_coro;
+using goop::testing::wait_for;
+using p2p::testing::Done;
+using p2p::testing::spawn;
+using p2p::testing::Spawned;
 using testing::End;
 using testing::SessionPair;
-using testing::until;
 
 // Echo server: reads a stream to its end, writes everything back, closes.
 asio::awaitable<void> echo(std::unique_ptr<MuxedStream> s) {
@@ -24,22 +29,15 @@ asio::awaitable<void> echo(std::unique_ptr<MuxedStream> s) {
   (void)co_await testing::read_all(*s);  // wait for the peer to finish
 }
 
-// Writes `data` and stores the result in `out` (run concurrently with testing::spawn).
-asio::awaitable<void> write_into(MuxedStream& s, Bytes data, std::optional<Result<void>>& out) {
-  out = co_await s.write(data);
-}
-
 // Opens a stream, writes a message, half-closes, and checks the echo.
-asio::awaitable<void> echo_client(Session& session, std::uint32_t i, int& ok, int& finished) {
+asio::awaitable<bool> echo_client(Session& session, std::uint32_t i) {
   auto s = co_await session.open_stream();
-  if (s) {
-    const Bytes msg = testing::pattern(10'000 + i * 997, i);
-    auto w = co_await (*s)->write(msg);
-    auto c = co_await (*s)->close_write();
-    auto back = co_await testing::read_all(**s);
-    if (w && c && back && *back == msg) ++ok;
-  }
-  ++finished;
+  if (!s) co_return false;
+  const Bytes msg = testing::pattern(10'000 + i * 997, i);
+  auto w = co_await (*s)->write(msg);
+  auto c = co_await (*s)->close_write();
+  auto back = co_await testing::read_all(**s);
+  co_return w&& c&& back&&* back == msg;
 }
 
 asio::awaitable<void> open_echo_check(End& opener, End& acceptor, std::size_t size) {
@@ -51,7 +49,7 @@ asio::awaitable<void> open_echo_check(End& opener, End& acceptor, std::size_t si
   EXPECT_NE(in, nullptr);
   if (!in) co_return;
   EXPECT_EQ(in->id(), (*s)->id());
-  testing::spawn(ex, echo(std::move(in)));
+  auto served = spawn(ex, [in = std::move(in)]() mutable { return echo(std::move(in)); });
   const Bytes msg = testing::pattern(size, 7);
   EXPECT_TRUE((co_await (*s)->write(msg)).has_value());
   EXPECT_TRUE((co_await (*s)->close_write()).has_value());
@@ -60,6 +58,7 @@ asio::awaitable<void> open_echo_check(End& opener, End& acceptor, std::size_t si
   if (back) {
     EXPECT_EQ(*back, msg);
   }
+  EXPECT_TRUE(co_await served.wait());
 }
 
 TEST(YamuxSession, ClientOpensServerEchoes) {
@@ -80,7 +79,8 @@ TEST(YamuxSession, ServerOpensClientEchoesWithEvenIds) {
     EXPECT_TRUE(s && (*s)->id() % 2 == 0);
     auto c = co_await p.client.session->open_stream();
     EXPECT_TRUE(c && (*c)->id() % 2 == 1);
-    co_await until([&] { return !p.client.inbound.empty() && !p.server.inbound.empty(); });
+    EXPECT_TRUE(co_await p.client.wait_until([&] { return !p.client.inbound.empty(); }));
+    EXPECT_TRUE(co_await p.server.wait_until([&] { return !p.server.inbound.empty(); }));
     p.client.inbound.clear();
     p.server.inbound.clear();
     co_await open_echo_check(p.server, p.client, 1'000'000);
@@ -90,21 +90,26 @@ TEST(YamuxSession, ServerOpensClientEchoesWithEvenIds) {
 
 TEST(YamuxSession, HundredConcurrentStreamsKeepTheirBytesApart) {
   asio::io_context io;
+  std::vector<Spawned<Done>> servers;
   SessionPair p(io);
-  p.server.session->set_stream_handler([&io](std::unique_ptr<MuxedStream> s) {
-    testing::spawn(io.get_executor(), echo(std::move(s)));
+  p.server.session->set_stream_handler([&](std::unique_ptr<MuxedStream> s) {
+    servers.push_back(
+        spawn(io.get_executor(), [s = std::move(s)]() mutable { return echo(std::move(s)); }));
   });
-  run_coro(io, [&]() -> asio::awaitable<void> {
-    auto ex = co_await asio::this_coro::executor;
-    int ok = 0, finished = 0;
-    for (std::uint32_t i = 0; i < 100; ++i) {
-      testing::spawn(ex, echo_client(*p.client.session, i, ok, finished));
-    }
-    co_await until([&] { return finished == 100; });
-    EXPECT_EQ(ok, 100);
-    co_await until([&] { return p.client.session->num_streams() == 0; });
-    co_await p.close();
-  }());
+  std::vector<Spawned<bool>> clients;
+  for (std::uint32_t i = 0; i < 100; ++i) {
+    clients.push_back(
+        spawn(io.get_executor(), [&p, i] { return echo_client(*p.client.session, i); }));
+  }
+  auto all_done = [](const auto& ops) {
+    return std::all_of(ops.begin(), ops.end(), [](const auto& op) { return op.done(); });
+  };
+  ASSERT_TRUE(wait_for(io, [&] { return all_done(clients); }));
+  EXPECT_EQ(std::count_if(clients.begin(), clients.end(), [](auto& c) { return c.get(); }), 100);
+  EXPECT_TRUE(wait_for(io, [&] { return all_done(servers); }));
+  EXPECT_EQ(servers.size(), 100u);
+  EXPECT_TRUE(wait_for(io, [&] { return p.client.session->num_streams() == 0; }));
+  run_coro(io, p.close());
 }
 
 TEST(YamuxSession, HalfCloseLetsTheOtherDirectionGoOn) {
@@ -125,10 +130,10 @@ TEST(YamuxSession, HalfCloseLetsTheOtherDirectionGoOn) {
     EXPECT_TRUE((co_await b->close_write()).has_value());
     auto back = co_await testing::read_all(*a);
     EXPECT_EQ(as_chars(*back), "pong");
-    co_await until([&] { return p.client.session->num_streams() == 0; });
-    EXPECT_EQ(p.server.session->num_streams(), 0u);
-    co_await p.close();
   }());
+  EXPECT_TRUE(wait_for(io, [&] { return p.client.session->num_streams() == 0; }));
+  EXPECT_EQ(p.server.session->num_streams(), 0u);
+  run_coro(io, p.close());
 }
 
 TEST(YamuxSession, ResetMidTransferIsSeenByBothSides) {
@@ -137,15 +142,14 @@ TEST(YamuxSession, ResetMidTransferIsSeenByBothSides) {
   run_coro(io, [&]() -> asio::awaitable<void> {
     auto ex = co_await asio::this_coro::executor;
     auto a = std::move(*co_await p.client.session->open_stream());
-    std::optional<Result<void>> wrote;
-    testing::spawn(ex, write_into(*a, testing::pattern(4 << 20, 1), wrote));
+    auto wrote = spawn(ex, [&a, data = testing::pattern(4 << 20, 1)] { return a->write(data); });
     auto b = co_await p.server.accept();
     std::uint8_t buf[1000];
     EXPECT_TRUE((co_await b->read_some(buf)).has_value());
     b->reset();
     EXPECT_EQ((co_await b->read_some(buf)).error(), make_error_code(Errc::kStreamReset));
-    co_await until([&] { return wrote.has_value(); });
-    EXPECT_EQ(wrote->error(), make_error_code(Errc::kStreamReset));
+    EXPECT_TRUE(co_await wrote.wait());
+    EXPECT_EQ(wrote.get().error(), make_error_code(Errc::kStreamReset));
     auto r = co_await a->read_some(buf);
     EXPECT_EQ(r.error(), make_error_code(Errc::kStreamReset));
     co_await p.close();
@@ -161,9 +165,9 @@ TEST(YamuxSession, DestroyingAStreamResetsIt) {
     b.reset();
     std::uint8_t buf[10];
     EXPECT_EQ((co_await a->read_some(buf)).error(), make_error_code(Errc::kStreamReset));
-    co_await until([&] { return p.client.session->num_streams() == 0; });
-    co_await p.close();
   }());
+  EXPECT_TRUE(wait_for(io, [&] { return p.client.session->num_streams() == 0; }));
+  run_coro(io, p.close());
 }
 
 TEST(YamuxSession, GoAwayStopsNewStreams) {
@@ -174,8 +178,8 @@ TEST(YamuxSession, GoAwayStopsNewStreams) {
     EXPECT_TRUE(p.client.session->is_closed());
     EXPECT_EQ((co_await p.client.session->open_stream()).error(),
               make_error_code(Errc::kConnectionClosed));
-    co_await until([&] { return p.server.closed.has_value(); });
-    EXPECT_EQ(*p.server.closed, error_code{});  // GoAway(0) then EOF: a normal end
+    EXPECT_TRUE(co_await p.server.wait_until([&] { return p.server.closed.has_value(); }));
+    EXPECT_EQ(p.server.closed, error_code{});  // GoAway(0) then EOF: a normal end
     EXPECT_EQ((co_await p.server.session->open_stream()).error(),
               make_error_code(Errc::kConnectionClosed));
     co_await p.server.session->close(2s);
@@ -190,14 +194,15 @@ TEST(YamuxSession, InboundStreamsBeyondTheLimitAreReset) {
   run_coro(io, [&]() -> asio::awaitable<void> {
     std::vector<std::unique_ptr<MuxedStream>> s;
     for (int i = 0; i < 3; ++i) s.push_back(std::move(*co_await p.client.session->open_stream()));
-    co_await until([&] { return p.server.inbound.size() == 2; });
+    EXPECT_TRUE(co_await p.server.wait_until([&] { return p.server.inbound.size() == 2; }));
     std::uint8_t buf[1];
     EXPECT_EQ((co_await s[2]->read_some(buf)).error(), make_error_code(Errc::kStreamReset));
+    EXPECT_EQ(p.server.inbound.size(), 2u) << "the third stream was not refused";
     // Closing one accepted stream makes room for a new one.
     p.server.inbound.front()->reset();
     p.server.inbound.pop_front();
     s.push_back(std::move(*co_await p.client.session->open_stream()));
-    co_await until([&] { return p.server.inbound.size() == 2; });
+    EXPECT_TRUE(co_await p.server.wait_until([&] { return p.server.inbound.size() == 2; }));
     EXPECT_EQ(p.server.inbound.back()->id(), s.back()->id());
     co_await p.close();
   }());
@@ -220,13 +225,13 @@ TEST(YamuxSession, DestroyingTheSessionFailsLiveStreams) {
     // The server sees the connection drop: buffered bytes first, then the failure.
     EXPECT_EQ((co_await b->read_some(buf)).value(), 2u);
     EXPECT_EQ((co_await b->read_some(buf)).error(), make_error_code(Errc::kConnectionClosed));
-    co_await until([&] { return p.server.closed.has_value(); });
-    EXPECT_EQ(*p.server.closed, make_error_code(Errc::kConnectionClosed));
+    EXPECT_TRUE(co_await p.server.wait_until([&] { return p.server.closed.has_value(); }));
+    EXPECT_EQ(p.server.closed, make_error_code(Errc::kConnectionClosed));
   }());
   a.reset();
   b.reset();
   p.server.session.reset();
-  while (io.poll() > 0) {
+  while (io.poll() > 0) {  // the sessions' tasks end
   }
 }
 

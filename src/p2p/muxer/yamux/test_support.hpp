@@ -1,19 +1,15 @@
 #pragma once
 // Test-only helpers for the yamux unit tests (header-only; not part of the library's API): a
-// client/server session pair over MemoryStream, condition waits with the test's deadline, and a
-// raw frame writer/reader for playing a misbehaving peer.
+// client/server session pair over MemoryStream whose ends signal each inbound stream and the
+// session's end, and a raw frame writer/reader for playing a misbehaving peer.
 
 #include "p2p/errors.hpp"
 #include "p2p/io/framing.hpp"
 #include "p2p/muxer/yamux/session.hpp"
 #include "p2p/testing/memory_stream.hpp"
+#include "testing/wait_for.hpp"
 
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
 
 #include <chrono>
 #include <deque>
@@ -23,32 +19,42 @@
 
 namespace goop::p2p::yamux::testing {
 
-// Polls `pred` each millisecond (the caller's run_coro deadline bounds the wait).
-inline boost::asio::awaitable<void> until(std::function<bool()> pred) {
-  namespace asio = boost::asio;
-  asio::steady_timer t(co_await asio::this_coro::executor);
-  while (!pred()) {
-    t.expires_after(std::chrono::milliseconds(1));
-    co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
-  }
-}
-
-// Spawns `task` to run concurrently; `*done` becomes true when it finishes.
-inline void spawn(boost::asio::any_io_executor ex, boost::asio::awaitable<void> task,
-                  std::shared_ptr<bool> done = nullptr) {
-  boost::asio::co_spawn(ex, std::move(task), [done](std::exception_ptr e) {
-    if (e) std::rethrow_exception(e);
-    if (done) *done = true;
-  });
-}
-
+// One session and what its callbacks reported. Not movable (the callbacks point at it).
 struct End {
+  explicit End(boost::asio::any_io_executor ex) : events(std::move(ex)) {}
+  End(const End&) = delete;
+  End& operator=(const End&) = delete;
+
   std::unique_ptr<Session> session;
   std::deque<std::unique_ptr<MuxedStream>> inbound;
   std::optional<error_code> closed;  // set by on_closed
+  goop::testing::Signal events;      // notified on each inbound stream and on_closed
 
+  // Creates the session over `conn`, records its inbound streams and its end, and starts it.
+  void start(std::unique_ptr<ByteStream> conn, Role role, Config cfg) {
+    session = std::make_unique<Session>(std::move(conn), role, cfg);
+    session->set_stream_handler([this](std::unique_ptr<MuxedStream> s) {
+      inbound.push_back(std::move(s));
+      events.notify();
+    });
+    session->set_on_closed([this](error_code ec) {
+      closed = ec;
+      events.notify();
+    });
+    session->start();
+  }
+
+  // Waits until `pred` holds (re-checked on each inbound stream and at the session's end) or
+  // `timeout` passes; returns whether it held.
+  boost::asio::awaitable<bool> wait_until(
+      std::function<bool()> pred,
+      std::chrono::steady_clock::duration timeout = goop::testing::kDefaultWait) {
+    co_return co_await goop::testing::wait_for(events, std::move(pred), timeout);
+  }
+
+  // The next inbound stream; null if the session ends (or the wait times out) first.
   boost::asio::awaitable<std::unique_ptr<MuxedStream>> accept() {
-    co_await until([this] { return !inbound.empty() || closed.has_value(); });
+    co_await wait_until([this] { return !inbound.empty() || closed.has_value(); });
     if (inbound.empty()) co_return nullptr;
     auto s = std::move(inbound.front());
     inbound.pop_front();
@@ -63,18 +69,13 @@ struct SessionPair {
   p2p::testing::MemoryStream* server_conn = nullptr;
 
   SessionPair(boost::asio::io_context& io, Config client_cfg = {}, Config server_cfg = {},
-              std::size_t capacity = 1 << 20) {
+              std::size_t capacity = 1 << 20)
+      : client(io.get_executor()), server(io.get_executor()) {
     auto [a, b] = p2p::testing::MemoryStream::make_pair(io.get_executor(), capacity);
     client_conn = a.get();
     server_conn = b.get();
-    client.session = std::make_unique<Session>(std::move(a), Role::kClient, client_cfg);
-    server.session = std::make_unique<Session>(std::move(b), Role::kServer, server_cfg);
-    for (End* e : {&client, &server}) {
-      e->session->set_stream_handler(
-          [e](std::unique_ptr<MuxedStream> s) { e->inbound.push_back(std::move(s)); });
-      e->session->set_on_closed([e](error_code ec) { e->closed = ec; });
-      e->session->start();
-    }
+    client.start(std::move(a), Role::kClient, client_cfg);
+    server.start(std::move(b), Role::kServer, server_cfg);
   }
 
   boost::asio::awaitable<void> close() {

@@ -3,7 +3,9 @@
 #include "base/async_event.hpp"
 #include "p2p/muxer/yamux/session.hpp"
 #include "p2p/muxer/yamux/test_support.hpp"
+#include "p2p/testing/spawned.hpp"
 #include "testing/run_coro.hpp"
+#include "testing/wait_for.hpp"
 
 #include <gtest/gtest.h>
 
@@ -84,13 +86,24 @@ class PipeEnd final : public ByteStream {
   asio::any_io_executor ex_;
 };
 
-asio::awaitable<void> send_all(MuxedStream& s, std::size_t total, bool& ok) {
+asio::awaitable<bool> send_all(MuxedStream& s, std::size_t total) {
   const Bytes chunk = testing::pattern(1 << 20, 5);
-  bool good = true;
-  for (std::size_t sent = 0; sent < total && good; sent += chunk.size()) {
-    good = (co_await s.write(chunk)).has_value();
+  for (std::size_t sent = 0; sent < total; sent += chunk.size()) {
+    if (!co_await s.write(chunk)) co_return false;
   }
-  ok = good && (co_await s.close_write()).has_value();
+  co_return (co_await s.close_write()).has_value();
+}
+
+// True if `got`, found at offset `at` of the stream, matches the repeated `expect`.
+bool matches(BytesView got, std::size_t at, const Bytes& expect) {
+  while (!got.empty()) {
+    const std::size_t off = at % expect.size();
+    const std::size_t n = std::min(got.size(), expect.size() - off);
+    if (std::memcmp(got.data(), expect.data() + off, n) != 0) return false;
+    got = got.subspan(n);
+    at += n;
+  }
+  return true;
 }
 
 TEST(YamuxThroughput, SingleStreamOverMemcpyPipe) {
@@ -100,8 +113,11 @@ TEST(YamuxThroughput, SingleStreamOverMemcpyPipe) {
   Session client(std::make_unique<PipeEnd>(ba, ab, ex), Role::kClient);
   Session server(std::make_unique<PipeEnd>(ab, ba, ex), Role::kServer);
   std::deque<std::unique_ptr<MuxedStream>> inbound;
-  server.set_stream_handler(
-      [&](std::unique_ptr<MuxedStream> s) { inbound.push_back(std::move(s)); });
+  goop::testing::Signal accepted(ex);
+  server.set_stream_handler([&](std::unique_ptr<MuxedStream> s) {
+    inbound.push_back(std::move(s));
+    accepted.notify();
+  });
   client.start();
   server.start();
   constexpr std::size_t kTotal = std::size_t{256} << 20;
@@ -109,10 +125,10 @@ TEST(YamuxThroughput, SingleStreamOverMemcpyPipe) {
       io,
       [&]() -> asio::awaitable<void> {
         auto a = std::move(*co_await client.open_stream());
-        bool ok = false;
         const auto t0 = std::chrono::steady_clock::now();
-        testing::spawn(ex, send_all(*a, kTotal, ok));
-        co_await testing::until([&] { return !inbound.empty(); });
+        auto sent = p2p::testing::spawn(ex, [&a] { return send_all(*a, kTotal); });
+        EXPECT_TRUE(co_await goop::testing::wait_for(accepted, [&] { return !inbound.empty(); }));
+        if (inbound.empty()) co_return;
         auto b = std::move(inbound.front());
         Bytes buf(1 << 20);
         std::size_t got = 0;
@@ -120,17 +136,21 @@ TEST(YamuxThroughput, SingleStreamOverMemcpyPipe) {
         const Bytes expect = testing::pattern(1 << 20, 5);
         for (;;) {
           auto n = co_await b->read_some(buf);
-          if (!n) break;
-          intact = intact && std::memcmp(buf.data(), expect.data() + got % expect.size(),
-                                         std::min(*n, expect.size() - got % expect.size())) == 0;
+          if (!n) {
+            EXPECT_EQ(n.error(), make_error_code(Errc::kEndOfStream)) << n.error().message();
+            break;
+          }
+          intact = intact && matches(BytesView(buf.data(), *n), got, expect);
           got += *n;
         }
         const double secs =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         std::printf("yamux single stream: %.0f MB/s (%zu MiB in %.3f s)\n",
                     static_cast<double>(got) / secs / 1e6, got >> 20, secs);
-        EXPECT_TRUE(ok);
+        EXPECT_TRUE(co_await sent.wait());
+        EXPECT_TRUE(sent.get());
         EXPECT_EQ(got, kTotal);
+        EXPECT_TRUE(intact) << "the bytes that arrived differ from those sent";
         co_await client.close(1s);
         co_await server.close(1s);
       }(),

@@ -142,7 +142,13 @@ asio::awaitable<Result<void>> SecureStream::write(BytesView data) {
 
 asio::awaitable<Result<void>> SecureStream::close_write() { return raw_->close_write(); }
 
-void SecureStream::reset() { raw_->reset(); }
+void SecureStream::reset() {
+  // Later (and pending) operations fail with kStreamReset, also where a cancelled or failed
+  // write left another error behind, and decrypted bytes not yet read are dropped.
+  write_error_ = make_error_code(Errc::kStreamReset);
+  if (!read_error_) fail_read(make_error_code(Errc::kStreamReset));
+  raw_->reset();
+}
 
 asio::any_io_executor SecureStream::get_executor() { return raw_->get_executor(); }
 

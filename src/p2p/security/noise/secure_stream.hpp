@@ -13,7 +13,8 @@
 // returns the same error. A failed or cancelled write leaves the send side broken (some frames
 // may have gone out): later writes return the same error; reset the stream. At send nonce
 // 2^64-1 writes fail with Errc::kResourceLimit and the connection is reset (never wraps).
-// Other errors are those of the raw stream. A cancelled read loses nothing.
+// Other errors are those of the raw stream. A cancelled read loses nothing. After reset(),
+// every operation (pending ones included) fails with Errc::kStreamReset.
 //
 // Executor rule and concurrency as ByteStream: one reader and one writer may run at once (they
 // share no state but the raw stream). Owns the raw stream.

@@ -35,32 +35,52 @@ TcpStream::~TcpStream() {
   socket_.close(ec);
 }
 
+error_code TcpStream::fail(const error_code& ec) {
+  if (reset_) return make_error_code(Errc::kStreamReset);  // a pending op ended by reset()
+  const error_code mapped = map_socket_error(ec);
+  if (mapped == Errc::kConnectionClosed) broken_ = mapped;
+  return mapped;
+}
+
 asio::awaitable<Result<std::size_t>> TcpStream::read_some(std::span<std::uint8_t> buf) {
+  if (reset_) co_return make_error_code(Errc::kStreamReset);
+  if (broken_) co_return broken_;
+  if (read_eof_) co_return make_error_code(Errc::kEndOfStream);
   auto [ec, n] = co_await socket_.async_read_some(asio::buffer(buf.data(), buf.size()),
                                                   asio::as_tuple(asio::use_awaitable));
-  if (ec) co_return map_socket_error(ec);
+  if (ec) {
+    const error_code e = fail(ec);
+    if (e == Errc::kEndOfStream) read_eof_ = true;
+    co_return e;
+  }
   co_return n;
 }
 
 asio::awaitable<Result<void>> TcpStream::write(BytesView data) {
+  if (reset_) co_return make_error_code(Errc::kStreamReset);
+  if (broken_) co_return broken_;
   if (write_closed_) co_return make_error_code(Errc::kEndOfStream);
   auto [ec, n] = co_await asio::async_write(socket_, asio::buffer(data.data(), data.size()),
                                             asio::as_tuple(asio::use_awaitable));
   (void)n;
-  if (ec) co_return map_socket_error(ec);
+  if (ec) co_return fail(ec);
   co_return Result<void>{};
 }
 
 asio::awaitable<Result<void>> TcpStream::close_write() {
+  if (reset_) co_return make_error_code(Errc::kStreamReset);
+  if (broken_) co_return broken_;
   if (write_closed_) co_return Result<void>{};
   write_closed_ = true;
   error_code ec;
   socket_.shutdown(tcp::socket::shutdown_send, ec);
-  if (ec) co_return map_socket_error(ec);
+  if (ec) co_return fail(ec);
   co_return Result<void>{};
 }
 
 void TcpStream::reset() {
+  if (reset_) return;
+  reset_ = true;
   error_code ec;
   socket_.set_option(asio::socket_base::linger(true, 0), ec);  // RST, not FIN
   socket_.close(ec);

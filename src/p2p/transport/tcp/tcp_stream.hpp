@@ -14,6 +14,11 @@ namespace goop::p2p::tcp {
 
 inline constexpr auto kDialTimeout = std::chrono::seconds(10);
 
+// Errors are sticky where the socket would not report them again: once a read has seen the
+// end of the stream, later reads return kEndOfStream without touching the socket (Asio's
+// edge-triggered epoll reactor would wait for an event that never comes); once the connection
+// failed (reset by the peer, broken pipe) every operation returns kConnectionClosed; after
+// reset() every operation, pending ones included, returns kStreamReset.
 class TcpStream final : public ByteStream {
  public:
   explicit TcpStream(boost::asio::ip::tcp::socket socket);
@@ -30,9 +35,16 @@ class TcpStream final : public ByteStream {
   const boost::asio::ip::tcp::endpoint& remote_endpoint() const noexcept { return remote_; }
 
  private:
+  // The error a failed operation returns (kStreamReset after reset(); the mapped socket
+  // error otherwise), remembering a connection failure in broken_.
+  error_code fail(const error_code& ec);
+
   boost::asio::ip::tcp::socket socket_;
   boost::asio::ip::tcp::endpoint local_, remote_;
   bool write_closed_ = false;
+  bool read_eof_ = false;
+  bool reset_ = false;
+  error_code broken_;
 };
 
 // Connects to `ep` within `timeout`. Errors: Errc::kTimeout, or the OS error (refused, ...).

@@ -5,12 +5,11 @@
 #include "p2p/protocol/identify/identify.hpp"
 #include "p2p/protocol/ping/ping.hpp"
 #include "p2p/testing/memory_stream.hpp"
+#include "p2p/testing/spawned.hpp"
 #include "testing/run_coro.hpp"
+#include "testing/wait_for.hpp"
 
-#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/post.hpp>
-#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <gtest/gtest.h>
 
@@ -20,6 +19,7 @@ namespace asio = boost::asio;
 using asio::ip::tcp;
 namespace ptcp = goop::p2p::tcp;
 using goop::testing::run_coro;
+using goop::testing::wait_for;
 using namespace std::chrono_literals;
 
 TEST(TcpStream, LoopbackEchoHalfCloseAndEndOfStream) {
@@ -62,14 +62,7 @@ TEST(TcpStream, DialRefusedPortFailsFast) {
 TEST(Ping, RoundTripOverMemoryPair) {
   asio::io_context io;
   auto [a, b] = testing::MemoryStream::make_pair(io.get_executor());
-  bool served = false;
-  asio::co_spawn(
-      io,
-      [](ByteStream& s, bool& done) -> asio::awaitable<void> {
-        co_await ping::serve(s);
-        done = true;
-      }(*b, served),
-      [](std::exception_ptr) {});
+  auto served = testing::spawn(io.get_executor(), [&s = *b] { return ping::serve(s); });
   auto rtt = run_coro(io, [](ByteStream& s) -> asio::awaitable<Result<std::chrono::nanoseconds>> {
     auto first = co_await ping::ping_once(s);
     if (!first) co_return first;
@@ -79,11 +72,8 @@ TEST(Ping, RoundTripOverMemoryPair) {
   }(*a));
   ASSERT_TRUE(rtt.has_value()) << rtt.error().message();
   EXPECT_GT(rtt->count(), 0);
-  run_coro(io, [](bool& done) -> asio::awaitable<void> {
-    auto ex = co_await asio::this_coro::executor;
-    while (!done) co_await asio::post(ex, asio::use_awaitable);
-  }(served));
-  EXPECT_TRUE(served);
+  // The listener ends when we close our side.
+  EXPECT_TRUE(wait_for(io, [&] { return served.done(); }));
 }
 
 TEST(Ping, WrongEchoIsAProtocolViolation) {
