@@ -25,7 +25,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   // Everything decode accepts re-encodes, except that a message may outgrow the size cap once
   // its compressed names are written out in full.
   if (!bytes) {
-    if (bytes.error() != make_error_code(Errc::kTooLarge)) std::abort();
+    if (bytes.error() != make_error_code(goop::Errc::kTooLarge)) std::abort();
     return 0;
   }
   auto again = decode(*bytes);

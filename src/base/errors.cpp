@@ -17,8 +17,6 @@ class BaseCategory final : public boost::system::error_category {
     switch (static_cast<Errc>(ev)) {
       case Errc::kTimeout:
         return "operation timed out";
-      case Errc::kCancelled:
-        return "operation cancelled";
       case Errc::kInvalidArgument:
         return "invalid argument";
       case Errc::kTooLarge:

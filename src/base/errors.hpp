@@ -1,6 +1,13 @@
 #pragma once
 // Error codes of the base layer (STYLE.md §6: one enum and category per layer). Compare against
 // these values, never against message strings.
+//
+// The conditions every layer shares have one code each, used by p2p, goop, web, viewer and
+// rendezvous alike, so that one comparison tests one condition:
+//  - a deadline passed:              goop::Errc::kTimeout (src/web maps Beast's timeouts to it);
+//  - an input over a size cap:       goop::Errc::kTooLarge (src/web maps Beast's limits to it);
+//  - this operation was cancelled:   boost::asio::error::operation_aborted (Asio's own code, as
+//                                    every Asio operation and ByteStream return it).
 
 #include <boost/system/error_code.hpp>
 
@@ -8,7 +15,6 @@ namespace goop {
 
 enum class Errc {
   kTimeout = 1,      // a deadline passed before the operation completed
-  kCancelled,        // the operation was cancelled (shutdown)
   kInvalidArgument,  // the caller passed something malformed
   kTooLarge,         // input exceeds a size cap
   kNotFound,         // a file, key or row does not exist

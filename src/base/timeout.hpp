@@ -1,8 +1,13 @@
 #pragma once
-// with_timeout(op, d): runs `op` with a deadline (STYLE.md §7). If the deadline passes first,
-// `op` receives terminal cancellation and the result is Errc::kTimeout. The branches never
-// throw: an exception escaping `op` becomes Errc::kCancelled (cancellation) or is rethrown
-// only if it is not a system_error. Must be awaited on the caller's executor.
+// with_timeout(op, d): runs `op` with a deadline (STYLE.md §7). Must be awaited on the caller's
+// executor. The result:
+//  - `op`'s own result when it completes first;
+//  - goop::Errc::kTimeout when the deadline passes first (`op` then receives terminal
+//    cancellation and is awaited before with_timeout returns);
+//  - boost::asio::error::operation_aborted when the caller's coroutine is cancelled before
+//    either (the shared code for "this operation was cancelled", as ByteStream's);
+//  - the code of a boost::system::system_error that escapes `op` (a throwing use_awaitable
+//    operation); any other exception is rethrown.
 
 #include "base/errors.hpp"
 #include "base/result.hpp"
@@ -10,6 +15,7 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/deferred.hpp>
+#include <boost/asio/error.hpp>
 #include <boost/asio/experimental/parallel_group.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -49,7 +55,6 @@ boost::asio::awaitable<Result<T>> with_timeout(boost::asio::awaitable<Result<T>>
           asio::co_spawn(ex, detail::as_optional(std::move(op)), asio::deferred),
           timer.async_wait(asio::deferred))
           .async_wait(asio::experimental::wait_for_one(), asio::use_awaitable);
-  (void)timer_ec;
   if (order[0] == 0) {
     if (eptr) {
       try {
@@ -59,8 +64,11 @@ boost::asio::awaitable<Result<T>> with_timeout(boost::asio::awaitable<Result<T>>
       }
     }
     if (result) co_return std::move(*result);
-    co_return make_error_code(Errc::kCancelled);
+    co_return make_error_code(asio::error::operation_aborted);  // as_optional always sets it
   }
+  // The timer ends with operation_aborted only when the group forwarded our caller's cancellation.
+  if (timer_ec == asio::error::operation_aborted)
+    co_return make_error_code(asio::error::operation_aborted);
   co_return make_error_code(Errc::kTimeout);
 }
 

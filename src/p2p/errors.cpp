@@ -15,8 +15,6 @@ class P2pCategory final : public boost::system::error_category {
     switch (static_cast<Errc>(ev)) {
       case Errc::kProtocolViolation:
         return "protocol violation";
-      case Errc::kTimeout:
-        return "timed out";
       case Errc::kStreamReset:
         return "stream reset";
       case Errc::kConnectionClosed:
@@ -35,8 +33,6 @@ class P2pCategory final : public boost::system::error_category {
         return "invalid key bytes";
       case Errc::kInvalidSignature:
         return "signature does not verify";
-      case Errc::kTooLarge:
-        return "message exceeds size limit";
       case Errc::kTruncated:
         return "input ends in the middle of a value";
       case Errc::kUnknownProtocolCode:

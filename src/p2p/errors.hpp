@@ -1,6 +1,10 @@
 #pragma once
 // Error codes of the p2p layer (STYLE.md §6). Each error message names the protocol where the
-// caller adds context; these codes only classify.
+// caller adds context; these codes only classify. Conditions every layer shares have one code
+// each, in base/errors.hpp: a passed deadline is goop::Errc::kTimeout, a size cap
+// goop::Errc::kTooLarge; a cancelled operation returns boost::asio::error::operation_aborted.
+
+#include "base/errors.hpp"
 
 #include <boost/system/error_code.hpp>
 
@@ -8,7 +12,6 @@ namespace goop::p2p {
 
 enum class Errc {
   kProtocolViolation = 1,  // the remote sent bytes the protocol does not allow
-  kTimeout,                // a deadline passed
   kStreamReset,            // the stream was reset by either side
   kConnectionClosed,       // the connection is gone
   kNegotiationFailed,      // multistream-select found no common protocol
@@ -18,7 +21,6 @@ enum class Errc {
   kUnsupportedKeyType,     // a key type other than Ed25519
   kInvalidKey,             // key bytes of the right type but wrong length or inconsistent
   kInvalidSignature,       // a signature did not verify
-  kTooLarge,               // a message exceeds its size cap
   kTruncated,              // input ended in the middle of a value
   kUnknownProtocolCode,    // a multiaddr or multicodec code we do not know
   kEndOfStream,            // the remote closed its write side; no more bytes will come

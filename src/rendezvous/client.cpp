@@ -382,7 +382,7 @@ struct RendezvousClient::Impl : std::enable_shared_from_this<Impl> {
     while (!self->flushed()) {
       const bool woken = co_await self->progress.wait();
       if (!woken) {
-        r = make_error_code(Errc::kCancelled);
+        r = make_error_code(asio::error::operation_aborted);
         break;
       }
     }
@@ -394,7 +394,7 @@ struct RendezvousClient::Impl : std::enable_shared_from_this<Impl> {
     while (self->session) {
       const bool woken = co_await self->progress.wait();
       if (!woken) {
-        r = make_error_code(Errc::kCancelled);
+        r = make_error_code(asio::error::operation_aborted);
         break;
       }
     }

@@ -198,7 +198,7 @@ web::Response serve_own(State& s, const web::Request& req, const std::string& re
 // many addresses of it the Host knows.
 std::string cause_of(const error_code& e, const SiteProxyOptions& o, bool was_connected,
                      std::size_t known_addrs) {
-  if (e == make_error_code(goop::Errc::kTimeout) || e == make_error_code(p2p::Errc::kTimeout)) {
+  if (e == make_error_code(goop::Errc::kTimeout)) {
     return fmt::format(
         "The peer did not answer within {} seconds. It may be offline, or its "
         "connection may have dropped.",

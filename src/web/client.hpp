@@ -7,9 +7,11 @@
 // Every operation has a deadline; every body, line and message has a size cap. Errors name the
 // URL and the cause in words a user can act on ("http://10.0.0.1:8787/publish: connection
 // refused (is the server running and the URL right?)", "...: timed out after 5 s", "...: TLS
-// handshake failed: certificate verify failed (self-signed certificate)"). Timeouts carry
-// Errc::kTimeout, cancellation Errc::kCancelled, size caps Errc::kTooLarge. The Host header is
-// the URL's host, with ":port" unless the port is the scheme's default.
+// handshake failed: certificate verify failed (self-signed certificate)"). Codes (no Beast code
+// leaves src/web; base/errors.hpp): a passed deadline is goop::Errc::kTimeout, a size cap
+// goop::Errc::kTooLarge, cancellation boost::asio::error::operation_aborted; a malformed answer
+// boost::system::errc::protocol_error; otherwise the Asio/OpenSSL transport code. The Host
+// header is the URL's host, with ":port" unless the port is the scheme's default.
 //
 // Executor rule: coroutines run on the executor passed in; a WebSocketClient is used on that
 // executor only. One read() and one write() may be outstanding at the same time.
@@ -69,10 +71,11 @@ boost::asio::awaitable<Expected<ClientResponse>> fetch(boost::asio::any_io_execu
 // event (multi-line data joined with '\n'; comments and other fields skipped). `req.timeout`
 // bounds connect and response head; after that `idle_timeout` bounds the silence between bytes
 // (server heartbeats count). Returns when the stream ends, always with an error naming the
-// cause: Errc::kClosed when the server ended the stream cleanly, Errc::kTimeout for silence,
-// Errc::kCancelled, transport errors; a non-2xx status is an error whose message holds the
-// status and the start of the body (`*status_out` is set to the status of any response head, 2xx
-// included, when given); a Content-Type other than text/event-stream is an error. A line or an
+// cause: Errc::kClosed when the server ended the stream cleanly, Errc::kTimeout for silence (or
+// a head later than `req.timeout`), operation_aborted when cancelled, transport errors; a non-2xx
+// status is an error (boost::system::errc::protocol_error) whose message holds the status and
+// the start of the body (`*status_out` is set to the status of any response head, 2xx included,
+// when given); a Content-Type other than text/event-stream is a protocol_error too. A line or an
 // event over 64 KiB is an error (Errc::kTooLarge).
 boost::asio::awaitable<Expected<void>> read_event_stream(
     boost::asio::any_io_executor ex, ClientRequest req,

@@ -13,6 +13,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/http/error.hpp>
+#include <boost/beast/websocket/error.hpp>
 #include <fmt/core.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
@@ -89,16 +90,38 @@ bool header_value_ok(std::string_view value) {
   return value.find_first_of(std::string_view("\r\n\0", 3)) == std::string_view::npos;
 }
 
+Error timed_out(std::string_view url, std::chrono::milliseconds timeout) {
+  return Error(make_error_code(Errc::kTimeout),
+               fmt::format("{}: timed out after {}", url, format_duration(timeout)));
+}
+
 Error io_error(std::string_view url, boost::system::error_code ec,
                std::chrono::milliseconds timeout) {
   namespace err = asio::error;
-  if (ec == beast::error::timeout || ec == Errc::kTimeout) {
-    return Error(make_error_code(Errc::kTimeout),
-                 fmt::format("{}: timed out after {}", url, format_duration(timeout)));
+  namespace http = beast::http;
+  namespace websocket = beast::websocket;
+  // Beast's codes stop here (client.hpp): its timeout and limits become the shared codes of
+  // base/errors.hpp, its parse errors boost::system::errc::protocol_error.
+  if (ec == beast::error::timeout) return timed_out(url, timeout);
+  if (ec == http::error::body_limit || ec == http::error::header_limit ||
+      ec == http::error::buffer_overflow || ec == websocket::error::message_too_big) {
+    return Error(make_error_code(Errc::kTooLarge),
+                 fmt::format("{}: the server's answer is too large ({})", url, ec.message()));
   }
-  if (ec == err::operation_aborted || ec == Errc::kCancelled) {
-    return Error(make_error_code(Errc::kCancelled), fmt::format("{}: cancelled", url));
+  if (ec == http::error::end_of_stream || ec == http::error::partial_message) {
+    return Error(
+        make_error_code(err::eof),
+        fmt::format("{}: the server closed the connection before the response was complete", url));
   }
+  if (ec.category() == make_error_code(http::error::bad_version).category()) {
+    return Error(make_error_code(boost::system::errc::protocol_error),
+                 fmt::format("{}: malformed HTTP response ({})", url, ec.message()));
+  }
+  if (ec.category() == make_error_code(websocket::error::closed).category()) {
+    return Error(make_error_code(boost::system::errc::protocol_error),
+                 fmt::format("{}: WebSocket protocol error ({})", url, ec.message()));
+  }
+  if (ec == err::operation_aborted) return Error(ec, fmt::format("{}: cancelled", url));
   if (ec == err::connection_refused) {
     return Error(
         ec, fmt::format("{}: connection refused (is the server running and the URL right?)", url));
@@ -111,14 +134,6 @@ Error io_error(std::string_view url, boost::system::error_code ec,
   if (ec == err::network_unreachable || ec == err::host_unreachable) {
     return Error(ec, fmt::format("{}: {} (check the network connection and the host in the URL)",
                                  url, ec.message()));
-  }
-  if (ec == beast::http::error::end_of_stream || ec == beast::http::error::partial_message) {
-    return Error(
-        ec,
-        fmt::format("{}: the server closed the connection before the response was complete", url));
-  }
-  if (ec.category() == make_error_code(beast::http::error::bad_version).category()) {
-    return Error(ec, fmt::format("{}: malformed HTTP response ({})", url, ec.message()));
   }
   return Error(ec, fmt::format("{}: {}", url, ec.message()));
 }
@@ -172,7 +187,7 @@ asio::awaitable<Expected<void>> connect_tcp(beast::tcp_stream& stream, const Url
     auto [ec, results] = co_await resolver->async_resolve(u.host, std::to_string(u.port), kTuple);
     timer.cancel();
     if (ec == asio::error::operation_aborted && std::chrono::steady_clock::now() >= deadline) {
-      co_return io_error(url, make_error_code(Errc::kTimeout), timeout);
+      co_return timed_out(url, timeout);
     }
     if (ec == asio::error::host_not_found || ec == asio::error::host_not_found_try_again ||
         ec == asio::error::no_data) {

@@ -39,10 +39,15 @@ std::string host_header(const Url& u);
 bool header_value_ok(std::string_view value);
 
 // The error for an I/O failure `ec` while talking to `url` (a whole-operation `timeout` names
-// the limit that passed). Timeouts get Errc::kTimeout, cancellation Errc::kCancelled; other
-// codes are kept.
+// the limit that passed). No Beast code leaves it: beast::error::timeout becomes
+// goop::Errc::kTimeout; Beast's HTTP body/header/buffer limits and websocket message_too_big
+// goop::Errc::kTooLarge; http end_of_stream and partial_message asio::error::eof; other HTTP and
+// WebSocket parse errors boost::system::errc::protocol_error. Asio and OpenSSL codes
+// (operation_aborted for cancellation, connection_refused, ...) are kept.
 Error io_error(std::string_view url, boost::system::error_code ec,
                std::chrono::milliseconds timeout);
+// goop::Errc::kTimeout, "<url>: timed out after <timeout>".
+Error timed_out(std::string_view url, std::chrono::milliseconds timeout);
 
 // The shared client context for `tls` (one per ca_file, created on first use; thread-safe):
 // TLS 1.2+, peer verification against the system trust store or `tls.ca_file`. Errors: the CA

@@ -108,10 +108,10 @@ struct Response {
 //     Errc::kInvalidArgument and nothing is sent). Fewer, when the StreamFn returns or fails,
 //     closes the connection, so the client sees a truncated body rather than a wrong one.
 // Each write is bounded by the server's write timeout. An error from any call (the client went
-// away: the socket error; a timeout: Errc::kTimeout; a HEAD request, which wants no body:
-// Errc::kCancelled from write()) means the producer should stop; the connection then closes
-// unless the body was complete. Cancellation: the StreamFn runs in the connection's task and is
-// cancelled with it when the server stops.
+// away: the socket error; a write timeout: goop::Errc::kTimeout; a HEAD request, whose response
+// ends with its head: goop::Errc::kClosed from write()) means the producer should stop; the
+// connection then closes unless the body was complete. Cancellation: the StreamFn runs in the
+// connection's task and is cancelled with it when the server stops.
 class BodyWriter {
  public:
   virtual ~BodyWriter() = default;

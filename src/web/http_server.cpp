@@ -252,7 +252,7 @@ class StreamWriter final : public BodyWriter {
   asio::awaitable<Result<void>> write(std::string_view chunk) override {
     if (!started_) co_return make_error_code(Errc::kInvalidArgument);
     if (failed_) co_return failed_;
-    if (head_request_) co_return make_error_code(Errc::kCancelled);
+    if (head_request_) co_return make_error_code(Errc::kClosed);  // HEAD: the response is done
     if (chunk.size() > length_ - written_) co_return make_error_code(Errc::kInvalidArgument);
     if (chunk.empty()) co_return Result<void>();
     auto r = co_await put(chunk);

@@ -24,7 +24,7 @@ struct KeyMessage {
 // Parses the two-field key protobuf. Unknown fields are skipped if their wire type is known;
 // both required fields must be present.
 Result<KeyMessage> parse_key_message(BytesView in) {
-  if (in.size() > kMaxKeyMessage) return make_error_code(Errc::kTooLarge);
+  if (in.size() > kMaxKeyMessage) return make_error_code(goop::Errc::kTooLarge);
   bool have_type = false, have_data = false;
   KeyMessage msg{};
   while (!in.empty()) {

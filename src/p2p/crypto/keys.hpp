@@ -66,9 +66,9 @@ class Ed25519PrivateKey {
 
 // `08 01 12 20 <32 bytes>`.
 Bytes marshal_public_key(const Ed25519PublicKey& key);
-// Errors: Errc::kTooLarge over kMaxKeyMessage, Errc::kInvalidEncoding for a malformed protobuf
-// or missing field, Errc::kUnsupportedKeyType for any type but Ed25519, Errc::kInvalidKey for a
-// wrong data length.
+// Errors: goop::Errc::kTooLarge over kMaxKeyMessage, Errc::kInvalidEncoding for a malformed
+// protobuf or missing field, Errc::kUnsupportedKeyType for any type but Ed25519, Errc::kInvalidKey
+// for a wrong data length.
 Result<Ed25519PublicKey> unmarshal_public_key(BytesView message);
 
 // `08 01 12 40 <seed 32><public 32>`: the go-libp2p identity.key file format.

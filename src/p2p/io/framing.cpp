@@ -27,7 +27,7 @@ asio::awaitable<Result<Bytes>> read_length_prefixed(ByteStream& s, std::size_t m
   }
   auto len = decode_uvarint(BytesView(prefix, used));
   if (!len) co_return len.error();
-  if (len->value > max_size) co_return make_error_code(Errc::kTooLarge);
+  if (len->value > max_size) co_return make_error_code(goop::Errc::kTooLarge);
   Bytes msg(static_cast<std::size_t>(len->value));
   if (!msg.empty()) {
     auto r = co_await read_exact(s, msg);

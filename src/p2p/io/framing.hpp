@@ -17,8 +17,8 @@ namespace goop::p2p {
 boost::asio::awaitable<Result<void>> read_exact(ByteStream& s, std::span<std::uint8_t> buf);
 
 // Reads one unsigned-varint length prefix (byte by byte, so nothing beyond the message is
-// consumed) and then that many bytes. Errors: Errc::kTooLarge if the length exceeds `max_size`
-// (nothing more is read), kInvalidEncoding for a bad varint, and read errors.
+// consumed) and then that many bytes. Errors: goop::Errc::kTooLarge if the length exceeds
+// `max_size` (nothing more is read), kInvalidEncoding for a bad varint, and read errors.
 boost::asio::awaitable<Result<Bytes>> read_length_prefixed(ByteStream& s, std::size_t max_size);
 
 // Writes varint(len(msg)) || msg in one write.

@@ -84,7 +84,7 @@ TEST(Framing, LengthPrefixedRoundTripAndCap) {
       EXPECT_EQ(as_chars(*m1), "abc");
     }
     auto m2 = co_await read_length_prefixed(y, 299);
-    EXPECT_EQ(m2.error(), make_error_code(Errc::kTooLarge));
+    EXPECT_EQ(m2.error(), make_error_code(goop::Errc::kTooLarge));
   }(*a, *b));
 }
 

@@ -83,7 +83,7 @@ void Multiaddr::push(MultiaddrComponent c) {
 }
 
 Result<Multiaddr> Multiaddr::parse(std::string_view text) {
-  if (text.size() > kMaxMultiaddrText) return make_error_code(Errc::kTooLarge);
+  if (text.size() > kMaxMultiaddrText) return make_error_code(goop::Errc::kTooLarge);
   if (text.empty() || text[0] != '/') return invalid();
   Multiaddr m;
   std::string_view rest = text.substr(1);
@@ -115,12 +115,12 @@ Result<Multiaddr> Multiaddr::parse(std::string_view text) {
     }
     m.push(std::move(c));
   }
-  if (m.bytes_.size() > kMaxMultiaddrBytes) return make_error_code(Errc::kTooLarge);
+  if (m.bytes_.size() > kMaxMultiaddrBytes) return make_error_code(goop::Errc::kTooLarge);
   return m;
 }
 
 Result<Multiaddr> Multiaddr::from_bytes(BytesView in) {
-  if (in.size() > kMaxMultiaddrBytes) return make_error_code(Errc::kTooLarge);
+  if (in.size() > kMaxMultiaddrBytes) return make_error_code(goop::Errc::kTooLarge);
   Multiaddr m;
   while (!in.empty()) {
     auto code = decode_uvarint(in);
@@ -176,7 +176,7 @@ std::optional<MultiaddrComponent> Multiaddr::first(std::uint32_t code) const {
 
 Result<Multiaddr> Multiaddr::encapsulate(const Multiaddr& other) const {
   if (bytes_.size() + other.bytes_.size() > kMaxMultiaddrBytes) {
-    return make_error_code(Errc::kTooLarge);
+    return make_error_code(goop::Errc::kTooLarge);
   }
   if (ends_in_path() && !other.empty()) return invalid();
   Multiaddr m = *this;

@@ -65,7 +65,7 @@ inline constexpr std::uint32_t kHttp = 0x01e0;
 inline constexpr std::uint32_t kMemory = 0x0309;
 }  // namespace ma
 
-// Size caps: larger inputs are refused with Errc::kTooLarge before any decoding. The text cap
+// Size caps: larger inputs are refused with goop::Errc::kTooLarge before any decoding. The text cap
 // fits the text of any binary multiaddr within kMaxMultiaddrBytes (a valueless protocol such as
 // "/webrtc-direct" prints 7 characters per binary byte), so every decoded address re-parses.
 inline constexpr std::size_t kMaxMultiaddrBytes = 1024;
@@ -99,11 +99,11 @@ class Multiaddr {
   Multiaddr() = default;
 
   // Parses the text form. "/" gives the empty multiaddr; one trailing '/' is tolerated.
-  // Errors: Errc::kTooLarge above kMaxMultiaddrText; Errc::kUnknownProtocolCode for an unknown
-  // protocol name; Errc::kInvalidEncoding for anything else malformed (missing or bad value,
-  // no leading '/').
+  // Errors: goop::Errc::kTooLarge above kMaxMultiaddrText; Errc::kUnknownProtocolCode for an
+  // unknown protocol name; Errc::kInvalidEncoding for anything else malformed (missing or bad
+  // value, no leading '/').
   static Result<Multiaddr> parse(std::string_view text);
-  // Decodes the binary form. Errors: Errc::kTooLarge above kMaxMultiaddrBytes;
+  // Decodes the binary form. Errors: goop::Errc::kTooLarge above kMaxMultiaddrBytes;
   // Errc::kUnknownProtocolCode for an unknown code; Errc::kInvalidEncoding for a bad varint,
   // a truncated value, a component after a path protocol (unix) or an invalid value (a p2p value
   // that is no PeerId multihash, an empty dns name or one containing '/').
@@ -117,7 +117,7 @@ class Multiaddr {
   // The first component's value with this code, if any.
   std::optional<MultiaddrComponent> first(std::uint32_t code) const;
 
-  // this ++ other. Errors: Errc::kTooLarge if the result exceeds kMaxMultiaddrBytes;
+  // this ++ other. Errors: goop::Errc::kTooLarge if the result exceeds kMaxMultiaddrBytes;
   // Errc::kInvalidEncoding if this ends in a path protocol (unix), which must come last.
   Result<Multiaddr> encapsulate(const Multiaddr& other) const;
   // Removes the last occurrence of `suffix` (as a component sequence) and everything after it

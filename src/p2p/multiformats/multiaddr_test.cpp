@@ -133,7 +133,7 @@ TEST(Multiaddr, RejectsMalformedText) {
   EXPECT_EQ(err("/ip4/1.2.3.4//tcp/1"), invalid);
   EXPECT_EQ(err("/dns//tcp/1"), invalid);
   EXPECT_EQ(err("/ip4/1.2.3.4/tcp/1/foo"), make_error_code(Errc::kUnknownProtocolCode));
-  EXPECT_EQ(err("/" + std::string(kMaxMultiaddrText, 'a')), make_error_code(Errc::kTooLarge));
+  EXPECT_EQ(err("/" + std::string(kMaxMultiaddrText, 'a')), make_error_code(goop::Errc::kTooLarge));
   ASSERT_TRUE(Multiaddr::parse("/").has_value());
   EXPECT_TRUE(Multiaddr::parse("/")->empty());
   EXPECT_EQ(Multiaddr().to_string(), "/");
@@ -159,7 +159,7 @@ TEST(Multiaddr, RejectsMalformedBytes) {
   EXPECT_EQ(err("ff01"), make_error_code(Errc::kUnknownProtocolCode));
   EXPECT_EQ(err("0701"), make_error_code(Errc::kUnknownProtocolCode));
   Bytes big(kMaxMultiaddrBytes + 1, 0xdd);
-  EXPECT_EQ(Multiaddr::from_bytes(big).error(), make_error_code(Errc::kTooLarge));
+  EXPECT_EQ(Multiaddr::from_bytes(big).error(), make_error_code(goop::Errc::kTooLarge));
   ASSERT_TRUE(Multiaddr::from_bytes({}).has_value());
   EXPECT_TRUE(Multiaddr::from_bytes({})->empty());
 }
@@ -182,7 +182,7 @@ TEST(Multiaddr, EncapsulateAndDecapsulate) {
             "/ip4/1.2.3.4/tcp/1/p2p-circuit/p2p/QmNnooDu7bfjPFoTZYxMNLWUQJyrVwtbZg5gBMjTezGAJN");
   EXPECT_EQ(relayed.decapsulate_code(ma::kP2pCircuit).decapsulate_code(ma::kP2pCircuit), base);
   auto huge = *Multiaddr::parse("/dns/" + std::string(600, 'a'));
-  EXPECT_EQ(huge.encapsulate(huge).error(), make_error_code(Errc::kTooLarge));
+  EXPECT_EQ(huge.encapsulate(huge).error(), make_error_code(goop::Errc::kTooLarge));
 }
 
 TEST(Multiaddr, PeerIdHelpers) {

@@ -38,7 +38,7 @@ std::string radix_encode(BytesView in, std::string_view alphabet) {
 }
 
 Result<Bytes> radix_decode(std::string_view text, std::string_view alphabet, bool fold_case) {
-  if (text.size() > kMaxMultibaseText) return make_error_code(Errc::kTooLarge);
+  if (text.size() > kMaxMultibaseText) return make_error_code(goop::Errc::kTooLarge);
   std::array<int, 256> value;
   value.fill(-1);
   for (std::size_t i = 0; i < alphabet.size(); ++i) {
@@ -95,7 +95,7 @@ std::string base32_encode(BytesView in) {
 }
 
 Result<Bytes> base32_decode(std::string_view text) {
-  if (text.size() > kMaxMultibaseText) return make_error_code(Errc::kTooLarge);
+  if (text.size() > kMaxMultibaseText) return make_error_code(goop::Errc::kTooLarge);
   Bytes out;
   out.reserve(text.size() * 5 / 8);
   std::uint32_t buffer = 0;
@@ -141,7 +141,7 @@ std::string multibase_encode(Multibase base, BytesView in) {
 
 Result<MultibaseDecoded> multibase_decode(std::string_view text) {
   if (text.empty()) return make_error_code(Errc::kInvalidEncoding);
-  if (text.size() > kMaxMultibaseText + 1) return make_error_code(Errc::kTooLarge);
+  if (text.size() > kMaxMultibaseText + 1) return make_error_code(goop::Errc::kTooLarge);
   const char prefix = text.front();
   const std::string_view body = text.substr(1);
   Result<Bytes> bytes = make_error_code(Errc::kInvalidEncoding);

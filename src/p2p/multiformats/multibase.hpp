@@ -36,7 +36,7 @@ struct MultibaseDecoded {
 };
 // Errors: Errc::kInvalidEncoding for an empty string, an unsupported prefix (including the
 // upper-case variants 'B', 'K', 'Z' which we do not emit but decode), or a bad character;
-// Errc::kTooLarge above kMaxMultibaseText.
+// goop::Errc::kTooLarge above kMaxMultibaseText.
 Result<MultibaseDecoded> multibase_decode(std::string_view text);
 
 }  // namespace goop::p2p

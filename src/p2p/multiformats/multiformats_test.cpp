@@ -77,7 +77,7 @@ TEST(Multibase, RejectsUnknownPrefixAndOversizedInput) {
   EXPECT_EQ(multibase_decode("").error(), make_error_code(Errc::kInvalidEncoding));
   EXPECT_EQ(multibase_decode("fabcdef").error(), make_error_code(Errc::kInvalidEncoding));
   EXPECT_EQ(multibase_decode("z" + std::string(kMaxMultibaseText + 1, '2')).error(),
-            make_error_code(Errc::kTooLarge));
+            make_error_code(goop::Errc::kTooLarge));
 }
 
 TEST(Multihash, Sha256OfEmptyAndDecodeChecks) {

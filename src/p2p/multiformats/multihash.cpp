@@ -35,7 +35,7 @@ Result<Multihash> multihash_decode(BytesView in) {
   if (code.value == kMultihashSha256 && len.value != 32)
     return make_error_code(Errc::kInvalidEncoding);
   if (code.value == kMultihashIdentity && len.value > kMaxIdentityDigest) {
-    return make_error_code(Errc::kTooLarge);
+    return make_error_code(goop::Errc::kTooLarge);
   }
   if (in.size() < len.value) return make_error_code(Errc::kTruncated);
   if (in.size() > len.value) return make_error_code(Errc::kInvalidEncoding);

@@ -34,7 +34,7 @@ Result<std::string> decode_message_payload(BytesView payload) {
 
 Result<DecodedMessage> decode_message(BytesView in, std::size_t max_size) {
   GOOP_TRY(const auto len, decode_uvarint(in));
-  if (len.value > max_size) return make_error_code(Errc::kTooLarge);
+  if (len.value > max_size) return make_error_code(goop::Errc::kTooLarge);
   const auto size = static_cast<std::size_t>(len.value);
   if (in.size() - len.size < size) return make_error_code(Errc::kTruncated);
   GOOP_TRY(auto text, decode_message_payload(in.subspan(len.size, size)));

@@ -52,7 +52,7 @@ struct DecodedMessage {
   std::size_t size;  // bytes consumed from the input, prefix included
 };
 // Decodes the first framed message of `in`. Errors: Errc::kTruncated if `in` ends inside it
-// (more bytes may complete it), Errc::kTooLarge if its length exceeds `max_size`,
+// (more bytes may complete it), goop::Errc::kTooLarge if its length exceeds `max_size`,
 // Errc::kInvalidEncoding for a bad varint or a payload without the trailing '\n'.
 Result<DecodedMessage> decode_message(BytesView in, std::size_t max_size = kMaxMessageSize);
 

@@ -53,7 +53,8 @@ TEST(MultistreamCodec, DecodeReportsTruncationSizeAndMissingNewline) {
   EXPECT_EQ(decode_message(*from_hex("80")).error(), make_error_code(Errc::kTruncated));
   EXPECT_EQ(decode_message(*from_hex("036e6161")).error(), make_error_code(Errc::kInvalidEncoding));
   EXPECT_EQ(decode_message(*from_hex("00")).error(), make_error_code(Errc::kInvalidEncoding));
-  EXPECT_EQ(decode_message(*from_hex("8108")).error(), make_error_code(Errc::kTooLarge));  // 1025
+  EXPECT_EQ(decode_message(*from_hex("8108")).error(),
+            make_error_code(goop::Errc::kTooLarge));  // 1025
 }
 
 TEST(MultistreamCodec, ProtocolNameRules) {

@@ -27,7 +27,7 @@ namespace goop::p2p::multistream {
 // call (await it at once).
 //
 // Errors: Errc::kProtocolViolation if the first message is not the header, or after
-// kMaxProposals messages without agreement; Errc::kTooLarge for a message above
+// kMaxProposals messages without agreement; goop::Errc::kTooLarge for a message above
 // kMaxMessageSize; Errc::kInvalidEncoding for a malformed message; goop::Errc::kTimeout if the
 // negotiation takes longer than `timeout`; read/write errors of `s` (a dialer that gives up
 // after `na` usually closes: kEndOfStream). After an error, reset or close the stream.

@@ -15,7 +15,7 @@ namespace goop::p2p::multistream {
 
 // Reads exactly one message (the varint byte by byte, then the payload), so bytes after it stay
 // in the stream for the next protocol. Returns its text without the '\n'. Errors: those of
-// read_length_prefixed (Errc::kTooLarge above `max_size`, kInvalidEncoding, read errors), and
+// read_length_prefixed (goop::Errc::kTooLarge above `max_size`, kInvalidEncoding, read errors), and
 // Errc::kInvalidEncoding for a payload without the trailing '\n'.
 boost::asio::awaitable<Result<std::string>> read_message(ByteStream& s,
                                                          std::size_t max_size = kMaxMessageSize);

@@ -21,8 +21,8 @@ namespace goop::p2p::multistream {
 namespace {
 namespace asio = boost::asio;
 using namespace std::chrono_literals;
-using testing::MemoryStream;
 using goop::testing::run_coro;
+using testing::MemoryStream;
 using Strings = std::vector<std::string>;
 
 // Runs `a` and `b` concurrently on `io` and returns both results.
@@ -148,7 +148,7 @@ TEST_F(MultistreamTest, RefusesOverlongProtocolNames) {
   };
   auto [w, l] = run_both(io, raw(*dialer_end, too_long), handle(*listener_end, {"/x"}));
   EXPECT_TRUE(w.has_value());
-  EXPECT_EQ(l.error(), make_error_code(Errc::kTooLarge));
+  EXPECT_EQ(l.error(), make_error_code(goop::Errc::kTooLarge));
 }
 
 TEST_F(MultistreamTest, DialerRefusesAnOverlongAnswer) {
@@ -156,7 +156,7 @@ TEST_F(MultistreamTest, DialerRefusesAnOverlongAnswer) {
     co_return co_await s.write(messages(kProtocolId, std::string(2000, 'y')));
   };
   auto [d, w] = run_both(io, select_one(*dialer_end, {"/x"}), raw(*listener_end));
-  EXPECT_EQ(d.error(), make_error_code(Errc::kTooLarge));
+  EXPECT_EQ(d.error(), make_error_code(goop::Errc::kTooLarge));
 }
 
 TEST_F(MultistreamTest, ListenerRejectsAFirstMessageOtherThanTheHeader) {

@@ -65,8 +65,8 @@ class Transport {
   virtual bool can_listen(const Multiaddr& addr) const = 0;
 
   // Connects to `addr` (a trailing /p2p/<id> is ignored here: the upgrader checks identities)
-  // within `timeout`. Errors: Errc::kTimeout; the transport's refusal (connection_refused for an
-  // address nobody listens on, other OS errors); Errc::kInvalidEncoding if !can_dial(addr);
+  // within `timeout`. Errors: goop::Errc::kTimeout; the transport's refusal (connection_refused for
+  // an address nobody listens on, other OS errors); Errc::kInvalidEncoding if !can_dial(addr);
   // operation_aborted on cancellation.
   virtual boost::asio::awaitable<Result<RawConnection>> dial(
       Multiaddr addr, std::chrono::steady_clock::duration timeout) = 0;

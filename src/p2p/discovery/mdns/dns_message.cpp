@@ -103,13 +103,13 @@ Result<void> write_record(Writer& w, const ResourceRecord& r) {
       w.bytes(r.aaaa);
       break;
     default:
-      if (r.raw.size() > std::numeric_limits<std::uint16_t>::max()) return Errc::kTooLarge;
+      if (r.raw.size() > std::numeric_limits<std::uint16_t>::max()) return goop::Errc::kTooLarge;
       w.bytes(r.raw);
   }
   const std::size_t rdlen = w.size() - len_at - 2;
-  if (rdlen > std::numeric_limits<std::uint16_t>::max()) return Errc::kTooLarge;
+  if (rdlen > std::numeric_limits<std::uint16_t>::max()) return goop::Errc::kTooLarge;
   w.patch_u16(len_at, static_cast<std::uint16_t>(rdlen));
-  if (w.size() > kMaxMessageSize) return Errc::kTooLarge;
+  if (w.size() > kMaxMessageSize) return goop::Errc::kTooLarge;
   return {};
 }
 
@@ -272,7 +272,7 @@ Result<Bytes> encode(const Message& m) {
   constexpr std::size_t kMaxCount = std::numeric_limits<std::uint16_t>::max();
   if (m.questions.size() > kMaxCount || m.answers.size() > kMaxCount ||
       m.authorities.size() > kMaxCount || m.additionals.size() > kMaxCount) {
-    return Errc::kTooLarge;
+    return goop::Errc::kTooLarge;
   }
   Writer w;
   w.u16(m.id);
@@ -285,7 +285,7 @@ Result<Bytes> encode(const Message& m) {
     GOOP_TRY_VOID(write_name(w, q.name));
     w.u16(q.type);
     w.u16(static_cast<std::uint16_t>((q.qclass & 0x7fff) | (q.unicast_response ? 0x8000 : 0)));
-    if (w.size() > kMaxMessageSize) return Errc::kTooLarge;
+    if (w.size() > kMaxMessageSize) return goop::Errc::kTooLarge;
   }
   for (const auto* section : {&m.answers, &m.authorities, &m.additionals}) {
     for (const auto& r : *section) {
@@ -296,7 +296,7 @@ Result<Bytes> encode(const Message& m) {
 }
 
 Result<Message> decode(BytesView bytes) {
-  if (bytes.size() > kMaxMessageSize) return Errc::kTooLarge;
+  if (bytes.size() > kMaxMessageSize) return goop::Errc::kTooLarge;
   Reader r(bytes);
   Message m;
   GOOP_TRY(m.id, r.u16());

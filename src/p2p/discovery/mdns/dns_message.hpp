@@ -91,12 +91,12 @@ struct Message {
 
 // Encodes `m` without name compression. Errors: Errc::kInvalidEncoding for an empty or
 // over-long label, a name over 255 wire bytes, a TXT string over 255 bytes;
-// Errc::kTooLarge if the message exceeds kMaxMessageSize or a section holds
+// goop::Errc::kTooLarge if the message exceeds kMaxMessageSize or a section holds
 // more than 65535 entries.
 Result<Bytes> encode(const Message& m);
 
-// Decodes one message. Errors: Errc::kTooLarge above kMaxMessageSize; Errc::kTruncated when the
-// input ends inside the header, a name or a record; Errc::kInvalidEncoding for a bad label
+// Decodes one message. Errors: goop::Errc::kTooLarge above kMaxMessageSize; Errc::kTruncated when
+// the input ends inside the header, a name or a record; Errc::kInvalidEncoding for a bad label
 // type, a forward or looping compression pointer, a name or label over its cap, an rdata whose
 // length does not match its type (A not 4 bytes, a PTR/SRV name not filling rdlength, ...).
 // Trailing bytes after the last record are ignored.

@@ -248,7 +248,7 @@ TEST(DnsMessage, RejectsMalformedPackets) {
   txt.insert(txt.end(), {5, 'x'});
   EXPECT_EQ(decode(txt).error(), Errc::kInvalidEncoding);
   // Too large.
-  EXPECT_EQ(decode(Bytes(kMaxMessageSize + 1)).error(), Errc::kTooLarge);
+  EXPECT_EQ(decode(Bytes(kMaxMessageSize + 1)).error(), goop::Errc::kTooLarge);
 }
 
 TEST(DnsMessage, NamesCompareCaseInsensitively) {

@@ -35,7 +35,7 @@ struct Config {
   std::uint32_t max_window = kMaxWindow;
   bool auto_tune_window = true;
   // Ping every keepalive_interval (0 disables keep-alive and the initial RTT ping); a ping that
-  // gets no answer within ping_timeout closes the session with Errc::kTimeout.
+  // gets no answer within ping_timeout closes the session with goop::Errc::kTimeout.
   std::chrono::steady_clock::duration keepalive_interval = kKeepAliveInterval;
   std::chrono::steady_clock::duration ping_timeout = kPingTimeout;
   // Inbound SYNs beyond this many open inbound streams are answered with RST.

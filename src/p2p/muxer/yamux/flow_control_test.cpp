@@ -182,7 +182,7 @@ TEST(YamuxProtocol, AnswersPingsAndAcksStreams) {
     b.insert(b.end(), syn.begin(), syn.end());
     EXPECT_TRUE((co_await peer.raw->write(b)).has_value());
     // Our own keep-alive ping may come first; skip it.
-    Result<Header> pong = make_error_code(Errc::kTimeout);
+    Result<Header> pong = make_error_code(goop::Errc::kTimeout);
     do {
       pong = co_await testing::read_until(*peer.raw, FrameType::kPing);
     } while (pong && pong->has(Flag::kSyn));
@@ -232,7 +232,7 @@ TEST(YamuxKeepAlive, SilentPeerTimesOut) {
   RawPeer peer(io, cfg);
   run_coro(io, [&]() -> asio::awaitable<void> {
     EXPECT_TRUE(co_await peer.end.wait_until([&] { return peer.end.closed.has_value(); }));
-    EXPECT_EQ(peer.end.closed, make_error_code(Errc::kTimeout));
+    EXPECT_EQ(peer.end.closed, make_error_code(goop::Errc::kTimeout));
     EXPECT_TRUE(peer.end.session->is_closed());
     co_await peer.end.session->close(1s);
   }());

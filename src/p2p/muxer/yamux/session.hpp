@@ -20,7 +20,7 @@
 //   {} (success)              close() or the remote's GoAway(0) followed by EOF;
 //   Errc::kProtocolViolation  a malformed frame, a window overflow, an unrequested ping
 //                             (we send GoAway(1) first);
-//   Errc::kTimeout            a keep-alive ping was not answered within ping_timeout;
+//   goop::Errc::kTimeout            a keep-alive ping was not answered within ping_timeout;
 //   Errc::kConnectionClosed   the connection failed or ended without GoAway, or the remote
 //                             sent GoAway with an error code.
 

@@ -68,7 +68,7 @@ asio::awaitable<void> SessionCore::keepalive() {
       GOOP_LOG_DEBUG(
           lg, "keep-alive ping {} unanswered for {} ms", *ping_id,
           std::chrono::duration_cast<std::chrono::milliseconds>(now - ping_sent).count());
-      shutdown(make_error_code(Errc::kTimeout), false, GoAwayCode::kNormal);
+      shutdown(make_error_code(goop::Errc::kTimeout), false, GoAwayCode::kNormal);
       break;
     }
     if (enabled && !ping_id && now >= next_ping) {

@@ -73,13 +73,13 @@ TEST(GossipCodec, RejectsTruncatedAndOversized) {
   b.pop_back();
   EXPECT_FALSE(decode_rpc(b).has_value());
   Bytes big(kMaxRpcSize + 1);
-  EXPECT_EQ(decode_rpc(big).error(), make_error_code(Errc::kTooLarge));
+  EXPECT_EQ(decode_rpc(big).error(), make_error_code(goop::Errc::kTooLarge));
   Rpc many;
   ControlIHave ih;
   ih.topic = "t";
   ih.ids.assign(kMaxMessageIdsPerRpc + 1, "i");
   many.control.ihave.push_back(ih);
-  EXPECT_EQ(decode_rpc(encode_rpc(many)).error(), make_error_code(Errc::kTooLarge));
+  EXPECT_EQ(decode_rpc(encode_rpc(many)).error(), make_error_code(goop::Errc::kTooLarge));
 }
 
 TEST(GossipCodec, SkipsUnknownFieldsLikeIdontwant) {

@@ -283,7 +283,8 @@ asio::awaitable<bool> GossipSub::flush(std::chrono::steady_clock::duration deadl
   auto waited = co_await with_timeout(
       [](std::shared_ptr<Impl> self) -> asio::awaitable<Result<void>> {
         while (!self->all_written()) {
-          if (!co_await self->drained.wait()) co_return make_error_code(goop::Errc::kCancelled);
+          if (!co_await self->drained.wait())
+            co_return make_error_code(asio::error::operation_aborted);
         }
         co_return Result<void>{};
       }(impl),

@@ -65,7 +65,7 @@ class GossipSub {
   void unsubscribe(const std::string& topic);
 
   // Signs and floods `data` to the peers subscribed to `topic`; our own handler is not
-  // called. Returns the message id. Errors: Errc::kTooLarge over kMaxRpcSize.
+  // called. Returns the message id. Errors: goop::Errc::kTooLarge over kMaxRpcSize.
   Result<MessageId> publish(const std::string& topic, Bytes data);
 
   // Called on the node executor when a connected peer subscribes to a topic we joined (e.g. to

@@ -104,7 +104,7 @@ Result<MessageId> Router::publish(const std::string& topic, Bytes data) {
   m.topic = topic;
   m.seqno = encode_seqno(++seqno_);
   sign_message(m, key_);
-  if (encoded_rpc_size(m) > kMaxRpcSize) return make_error_code(Errc::kTooLarge);
+  if (encoded_rpc_size(m) > kMaxRpcSize) return make_error_code(goop::Errc::kTooLarge);
   Rpc rpc;
   rpc.publish.push_back(std::move(m));
   const Message& msg = rpc.publish.front();

@@ -80,7 +80,7 @@ Result<void> expect_len(const pb::Field& f) {
 
 Result<std::string> topic_of(const pb::Field& f) {
   GS_TRY_VOID(expect_len(f));
-  if (f.bytes.size() > kMaxTopicLength) return make_error_code(Errc::kTooLarge);
+  if (f.bytes.size() > kMaxTopicLength) return make_error_code(goop::Errc::kTooLarge);
   return std::string(f.str());
 }
 
@@ -111,7 +111,7 @@ Result<SubOpts> decode_subopts(BytesView in) {
 Result<void> decode_control(BytesView in, ControlMessage& c, std::size_t& ids) {
   auto add_id = [&](std::vector<MessageId>& v, const pb::Field& f) -> Result<void> {
     GS_TRY_VOID(expect_len(f));
-    if (++ids > kMaxMessageIdsPerRpc) return make_error_code(Errc::kTooLarge);
+    if (++ids > kMaxMessageIdsPerRpc) return make_error_code(goop::Errc::kTooLarge);
     v.emplace_back(f.str());
     return {};
   };
@@ -120,7 +120,8 @@ Result<void> decode_control(BytesView in, ControlMessage& c, std::size_t& ids) {
     GS_TRY_VOID(expect_len(f));
     switch (f.number) {
       case kCtlIHave: {
-        if (c.ihave.size() >= kMaxControlEntriesPerRpc) return make_error_code(Errc::kTooLarge);
+        if (c.ihave.size() >= kMaxControlEntriesPerRpc)
+          return make_error_code(goop::Errc::kTooLarge);
         ControlIHave ih;
         GS_TRY_VOID(for_each_field(f.bytes, [&](const pb::Field& g) -> Result<void> {
           if (g.number == 1) {
@@ -134,7 +135,8 @@ Result<void> decode_control(BytesView in, ControlMessage& c, std::size_t& ids) {
         break;
       }
       case kCtlIWant: {
-        if (c.iwant.size() >= kMaxControlEntriesPerRpc) return make_error_code(Errc::kTooLarge);
+        if (c.iwant.size() >= kMaxControlEntriesPerRpc)
+          return make_error_code(goop::Errc::kTooLarge);
         ControlIWant iw;
         GS_TRY_VOID(for_each_field(f.bytes, [&](const pb::Field& g) -> Result<void> {
           if (g.number == 1) return add_id(iw.ids, g);
@@ -144,7 +146,8 @@ Result<void> decode_control(BytesView in, ControlMessage& c, std::size_t& ids) {
         break;
       }
       case kCtlGraft: {
-        if (c.graft.size() >= kMaxControlEntriesPerRpc) return make_error_code(Errc::kTooLarge);
+        if (c.graft.size() >= kMaxControlEntriesPerRpc)
+          return make_error_code(goop::Errc::kTooLarge);
         ControlGraft g;
         GS_TRY_VOID(for_each_field(f.bytes, [&](const pb::Field& h) -> Result<void> {
           if (h.number == 1) {
@@ -156,14 +159,15 @@ Result<void> decode_control(BytesView in, ControlMessage& c, std::size_t& ids) {
         break;
       }
       case kCtlPrune: {
-        if (c.prune.size() >= kMaxControlEntriesPerRpc) return make_error_code(Errc::kTooLarge);
+        if (c.prune.size() >= kMaxControlEntriesPerRpc)
+          return make_error_code(goop::Errc::kTooLarge);
         ControlPrune p;
         GS_TRY_VOID(for_each_field(f.bytes, [&](const pb::Field& h) -> Result<void> {
           if (h.number == 1) {
             GOOP_TRY(p.topic, topic_of(h));
           } else if (h.number == 2) {
             GS_TRY_VOID(expect_len(h));
-            if (p.peers.size() >= kMaxPrunePeers) return make_error_code(Errc::kTooLarge);
+            if (p.peers.size() >= kMaxPrunePeers) return make_error_code(goop::Errc::kTooLarge);
             PeerInfo pi;
             GS_TRY_VOID(for_each_field(h.bytes, [&](const pb::Field& k) -> Result<void> {
               if (k.type != pb::WireType::kLen) return {};
@@ -269,7 +273,7 @@ Result<Message> decode_message(BytesView in) {
 }
 
 Result<Rpc> decode_rpc(BytesView in) {
-  if (in.size() > kMaxRpcSize) return make_error_code(Errc::kTooLarge);
+  if (in.size() > kMaxRpcSize) return make_error_code(goop::Errc::kTooLarge);
   Rpc rpc;
   std::size_t ids = 0;
   GS_TRY_VOID(for_each_field(in, [&](const pb::Field& f) -> Result<void> {
@@ -277,11 +281,11 @@ Result<Rpc> decode_rpc(BytesView in) {
     GS_TRY_VOID(expect_len(f));
     if (f.number == kRpcSubs) {
       if (rpc.subscriptions.size() >= kMaxSubscriptionsPerRpc)
-        return make_error_code(Errc::kTooLarge);
+        return make_error_code(goop::Errc::kTooLarge);
       GOOP_TRY(auto s, decode_subopts(f.bytes));
       rpc.subscriptions.push_back(std::move(s));
     } else if (f.number == kRpcPublish) {
-      if (rpc.publish.size() >= kMaxMessagesPerRpc) return make_error_code(Errc::kTooLarge);
+      if (rpc.publish.size() >= kMaxMessagesPerRpc) return make_error_code(goop::Errc::kTooLarge);
       GOOP_TRY(auto m, decode_message(f.bytes));
       rpc.publish.push_back(std::move(m));
     } else {

@@ -18,7 +18,7 @@ Bytes encode(const Message& m) {
 }
 
 Result<Message> decode(BytesView in) {
-  if (in.size() > kMaxMessageSize) return make_error_code(Errc::kTooLarge);
+  if (in.size() > kMaxMessageSize) return make_error_code(goop::Errc::kTooLarge);
   Message m;
   pb::Reader r(in);
   for (;;) {

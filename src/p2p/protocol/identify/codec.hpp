@@ -33,7 +33,7 @@ struct Message {
 };
 
 Bytes encode(const Message& m);
-// Errors: Errc::kTooLarge over kMaxMessageSize, kResourceLimit for more than kMaxProtocols
+// Errors: goop::Errc::kTooLarge over kMaxMessageSize, kResourceLimit for more than kMaxProtocols
 // protocols or kMaxAddrs addresses, kInvalidEncoding for malformed protobuf.
 Result<Message> decode(BytesView in);
 

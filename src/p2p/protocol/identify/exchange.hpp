@@ -19,8 +19,8 @@ inline constexpr auto kTimeout = std::chrono::seconds(10);
 
 // Writes `m` on `s` and half-closes (responder and pusher side). Errors: the stream's.
 boost::asio::awaitable<Result<void>> send(ByteStream& s, Message m);
-// Reads one message within kTimeout (requester and push-receiver side). Errors: Errc::kTimeout,
-// decode's errors, the stream's (kEndOfStream before a whole message).
+// Reads one message within kTimeout (requester and push-receiver side). Errors:
+// goop::Errc::kTimeout, decode's errors, the stream's (kEndOfStream before a whole message).
 boost::asio::awaitable<Result<Message>> receive(ByteStream& s);
 
 }  // namespace goop::p2p::identify

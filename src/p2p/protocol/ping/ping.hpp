@@ -20,7 +20,7 @@ inline constexpr auto kPingTimeout = std::chrono::seconds(10);
 inline constexpr auto kIdleTimeout = std::chrono::seconds(60);
 
 // One ping round trip on `s` (which the caller owns and keeps for further pings). Returns the
-// round-trip time. Errors: Errc::kTimeout after kPingTimeout, kProtocolViolation if the echo
+// round-trip time. Errors: goop::Errc::kTimeout after kPingTimeout, kProtocolViolation if the echo
 // differs, and stream errors.
 boost::asio::awaitable<Result<std::chrono::nanoseconds>> ping_once(ByteStream& s);
 

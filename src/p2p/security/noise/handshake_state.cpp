@@ -96,7 +96,8 @@ Result<Bytes> HandshakeState::write_step(BytesView payload) {
   constexpr std::size_t kOverhead[3] = {kDhLen, kDhLen + kEncryptedKeyLen + kTagLen,
                                         kEncryptedKeyLen + kTagLen};
   const auto step = static_cast<std::size_t>(step_);
-  if (payload.size() > kMaxMessageSize - kOverhead[step]) return make_error_code(Errc::kTooLarge);
+  if (payload.size() > kMaxMessageSize - kOverhead[step])
+    return make_error_code(goop::Errc::kTooLarge);
   Bytes out;
   out.reserve(kOverhead[step] + payload.size());
   switch (step_) {
@@ -126,7 +127,7 @@ Result<Bytes> HandshakeState::write_step(BytesView payload) {
 }
 
 Result<Bytes> HandshakeState::read_step(BytesView message) {
-  if (message.size() > kMaxMessageSize) return make_error_code(Errc::kTooLarge);
+  if (message.size() > kMaxMessageSize) return make_error_code(goop::Errc::kTooLarge);
   switch (step_) {
     case 0: {  // -> e
       if (message.size() < kDhLen) return make_error_code(Errc::kProtocolViolation);

@@ -115,13 +115,13 @@ TEST(NoiseHandshakeState, ShortAndOversizedMessagesRejected) {
   {
     Pair p;
     EXPECT_EQ(p.resp.read_message(Bytes(kMaxMessageSize + 1)).error(),
-              make_error_code(Errc::kTooLarge));
+              make_error_code(goop::Errc::kTooLarge));
   }
   {
     Pair p;
     ASSERT_TRUE(p.resp.read_message(p.init.write_message({}).value()));
     EXPECT_EQ(p.resp.write_message(Bytes(kMaxMessageSize)).error(),
-              make_error_code(Errc::kTooLarge));
+              make_error_code(goop::Errc::kTooLarge));
     Pair q;
     ASSERT_TRUE(q.resp.read_message(q.init.write_message({}).value()));
     auto m2 = q.resp.write_message(Bytes(kMaxMessageSize - 96)).value();

@@ -27,14 +27,15 @@ Result<void> decode_extensions(BytesView in, NoiseExtensions& ext) {
     if (!field) return {};
     if (field->number != kFieldCerthashes && field->number != kFieldMuxers) continue;
     if (field->type != pb::WireType::kLen) return make_error_code(Errc::kInvalidEncoding);
-    if (field->bytes.size() > kMaxExtensionEntrySize) return make_error_code(Errc::kTooLarge);
+    if (field->bytes.size() > kMaxExtensionEntrySize) return make_error_code(goop::Errc::kTooLarge);
     if (field->number == kFieldCerthashes) {
       if (ext.webtransport_certhashes.size() >= kMaxExtensionEntries) {
-        return make_error_code(Errc::kTooLarge);
+        return make_error_code(goop::Errc::kTooLarge);
       }
       ext.webtransport_certhashes.emplace_back(field->bytes.begin(), field->bytes.end());
     } else {
-      if (ext.stream_muxers.size() >= kMaxExtensionEntries) return make_error_code(Errc::kTooLarge);
+      if (ext.stream_muxers.size() >= kMaxExtensionEntries)
+        return make_error_code(goop::Errc::kTooLarge);
       ext.stream_muxers.emplace_back(field->str());
     }
   }
@@ -56,7 +57,7 @@ Bytes encode_payload(const HandshakePayload& p) {
 }
 
 Result<HandshakePayload> decode_payload(BytesView in) {
-  if (in.size() > kMaxPayloadSize) return make_error_code(Errc::kTooLarge);
+  if (in.size() > kMaxPayloadSize) return make_error_code(goop::Errc::kTooLarge);
   HandshakePayload p;
   pb::Reader r(in);
   for (;;) {
@@ -67,10 +68,10 @@ Result<HandshakePayload> decode_payload(BytesView in) {
     if (field->type != pb::WireType::kLen) return make_error_code(Errc::kInvalidEncoding);
     const BytesView b = field->bytes;
     if (n == kFieldIdentityKey) {
-      if (b.size() > kMaxKeyMessage) return make_error_code(Errc::kTooLarge);
+      if (b.size() > kMaxKeyMessage) return make_error_code(goop::Errc::kTooLarge);
       p.identity_key.assign(b.begin(), b.end());
     } else if (n == kFieldIdentitySig) {
-      if (b.size() > kMaxSignatureSize) return make_error_code(Errc::kTooLarge);
+      if (b.size() > kMaxSignatureSize) return make_error_code(goop::Errc::kTooLarge);
       p.identity_sig.assign(b.begin(), b.end());
     } else {
       if (!p.extensions) p.extensions.emplace();

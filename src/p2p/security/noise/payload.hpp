@@ -54,7 +54,7 @@ struct HandshakePayload {
 // omitted (proto3 semantics).
 Bytes encode_payload(const HandshakePayload& p);
 
-// Errors: Errc::kTooLarge over kMaxPayloadSize, or an identity_key over kMaxKeyMessage, a
+// Errors: goop::Errc::kTooLarge over kMaxPayloadSize, or an identity_key over kMaxKeyMessage, a
 // signature over kMaxSignatureSize, more than kMaxExtensionEntries entries or an entry over
 // kMaxExtensionEntrySize; Errc::kInvalidEncoding / kTruncated for malformed protobuf or a
 // field with the wrong wire type. Unknown fields are skipped; a repeated singular field keeps

@@ -54,30 +54,31 @@ TEST(NoisePayload, RejectsWrongWireTypeAndTruncation) {
 }
 
 TEST(NoisePayload, EnforcesCaps) {
-  EXPECT_EQ(decode_payload(Bytes(kMaxPayloadSize + 1)).error(), make_error_code(Errc::kTooLarge));
+  EXPECT_EQ(decode_payload(Bytes(kMaxPayloadSize + 1)).error(),
+            make_error_code(goop::Errc::kTooLarge));
   {
     pb::Writer w;
     w.bytes(1, Bytes(kMaxKeyMessage + 1));
-    EXPECT_EQ(decode_payload(w.out()).error(), make_error_code(Errc::kTooLarge));
+    EXPECT_EQ(decode_payload(w.out()).error(), make_error_code(goop::Errc::kTooLarge));
   }
   {
     pb::Writer w;
     w.bytes(2, Bytes(kMaxSignatureSize + 1));
-    EXPECT_EQ(decode_payload(w.out()).error(), make_error_code(Errc::kTooLarge));
+    EXPECT_EQ(decode_payload(w.out()).error(), make_error_code(goop::Errc::kTooLarge));
   }
   {
     pb::Writer e;
     for (std::size_t i = 0; i <= kMaxExtensionEntries; ++i) e.string(2, "/m");
     pb::Writer w;
     w.bytes(4, e.out());
-    EXPECT_EQ(decode_payload(w.out()).error(), make_error_code(Errc::kTooLarge));
+    EXPECT_EQ(decode_payload(w.out()).error(), make_error_code(goop::Errc::kTooLarge));
   }
   {
     pb::Writer e;
     e.bytes(1, Bytes(kMaxExtensionEntrySize + 1));
     pb::Writer w;
     w.bytes(4, e.out());
-    EXPECT_EQ(decode_payload(w.out()).error(), make_error_code(Errc::kTooLarge));
+    EXPECT_EQ(decode_payload(w.out()).error(), make_error_code(goop::Errc::kTooLarge));
   }
 }
 

@@ -16,8 +16,8 @@
 namespace goop::p2p::noise {
 namespace {
 namespace asio = boost::asio;
-using testing::MemoryStream;
 using goop::testing::run_coro;
+using testing::MemoryStream;
 
 Key key_a() {
   Key k{};
@@ -127,9 +127,9 @@ TEST(NoiseSecureStream, TenMiBEachWayConcurrentlyWithChecksum) {
         auto ex = co_await asio::this_coro::executor;
         AsyncEvent done(ex);
         int finished = 0;
-        Result<std::uint64_t> sent_a = make_error_code(Errc::kTimeout);
-        Result<std::uint64_t> sent_b = make_error_code(Errc::kTimeout);
-        Result<std::pair<std::size_t, std::uint64_t>> got_a = make_error_code(Errc::kTimeout);
+        Result<std::uint64_t> sent_a = make_error_code(goop::Errc::kTimeout);
+        Result<std::uint64_t> sent_b = make_error_code(goop::Errc::kTimeout);
+        Result<std::pair<std::size_t, std::uint64_t>> got_a = make_error_code(goop::Errc::kTimeout);
         asio::co_spawn(ex, send_all(a, kTenMiB, 1),
                        [&](std::exception_ptr, Result<std::uint64_t> r) {
                          sent_a = r;

@@ -47,7 +47,7 @@ class TcpStream final : public ByteStream {
   error_code broken_;
 };
 
-// Connects to `ep` within `timeout`. Errors: Errc::kTimeout, or the OS error (refused, ...).
+// Connects to `ep` within `timeout`. Errors: goop::Errc::kTimeout, or the OS error (refused, ...).
 boost::asio::awaitable<Result<std::unique_ptr<TcpStream>>> dial(
     boost::asio::ip::tcp::endpoint ep, std::chrono::steady_clock::duration timeout = kDialTimeout);
 

@@ -110,7 +110,7 @@ TEST(Identify, CodecRoundTripAndUnknownFieldsSkipped) {
 
 TEST(Identify, LimitsAreEnforced) {
   EXPECT_EQ(identify::decode(Bytes(identify::kMaxMessageSize + 1, 0)).error(),
-            make_error_code(Errc::kTooLarge));
+            make_error_code(goop::Errc::kTooLarge));
   identify::Message m;
   for (std::size_t i = 0; i <= identify::kMaxProtocols; ++i) m.protocols.push_back("/p");
   EXPECT_EQ(identify::decode(identify::encode(m)).error(), make_error_code(Errc::kResourceLimit));

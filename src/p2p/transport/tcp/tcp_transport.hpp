@@ -26,7 +26,8 @@ class TcpTransport final : public Transport {
   // Exactly /ip4|ip6/A/tcp/N.
   bool can_listen(const Multiaddr& addr) const override;
 
-  // Errors: Errc::kTimeout after `timeout`; the OS error (connection_refused, network_unreachable,
+  // Errors: goop::Errc::kTimeout after `timeout`; the OS error (connection_refused,
+  // network_unreachable,
   // ...); Errc::kInvalidEncoding if !can_dial(addr).
   boost::asio::awaitable<Result<RawConnection>> dial(
       Multiaddr addr, std::chrono::steady_clock::duration timeout) override;
