@@ -1,6 +1,7 @@
 // The validation rules of seeds/configuration.txt, plus the ranges its field descriptions state.
 // Each message names the field, its value and the rule.
 
+#include "base/host_port.hpp"
 #include "goop/config/config.hpp"
 
 #include <boost/asio/ip/address.hpp>
@@ -85,18 +86,8 @@ bool valid_nacl_key(const std::string& b64) {
 
 bool valid_http_addr(const std::string& addr) {
   if (addr.empty()) return true;
-  const auto colon = addr.rfind(':');
-  if (colon == std::string::npos) return false;
-  std::string host = addr.substr(0, colon);
-  const std::string port = addr.substr(colon + 1);
-  if (port.empty() || port.size() > 5 ||
-      !std::all_of(port.begin(), port.end(), [](char ch) { return ch >= '0' && ch <= '9'; }) ||
-      std::stoi(port) > 65535) {
-    return false;
-  }
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']')
-    host = host.substr(1, host.size() - 2);
-  return host.empty() || host == "localhost" || is_ip(host);
+  auto hp = parse_host_port(addr);
+  return hp && (hp->host.empty() || hp->host == "localhost" || is_ip(hp->host));
 }
 
 struct Checker {
