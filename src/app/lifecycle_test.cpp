@@ -63,7 +63,7 @@ class LifecycleTest : public ::testing::Test {
  protected:
   Part& part(std::string name, Duration stop_takes = {}, bool fails = false) {
     parts_.push_back(
-        std::make_unique<Part>(Part{std::move(name), log_, clock_, stop_takes, fails}));
+        std::make_unique<Part>(Part{std::move(name), log_, clock_, stop_takes, fails, {}}));
     lifecycle_.add(parts_.back()->name, *parts_.back());
     return *parts_.back();
   }

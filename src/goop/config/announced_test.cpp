@@ -51,7 +51,9 @@ TEST(Announced, EveryAnnouncedFieldIsLiveAndTheListCoversEveryLiveField) {
   const Config defaults;
   visit_fields(defaults, [&](std::string_view s, std::string_view k, const auto&) {
     const std::string key = fmt::format("{}.{}", s, k);
-    if (is_announced(key)) EXPECT_TRUE(is_live(key)) << key << " is announced but needs a restart";
+    if (is_announced(key)) {
+      EXPECT_TRUE(is_live(key)) << key << " is announced but needs a restart";
+    }
     if (is_live(key)) ++live;
   });
   EXPECT_EQ(static_cast<int>(std::size(kLiveChanges)), live) << "a live field is missing here";
