@@ -59,8 +59,8 @@ std::vector<std::string> Lifecycle::running() const {
   return out;
 }
 
-boost::asio::awaitable<void> Lifecycle::note_unfinished(boost::asio::awaitable<bool> stop) {
-  if (!co_await std::move(stop)) GOOP_LOG_DEBUG(lg, "a part's tasks outlived its stop deadline");
+void Lifecycle::note_unfinished() {
+  GOOP_LOG_DEBUG(lg, "a part's tasks outlived its stop deadline");
 }
 
 }  // namespace goop::app

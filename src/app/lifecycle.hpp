@@ -71,13 +71,8 @@ class Lifecycle {
   // Adds `service` to start after every part added before it. `service` must outlive the stop.
   template <Service S>
   void add(std::string name, S& service) {
-    add(std::move(name), start_fn(service), [&service](Duration d) {
-      if constexpr (std::same_as<decltype(service.async_stop(d)), boost::asio::awaitable<bool>>) {
-        return note_unfinished(service.async_stop(d));
-      } else {
-        return service.async_stop(d);
-      }
-    });
+    add(std::move(name), start_fn(service),
+        [&service](Duration d) { return stop_service(service, d); });
   }
   // The same for a part that is not an object of its own (a database to close, say).
   void add(std::string name, StartFn start, StopFn stop);
@@ -119,7 +114,17 @@ class Lifecycle {
       }
     };
   }
-  static boost::asio::awaitable<void> note_unfinished(boost::asio::awaitable<bool> stop);
+  // Always awaited at once, while `service` is alive.
+  template <class S>
+  static boost::asio::awaitable<void> stop_service(S& service, Duration d) {
+    if constexpr (std::same_as<decltype(service.async_stop(d)), boost::asio::awaitable<bool>>) {
+      const bool ended = co_await service.async_stop(d);
+      if (!ended) note_unfinished();
+    } else {
+      co_await service.async_stop(d);
+    }
+  }
+  static void note_unfinished();
 
   const Clock& clock_;
   std::vector<Part> parts_;
