@@ -17,6 +17,7 @@
 #include "base/log.hpp"
 #include "p2p/host/host.hpp"
 #include "p2p/protocol/gossipsub/gossipsub.hpp"
+#include "p2p/transport/tcp/tcp_transport.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/executor_work_guard.hpp>
@@ -74,7 +75,9 @@ std::int64_t now_ns() {
 
 struct Node {
   explicit Node(asio::io_context& io, Ed25519PrivateKey k = Ed25519PrivateKey::generate())
-      : host(io.get_executor(), k, HostConfig{}), gs(io.get_executor(), host, k) {}
+      : host(io.get_executor(), k, HostConfig{},
+             transports(tcp::make_transport(io.get_executor()))),
+        gs(io.get_executor(), host, k) {}
   Host host;
   gossipsub::GossipSub gs;
 };

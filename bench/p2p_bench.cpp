@@ -7,11 +7,13 @@
 #include "../tests/support/process.hpp"
 #include "p2p/errors.hpp"
 #include "p2p/host/host.hpp"
-#include "p2p/host/upgrader.hpp"
 #include "p2p/io/framing.hpp"
 #include "p2p/muxer/yamux/session.hpp"
 #include "p2p/negotiation/lazy_select_stream.hpp"
+#include "p2p/network/noise_yamux.hpp"
+#include "p2p/transport/tcp/tcp_addr.hpp"
 #include "p2p/transport/tcp/tcp_stream.hpp"
+#include "p2p/transport/tcp/tcp_transport.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -71,7 +73,8 @@ struct Node {
   std::thread thread;
 
   explicit Node(HostConfig cfg = {}) {
-    host = std::make_unique<Host>(io.get_executor(), Ed25519PrivateKey::generate(), cfg);
+    host = std::make_unique<Host>(io.get_executor(), Ed25519PrivateKey::generate(), cfg,
+                                  transports(tcp::make_transport(io.get_executor())));
     host->set_stream_handler(std::string(kSink), sink);
     host->set_stream_handler(std::string(kSmall), small_echo);
     if (auto r = host->start(); !r) throw std::runtime_error(r.error().message);
@@ -224,7 +227,7 @@ double js_client_in_dir(const std::string& addr, std::size_t bytes) {
 // Fresh TCP + Noise + yamux + one 32-byte request/response, `n` times; returns sorted ms.
 std::vector<double> handshake_latencies(Node& server, int n) {
   Node client_io;  // its own thread; we use the upgrader directly to force fresh connections
-  auto ep = server.host->listen_addrs().at(0).tcp_endpoint().value();
+  auto ep = p2p::tcp::to_endpoint(server.host->listen_addrs().at(0)).value();
   const PeerId expected = server.host->id();
   const auto client_key = Ed25519PrivateKey::generate();  // a peer keeps its identity
   std::vector<double> ms;
@@ -255,7 +258,7 @@ std::vector<double> handshake_latencies(Node& server, int n) {
 // Several concurrent dialers doing fresh handshakes for `secs` against `server`.
 double inbound_handshakes_per_s(Node& server, int concurrency, double secs) {
   Node client_io;
-  auto ep = server.host->listen_addrs().at(0).tcp_endpoint().value();
+  auto ep = p2p::tcp::to_endpoint(server.host->listen_addrs().at(0)).value();
   const PeerId expected = server.host->id();
   const auto key = Ed25519PrivateKey::generate();
   return client_io.run([](ip::tcp::endpoint to, PeerId want, Ed25519PrivateKey k, int n,
@@ -299,7 +302,7 @@ int idle_clients(const std::string& addr, int n) {
       io,
       [&]() -> asio::awaitable<void> {
         for (int i = 0; i < n; ++i) {
-          auto raw = co_await p2p::tcp::dial(*ma.tcp_endpoint());
+          auto raw = co_await p2p::tcp::dial(*p2p::tcp::to_endpoint(ma));
           if (!raw) continue;
           auto up = co_await upgrade_outbound(std::move(*raw), Ed25519PrivateKey::generate(),
                                               *ma.peer_id(), {});

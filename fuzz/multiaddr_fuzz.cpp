@@ -1,6 +1,7 @@
 // Multiaddrs arrive from the network (identify listen addrs, peer records, relay reservations,
 // DCUtR): decoding must fail cleanly on bad input and round-trip exactly what it accepts.
 #include "p2p/multiformats/multiaddr.hpp"
+#include "p2p/transport/tcp/tcp_addr.hpp"
 
 #include <algorithm>
 #include <cstdint>
@@ -17,7 +18,7 @@ void check_round_trip(const Multiaddr& m) {
   auto reparsed = Multiaddr::parse(text);
   if (!reparsed || *reparsed != m || reparsed->to_string() != text) std::abort();
   (void)m.peer_id();
-  (void)m.tcp_endpoint();
+  (void)p2p::tcp::to_endpoint(m);
   if (!m.empty()) {
     const auto last =
         Multiaddr::from_bytes(m.bytes()).value().decapsulate_code(m.components().back().code);

@@ -23,6 +23,7 @@
 #include "goop/presence/presence_service.hpp"
 #include "p2p/host/host.hpp"
 #include "p2p/protocol/gossipsub/gossipsub.hpp"
+#include "p2p/transport/tcp/tcp_transport.hpp"
 
 #include <fmt/core.h>
 
@@ -76,7 +77,8 @@ struct PeerNode::Impl {
         cfg(settings.current()),
         id(std::move(identity)),
         // transports → host (the one line that builds the Host)
-        host(std::make_unique<p2p::Host>(ex, id.key, host_config(cfg))),
+        host(std::make_unique<p2p::Host>(ex, id.key, host_config(cfg),
+                                         p2p::transports(p2p::tcp::make_transport(ex)))),
         // protocols
         gossip(ex, *host, id.key),
         site(our_site(dir, cfg)),

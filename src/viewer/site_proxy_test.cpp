@@ -1,9 +1,11 @@
-// The site proxy on a real HttpServer over TCP on 127.0.0.1, with two in-process libp2p Hosts:
-// A (ours, serving its site from disk) and B (a remote peer serving /goop/site/1.0.0).
+// The site proxy on a real HttpServer over TCP on 127.0.0.1, with two in-process libp2p Hosts on
+// the memory transport: A (ours, serving its site from disk) and B (a remote peer serving
+// /goop/site/1.0.0).
 #include "viewer/site_proxy.hpp"
 
 #include "goop/content/site_protocol.hpp"
 #include "p2p/host/host.hpp"
+#include "p2p/transport/memory/memory_transport.hpp"
 #include "testing/run_coro.hpp"
 #include "viewer/site_origin.hpp"
 #include "viewer/site_page.hpp"
@@ -50,10 +52,14 @@ class SiteProxyTest : public ::testing::Test {
       write_file(root / "big.bin", std::string(200 * 1024, 'b'));
       fs::create_symlink(dir_ / "secret.txt", root / "escape.txt");
     }
-    a_ = std::make_unique<p2p::Host>(io_.get_executor(), p2p::Ed25519PrivateKey::generate(),
-                                     p2p::HostConfig{});
-    b_ = std::make_unique<p2p::Host>(io_.get_executor(), p2p::Ed25519PrivateKey::generate(),
-                                     p2p::HostConfig{});
+    p2p::HostConfig hc;
+    hc.listen = {"/memory/0"};
+    a_ = std::make_unique<p2p::Host>(
+        io_.get_executor(), p2p::Ed25519PrivateKey::generate(), hc,
+        p2p::transports(p2p::memory::make_transport(io_.get_executor(), net_)));
+    b_ = std::make_unique<p2p::Host>(
+        io_.get_executor(), p2p::Ed25519PrivateKey::generate(), hc,
+        p2p::transports(p2p::memory::make_transport(io_.get_executor(), net_)));
     ASSERT_TRUE(a_->start().has_value());
     ASSERT_TRUE(b_->start().has_value());
     content::SiteOptions so;
@@ -114,6 +120,7 @@ class SiteProxyTest : public ::testing::Test {
   static inline int counter_ = 0;
   fs::path dir_;
   asio::io_context io_;
+  p2p::memory::MemoryNetwork net_;
   std::unique_ptr<p2p::Host> a_, b_;
   std::unique_ptr<web::HttpServer> server_;
   std::uint16_t port_ = 0;

@@ -5,6 +5,7 @@
 #include "../support/peer_process.hpp"
 #include "goop/content/site_protocol.hpp"
 #include "p2p/host/host.hpp"
+#include "p2p/transport/tcp/tcp_transport.hpp"
 #include "testing/run_coro.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -34,7 +35,8 @@ TEST(Site, PeerServesItsSiteOverP2p) {
   const fs::path site = fs::path(bob.dir()) / "site";
 
   boost::asio::io_context io;
-  p2p::Host visitor(io.get_executor(), p2p::Ed25519PrivateKey::generate(), p2p::HostConfig{});
+  p2p::Host visitor(io.get_executor(), p2p::Ed25519PrivateKey::generate(), p2p::HostConfig{},
+                    p2p::transports(p2p::tcp::make_transport(io.get_executor())));
   ASSERT_TRUE(visitor.start().has_value());
   const std::string& addr = bob.listen().front();
   auto ma = p2p::Multiaddr::parse(addr).value();

@@ -12,6 +12,7 @@
 #include "p2p/host/host.hpp"
 #include "p2p/protocol/gossipsub/gossipsub.hpp"
 #include "p2p/testing/wait_until.hpp"
+#include "p2p/transport/tcp/tcp_transport.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/executor_work_guard.hpp>
@@ -43,7 +44,9 @@ Bytes to_bytes(std::string_view s) { return Bytes(s.begin(), s.end()); }
 struct CppNode {
   explicit CppNode(asio::io_context& io, Config config = {},
                    Ed25519PrivateKey k = Ed25519PrivateKey::generate())
-      : host(io.get_executor(), k, host_config()), gs(io.get_executor(), host, k, config) {}
+      : host(io.get_executor(), k, host_config(),
+             transports(tcp::make_transport(io.get_executor()))),
+        gs(io.get_executor(), host, k, config) {}
   static HostConfig host_config() {
     HostConfig c;
     c.agent_version = "goop2/gossip-interop-test";

@@ -8,12 +8,14 @@
 #include "p2p/host/host.hpp"
 #include "p2p/io/framing.hpp"
 #include "p2p/testing/echo.hpp"
+#include "p2p/transport/tcp/tcp_transport.hpp"
 #include "testing/run_coro.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_future.hpp>
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
@@ -49,7 +51,8 @@ class Interop : public ::testing::Test {
     if (const char* lv = std::getenv("GOOP_LOG")) (void)log::configure(lv);
     HostConfig cfg;
     cfg.agent_version = "goop2/interop-test";
-    host_ = std::make_unique<Host>(io_.get_executor(), Ed25519PrivateKey::generate(), cfg);
+    host_ = std::make_unique<Host>(io_.get_executor(), Ed25519PrivateKey::generate(), cfg,
+                                   transports(tcp::make_transport(io_.get_executor())));
     host_->set_stream_handler(std::string(kEcho), testing::serve_echo);
     auto started = host_->start();
     ASSERT_TRUE(started.has_value()) << started.error().message;

@@ -1,4 +1,4 @@
-// /goop/avatar/1.0.0 between two real Hosts over TCP on 127.0.0.1, and the avatar hash.
+// /goop/avatar/1.0.0 between two Hosts on the memory transport, and the avatar hash.
 #include "goop/content/avatar_protocol.hpp"
 
 #include "base/errors.hpp"

@@ -1,4 +1,4 @@
-// /goop/site/1.0.0 between two real Hosts over TCP on 127.0.0.1: exact wire bytes, the index
+// /goop/site/1.0.0 between two Hosts on the memory transport: exact wire bytes, the index
 // fallback, streaming a large file, every refusal, deadlines on both sides, and the client's
 // handling of answers a Go peer (or a broken one) may send.
 #include "goop/content/site_protocol.hpp"

@@ -1,11 +1,12 @@
 #pragma once
-// Test-only fixture for the content protocol tests: two real Hosts over TCP on 127.0.0.1 (a
-// server and a client, connected), a temporary peer folder, and raw-stream helpers for exact
+// Test-only fixture for the content protocol tests: two Hosts on the memory transport (a server
+// and a client, connected), a temporary peer folder, and raw-stream helpers for exact
 // wire bytes and scripted (misbehaving) peers. Included only by *_test.cpp files.
 
 #include "base/timeout.hpp"
 #include "p2p/errors.hpp"
 #include "p2p/host/host.hpp"
+#include "p2p/transport/memory/memory_transport.hpp"
 #include "testing/run_coro.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -91,8 +92,15 @@ inline asio::awaitable<void> scripted_answer(std::unique_ptr<p2p::MuxedStream> s
 class ContentHostTest : public ::testing::Test {
  protected:
   ContentHostTest()
-      : server_(io_.get_executor(), p2p::Ed25519PrivateKey::generate(), p2p::HostConfig{}),
-        client_(io_.get_executor(), p2p::Ed25519PrivateKey::generate(), p2p::HostConfig{}) {}
+      : server_(io_.get_executor(), p2p::Ed25519PrivateKey::generate(), memory_config(),
+                p2p::transports(p2p::memory::make_transport(io_.get_executor(), net_))),
+        client_(io_.get_executor(), p2p::Ed25519PrivateKey::generate(), memory_config(),
+                p2p::transports(p2p::memory::make_transport(io_.get_executor(), net_))) {}
+  static p2p::HostConfig memory_config() {
+    p2p::HostConfig c;
+    c.listen = {"/memory/0"};
+    return c;
+  }
 
   void SetUp() override {
     std::string tmpl = (std::filesystem::temp_directory_path() / "goop-content-XXXXXX").string();
@@ -143,6 +151,7 @@ class ContentHostTest : public ::testing::Test {
   }
 
   asio::io_context io_;
+  p2p::memory::MemoryNetwork net_;
   p2p::Host server_;
   p2p::Host client_;
   std::filesystem::path dir_, site_;

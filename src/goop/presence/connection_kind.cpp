@@ -1,5 +1,7 @@
 #include "goop/presence/connection_kind.hpp"
 
+#include "p2p/transport/tcp/tcp_addr.hpp"
+
 #include <boost/asio/ip/address.hpp>
 
 namespace goop::presence {
@@ -23,7 +25,7 @@ bool is_local(const boost::asio::ip::address& ip) {
 std::string_view connection_kind(const std::optional<p2p::Multiaddr>& remote) {
   if (!remote) return "none";
   if (remote->first(p2p::ma::kP2pCircuit)) return "relay";
-  if (auto ep = remote->tcp_endpoint(); ep && is_local(ep->address())) return "lan";
+  if (auto ep = p2p::tcp::to_endpoint(*remote); ep && is_local(ep->address())) return "lan";
   return "direct";
 }
 

@@ -4,7 +4,7 @@
 #include "goop/presence/lan_discovery.hpp"
 
 #include "goop/presence/background_dialer.hpp"
-#include "goop/presence/testing_host.hpp"
+#include "p2p/testing/node_fixture.hpp"
 #include "testing/run_coro.hpp"
 
 #include <gtest/gtest.h>
@@ -15,9 +15,10 @@ using namespace std::chrono_literals;
 
 TEST(LanDiscovery, StartsOrReportsWhyNotAndStops) {
   boost::asio::io_context io;
-  testing::TestHost host(io);
-  BackgroundDialer dialer(io.get_executor(), *host);
-  LanDiscovery lan(io.get_executor(), *host, "goop-lan-discovery-test", dialer);
+  p2p::testing::NodeFixture net(io);
+  p2p::Host& host = net.new_ephemeral();
+  BackgroundDialer dialer(io.get_executor(), host);
+  LanDiscovery lan(io.get_executor(), host, "goop-lan-discovery-test", dialer);
   EXPECT_TRUE(lan.status().empty());
   lan.start();
   if (lan.running()) {

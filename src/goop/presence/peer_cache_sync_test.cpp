@@ -1,16 +1,16 @@
-// PeerCacheSync with a real data.db, PeerTable and Hosts on 127.0.0.1: remembered peers are
+// PeerCacheSync with a real data.db and PeerTable, and hosts on the memory transport: remembered
+// peers are
 // seeded and re-dialled, presence writes are throttled on a manual clock, pruning and identify
 // reach the cache, favourites persist, and nothing is written after stop.
 #include "goop/presence/peer_cache_sync.hpp"
 
 #include "base/errors.hpp"
 #include "goop/presence/background_dialer.hpp"
-#include "goop/presence/testing_host.hpp"
+#include "p2p/testing/node_fixture.hpp"
 #include "p2p/testing/random_peer.hpp"
 #include "storage/db.hpp"
 #include "testing/run_coro.hpp"
 #include "testing/temp_dir.hpp"
-#include "testing/wait_for.hpp"
 
 #include <gtest/gtest.h>
 
@@ -22,7 +22,6 @@ namespace goop::presence {
 namespace {
 using namespace std::chrono_literals;
 using goop::testing::run_coro;
-using goop::testing::wait_for;
 using Strings = std::vector<std::string>;
 
 PeerIdentity ident(std::string content) {
@@ -37,21 +36,20 @@ class PeerCacheSyncTest : public ::testing::Test {
     auto db = storage::Db::open(dir_ / "data.db");
     EXPECT_TRUE(db.has_value()) << db.error().message;
     db_.emplace(std::move(*db));
-    a_ = std::make_unique<testing::TestHost>(io_);
-    dialer_ = std::make_unique<BackgroundDialer>(io_.get_executor(), **a_);
-    sync_ = std::make_unique<PeerCacheSync>(**a_, table_, *db_, *dialer_, clock_);
+    a_ = &net_.new_ephemeral();
+    dialer_ = std::make_unique<BackgroundDialer>(io_.get_executor(), *a_);
+    sync_ = std::make_unique<PeerCacheSync>(*a_, table_, *db_, *dialer_, clock_);
   }
   ~PeerCacheSyncTest() override {
     run_coro(io_, sync_->async_stop(1s));
     run_coro(io_, dialer_->async_stop(2s));
-    b_.reset();
-    a_.reset();  // stops the host before the sync that registered callbacks on it goes
+    net_.stop_all();  // the hosts stop before the sync that registered callbacks on them goes
   }
 
-  p2p::Host& a() { return **a_; }
+  p2p::Host& a() { return *a_; }
   p2p::Host& b() {
-    if (!b_) b_ = std::make_unique<testing::TestHost>(io_);
-    return **b_;
+    if (!b_) b_ = &net_.new_ephemeral();
+    return *b_;
   }
   // What data.db holds now, read through a cache of its own.
   std::vector<CachedPeer> rows() {
@@ -83,7 +81,9 @@ class PeerCacheSyncTest : public ::testing::Test {
   ManualClock clock_;
   PeerTable table_{clock_};
   std::optional<storage::Db> db_;
-  std::unique_ptr<testing::TestHost> a_, b_;
+  p2p::testing::NodeFixture net_{io_};
+  p2p::Host* a_ = nullptr;
+  p2p::Host* b_ = nullptr;
   std::unique_ptr<BackgroundDialer> dialer_;
   std::unique_ptr<PeerCacheSync> sync_;
 };
@@ -113,7 +113,7 @@ TEST_F(PeerCacheSyncTest, SeedsTableAndPeerstoreAndRedialsRememberedPeers) {
   ASSERT_NE(info, nullptr);
   EXPECT_EQ(info->protocols, Strings{"/x/1.0.0"});
   EXPECT_FALSE(info->addrs.empty());
-  EXPECT_TRUE(wait_for(io_, [&] { return a().is_connected(b().id()); })) << "re-dialled";
+  EXPECT_TRUE(net_.wait_for([&] { return a().is_connected(b().id()); })) << "re-dialled";
 }
 
 TEST_F(PeerCacheSyncTest, APresenceIsWrittenAtOnceWhenItChangedElseEveryFiveMinutes) {
@@ -170,9 +170,8 @@ TEST_F(PeerCacheSyncTest, IdentifyStoresTheProtocolsOfPeersInTheTable) {
   sync_->heard(ben);
   ASSERT_TRUE(row(ben));
   EXPECT_TRUE(row(ben)->protocols.empty());
-  auto connected = run_coro(io_, a().connect(b().id(), b().listen_addrs()));
-  ASSERT_TRUE(connected.has_value()) << connected.error().message();
-  ASSERT_TRUE(wait_for(io_, [&] { return !row(ben)->protocols.empty(); }));
+  ASSERT_TRUE(net_.connect(a(), b()));
+  ASSERT_TRUE(net_.wait_for([&] { return !row(ben)->protocols.empty(); }));
   const Strings protocols = row(ben)->protocols;
   EXPECT_NE(std::find(protocols.begin(), protocols.end(), "/ipfs/ping/1.0.0"), protocols.end());
 }

@@ -8,12 +8,9 @@
 #include "p2p/multiformats/multiaddr.hpp"
 #include "p2p/protocol/gossipsub/gossipsub.hpp"
 
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
 
 #include <algorithm>
 #include <set>
@@ -281,12 +278,11 @@ struct PresenceService::Impl : std::enable_shared_from_this<Impl> {
     if (!stopping) (void)gossip.resend_latest(options.topic, peer);  // false: it left meanwhile
   }
 
+  // Runs `fn` every `every` of the service's Clock (a ManualClock in tests), until stopped.
   static asio::awaitable<void> tick(std::shared_ptr<Impl> self, std::chrono::milliseconds every,
                                     std::function<void(Impl&)> fn) {
-    asio::steady_timer t(self->ex);
     for (;;) {
-      t.expires_after(every);
-      auto [ec] = co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
+      auto ec = co_await self->clock.sleep_for(every);
       auto cs = co_await asio::this_coro::cancellation_state;
       if (ec || cs.cancelled() != asio::cancellation_type::none || self->stopping) co_return;
       fn(*self);

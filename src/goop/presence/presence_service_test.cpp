@@ -1,11 +1,14 @@
-// PresenceService on real Hosts and GossipSub over TCP on 127.0.0.1, in one process: peers
-// list each other with their labels and reachability, spoofed presence is ignored, an
-// offline message at stop marks the peer offline at once, and the content probe answers.
+// PresenceService on Hosts and GossipSub over the memory transport, in one process: peers list
+// each other with their labels and reachability, spoofed presence is ignored, an offline message
+// at stop marks the peer offline at once, and the content probe answers. Each node's presence
+// and peer table run on its own ManualClock: heartbeats, TTL and grace happen only when a test
+// advances that clock.
 #include "goop/presence/presence_service.hpp"
 
 #include "goop/content/content_protocol.hpp"
 #include "p2p/host/host.hpp"
 #include "p2p/protocol/gossipsub/gossipsub.hpp"
+#include "p2p/testing/node_fixture.hpp"
 #include "testing/run_coro.hpp"
 #include "testing/wait_for.hpp"
 
@@ -21,11 +24,12 @@ using goop::testing::run_coro;
 constexpr const char* kTopic = "test.presence";
 
 struct Node {
-  Node(asio::io_context& io, std::string name)
+  Node(asio::io_context& io, p2p::memory::MemoryNetwork& net, std::string name)
       : key(p2p::Ed25519PrivateKey::generate()),
-        host(io.get_executor(), key, p2p::HostConfig{}),
+        host(io.get_executor(), key, p2p::testing::memory_host_config(),
+             p2p::transports(p2p::memory::make_transport(io.get_executor(), net))),
         gossip(io.get_executor(), host, key),
-        table(SystemClock::instance()),
+        table(clock),
         label(std::move(name)) {}
 
   void start(asio::io_context& io, std::size_t max_peers = 4096,
@@ -37,14 +41,17 @@ struct Node {
     o.topic = kTopic;
     o.heartbeat = heartbeat;
     o.max_peers = max_peers;
-    presence = std::make_unique<PresenceService>(io.get_executor(), host, gossip, table, o, [this] {
-      SelfAnnouncement s;
-      s.identity.content = label;
-      s.identity.public_key = "PUBKEY";  // rendezvous copy only
-      s.verification_token = "TOKEN";
-      for (const auto& a : host.listen_addrs()) s.addrs.push_back(a.to_string());
-      return s;
-    });
+    presence = std::make_unique<PresenceService>(
+        io.get_executor(), host, gossip, table, o,
+        [this] {
+          SelfAnnouncement s;
+          s.identity.content = label;
+          s.identity.public_key = "PUBKEY";  // rendezvous copy only
+          s.verification_token = "TOKEN";
+          for (const auto& a : host.listen_addrs()) s.addrs.push_back(a.to_string());
+          return s;
+        },
+        clock);
     presence->start();
   }
   void stop(asio::io_context& io) {
@@ -54,6 +61,7 @@ struct Node {
   }
   std::string id() const { return host.id().to_base58(); }
 
+  ManualClock clock;  // presence and table time; gossipsub keeps real time
   p2p::Ed25519PrivateKey key;
   p2p::Host host;
   p2p::gossipsub::GossipSub gossip;
@@ -65,16 +73,13 @@ struct Node {
 class PresenceTest : public ::testing::Test {
  protected:
   Node& add(std::string label, std::size_t max_peers = 4096, std::chrono::seconds heartbeat = 1s) {
-    nodes_.push_back(std::make_unique<Node>(io_, std::move(label)));
+    nodes_.push_back(std::make_unique<Node>(io_, net_.network(), std::move(label)));
     nodes_.back()->start(io_, max_peers, heartbeat);
     return *nodes_.back();
   }
-  void connect(Node& a, Node& b) {
-    auto r = run_coro(io_, a.host.connect(b.host.id(), b.host.listen_addrs()));
-    ASSERT_TRUE(r.has_value()) << r.error().message();
-  }
+  void connect(Node& a, Node& b) { ASSERT_TRUE(net_.connect(a.host, b.host)); }
   bool wait(std::function<bool()> pred, std::chrono::milliseconds timeout = 5000ms) {
-    return goop::testing::wait_for(io_, std::move(pred), timeout);
+    return net_.wait_for(std::move(pred), timeout);
   }
   void TearDown() override {
     for (auto& n : nodes_) n->stop(io_);
@@ -85,6 +90,7 @@ class PresenceTest : public ::testing::Test {
   }
 
   asio::io_context io_;
+  p2p::testing::NodeFixture net_{io_};
   std::vector<std::unique_ptr<Node>> nodes_;
 };
 
@@ -257,6 +263,47 @@ TEST_F(PresenceTest, EveryAnnouncementGoesToOnPublishAsTheFullCopy) {
   EXPECT_EQ(sent[1].type, MsgType::kOffline);
   EXPECT_EQ(sent[1].public_key, "PUBKEY");  // all fields, even for offline
   a.presence.reset();
+}
+
+// ---- time, on the manual clock ----
+
+TEST_F(PresenceTest, HeartbeatRepublishesEveryIntervalOfTheClock) {
+  Node& a = add("A", 4096, 5s);
+  std::vector<PresenceMsg> sent;
+  a.presence->on_publish([&](const PresenceMsg& m) { sent.push_back(m); });
+  // Both loops (heartbeat, prune) parked on the clock.
+  ASSERT_TRUE(wait([&] { return a.clock.sleepers() == 2; }));
+  EXPECT_TRUE(sent.empty());
+  a.clock.advance(4s);  // prune ticks; no heartbeat yet
+  ASSERT_TRUE(wait([&] { return a.clock.sleepers() == 2; }));
+  EXPECT_TRUE(sent.empty());
+  a.clock.advance(1s);
+  ASSERT_TRUE(wait([&] { return sent.size() == 1; }));
+  EXPECT_EQ(sent[0].type, MsgType::kUpdate);
+  a.clock.advance(5s);
+  EXPECT_TRUE(wait([&] { return sent.size() == 2; }));
+  run_coro(io_, a.presence->async_stop(2s));  // its offline goes to `sent` too, still alive here
+  a.presence.reset();
+}
+
+TEST_F(PresenceTest, ASilentPeerGoesOfflineAfterTheTtlAndIsForgottenAfterTheGrace) {
+  Node& a = add("A");
+  Node& b = add("B");
+  connect(a, b);
+  ASSERT_TRUE(wait([&] { return sees(a, b, true); }));
+  // Only A's clock moves: B stays silent (its heartbeat never comes) while A's TTL runs out.
+  const PresenceOptions defaults;
+  a.clock.advance(defaults.ttl - 1s);
+  ASSERT_TRUE(wait([&] { return a.clock.sleepers() == 2; }));
+  EXPECT_TRUE(a.table.find(b.id())->online()) << "within the TTL";
+  a.clock.advance(2s);
+  ASSERT_TRUE(wait([&] { return !a.table.find(b.id())->online(); }));
+  EXPECT_FALSE(a.table.find(b.id())->reachable);
+  a.clock.advance(defaults.grace);
+  ASSERT_TRUE(wait([&] { return a.clock.sleepers() == 2; }));
+  EXPECT_NE(a.table.find(b.id()), nullptr) << "within the grace";
+  a.clock.advance(2s);
+  EXPECT_TRUE(wait([&] { return a.table.find(b.id()) == nullptr; }));
 }
 
 TEST(AnnounceableAddrs, DropsLinkLocalKeepsLoopbackOnlyAlone) {

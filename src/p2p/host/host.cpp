@@ -1,4 +1,4 @@
-// Host: public API, inbound stream dispatch, identify and ping.
+// Host: public API, inbound stream dispatch and ping.
 
 #include "p2p/host/host.hpp"
 
@@ -10,6 +10,7 @@
 #include "p2p/negotiation/dialer.hpp"
 #include "p2p/negotiation/lazy_select_stream.hpp"
 #include "p2p/negotiation/listener.hpp"
+#include "p2p/network/noise_yamux.hpp"
 #include "p2p/protocol/identify/identify.hpp"
 #include "p2p/protocol/ping/ping.hpp"
 
@@ -19,58 +20,73 @@
 namespace goop::p2p {
 namespace asio = boost::asio;
 
-Host::Impl::Impl(asio::any_io_executor e, Ed25519PrivateKey key, HostConfig cfg)
+namespace {
+
+// Negotiates `protocols` on a freshly opened stream (lazily when there is only one).
+asio::awaitable<Result<std::unique_ptr<MuxedStream>>> negotiate(
+    std::unique_ptr<MuxedStream> stream, std::vector<std::string> protocols) {
+  if (protocols.size() == 1) {
+    auto lazy = multistream::make_lazy_select(std::move(stream), protocols.front());
+    lazy->set_protocol(protocols.front());
+    co_return lazy;
+  }
+  GOOP_CO_TRY(std::string chosen, co_await multistream::select_one(*stream, std::move(protocols)));
+  stream->set_protocol(std::move(chosen));
+  co_return stream;
+}
+
+}  // namespace
+
+Host::Impl::Impl(asio::any_io_executor e, Ed25519PrivateKey key, HostConfig cfg, Transports t,
+                 std::unique_ptr<Upgrader> up)
     : ex(e),
       identity(std::move(key)),
       self(PeerId::from_public_key(identity.public_key())),
       config(std::move(cfg)),
+      transports(std::move(t)),
+      upgrader(up ? std::move(up) : std::make_unique<NoiseYamuxUpgrader>()),
       tasks(e, "p2p.host") {}
 
-Host::Host(asio::any_io_executor ex, Ed25519PrivateKey identity, HostConfig config)
-    : impl_(std::make_unique<Impl>(ex, std::move(identity), std::move(config))) {
-  Impl* impl = impl_.get();
-  impl->handlers.emplace(std::string(ping::kProtocolId),
-                         [](std::unique_ptr<MuxedStream> s, PeerId) -> asio::awaitable<void> {
-                           co_await ping::serve(*s);
-                         });
-  impl->handlers.emplace(
-      std::string(identify::kProtocolId),
-      [impl](std::unique_ptr<MuxedStream> s, PeerId peer) -> asio::awaitable<void> {
-        auto c = impl->best_connection(peer);
-        if (!c) co_return;
-        (void)co_await identify::send(*s, impl->identify_message(*c));
-      });
-  impl->handlers.emplace(
-      std::string(identify::kPushProtocolId),
-      [impl](std::unique_ptr<MuxedStream> s, PeerId peer) -> asio::awaitable<void> {
-        auto msg = co_await identify::receive(*s);
-        if (!msg) co_return;
-        auto& info = impl->peers.get(peer);
-        info.protocols = msg->protocols;
-        for (auto& cb : impl->identified_cbs) cb(peer);
-      });
+Host::Impl::~Impl() = default;
+
+Host::Host(asio::any_io_executor ex, Ed25519PrivateKey identity, HostConfig config,
+           Transports transports, std::unique_ptr<Upgrader> upgrader)
+    : impl_(std::make_unique<Impl>(ex, std::move(identity), std::move(config),
+                                   std::move(transports), std::move(upgrader))) {
+  impl_->handlers.emplace(std::string(ping::kProtocolId),
+                          [](std::unique_ptr<MuxedStream> s, PeerId) -> asio::awaitable<void> {
+                            co_await ping::serve(*s);
+                          });
+  identify::Config ic;
+  ic.agent_version = impl_->config.agent_version;
+  impl_->identify = std::make_unique<identify::IdentifyService>(*this, std::move(ic));
+  impl_->identify->start();
 }
 
 Host::~Host() = default;
 
 const PeerId& Host::id() const noexcept { return impl_->self; }
+Ed25519PublicKey Host::public_key() const { return impl_->identity.public_key(); }
+asio::any_io_executor Host::get_executor() const noexcept { return impl_->ex; }
+const HostConfig& Host::config() const noexcept { return impl_->config; }
 Expected<void> Host::start() { return impl_->listen_all(); }
 std::vector<Multiaddr> Host::listen_addrs() const {
   std::vector<Multiaddr> out;
-  for (const auto& b : impl_->bound) {
-    for (auto& a : expand_wildcard(b)) out.push_back(std::move(a));
+  for (const auto& l : impl_->listeners) {
+    for (auto& a : expand_wildcard(l->local_addr())) out.push_back(std::move(a));
   }
   return out;
 }
 Peerstore& Host::peerstore() noexcept { return impl_->peers; }
+identify::IdentifyService& Host::identify() noexcept { return *impl_->identify; }
 
 void Host::set_stream_handler(std::string protocol, StreamHandler handler) {
   impl_->handlers[std::move(protocol)] = std::move(handler);
-  impl_->push_identify();
+  impl_->protocols_changed();
 }
 
 void Host::remove_stream_handler(const std::string& protocol) {
-  if (impl_->handlers.erase(protocol) > 0) impl_->push_identify();
+  if (impl_->handlers.erase(protocol) > 0) impl_->protocols_changed();
 }
 
 std::vector<std::string> Host::protocols() const {
@@ -86,7 +102,7 @@ bool Host::is_connected(const PeerId& peer) const {
 std::optional<Multiaddr> Host::connection_addr(const PeerId& peer) const {
   auto c = impl_->best_connection(peer);
   if (!c) return std::nullopt;
-  return c->remote_addr;
+  return c->info.remote_addr;
 }
 
 std::vector<PeerId> Host::connected_peers() const {
@@ -95,11 +111,27 @@ std::vector<PeerId> Host::connected_peers() const {
   return out;
 }
 
+std::vector<ConnectionInfo> Host::connections() const {
+  std::vector<ConnectionInfo> out;
+  for (const auto& [peer, list] : impl_->connections) {
+    for (const auto& c : list) {
+      if (!c->session->is_closed()) out.push_back(c->info);
+    }
+  }
+  return out;
+}
+
 void Host::on_connection_event(std::function<void(const PeerId&, ConnectionEvent)> cb) {
   impl_->connection_cbs.push_back(std::move(cb));
 }
+void Host::on_connection_opened(std::function<void(const ConnectionInfo&)> cb) {
+  impl_->opened_cbs.push_back(std::move(cb));
+}
+void Host::on_protocols_changed(std::function<void()> cb) {
+  impl_->protocols_cbs.push_back(std::move(cb));
+}
 void Host::on_identified(std::function<void(const PeerId&)> cb) {
-  impl_->identified_cbs.push_back(std::move(cb));
+  impl_->identify->on_identified(std::move(cb));
 }
 
 asio::awaitable<Result<void>> Host::connect(PeerId peer, std::vector<Multiaddr> addrs) {
@@ -129,14 +161,16 @@ asio::awaitable<Result<std::unique_ptr<MuxedStream>>> Host::new_stream(
   auto c = impl_->best_connection(peer);
   if (!c) co_return make_error_code(Errc::kConnectionClosed);
   GOOP_CO_TRY(auto stream, co_await c->session->open_stream());
-  if (protocols.size() == 1) {
-    auto lazy = multistream::make_lazy_select(std::move(stream), protocols.front());
-    lazy->set_protocol(protocols.front());
-    co_return lazy;
-  }
-  GOOP_CO_TRY(std::string chosen, co_await multistream::select_one(*stream, std::move(protocols)));
-  stream->set_protocol(std::move(chosen));
-  co_return stream;
+  co_return co_await negotiate(std::move(stream), std::move(protocols));
+}
+
+asio::awaitable<Result<std::unique_ptr<MuxedStream>>> Host::new_stream_on(
+    ConnectionId connection, std::vector<std::string> protocols) {
+  if (protocols.empty()) co_return make_error_code(Errc::kNegotiationFailed);
+  auto c = impl_->find_connection(connection);
+  if (!c || c->session->is_closed()) co_return make_error_code(Errc::kConnectionClosed);
+  GOOP_CO_TRY(auto stream, co_await c->session->open_stream());
+  co_return co_await negotiate(std::move(stream), std::move(protocols));
 }
 
 asio::awaitable<Result<std::chrono::nanoseconds>> Host::ping(PeerId peer) {
@@ -151,10 +185,8 @@ asio::awaitable<void> Host::async_stop(std::chrono::steady_clock::duration deadl
   Impl& m = *impl_;
   m.stopping = true;
   m.tasks.close();
-  for (auto& a : m.acceptors) {
-    error_code ec;
-    a.close(ec);
-  }
+  m.identify->close();
+  for (auto& l : m.listeners) l->close();
   const auto end = std::chrono::steady_clock::now() + deadline;
   std::vector<std::shared_ptr<Connection>> all;
   for (auto& [peer, list] : m.connections) all.insert(all.end(), list.begin(), list.end());
@@ -176,11 +208,12 @@ asio::awaitable<void> Host::async_stop(std::chrono::steady_clock::duration deadl
     if (!co_await closed.wait()) break;
   }
   co_await m.closing.async_stop(time_left(end));
+  co_await m.identify->async_stop(time_left(end));
   co_await m.tasks.async_stop(time_left(end));
   m.connections.clear();
 }
 
-// --- Impl: inbound stream dispatch, identify ---
+// --- Impl: inbound stream dispatch ---
 
 asio::awaitable<void> Host::Impl::serve_stream(std::shared_ptr<Connection> c,
                                                std::unique_ptr<MuxedStream> s) {
@@ -190,8 +223,8 @@ asio::awaitable<void> Host::Impl::serve_stream(std::shared_ptr<Connection> c,
   auto chosen = co_await multistream::handle(*s, std::move(supported));
   --c->negotiating;
   if (!chosen) {
-    GOOP_LOG_DEBUG(host_log(), "peer={} stream negotiation failed: {}", c->remote.short_string(),
-                   chosen.error().message());
+    GOOP_LOG_DEBUG(host_log(), "peer={} stream negotiation failed: {}",
+                   c->info.remote.short_string(), chosen.error().message());
     s->reset();
     co_return;
   }
@@ -202,76 +235,12 @@ asio::awaitable<void> Host::Impl::serve_stream(std::shared_ptr<Connection> c,
   }
   s->set_protocol(*chosen);
   StreamHandler handler = it->second;  // a copy: the map may change while it runs
-  co_await handler(std::move(s), c->remote);
+  co_await handler(std::move(s), c->info.remote);
 }
 
-identify::Message Host::Impl::identify_message(const Connection& to) const {
-  identify::Message m;
-  m.public_key = marshal_public_key(identity.public_key());
-  for (const auto& b : bound) {
-    for (const auto& a : expand_wildcard(b)) m.listen_addrs.push_back(a.bytes());
-  }
-  for (const auto& [p, h] : handlers) m.protocols.push_back(p);
-  m.observed_addr = to.remote_addr.bytes();
-  m.protocol_version = std::string(identify::kProtocolVersion);
-  m.agent_version = config.agent_version;
-  return m;
-}
-
-asio::awaitable<void> Host::Impl::identify_peer(std::shared_ptr<Connection> c) {
-  auto opened = co_await c->session->open_stream();
-  if (!opened) co_return;
-  auto s = std::move(*opened);
-  auto chosen =
-      co_await multistream::select_one(*s, multistream::protocol_list(identify::kProtocolId));
-  if (!chosen) co_return;
-  auto msg = co_await identify::receive(*s);
-  if (!msg) {
-    GOOP_LOG_DEBUG(host_log(), "peer={} identify failed: {}", c->remote.short_string(),
-                   msg.error().message());
-    co_return;
-  }
-  if (msg->public_key) {
-    // The key must be the one the connection proved (Noise); otherwise ignore the message.
-    auto key = unmarshal_public_key(*msg->public_key);
-    if (!key || PeerId::from_public_key(*key) != c->remote) {
-      GOOP_LOG_WARN(host_log(), "peer={} sent an identify key that is not its own; ignored",
-                    c->remote.short_string());
-      co_return;
-    }
-  }
-  auto& info = peers.get(c->remote);
-  info.protocols = std::move(msg->protocols);
-  info.agent_version = msg->agent_version.value_or("");
-  info.protocol_version = msg->protocol_version.value_or("");
-  std::vector<Multiaddr> addrs;
-  for (const auto& raw : msg->listen_addrs) {
-    if (auto a = Multiaddr::from_bytes(raw)) addrs.push_back(std::move(*a));
-  }
-  peers.add_addrs(c->remote, addrs);
-  if (msg->observed_addr) {
-    if (auto a = Multiaddr::from_bytes(*msg->observed_addr)) info.observed_addr = std::move(*a);
-  }
-  GOOP_LOG_DEBUG(host_log(), "peer={} identified: {} ({} protocols)", c->remote.short_string(),
-                 info.agent_version, info.protocols.size());
-  for (auto& cb : identified_cbs) cb(c->remote);
-}
-
-void Host::Impl::push_identify() {
+void Host::Impl::protocols_changed() {
   if (stopping) return;
-  for (auto& [peer, list] : connections) {
-    if (list.empty()) continue;
-    std::shared_ptr<Connection> c = list.front();
-    tasks.spawn(
-        [](Impl* host, std::shared_ptr<Connection> conn) -> asio::awaitable<void> {
-          auto opened = co_await conn->session->open_stream();
-          if (!opened) co_return;
-          auto s = multistream::make_lazy_select(std::move(*opened),
-                                                 std::string(identify::kPushProtocolId));
-          (void)co_await identify::send(*s, host->identify_message(*conn));
-        }(this, std::move(c)),
-        "identify push");
-  }
+  for (auto& cb : protocols_cbs) cb();
 }
 
 }  // namespace goop::p2p

@@ -40,6 +40,7 @@ constexpr std::array kProtocols{
     MultiaddrProtocol{ma::kWs, "ws", 0},
     MultiaddrProtocol{ma::kWss, "wss", 0},
     MultiaddrProtocol{ma::kHttp, "http", 0},
+    MultiaddrProtocol{ma::kMemory, "memory", 8},
 };
 
 error_code invalid() { return make_error_code(Errc::kInvalidEncoding); }
@@ -145,22 +146,6 @@ Result<Multiaddr> Multiaddr::from_bytes(BytesView in) {
   return m;
 }
 
-Multiaddr Multiaddr::from_tcp_endpoint(const boost::asio::ip::tcp::endpoint& ep) {
-  Multiaddr m;
-  const auto addr = ep.address();
-  if (addr.is_v4()) {
-    const auto b = addr.to_v4().to_bytes();
-    m.push({ma::kIp4, Bytes(b.begin(), b.end())});
-  } else {
-    const auto b = addr.to_v6().to_bytes();
-    m.push({ma::kIp6, Bytes(b.begin(), b.end())});
-  }
-  const auto port = ep.port();
-  m.push({ma::kTcp,
-          Bytes{static_cast<std::uint8_t>(port >> 8), static_cast<std::uint8_t>(port & 0xff)}});
-  return m;
-}
-
 std::string Multiaddr::to_string() const {
   if (components_.empty()) return "/";
   std::string out;
@@ -242,25 +227,6 @@ Multiaddr Multiaddr::without_peer_id() const {
   Multiaddr m;
   for (std::size_t k = 0; k + 1 < components_.size(); ++k) m.push(components_[k]);
   return m;
-}
-
-std::optional<boost::asio::ip::tcp::endpoint> Multiaddr::tcp_endpoint() const {
-  namespace ip = boost::asio::ip;
-  if (components_.size() < 2 || components_[1].code != ma::kTcp) return std::nullopt;
-  const auto& host = components_[0];
-  const auto& port_bytes = components_[1].value;
-  const auto port = static_cast<std::uint16_t>((unsigned{port_bytes[0]} << 8) | port_bytes[1]);
-  if (host.code == ma::kIp4) {
-    ip::address_v4::bytes_type b;
-    std::copy(host.value.begin(), host.value.end(), b.begin());
-    return ip::tcp::endpoint(ip::address_v4(b), port);
-  }
-  if (host.code == ma::kIp6) {
-    ip::address_v6::bytes_type b;
-    std::copy(host.value.begin(), host.value.end(), b.begin());
-    return ip::tcp::endpoint(ip::address_v6(b), port);
-  }
-  return std::nullopt;
 }
 
 }  // namespace goop::p2p

@@ -3,12 +3,13 @@
 // self-describing network address such as "/ip4/1.2.3.4/tcp/4001/p2p/12D3KooW...".
 //
 // Binary form: repeated (uvarint protocol code, value). A value is fixed-size (ip4 4 bytes,
-// ip6 16, tcp/udp/dccp/sctp 2 big-endian), absent (ws, tls, noise, p2p-circuit, quic-v1, ...),
-// or uvarint length + bytes (dns*, sni, ip6zone, unix, p2p, certhash).
+// ip6 16, tcp/udp/dccp/sctp 2 big-endian, memory 8 big-endian), absent (ws, tls, noise,
+// p2p-circuit, quic-v1, ...), or uvarint length + bytes (dns*, sni, ip6zone, unix, p2p, certhash).
 //
 // Text form: "/name/value" per component. Value texts: ip4 dotted decimal; ip6 RFC 5952 (with
 // "::ffff:a.b.c.d" for IPv4-mapped, as go-multiaddr prints); ports decimal without leading
-// zeros; p2p base58btc (parse also takes a CIDv1 "bafz..."/"k51...", and "/ipfs/" as an alias of
+// zeros; memory (rust-libp2p's in-process transport, multicodec 0x0309) a decimal u64; p2p
+// base58btc (parse also takes a CIDv1 "bafz..."/"k51...", and "/ipfs/" as an alias of
 // "/p2p/"); certhash multibase (we print base64url 'u' as js does; parse takes 'u', 'z', 'b',
 // 'k'); unix is a path protocol and takes the rest of the string ("/unix/tmp/x.sock" has value
 // "/tmp/x.sock", as go prints it; js v13's single percent-encoded segment "/unix/%2Ftmp%2Fx.sock"
@@ -20,8 +21,6 @@
 #include "base/bytes.hpp"
 #include "base/result.hpp"
 #include "p2p/crypto/peer_id.hpp"
-
-#include <boost/asio/ip/tcp.hpp>
 
 #include <compare>
 #include <cstddef>
@@ -63,6 +62,7 @@ inline constexpr std::uint32_t kCertHash = 0x01d2;
 inline constexpr std::uint32_t kWs = 0x01dd;
 inline constexpr std::uint32_t kWss = 0x01de;
 inline constexpr std::uint32_t kHttp = 0x01e0;
+inline constexpr std::uint32_t kMemory = 0x0309;
 }  // namespace ma
 
 // Size caps: larger inputs are refused with Errc::kTooLarge before any decoding. The text cap
@@ -108,8 +108,6 @@ class Multiaddr {
   // a truncated value, a component after a path protocol (unix) or an invalid value (a p2p value
   // that is no PeerId multihash, an empty dns name or one containing '/').
   static Result<Multiaddr> from_bytes(BytesView bytes);
-  // "/ip4/a.b.c.d/tcp/N" or "/ip6/.../tcp/N" (an IPv4-mapped IPv6 address stays ip6).
-  static Multiaddr from_tcp_endpoint(const boost::asio::ip::tcp::endpoint& ep);
 
   const Bytes& bytes() const noexcept { return bytes_; }
   std::string to_string() const;
@@ -136,10 +134,6 @@ class Multiaddr {
   Result<Multiaddr> with_peer_id(const PeerId& id) const;
   // This address without a trailing /p2p/ component.
   Multiaddr without_peer_id() const;
-
-  // The endpoint of an address that starts with /ip4/A/tcp/N or /ip6/A/tcp/N (anything may
-  // follow, e.g. /p2p/...); nullopt otherwise (dns names are not resolved here).
-  std::optional<boost::asio::ip::tcp::endpoint> tcp_endpoint() const;
 
   friend bool operator==(const Multiaddr& a, const Multiaddr& b) { return a.bytes_ == b.bytes_; }
   friend std::strong_ordering operator<=>(const Multiaddr& a, const Multiaddr& b) {

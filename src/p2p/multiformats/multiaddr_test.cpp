@@ -8,7 +8,6 @@
 
 namespace goop::p2p {
 namespace {
-namespace ip = boost::asio::ip;
 
 struct Golden {
   const char* text;
@@ -205,23 +204,27 @@ TEST(Multiaddr, PeerIdHelpers) {
   EXPECT_EQ(circuit.first(ma::kP2p)->value, id.bytes());
 }
 
-TEST(Multiaddr, TcpEndpoints) {
-  auto v4 = *Multiaddr::parse(
-      "/ip4/127.0.0.1/tcp/4001/p2p/QmNnooDu7bfjPFoTZYxMNLWUQJyrVwtbZg5gBMjTezGAJN");
-  ASSERT_TRUE(v4.tcp_endpoint().has_value());
-  EXPECT_EQ(*v4.tcp_endpoint(), ip::tcp::endpoint(ip::make_address("127.0.0.1"), 4001));
-  auto v6 = *Multiaddr::parse("/ip6/::1/tcp/65535");
-  EXPECT_EQ(*v6.tcp_endpoint(), ip::tcp::endpoint(ip::make_address("::1"), 65535));
-  EXPECT_FALSE(Multiaddr::parse("/ip4/1.2.3.4/udp/1")->tcp_endpoint().has_value());
-  EXPECT_FALSE(Multiaddr::parse("/dns4/a.b/tcp/1")->tcp_endpoint().has_value());
-  EXPECT_FALSE(Multiaddr::parse("/ip4/1.2.3.4")->tcp_endpoint().has_value());
-
-  const auto ep = ip::tcp::endpoint(ip::make_address("10.0.0.7"), 80);
-  auto built = Multiaddr::from_tcp_endpoint(ep);
-  EXPECT_EQ(built.to_string(), "/ip4/10.0.0.7/tcp/80");
-  EXPECT_EQ(built.tcp_endpoint(), ep);
-  const auto ep6 = ip::tcp::endpoint(ip::make_address("2001:db8::1"), 0);
-  EXPECT_EQ(Multiaddr::from_tcp_endpoint(ep6).to_string(), "/ip6/2001:db8::1/tcp/0");
+// rust-libp2p's in-process transport address: code 0x0309 (uvarint 89 06), an 8-byte big-endian
+// u64 (rust multiaddr Protocol::Memory), decimal in text.
+TEST(Multiaddr, MemoryAddresses) {
+  auto m = Multiaddr::parse("/memory/1234");
+  ASSERT_TRUE(m.has_value()) << m.error().message();
+  EXPECT_EQ(hex_of(*m), "890600000000000004d2");
+  EXPECT_EQ(m->to_string(), "/memory/1234");
+  EXPECT_EQ(m->components().at(0).name(), "memory");
+  auto big = Multiaddr::parse("/memory/18446744073709551615");
+  ASSERT_TRUE(big.has_value());
+  EXPECT_EQ(hex_of(*big), "8906ffffffffffffffff");
+  EXPECT_EQ(Multiaddr::from_bytes(big->bytes())->to_string(), "/memory/18446744073709551615");
+  for (const char* bad : {"/memory/18446744073709551616", "/memory/01", "/memory/-1", "/memory/x",
+                          "/memory", "/memory/"}) {
+    EXPECT_EQ(Multiaddr::parse(bad).error(), make_error_code(Errc::kInvalidEncoding)) << bad;
+  }
+  EXPECT_EQ(Multiaddr::from_bytes(*from_hex("89060000")).error(),
+            make_error_code(Errc::kInvalidEncoding));  // truncated value
+  auto with_id = Multiaddr::parse("/memory/7/p2p/QmNnooDu7bfjPFoTZYxMNLWUQJyrVwtbZg5gBMjTezGAJN");
+  ASSERT_TRUE(with_id.has_value());
+  EXPECT_TRUE(with_id->peer_id().has_value());
 }
 
 TEST(Multiaddr, ComponentsAndHashing) {

@@ -1,5 +1,7 @@
 #include "p2p/discovery/mdns/records.hpp"
 
+#include <boost/asio/ip/address_v4.hpp>
+#include <boost/asio/ip/address_v6.hpp>
 #include <sodium.h>
 
 #include <algorithm>

@@ -25,6 +25,25 @@ std::optional<unsigned> parse_decimal(std::string_view s, unsigned max) {
   return v;
 }
 
+// memory: a decimal u64 without sign or leading zeros, stored as 8 bytes big-endian
+// (rust-libp2p's Protocol::Memory).
+Result<Bytes> memory_from_text(std::string_view s) {
+  if (s.empty() || s.size() > 20 || (s.size() > 1 && s[0] == '0')) return invalid();
+  std::uint64_t v = 0;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || end != s.data() + s.size()) return invalid();
+  Bytes out(8);
+  for (int i = 7; i >= 0; --i, v >>= 8)
+    out[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(v & 0xff);
+  return out;
+}
+
+std::string memory_to_text(BytesView v) {
+  std::uint64_t n = 0;
+  for (std::uint8_t b : v) n = (n << 8) | b;
+  return std::to_string(n);
+}
+
 Result<Bytes> ip4_from_text(std::string_view s) {
   Bytes out;
   for (int i = 0; i < 4; ++i) {
@@ -178,6 +197,8 @@ Result<Bytes> value_from_text(const MultiaddrProtocol& p, std::string_view s) {
     }
     case ma::kCertHash:
       return certhash_from_text(s);
+    case ma::kMemory:
+      return memory_from_text(s);
     case ma::kUnix:
       if (s.empty() || s[0] != '/') return invalid();
       return Bytes(as_bytes(s).begin(), as_bytes(s).end());
@@ -210,6 +231,8 @@ Result<std::string> value_to_text(const MultiaddrProtocol& p, BytesView v) {
     case ma::kUnix:
       if (v.empty() || v[0] != '/') return invalid();
       return std::string(as_chars(v));
+    case ma::kMemory:
+      return memory_to_text(v);
     default:
       break;
   }

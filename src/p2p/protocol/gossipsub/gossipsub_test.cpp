@@ -1,10 +1,11 @@
-// GossipSub services on real Hosts over TCP on 127.0.0.1 in one process: mesh formation,
-// every node receives a publish exactly once, forged and unsigned messages are dropped.
+// GossipSub services on Hosts over the memory transport in one process: mesh formation, every
+// node receives a publish exactly once, forged and unsigned messages are dropped.
 #include "p2p/protocol/gossipsub/gossipsub.hpp"
 
 #include "p2p/host/host.hpp"
 #include "p2p/io/framing.hpp"
 #include "p2p/protocol/gossipsub/signing.hpp"
+#include "p2p/testing/node_fixture.hpp"
 #include "testing/run_coro.hpp"
 #include "testing/wait_for.hpp"
 
@@ -21,8 +22,10 @@ using namespace std::chrono_literals;
 using goop::testing::run_coro;
 
 struct Node {
-  Node(asio::io_context& io, Ed25519PrivateKey k)
-      : host(io.get_executor(), k, HostConfig{}), gs(io.get_executor(), host, k) {}
+  Node(asio::io_context& io, memory::MemoryNetwork& net, Ed25519PrivateKey k)
+      : host(io.get_executor(), k, p2p::testing::memory_host_config(),
+             transports(memory::make_transport(io.get_executor(), net))),
+        gs(io.get_executor(), host, k) {}
   Host host;
   GossipSub gs;
   std::map<std::string, int> received;  // data -> count
@@ -34,15 +37,13 @@ class GossipNetwork : public ::testing::Test {
  protected:
   void make_nodes(int n) {
     for (int i = 0; i < n; ++i) {
-      nodes_.push_back(std::make_unique<Node>(io_, Ed25519PrivateKey::generate()));
+      nodes_.push_back(std::make_unique<Node>(io_, net_.network(), Ed25519PrivateKey::generate()));
       ASSERT_TRUE(nodes_.back()->host.start().has_value());
       nodes_.back()->gs.start();
     }
   }
   void connect(std::size_t a, std::size_t b) {
-    auto r = run_coro(
-        io_, nodes_[a]->host.connect(nodes_[b]->host.id(), nodes_[b]->host.listen_addrs()));
-    ASSERT_TRUE(r.has_value()) << r.error().message();
+    ASSERT_TRUE(net_.connect(nodes_[a]->host, nodes_[b]->host));
   }
   void subscribe_all(const std::string& topic) {
     for (auto& n : nodes_) {
@@ -54,15 +55,14 @@ class GossipNetwork : public ::testing::Test {
       });
     }
   }
-  bool wait(std::function<bool()> pred, std::chrono::milliseconds t = 10s) {
-    return goop::testing::wait_for(io_, std::move(pred), t);
-  }
+  bool wait(std::function<bool()> pred) { return net_.wait_for(std::move(pred)); }
   void TearDown() override {
     for (auto& n : nodes_) run_coro(io_, n->gs.async_stop(2s));
     for (auto& n : nodes_) run_coro(io_, n->host.async_stop(2s));
   }
 
   asio::io_context io_;
+  p2p::testing::NodeFixture net_{io_};
   std::vector<std::unique_ptr<Node>> nodes_;
 };
 
@@ -114,7 +114,8 @@ TEST_F(GossipNetwork, DropsForgedAndUnsignedMessages) {
   make_nodes(1);
   subscribe_all("t");
   auto raw_key = Ed25519PrivateKey::generate();
-  Host raw(io_.get_executor(), raw_key, HostConfig{});
+  auto raw_host = p2p::testing::make_memory_host(io_.get_executor(), net_.network(), raw_key);
+  Host& raw = *raw_host;
   ASSERT_TRUE(raw.start().has_value());
   Node& target = *nodes_[0];
   auto result = run_coro(

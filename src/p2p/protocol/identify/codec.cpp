@@ -1,6 +1,7 @@
+#include "p2p/protocol/identify/codec.hpp"
+
 #include "p2p/errors.hpp"
 #include "p2p/multiformats/protobuf.hpp"
-#include "p2p/protocol/identify/identify.hpp"
 
 namespace goop::p2p::identify {
 

@@ -1,6 +1,7 @@
+#include "p2p/protocol/identify/exchange.hpp"
+
 #include "base/timeout.hpp"
 #include "p2p/io/framing.hpp"
-#include "p2p/protocol/identify/identify.hpp"
 
 namespace goop::p2p::identify {
 namespace asio = boost::asio;

@@ -1,4 +1,4 @@
-#include "p2p/testing/memory_stream.hpp"
+#include "p2p/transport/memory/memory_stream.hpp"
 
 #include "base/async_event.hpp"
 #include "p2p/errors.hpp"
@@ -11,7 +11,7 @@
 #include <limits>
 #include <optional>
 
-namespace goop::p2p::testing {
+namespace goop::p2p::memory {
 namespace asio = boost::asio;
 
 struct MemoryStream::Shared {
@@ -116,4 +116,4 @@ void MemoryStream::break_after(std::size_t n) { shared_->break_budget = n; }
 
 std::size_t MemoryStream::bytes_written() const { return shared_->dir[side_].written; }
 
-}  // namespace goop::p2p::testing
+}  // namespace goop::p2p::memory

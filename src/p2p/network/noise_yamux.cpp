@@ -1,4 +1,4 @@
-#include "p2p/host/upgrader.hpp"
+#include "p2p/network/noise_yamux.hpp"
 
 #include "base/timeout.hpp"
 #include "p2p/errors.hpp"
@@ -56,7 +56,45 @@ asio::awaitable<Result<Upgraded>> inbound(std::unique_ptr<ByteStream> raw,
       conn.remote_peer};
 }
 
+// yamux::Session as the Host's MuxedConnection.
+class YamuxConnection final : public MuxedConnection {
+ public:
+  explicit YamuxConnection(std::unique_ptr<yamux::Session> s) : session_(std::move(s)) {}
+  void set_stream_handler(StreamHandler h) override { session_->set_stream_handler(std::move(h)); }
+  void set_on_closed(ClosedHandler h) override { session_->set_on_closed(std::move(h)); }
+  void start() override { session_->start(); }
+  asio::awaitable<Result<std::unique_ptr<MuxedStream>>> open_stream() override {
+    return session_->open_stream();
+  }
+  asio::awaitable<void> close(std::chrono::steady_clock::duration deadline) override {
+    return session_->close(deadline);
+  }
+  bool is_closed() const noexcept override { return session_->is_closed(); }
+
+ private:
+  std::unique_ptr<yamux::Session> session_;
+};
+
+Result<UpgradedConnection> as_connection(Result<Upgraded> up) {
+  if (!up) return up.error();
+  return UpgradedConnection{std::make_unique<YamuxConnection>(std::move(up->session)),
+                            std::move(up->remote)};
+}
+
 }  // namespace
+
+asio::awaitable<Result<UpgradedConnection>> NoiseYamuxUpgrader::upgrade_outbound(
+    std::unique_ptr<ByteStream> raw, Ed25519PrivateKey identity, std::optional<PeerId> expected) {
+  auto up = co_await p2p::upgrade_outbound(std::move(raw), std::move(identity), std::move(expected),
+                                           muxer_);
+  co_return as_connection(std::move(up));
+}
+
+asio::awaitable<Result<UpgradedConnection>> NoiseYamuxUpgrader::upgrade_inbound(
+    std::unique_ptr<ByteStream> raw, Ed25519PrivateKey identity) {
+  auto up = co_await p2p::upgrade_inbound(std::move(raw), std::move(identity), muxer_);
+  co_return as_connection(std::move(up));
+}
 
 asio::awaitable<Result<Upgraded>> upgrade_outbound(std::unique_ptr<ByteStream> raw,
                                                    Ed25519PrivateKey identity,
