@@ -9,16 +9,15 @@
 //   goop_bench_rendezvous [clients=10000] [seconds=5]
 
 #include "../tests/support/rendezvous_process.hpp"
+#include "base/task_group.hpp"
 #include "p2p/testing/random_peer.hpp"
+#include "testing/wait_for.hpp"
 #include "web/client.hpp"
 #include "wrk_runner.hpp"
 
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <fmt/core.h>
 
 #include <algorithm>
@@ -103,7 +102,9 @@ bool publish_throughput(const fs::path& tmp, int seconds) {
   return ours.rps >= 20000;
 }
 
+// What the clients of (b) saw; shared by their tasks, which notify `changed` on every event.
 struct FanoutState {
+  explicit FanoutState(asio::any_io_executor ex) : changed(std::move(ex)) {}
   std::size_t clients = 0;
   std::size_t connected = 0;
   std::size_t failed = 0;
@@ -113,13 +114,13 @@ struct FanoutState {
   Clock::time_point sent;
   std::size_t got = 0;
   std::vector<double> latencies_ms;
-  asio::steady_timer* wake = nullptr;
-  void poke() {
-    if (wake) wake->cancel();
-  }
+  goop::testing::Signal changed;
+  void poke() { changed.notify(); }
 };
 
-asio::awaitable<void> read_loop(std::unique_ptr<goop::web::WebSocketClient> ws, FanoutState& st) {
+asio::awaitable<void> read_loop(std::unique_ptr<goop::web::WebSocketClient> ws,
+                                std::shared_ptr<FanoutState> st_ptr) {
+  FanoutState& st = *st_ptr;
   for (;;) {
     auto m = co_await ws->read();
     if (!m) {
@@ -132,15 +133,19 @@ asio::awaitable<void> read_loop(std::unique_ptr<goop::web::WebSocketClient> ws, 
     if (st.round >= 0 && m->find(want) != std::string::npos) {
       st.latencies_ms.push_back(
           std::chrono::duration<double, std::milli>(Clock::now() - st.sent).count());
-      if (++st.got == st.clients) st.poke();
+      if (++st.got >= st.connected - st.dropped) st.poke();
     }
   }
 }
 
-// Connects clients first, first + stride, ... one after the other.
+// Connects clients first, first + stride, ... one after the other; their read loops go into
+// `tasks`, which outlives them.
 asio::awaitable<void> connect_chain(std::string base, std::size_t first, std::size_t stride,
-                                    std::vector<std::string> const& ids, FanoutState& st) {
+                                    std::shared_ptr<const std::vector<std::string>> ids_ptr,
+                                    std::shared_ptr<FanoutState> st_ptr, goop::TaskGroup* tasks) {
   auto ex = co_await asio::this_coro::executor;
+  const std::vector<std::string>& ids = *ids_ptr;
+  FanoutState& st = *st_ptr;
   for (std::size_t i = first; i < ids.size(); i += stride) {
     goop::web::WsConnectOptions o;
     o.idle_timeout = 60s;
@@ -150,23 +155,10 @@ asio::awaitable<void> connect_chain(std::string base, std::size_t first, std::si
       if (st.first_error.empty()) st.first_error = ws.error().error.message;
     } else {
       ++st.connected;
-      asio::co_spawn(ex, read_loop(std::move(*ws), st), asio::detached);
+      tasks->spawn(read_loop(std::move(*ws), st_ptr), "read loop");
     }
     st.poke();
   }
-}
-
-asio::awaitable<bool> wait_for(FanoutState& st, const std::function<bool()>& done,
-                               Clock::duration timeout) {
-  asio::steady_timer timer(co_await asio::this_coro::executor);
-  st.wake = &timer;
-  const auto until = Clock::now() + timeout;
-  while (!done() && Clock::now() < until) {
-    timer.expires_at(until);
-    co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
-  }
-  st.wake = nullptr;
-  co_return done();
 }
 
 void print_connected(const FanoutState& st, std::size_t n, double seconds, bool all) {
@@ -192,19 +184,21 @@ bool print_fanout(const FanoutState& st, double rss, int rounds, int complete) {
   return st.failed == 0 && st.dropped == 0 && complete == rounds && p99 <= 500 && rss_mb <= 300;
 }
 
-asio::awaitable<bool> fanout(RendezvousProcess& rv, std::size_t n) {
+// Measures (b) with clients that live in `tasks` (stopped by the caller).
+asio::awaitable<bool> fanout(RendezvousProcess& rv, std::size_t n, goop::TaskGroup& tasks) {
   auto ex = co_await asio::this_coro::executor;
-  FanoutState st;
+  auto st_ptr = std::make_shared<FanoutState>(ex);
+  FanoutState& st = *st_ptr;
   st.clients = n;
-  std::vector<std::string> ids;
-  for (std::size_t i = 0; i < n; ++i) ids.push_back(goop::p2p::testing::random_peer_id());
+  auto ids = std::make_shared<std::vector<std::string>>();
+  for (std::size_t i = 0; i < n; ++i) ids->push_back(goop::p2p::testing::random_peer_id());
   const std::string base = "ws://127.0.0.1:" + std::to_string(rv.port());
   const auto t_connect = Clock::now();
   const std::size_t chains = std::min<std::size_t>(256, n);
   for (std::size_t c = 0; c < chains; ++c)
-    asio::co_spawn(ex, connect_chain(base, c, chains, ids, st), asio::detached);
-  const bool all_connected = co_await wait_for(
-      st, [&] { return st.connected + st.failed == n; }, 120s);
+    tasks.spawn(connect_chain(base, c, chains, ids, st_ptr, &tasks), "connect chain");
+  const bool all_connected = co_await goop::testing::wait_for(
+      st.changed, [&] { return st.connected + st.failed == n; }, 120s);
   print_connected(st, n, std::chrono::duration<double>(Clock::now() - t_connect).count(),
                   all_connected);
   const double rss = rss_mib(rv.process().pid());
@@ -230,8 +224,8 @@ asio::awaitable<bool> fanout(RendezvousProcess& rv, std::size_t n) {
       fmt::print("  publish failed: HTTP {}\n", res->status);
       break;
     }
-    if (co_await wait_for(
-            st, [&] { return st.got >= st.connected - st.dropped; }, 10s))
+    if (co_await goop::testing::wait_for(
+            st.changed, [&] { return st.got >= st.connected - st.dropped; }, 10s))
       ++complete;
   }
   st.round = -1;
@@ -264,11 +258,17 @@ int main(int argc, char** argv) {
   rs.heartbeat_seconds = 5;
   RendezvousProcess rv((fs::path(tmp.path()) / "rv-fanout").string(), rs);
   asio::io_context io(1);
+  goop::TaskGroup tasks(io.get_executor(), "fan-out clients");
+  // The figures first, then the clients go; every task ends before `io` returns.
+  auto measure_then_stop = [&]() -> asio::awaitable<bool> {
+    const bool measured = co_await fanout(rv, clients, tasks);
+    (void)co_await tasks.async_stop(10s);
+    co_return measured;
+  };
   bool fan_ok = false;
-  asio::co_spawn(io, fanout(rv, clients), [&](std::exception_ptr e, bool r) {
+  asio::co_spawn(io, measure_then_stop(), [&](std::exception_ptr e, bool r) {
     if (e) std::rethrow_exception(e);
     fan_ok = r;
-    io.stop();
   });
   io.run();
   (void)rv.stop();

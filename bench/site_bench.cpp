@@ -91,8 +91,8 @@ int main(int argc, char** argv) {
   const std::string bob_host = fmt::format("{}.localhost:{}", label_of(bob.id()), port);
 
   if (std::getenv("GOOP_BENCH_SITE_PAUSE")) {  // for profiling by hand: run wrk/perf yourself
-    (void)goop::testing::eventually(
-        {&ann},
+    (void)goop::testing::wait_for(
+        goop::testing::PeerEvents({&ann}),
         [&] {
           const auto row = ann.row(bob.id());
           return row.is_object() && row.at("Reachable") == true;
@@ -160,8 +160,8 @@ int main(int argc, char** argv) {
 
   // (b) a remote 10 KiB page through the proxy, once ann is connected to bob.
   fmt::print("== site (b): bob's 10 KiB page through ann's site proxy (p2p), wrk -d{}s\n", seconds);
-  const bool reachable = goop::testing::eventually(
-      {&ann},
+  const bool reachable = goop::testing::wait_for(
+      goop::testing::PeerEvents({&ann}),
       [&] {
         const auto row = ann.row(bob.id());
         return row.is_object() && row.at("Reachable") == true;

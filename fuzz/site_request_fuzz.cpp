@@ -3,6 +3,7 @@
 // backslash, no control character, not under "lua" or a forbidden prefix, in any case) that
 // resolves to itself, so the responder's second check of the canonical path agrees with the
 // first. The MIME lookup must cope with any name.
+#include "base/ascii.hpp"
 #include "goop/content/codec.hpp"
 #include "goop/content/mime.hpp"
 
@@ -16,16 +17,8 @@ using namespace goop::content;
 
 namespace {
 
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-std::string lowered(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = lower(c);
-  return out;
-}
-
 bool under(const std::string& path, std::string_view prefix) {
-  const std::string p = lowered(path);
+  const std::string p = goop::ascii::lower(path);
   return p == prefix || (p.size() > prefix.size() && p.compare(0, prefix.size(), prefix) == 0 &&
                          p[prefix.size()] == '/');
 }

@@ -1,10 +1,10 @@
 #include "base/file_io.hpp"
 
 #include "base/errors.hpp"
+#include "testing/temp_dir.hpp"
 
 #include <gtest/gtest.h>
 
-#include <cstdlib>
 #include <sys/stat.h>
 
 namespace goop {
@@ -12,13 +12,8 @@ namespace {
 
 class FileIoTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "goop-fileio-XXXXXX").string();
-    ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
-    dir_ = tmpl;
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-  std::filesystem::path dir_;
+  goop::testing::TempDir tmp_{"fileio"};
+  const std::filesystem::path dir_ = tmp_.path();
 };
 
 TEST_F(FileIoTest, AtomicWriteCreatesParentsWithModeAndReadsBack) {

@@ -1,5 +1,6 @@
 #include "base/log.hpp"
 
+#include "base/ascii.hpp"
 #include "base/errors.hpp"
 
 #include <spdlog/sinks/stdout_color_sinks.h>
@@ -73,12 +74,6 @@ spdlog::level::level_enum to_spd(Level l) {
   return spdlog::level::info;
 }
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 }  // namespace
 
 Logger::Logger(std::string_view name) : name_(name), level_(static_cast<int>(Level::kInfo)) {
@@ -121,13 +116,13 @@ Expected<void> configure(std::string_view spec) {
   std::vector<Rule> rules{{"", Level::kInfo}};
   while (!spec.empty()) {
     const size_t comma = spec.find(',');
-    std::string_view item = trim(spec.substr(0, comma));
+    std::string_view item = ascii::trim(spec.substr(0, comma));
     spec = comma == std::string_view::npos ? std::string_view{} : spec.substr(comma + 1);
     if (item.empty()) continue;
     const size_t eq = item.find('=');
     std::string_view name =
-        eq == std::string_view::npos ? std::string_view{} : trim(item.substr(0, eq));
-    std::string_view lvl = eq == std::string_view::npos ? item : trim(item.substr(eq + 1));
+        eq == std::string_view::npos ? std::string_view{} : ascii::trim(item.substr(0, eq));
+    std::string_view lvl = eq == std::string_view::npos ? item : ascii::trim(item.substr(eq + 1));
     auto level = parse_level(lvl);
     if (!level) {
       return Error{

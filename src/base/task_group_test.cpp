@@ -2,10 +2,10 @@
 
 #include "base/errors.hpp"
 #include "base/timeout.hpp"
+#include "testing/run_coro.hpp"
+#include "testing/wait_for.hpp"
 
 #include <boost/asio/as_tuple.hpp>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -16,9 +16,10 @@ namespace goop {
 namespace {
 namespace asio = boost::asio;
 using namespace std::chrono_literals;
+using goop::testing::run_coro;
 
 // Waits on a timer for `d`; honours cancellation (the timer wait is cancelled).
-asio::awaitable<void> wait_for(asio::steady_timer::duration d, int* finished) {
+asio::awaitable<void> sleep_for(asio::steady_timer::duration d, int* finished) {
   asio::steady_timer t(co_await asio::this_coro::executor, d);
   co_await t.async_wait(asio::use_awaitable);
   ++*finished;
@@ -36,16 +37,11 @@ TEST(TaskGroup, StopCancelsRunningTasksWellBeforeTheirTimers) {
   asio::io_context io;
   TaskGroup group(io.get_executor(), "test");
   int finished = 0;
-  ASSERT_TRUE(group.spawn(wait_for(1h, &finished), "sleeper"));
-  ASSERT_TRUE(group.spawn(wait_for(1h, &finished), "sleeper"));
+  ASSERT_TRUE(group.spawn(sleep_for(1h, &finished), "sleeper"));
+  ASSERT_TRUE(group.spawn(sleep_for(1h, &finished), "sleeper"));
   EXPECT_EQ(group.size(), 2u);
-  bool all_stopped = false;
   const auto start = std::chrono::steady_clock::now();
-  asio::co_spawn(
-      io, [&]() -> asio::awaitable<void> { all_stopped = co_await group.async_stop(10s); },
-      asio::detached);
-  io.run_for(20s);
-  EXPECT_TRUE(all_stopped);
+  EXPECT_TRUE(run_coro(io, group.async_stop(10s), 20s));
   EXPECT_EQ(group.size(), 0u);
   EXPECT_EQ(finished, 0);  // cancelled, not completed
   EXPECT_LT(std::chrono::steady_clock::now() - start, 5s);
@@ -56,12 +52,7 @@ TEST(TaskGroup, EscalatesToTerminalCancellation) {
   TaskGroup group(io.get_executor(), "test");
   int finished = 0;
   group.spawn(stubborn(&finished));
-  bool all_stopped = false;
-  asio::co_spawn(
-      io, [&]() -> asio::awaitable<void> { all_stopped = co_await group.async_stop(200ms); },
-      asio::detached);
-  io.run_for(20s);
-  EXPECT_TRUE(all_stopped);
+  EXPECT_TRUE(run_coro(io, group.async_stop(200ms), 20s));
   EXPECT_EQ(finished, 1);
 }
 
@@ -70,20 +61,25 @@ TEST(TaskGroup, RefusesTasksAfterClose) {
   TaskGroup group(io.get_executor(), "test");
   group.close();
   int finished = 0;
-  EXPECT_FALSE(group.spawn(wait_for(1ms, &finished)));
-  io.run_for(1s);
+  EXPECT_FALSE(group.spawn(sleep_for(1ms, &finished)));
+  EXPECT_EQ(io.poll(), 0u) << "nothing was started";
   EXPECT_EQ(finished, 0);
 }
 
 TEST(TaskGroup, ExceptionInTaskIsContained) {
   asio::io_context io;
   TaskGroup group(io.get_executor(), "test");
-  group.spawn([]() -> asio::awaitable<void> {
+  int finished = 0;
+  ASSERT_TRUE(group.spawn([]() -> asio::awaitable<void> {
     throw std::runtime_error("boom");
     co_return;
-  }());
-  io.run_for(5s);
-  EXPECT_EQ(group.size(), 0u);
+  }()));
+  ASSERT_TRUE(group.spawn(sleep_for(1ms, &finished)));
+  // The failed task leaves the group; the group and its other task go on.
+  EXPECT_TRUE(goop::testing::wait_for(
+      io, [&] { return group.size() == 0; }, 5s));
+  EXPECT_EQ(finished, 1);
+  EXPECT_TRUE(run_coro(io, group.async_stop(1s)));
 }
 
 asio::awaitable<Result<int>> answer_after(asio::steady_timer::duration d) {
@@ -95,23 +91,15 @@ asio::awaitable<Result<int>> answer_after(asio::steady_timer::duration d) {
 
 TEST(WithTimeout, ReturnsValueWhenFasterThanDeadline) {
   asio::io_context io;
-  Result<int> r = make_error_code(Errc::kIo);
-  asio::co_spawn(
-      io, [&]() -> asio::awaitable<void> { r = co_await with_timeout(answer_after(1ms), 10s); },
-      asio::detached);
-  io.run_for(20s);
+  const Result<int> r = run_coro(io, with_timeout(answer_after(1ms), 10s), 20s);
   ASSERT_TRUE(r.has_value());
   EXPECT_EQ(*r, 42);
 }
 
 TEST(WithTimeout, ReturnsTimeoutAndCancelsTheOperation) {
   asio::io_context io;
-  Result<int> r = 0;
   const auto start = std::chrono::steady_clock::now();
-  asio::co_spawn(
-      io, [&]() -> asio::awaitable<void> { r = co_await with_timeout(answer_after(1h), 50ms); },
-      asio::detached);
-  io.run_for(20s);
+  const Result<int> r = run_coro(io, with_timeout(answer_after(1h), 50ms), 20s);
   ASSERT_TRUE(r.has_error());
   EXPECT_EQ(r.error(), make_error_code(Errc::kTimeout));
   EXPECT_LT(std::chrono::steady_clock::now() - start, 5s);
@@ -153,18 +141,16 @@ struct NoDefault {
   int value;
 };
 
+// run_coro needs a default-constructible result: wrap it.
+boost::asio::awaitable<std::optional<Result<NoDefault>>> seven_within(
+    std::chrono::steady_clock::duration timeout) {
+  co_return co_await with_timeout(
+      []() -> boost::asio::awaitable<Result<NoDefault>> { co_return NoDefault(7); }(), timeout);
+}
+
 TEST(WithTimeout, WorksForResultsWithoutDefaultConstructor) {
   boost::asio::io_context io;
-  std::optional<Result<NoDefault>> r;
-  boost::asio::co_spawn(
-      io,
-      [&]() -> boost::asio::awaitable<void> {
-        r = co_await with_timeout(
-            []() -> boost::asio::awaitable<Result<NoDefault>> { co_return NoDefault(7); }(),
-            std::chrono::seconds(5));
-      },
-      boost::asio::detached);
-  io.run_for(std::chrono::seconds(10));
+  const auto r = goop::testing::run_coro(io, seven_within(std::chrono::seconds(5)));
   ASSERT_TRUE(r.has_value());
   ASSERT_TRUE(r->has_value());
   EXPECT_EQ((*r)->value, 7);

@@ -1,8 +1,8 @@
 #include "rendezvous/admin_auth.hpp"
 
-#include <sodium.h>
+#include "base/ascii.hpp"
 
-#include <cctype>
+#include <sodium.h>
 
 namespace goop::rendezvous {
 namespace {
@@ -13,31 +13,15 @@ std::array<std::uint8_t, 32> sha256(std::string_view s) {
   return out;
 }
 
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i])))
-      return false;
-  }
-  return true;
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 }  // namespace
 
 std::optional<BasicCredentials> parse_basic_authorization(std::string_view header) {
-  header = trim(header);
+  header = ascii::trim(header);
   if (header.empty() || header.size() > kMaxAuthorizationBytes) return std::nullopt;
   const auto space = header.find(' ');
-  if (space == std::string_view::npos || !iequals(header.substr(0, space), "basic"))
+  if (space == std::string_view::npos || !ascii::iequals(header.substr(0, space), "basic"))
     return std::nullopt;
-  const std::string_view b64 = trim(header.substr(space + 1));
+  const std::string_view b64 = ascii::trim(header.substr(space + 1));
   if (b64.empty()) return std::nullopt;
   std::string decoded(b64.size(), '\0');
   std::size_t len = 0;

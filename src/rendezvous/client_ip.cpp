@@ -1,5 +1,6 @@
 #include "rendezvous/client_ip.hpp"
 
+#include "base/ascii.hpp"
 #include "web/http.hpp"
 
 #include <boost/asio/ip/address.hpp>
@@ -8,12 +9,6 @@ namespace goop::rendezvous {
 namespace {
 
 constexpr std::size_t kMaxIpBytes = 64;
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 }  // namespace
 
@@ -40,8 +35,8 @@ ClientAddr client_addr(std::string_view remote_address, std::string_view forward
     return c;
   }
   const auto comma = forwarded_for.rfind(',');
-  std::string_view last =
-      trim(comma == std::string_view::npos ? forwarded_for : forwarded_for.substr(comma + 1));
+  std::string_view last = ascii::trim(
+      comma == std::string_view::npos ? forwarded_for : forwarded_for.substr(comma + 1));
   if (last.empty()) last = "unknown";
   c.ip = std::string(last.substr(0, kMaxIpBytes));
   return c;

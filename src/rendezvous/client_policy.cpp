@@ -1,18 +1,12 @@
 #include "rendezvous/client_policy.hpp"
 
+#include "base/ascii.hpp"
 #include "base/host_port.hpp"
 
 #include <algorithm>
 
 namespace goop::rendezvous {
 namespace {
-
-std::string_view trim(std::string_view s) {
-  const auto space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
-  while (!s.empty() && space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && space(s.back())) s.remove_suffix(1);
-  return s;
-}
 
 // The base URL with its scheme swapped for the WebSocket one; "" for another scheme.
 std::string ws_base(std::string_view base) {
@@ -27,13 +21,13 @@ std::string ws_base(std::string_view base) {
 }  // namespace
 
 std::string normalize_base_url(std::string_view url) {
-  url = trim(url);
+  url = ascii::trim(url);
   while (!url.empty() && url.back() == '/') url.remove_suffix(1);
   return std::string(url);
 }
 
 std::string local_rendezvous_url(std::string_view bind, std::uint16_t port) {
-  std::string_view host = unbracket_host(trim(bind));
+  std::string_view host = unbracket_host(ascii::trim(bind));
   if (host.empty() || host == "0.0.0.0") host = "127.0.0.1";
   if (host == "::") host = "::1";
   return "http://" + format_host_port(host, port);

@@ -6,15 +6,16 @@
 
 #include "base/log.hpp"
 #include "p2p/testing/random_peer.hpp"
-#include "testing/run_coro.hpp"
-#include "testing/wait_for.hpp"
 #include "rendezvous/client_policy.hpp"
 #include "rendezvous/publish_check.hpp"
+#include "testing/run_coro.hpp"
+#include "testing/wait_for.hpp"
 #include "web/http.hpp"
 #include "web/http_server.hpp"
 #include "web/websocket.hpp"
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -286,13 +287,14 @@ TEST_F(ClientTest, APassingProbeSwitchesBackToTheWebSocket) {
 }
 
 TEST_F(ClientTest, ARendezvousDownAtStartIsRetriedUntilItAnswers) {
-  std::uint16_t port = 0;
-  {
-    TestRendezvous probe(io);  // find a free port, then free it
-    probe.listen();
-    port = probe.port();
-    ASSERT_TRUE(run_coro(io, probe.stop()));
-  }
+  // The port stays ours all along: bound but not listening, it refuses connections (the
+  // rendezvous is down), and no other program can take it before the rendezvous comes up on it
+  // (SO_REUSEADDR on both sockets lets the server bind it while nobody listens there).
+  asio::ip::tcp::socket holder(io);
+  holder.open(asio::ip::tcp::v4());
+  holder.set_option(asio::socket_base::reuse_address(true));
+  holder.bind(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+  const std::uint16_t port = holder.local_endpoint().port();
   RendezvousClient& c = client("http://127.0.0.1:" + std::to_string(port));
   c.publish(presence_of(self_id, MsgType::kOnline, "me"));
   c.start();

@@ -1,11 +1,11 @@
 #include "rendezvous/peer_db.hpp"
 
 #include "storage/db.hpp"
+#include "testing/temp_dir.hpp"
 
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <stdlib.h>
 
 namespace goop::rendezvous {
 namespace {
@@ -15,13 +15,6 @@ const std::string kPeerB = "12D3KooWEyoppNCUx8Yx66oV9fJnriXwCcXwDDUA2kj6vnc6iDEp
 
 class PeerDbTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "goop-rvdb-XXXXXX").string();
-    ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
-    dir_ = tmpl;
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-
   PeerRow row(const std::string& peer, std::int64_t last_seen) {
     PeerRow r;
     r.msg.type = presence::MsgType::kOnline;
@@ -42,7 +35,8 @@ class PeerDbTest : public ::testing::Test {
     return r;
   }
 
-  std::filesystem::path dir_;
+  goop::testing::TempDir tmp_{"rvdb"};
+  const std::filesystem::path dir_ = tmp_.path();
 };
 
 TEST_F(PeerDbTest, WritesBehindAndLoadsEveryColumnBack) {

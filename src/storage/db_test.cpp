@@ -1,13 +1,13 @@
 #include "storage/db.hpp"
 
 #include "base/errors.hpp"
+#include "testing/temp_dir.hpp"
 
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
 #include <optional>
-#include <stdlib.h>
 #include <string>
 
 namespace goop::storage {
@@ -16,17 +16,10 @@ namespace {
 class DbTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "goop-db-XXXXXX").string();
-    ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
-    dir_ = tmpl;
     auto db = Db::open(dir_ / "data.db");
     ASSERT_TRUE(db.has_value()) << db.error().message;
     db_.emplace(std::move(*db));
     ASSERT_TRUE(db_->exec("CREATE TABLE t (id TEXT PRIMARY KEY, n INTEGER, s TEXT)").has_value());
-  }
-  void TearDown() override {
-    db_.reset();
-    std::filesystem::remove_all(dir_);
   }
   std::int64_t count() {
     auto st = db_->query("SELECT count(*) FROM t");
@@ -35,8 +28,9 @@ class DbTest : public ::testing::Test {
     return st->column_int64(0);
   }
 
-  std::filesystem::path dir_;
-  std::optional<Db> db_;
+  goop::testing::TempDir tmp_{"db"};
+  const std::filesystem::path dir_ = tmp_.path();
+  std::optional<Db> db_;  // closed before the folder goes
 };
 
 TEST_F(DbTest, BindsTextIntegerAndNullAndReadsThemBack) {

@@ -5,6 +5,7 @@
 #include "base/log.hpp"
 #include "goop/content/avatar_protocol.hpp"
 #include "goop/content/codec.hpp"
+#include "web/etag.hpp"
 #include "web/http_server.hpp"
 
 #include <boost/json.hpp>
@@ -13,6 +14,7 @@
 
 #include <array>
 #include <memory>
+#include <optional>
 
 namespace goop::viewer {
 namespace asio = boost::asio;
@@ -71,17 +73,14 @@ web::Response png_response(std::string bytes, const std::string& hash, std::stri
   return r;
 }
 
-// True if If-None-Match names `hash` ("*" included).
-bool client_has(const web::Request& req, const std::string& hash) {
-  return !hash.empty() &&
-         web::etag_matches(req.header("If-None-Match"), fmt::format("\"{}\"", hash));
-}
-
-web::Response not_modified(const std::string& hash, std::string cache_control) {
+// A 304 if If-None-Match names `hash` ("*" included; never for an empty hash).
+std::optional<web::Response> not_modified(const web::Request& req, const std::string& hash,
+                                          std::string cache_control) {
+  if (hash.empty()) return std::nullopt;
   web::Response r;
-  r.status = 304;
-  r.set_header("ETag", fmt::format("\"{}\"", hash));
   r.set_header("Cache-Control", std::move(cache_control));
+  if (!web::not_modified(r, req.header("If-None-Match"), fmt::format("\"{}\"", hash)))
+    return std::nullopt;
   return r;
 }
 
@@ -121,7 +120,7 @@ web::Response own_avatar(const AvatarApi& api, const web::Request& req) {
     return svg_response(initials_svg(self.label, self.email));
   }
   const std::string hash = content::avatar_hash(as_bytes(*bytes));
-  if (client_has(req, hash)) return not_modified(hash, "no-cache");
+  if (auto r = not_modified(req, hash, "no-cache")) return std::move(*r);
   return png_response(std::move(*bytes), hash, "no-cache");
 }
 
@@ -148,7 +147,7 @@ asio::awaitable<web::Response> peer_avatar(std::shared_ptr<const AvatarApi> api,
   std::optional<Cached> cached = read_cache(api->peer_dir, id);
   if (!hash.empty()) {
     const std::string long_cache = "public, max-age=86400";
-    if (client_has(req, hash)) co_return not_modified(hash, long_cache);
+    if (auto r = not_modified(req, hash, long_cache)) co_return std::move(*r);
     if (cached && cached->hash == hash)
       co_return png_response(std::move(cached->bytes), hash, long_cache);
     auto fetched = co_await api->fetch(peer);

@@ -5,13 +5,13 @@
 #include "base/errors.hpp"
 #include "goop/content/avatar_protocol.hpp"
 #include "p2p/testing/random_peer.hpp"
+#include "testing/temp_dir.hpp"
 #include "viewer/test_server.hpp"
 
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
 
 #include <set>
-#include <stdlib.h>
 
 namespace goop::viewer {
 namespace {
@@ -53,9 +53,6 @@ TEST(InitialsSvg, FollowsTheSpec) {
 class AvatarApiTest : public testkit::ServerFixture {
  protected:
   void SetUp() override {
-    char tmpl[] = "/tmp/goop-avatar-api-XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
     start_server();
     register_avatar_api(*server_,
                         AvatarApi{self_id_, dir_,
@@ -66,11 +63,6 @@ class AvatarApiTest : public testkit::ServerFixture {
                                   [this](p2p::PeerId peer) { return fetch_label(peer); },
                                   [this](const std::string& hash) { changes_.push_back(hash); }});
   }
-  void TearDown() override {
-    ServerFixture::TearDown();
-    fs::remove_all(dir_);
-  }
-
   asio::awaitable<Expected<std::optional<Bytes>>> fetch(p2p::PeerId peer) {
     ++fetches_;
     if (remote_.empty())
@@ -90,7 +82,8 @@ class AvatarApiTest : public testkit::ServerFixture {
     table_.upsert(remote_id_, who, {}, true);
   }
 
-  fs::path dir_;
+  goop::testing::TempDir tmp_{"avatar-api"};
+  const fs::path dir_ = tmp_.path();
   std::string self_id_ = p2p::testing::random_peer_id();
   std::string remote_id_ = p2p::testing::random_peer_id();
   presence::PeerTable table_{SystemClock::instance()};

@@ -2,12 +2,12 @@
 
 #include "base/errors.hpp"
 #include "goop/content/errors.hpp"
+#include "testing/temp_dir.hpp"
 
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
-#include <unistd.h>
 
 namespace goop::viewer {
 namespace {
@@ -16,19 +16,15 @@ using namespace std::chrono_literals;
 
 class OwnSiteFilesTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("goop-own-site-" + std::to_string(::getpid()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_ / "site" / "lua");
-  }
-  void TearDown() override { fs::remove_all(dir_); }
+  void SetUp() override { fs::create_directories(dir_ / "site" / "lua"); }
   void write(const fs::path& rel, const std::string& text) {
     std::ofstream(dir_ / "site" / rel, std::ios::binary | std::ios::trunc) << text;
   }
   void age(const fs::path& rel) {  // as if written a minute ago
     fs::last_write_time(dir_ / "site" / rel, fs::file_time_type::clock::now() - 60s);
   }
-  fs::path dir_;
+  goop::testing::TempDir tmp_{"own-site"};
+  const fs::path dir_ = tmp_.path();
 };
 
 TEST_F(OwnSiteFilesTest, FreshFilesAreNotCachedAndEditsAreSeen) {

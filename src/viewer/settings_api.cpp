@@ -1,5 +1,6 @@
 #include "viewer/settings_api.hpp"
 
+#include "base/ascii.hpp"
 #include "web/http_server.hpp"
 
 #include <boost/json.hpp>
@@ -96,13 +97,6 @@ web::Response get_quick(const SettingsApi& api) {
   return web::Response::json(200, json::serialize(o));
 }
 
-std::string trimmed(std::string_view s) {
-  const auto first = s.find_first_not_of(" \t\r\n");
-  if (first == std::string_view::npos) return {};
-  const auto last = s.find_last_not_of(" \t\r\n");
-  return std::string(s.substr(first, last - first + 1));
-}
-
 web::Response post_quick(const SettingsApi& api, const web::Request& req) {
   std::string why;
   auto body = body_object(req, why);
@@ -131,7 +125,7 @@ web::Response post_quick(const SettingsApi& api, const web::Request& req) {
       continue;  // as Go: another theme is ignored
     }
     if (trim && v->is_string()) {
-      changes[dotted] = trimmed(v->as_string());
+      changes[dotted] = std::string(ascii::trim(v->as_string()));
     } else {
       changes[dotted] = *v;
     }

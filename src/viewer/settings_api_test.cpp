@@ -1,6 +1,7 @@
 // The settings routes on a real HttpServer with the viewer's guards.
 #include "viewer/settings_api.hpp"
 
+#include "testing/temp_dir.hpp"
 #include "viewer/test_server.hpp"
 
 #include <boost/json.hpp>
@@ -8,7 +9,6 @@
 
 #include <fstream>
 #include <sstream>
-#include <stdlib.h>
 
 namespace goop::viewer {
 namespace {
@@ -18,9 +18,6 @@ namespace fs = std::filesystem;
 class SettingsApiTest : public testkit::ServerFixture {
  protected:
   void SetUp() override {
-    char tmpl[] = "/tmp/goop-settings-api-XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
     config::Config c;
     c.profile.label = "ann";
     c.profile.verification_token = "tok-123";
@@ -31,10 +28,6 @@ class SettingsApiTest : public testkit::ServerFixture {
     start_server();
     register_settings_api(*server_, SettingsApi{*service_, dir_});
   }
-  void TearDown() override {
-    ServerFixture::TearDown();
-    fs::remove_all(dir_);
-  }
   std::string on_disk() const {
     std::ifstream in(dir_ / "goop.json");
     std::stringstream ss;
@@ -42,7 +35,8 @@ class SettingsApiTest : public testkit::ServerFixture {
     return ss.str();
   }
 
-  fs::path dir_;
+  goop::testing::TempDir tmp_{"settings-api"};
+  const fs::path dir_ = tmp_.path();
   std::unique_ptr<config::ConfigService> service_;
 };
 

@@ -1,13 +1,11 @@
 #include "viewer/site_origin.hpp"
 
+#include "base/ascii.hpp"
+
 #include <fmt/core.h>
 
 namespace goop::viewer {
 namespace {
-
-char lower(char c) noexcept {
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
 
 bool is_label_char(char c) noexcept { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
 
@@ -17,10 +15,9 @@ std::string site_label(const p2p::PeerId& peer) { return peer.to_cid_base36(); }
 
 std::optional<p2p::PeerId> peer_from_site_label(std::string_view label) {
   if (label.size() < 2 || label.size() > kMaxDnsLabel) return std::nullopt;
-  std::string lowered(label.size(), '\0');
-  for (std::size_t i = 0; i < label.size(); ++i) {
-    lowered[i] = lower(label[i]);
-    if (!is_label_char(lowered[i])) return std::nullopt;
+  const std::string lowered = ascii::lower(label);
+  for (const char c : lowered) {
+    if (!is_label_char(c)) return std::nullopt;
   }
   if (lowered.front() != 'k') return std::nullopt;
   auto id = p2p::PeerId::parse(lowered);
@@ -148,9 +145,7 @@ std::optional<std::string_view> label_part(std::string_view host, std::uint16_t 
   if (dot == 0 || dot >= host.size() || dot > kMaxDnsLabel || host[dot] != '.') return std::nullopt;
   const std::string_view rest = host.substr(dot);
   if (rest.size() <= kSuffix.size()) return std::nullopt;
-  for (std::size_t i = 0; i < kSuffix.size(); ++i) {
-    if (lower(rest[i]) != kSuffix[i]) return std::nullopt;
-  }
+  if (!ascii::starts_with_ci(rest, kSuffix)) return std::nullopt;
   const std::string_view port_text = rest.substr(kSuffix.size());
   if (port_text.size() > 5 || port_text.front() == '0') return std::nullopt;
   unsigned value = 0;
@@ -167,9 +162,7 @@ std::optional<std::string_view> label_part(std::string_view host, std::uint16_t 
 std::optional<std::string> site_label_of_host(std::string_view host, std::uint16_t port) {
   const auto part = label_part(host, port);
   if (!part) return std::nullopt;
-  std::string label(*part);
-  for (char& c : label) c = lower(c);
-  return label;
+  return ascii::lower(*part);
 }
 
 bool is_site_host(std::string_view host, std::uint16_t port) {

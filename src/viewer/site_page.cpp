@@ -1,5 +1,6 @@
 #include "viewer/site_page.hpp"
 
+#include "base/ascii.hpp"
 #include "goop/content/mime.hpp"
 #include "p2p/multiformats/multihash.hpp"
 #include "web/http.hpp"
@@ -58,30 +59,12 @@ pre {
 .brand { margin: 16px 0 0; font-size: 12px; color: var(--muted); text-align: right; }
 )css";
 
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
 std::string extension(std::string_view path) {
   const auto slash = path.rfind('/');
   if (slash != std::string_view::npos) path.remove_prefix(slash + 1);
   const auto dot = path.rfind('.');
   if (dot == std::string_view::npos) return {};
-  std::string ext(path.substr(dot + 1));
-  for (char& c : ext) c = lower(c);
-  return ext;
-}
-
-bool istarts_with(std::string_view s, std::string_view prefix) {
-  if (s.size() < prefix.size()) return false;
-  for (std::size_t i = 0; i < prefix.size(); ++i) {
-    if (lower(s[i]) != prefix[i]) return false;
-  }
-  return true;
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
+  return ascii::lower(path.substr(dot + 1));
 }
 
 }  // namespace
@@ -119,9 +102,9 @@ std::string render_site_page(const SitePage& p) {
 std::string_view site_page_css() { return kCss; }
 
 std::string site_content_type(std::string_view path, std::string_view peer_mime, BytesView head) {
-  const std::string_view mime = trim(peer_mime);
-  if (!mime.empty() && !istarts_with(mime, "text/plain") &&
-      !istarts_with(mime, "application/octet-stream")) {
+  const std::string_view mime = ascii::trim(peer_mime);
+  if (!mime.empty() && !ascii::starts_with_ci(mime, "text/plain") &&
+      !ascii::starts_with_ci(mime, "application/octet-stream")) {
     return std::string(mime);
   }
   const std::string ext = extension(path);

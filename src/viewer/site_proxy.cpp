@@ -13,6 +13,7 @@
 #include "viewer/own_site.hpp"
 #include "viewer/site_origin.hpp"
 #include "viewer/site_page.hpp"
+#include "web/etag.hpp"
 #include "web/http_server.hpp"
 
 #include <fmt/core.h>
@@ -118,15 +119,9 @@ web::Response refused_path(const State& s, const error_code& e, std::string_view
 web::Response file_response(const State& s, std::string_view if_none_match, std::string body,
                             std::string content_type) {
   web::Response r;
-  std::string etag = content_etag(body);
   site_headers(r, s);
-  if (web::etag_matches(if_none_match, etag)) {
-    r.status = 304;
-    r.set_header("ETag", std::move(etag));
-    return r;
-  }
+  if (web::not_modified(r, if_none_match, content_etag(body))) return r;
   r.status = 200;
-  r.set_header("ETag", std::move(etag));
   r.set_header("Content-Type", std::move(content_type));
   r.body = std::move(body);
   return r;
@@ -180,26 +175,15 @@ web::Response serve_own(State& s, const web::Request& req, const std::string& re
     OwnSiteFiles::Held& h = *opened->held;
     web::Response r;
     site_headers(r, s);
-    if (web::etag_matches(inm, h.etag)) {
-      r.status = 304;
-      r.set_header("ETag", std::move(h.etag));
-      return r;
-    }
+    if (web::not_modified(r, inm, std::move(h.etag))) return r;
     r.status = 200;
-    r.set_header("ETag", std::move(h.etag));
     r.set_header("Content-Type", std::move(h.content_type));
     r.body = *h.body;
     return r;
   }
   web::Response head;
   site_headers(head, s);
-  if (!opened->validator.empty()) {
-    head.set_header("ETag", opened->validator);
-    if (web::etag_matches(inm, opened->validator)) {
-      head.status = 304;
-      return head;
-    }
-  }
+  if (web::not_modified(head, inm, std::move(opened->validator))) return head;
   head.set_header("Content-Type", site_content_type(rel, "", {}));
   auto file = std::make_shared<content::SiteFile>(std::move(*opened->file));
   return web::Response::streamed([file, head = std::move(head)](web::BodyWriter& w) mutable {
@@ -349,11 +333,7 @@ asio::awaitable<void> relay(std::shared_ptr<State> s, p2p::PeerId peer, std::str
 web::Response site_css(const State& s, const web::Request& req) {
   web::Response r;
   site_headers(r, s);
-  r.set_header("ETag", s.css_etag);
-  if (web::etag_matches(req.header("If-None-Match"), s.css_etag)) {
-    r.status = 304;
-    return r;
-  }
+  if (web::not_modified(r, req.header("If-None-Match"), s.css_etag)) return r;
   r.set_header("Content-Type", "text/css; charset=utf-8");
   r.body = std::string(site_page_css());
   return r;

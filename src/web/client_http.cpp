@@ -2,6 +2,7 @@
 // (Connection: close) over a beast::tcp_stream or a TLS stream on top of it. The protocol code is
 // a template over the stream type, instantiated here for those two only. Deadlines are set on
 // the lowest layer (tcp_stream::expires_at/after) before every operation.
+#include "base/ascii.hpp"
 #include "base/errors.hpp"
 #include "web/client.hpp"
 #include "web/client_net.hpp"
@@ -45,11 +46,6 @@ bool is_token(std::string_view s) {
   return true;
 }
 
-bool iequals(std::string_view a, std::string_view b) {
-  const CaseInsensitiveLess less;
-  return !less(a, b) && !less(b, a);
-}
-
 Error invalid(std::string_view url, std::string what) {
   return Error(make_error_code(Errc::kInvalidArgument), fmt::format("{}: {}", url, what));
 }
@@ -67,8 +63,8 @@ Expected<RequestMsg> make_request(const ClientRequest& req, const Url& u, bool e
     if (!detail::header_value_ok(value)) {
       return invalid(req.url, fmt::format("header {} contains a line break", name));
     }
-    if (iequals(name, "Host") || iequals(name, "Content-Length") || iequals(name, "Connection") ||
-        iequals(name, "Transfer-Encoding")) {
+    if (ascii::iequals(name, "Host") || ascii::iequals(name, "Content-Length") ||
+        ascii::iequals(name, "Connection") || ascii::iequals(name, "Transfer-Encoding")) {
       continue;
     }
     msg.set(name, value);
@@ -136,7 +132,7 @@ asio::awaitable<Expected<ClientResponse>> exchange(Stream& s, RequestMsg& msg,
   http::response_parser<http::string_body> p;
   p.header_limit(kHeaderLimit);
   p.body_limit(req.body_limit);
-  if (iequals(req.method, "HEAD")) p.skip(true);
+  if (ascii::iequals(req.method, "HEAD")) p.skip(true);
   beast::get_lowest_layer(s).expires_at(deadline);
   auto [ec, n] = co_await http::async_read(s, buf, p, kTuple);
   (void)n;

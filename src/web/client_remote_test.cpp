@@ -3,6 +3,7 @@
 // WebSocketClient (echo, server close, refused upgrade, idle timeout, size cap, wss). Real TCP
 // on 127.0.0.1, port 0.
 #include "base/errors.hpp"
+#include "base/task_group.hpp"
 #include "base/timeout.hpp"
 #include "web/client.hpp"
 #include "web/client_testkit.hpp"
@@ -11,7 +12,6 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/deferred.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/experimental/parallel_group.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/stream.hpp>
@@ -110,31 +110,36 @@ asio::awaitable<void> serve(Stream stream, std::shared_ptr<Seen> seen) {
   }
 }
 
-// A listener on 127.0.0.1:0; TLS when given a context. Its coroutines live in the io_context
-// (destroyed with it).
+// A listener on 127.0.0.1:0; TLS when given a context. Its accept loop and its connections
+// are tasks of its TaskGroup, ended by stop() (the fixture stops every server it made).
 class TestServer {
  public:
   TestServer(asio::io_context& io, std::shared_ptr<ssl::context> tls)
-      : acceptor_(std::make_shared<tcp::acceptor>(
-            io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0))),
-        seen_(std::make_shared<Seen>()) {
-    asio::co_spawn(io, accept_loop(acceptor_, std::move(tls), seen_), asio::detached);
+      : acceptor_(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)),
+        port_(acceptor_.local_endpoint().port()),
+        tls_(std::move(tls)),
+        seen_(std::make_shared<Seen>()),
+        tasks_(io.get_executor(), "test server") {
+    tasks_.spawn(accept_loop(), "accept");
   }
-  std::uint16_t port() const { return acceptor_->local_endpoint().port(); }
+  std::uint16_t port() const { return port_; }
   const Seen& seen() const { return *seen_; }
+  // Closes the listener and ends every connection; true if all ended in time.
+  asio::awaitable<bool> stop() {
+    boost::system::error_code ec;
+    acceptor_.close(ec);
+    co_return co_await tasks_.async_stop(2s);
+  }
 
  private:
-  static asio::awaitable<void> accept_loop(std::shared_ptr<tcp::acceptor> a,
-                                           std::shared_ptr<ssl::context> tls,
-                                           std::shared_ptr<Seen> seen) {
+  asio::awaitable<void> accept_loop() {
     for (;;) {
-      auto [ec, sock] = co_await a->async_accept(kTuple);
+      auto [ec, sock] = co_await acceptor_.async_accept(kTuple);
       if (ec) co_return;
-      auto ex = co_await asio::this_coro::executor;
-      if (tls) {
-        asio::co_spawn(ex, serve_tls(std::move(sock), tls, seen), asio::detached);
+      if (tls_) {
+        tasks_.spawn(serve_tls(std::move(sock), tls_, seen_), "tls connection");
       } else {
-        asio::co_spawn(ex, serve(std::move(sock), seen), asio::detached);
+        tasks_.spawn(serve(std::move(sock), seen_), "connection");
       }
     }
   }
@@ -148,12 +153,18 @@ class TestServer {
     co_await serve(std::move(s), seen);
   }
 
-  std::shared_ptr<tcp::acceptor> acceptor_;
+  tcp::acceptor acceptor_;
+  std::uint16_t port_;
+  std::shared_ptr<ssl::context> tls_;
   std::shared_ptr<Seen> seen_;
+  TaskGroup tasks_;
 };
 
 class ClientRemoteTest : public ::testing::Test {
  protected:
+  void TearDown() override {
+    for (auto& s : servers_) EXPECT_TRUE(go(s->stop())) << "a test server did not stop";
+  }
   template <class T>
   T go(asio::awaitable<T> task) {
     return run(io_, std::move(task));
@@ -163,15 +174,21 @@ class ClientRemoteTest : public ::testing::Test {
       std::string url, WsConnectOptions o = {}) {
     return WebSocketClient::connect(io_.get_executor(), std::move(url), std::move(o));
   }
+  // A test server (plain, or TLS with `tls`), stopped when the test ends.
+  TestServer& serve(std::shared_ptr<ssl::context> tls) {
+    servers_.push_back(std::make_unique<TestServer>(io_, std::move(tls)));
+    return *servers_.back();
+  }
 
   asio::io_context io_;
+  std::vector<std::unique_ptr<TestServer>> servers_;
 };
 
 // --- HTTPS ---
 
 TEST_F(ClientRemoteTest, HttpsWithTheCaFileVerifiesNameAndSendsSni) {
   testkit::TestCert cert("DNS:localhost,IP:127.0.0.1");
-  TestServer server(io_, cert.server_context());
+  TestServer& server = serve(cert.server_context());
   ClientRequest req;
   req.url = fmt::format("https://localhost:{}/hello?x=1", server.port());
   req.tls.ca_file = cert.ca_file();
@@ -191,7 +208,7 @@ TEST_F(ClientRemoteTest, HttpsWithTheCaFileVerifiesNameAndSendsSni) {
 
 TEST_F(ClientRemoteTest, HttpsRefusesAnUntrustedOrMisnamedCertificate) {
   testkit::TestCert cert("DNS:localhost,IP:127.0.0.1");
-  TestServer server(io_, cert.server_context());
+  TestServer& server = serve(cert.server_context());
   ClientRequest req;
   req.url = fmt::format("https://localhost:{}/", server.port());
   auto untrusted = go(fetch(io_.get_executor(), req));  // the system store does not know it
@@ -202,7 +219,7 @@ TEST_F(ClientRemoteTest, HttpsRefusesAnUntrustedOrMisnamedCertificate) {
       << untrusted.error().message;
 
   testkit::TestCert other("DNS:other.test");
-  TestServer misnamed(io_, other.server_context());
+  TestServer& misnamed = serve(other.server_context());
   req.url = fmt::format("https://127.0.0.1:{}/", misnamed.port());
   req.tls.ca_file = other.ca_file();
   auto mismatch = go(fetch(io_.get_executor(), req));
@@ -217,7 +234,7 @@ TEST_F(ClientRemoteTest, HttpsRefusesAnUntrustedOrMisnamedCertificate) {
 }
 
 TEST_F(ClientRemoteTest, HttpsToAPlainServerOrWithABadCaFileSaysSo) {
-  TestServer plain(io_, nullptr);
+  TestServer& plain = serve(nullptr);
   ClientRequest req;
   req.url = fmt::format("https://127.0.0.1:{}/", plain.port());
   req.timeout = 2000ms;
@@ -271,7 +288,7 @@ asio::awaitable<std::vector<std::string>> echo_concurrently(WebSocketClient* c, 
 }
 
 TEST_F(ClientRemoteTest, WebSocketEchoesWithReadAndWriteInFlight) {
-  TestServer server(io_, nullptr);
+  TestServer& server = serve(nullptr);
   WsConnectOptions o;
   o.headers["X-Token"] = "t0k";
   auto c = go(connect(fmt::format("ws://127.0.0.1:{}/echo?peer_id=abc", server.port()), o));
@@ -290,7 +307,7 @@ TEST_F(ClientRemoteTest, WebSocketEchoesWithReadAndWriteInFlight) {
 }
 
 TEST_F(ClientRemoteTest, WebSocketServerCloseGivesCodeAndReason) {
-  TestServer server(io_, nullptr);
+  TestServer& server = serve(nullptr);
   auto c = go(connect(fmt::format("ws://127.0.0.1:{}/close", server.port())));
   ASSERT_TRUE(c.has_value()) << c.error().error.message;
   ASSERT_TRUE(go((*c)->write("bye")).has_value());
@@ -304,7 +321,7 @@ TEST_F(ClientRemoteTest, WebSocketServerCloseGivesCodeAndReason) {
 }
 
 TEST_F(ClientRemoteTest, WebSocketRefusedUpgradeKeepsTheHttpStatus) {
-  TestServer server(io_, nullptr);
+  TestServer& server = serve(nullptr);
   const std::string url = fmt::format("ws://127.0.0.1:{}/refuse?peer_id=x", server.port());
   auto c = go(connect(url));
   ASSERT_FALSE(c.has_value());
@@ -320,11 +337,10 @@ TEST_F(ClientRemoteTest, WebSocketRefusesHttpUrlsAndReportsRefusedConnections) {
   EXPECT_EQ(c.error().error.message,
             "http://127.0.0.1:1/ws: not a WebSocket URL (use ws:// or wss://)");
 
-  std::uint16_t port = 0;
-  {
-    tcp::acceptor a(io_, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
-    port = a.local_endpoint().port();
-  }
+  // A port bound but not listening refuses connections, and stays ours while the test runs
+  // (a port found free and released could be taken by another program in between).
+  tcp::socket holder(io_, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+  const std::uint16_t port = holder.local_endpoint().port();
   const std::string url = fmt::format("ws://127.0.0.1:{}/ws", port);
   auto refused = go(connect(url));
   ASSERT_FALSE(refused.has_value());
@@ -334,7 +350,7 @@ TEST_F(ClientRemoteTest, WebSocketRefusesHttpUrlsAndReportsRefusedConnections) {
 }
 
 TEST_F(ClientRemoteTest, WebSocketIdleTimeoutAndSizeCap) {
-  TestServer server(io_, nullptr);
+  TestServer& server = serve(nullptr);
   WsConnectOptions o;
   o.idle_timeout = 300ms;
   auto silent = go(connect(fmt::format("ws://127.0.0.1:{}/silent", server.port()), o));
@@ -364,7 +380,7 @@ asio::awaitable<Result<std::string>> read_recording(WebSocketClient* c, Error* i
 }
 
 TEST_F(ClientRemoteTest, WebSocketReadEndsOnCancellation) {
-  TestServer server(io_, nullptr);
+  TestServer& server = serve(nullptr);
   WsConnectOptions o;
   o.idle_timeout = 30s;
   auto c = go(connect(fmt::format("ws://127.0.0.1:{}/silent", server.port()), o));
@@ -381,7 +397,7 @@ TEST_F(ClientRemoteTest, WebSocketReadEndsOnCancellation) {
 
 TEST_F(ClientRemoteTest, SecureWebSocketNeedsATrustedCertificate) {
   testkit::TestCert cert("DNS:localhost,IP:127.0.0.1");
-  TestServer server(io_, cert.server_context());
+  TestServer& server = serve(cert.server_context());
   const std::string url = fmt::format("wss://localhost:{}/echo", server.port());
   auto untrusted = go(connect(url));
   ASSERT_FALSE(untrusted.has_value());

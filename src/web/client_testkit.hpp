@@ -1,10 +1,11 @@
 #pragma once
 // Test-only helpers for the client tests of src/web (included by *_test.cpp only): run a
 // coroutine to completion with a deadline (the p2p tests' run_coro), and a self-signed certificate
-// made with the OpenSSL API at test time (no files checked in), written to a temporary PEM file for
-// ClientTls::ca_file.
+// made with the OpenSSL API at test time (no files checked in), written to a PEM file in a private
+// temporary folder for ClientTls::ca_file.
 
 #include "testing/run_coro.hpp"
+#include "testing/temp_dir.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
@@ -17,14 +18,12 @@
 
 #include <atomic>
 #include <chrono>
-#include <cstdio>
 #include <exception>
 #include <fstream>
 #include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
-#include <unistd.h>
 #include <utility>
 
 namespace goop::web::testkit {
@@ -64,13 +63,11 @@ class TestCert {
     });
     X509_free(x);
     EVP_PKEY_free(key);
-    ca_file_ = ::testing::TempDir() + "goop_client_test_" + std::to_string(::getpid()) + "_" +
-               std::to_string(serial()) + ".pem";
+    ca_file_ = (dir_ / "ca.pem").string();
     std::ofstream(ca_file_) << cert_pem_;
   }
   TestCert(const TestCert&) = delete;
   TestCert& operator=(const TestCert&) = delete;
-  ~TestCert() { std::remove(ca_file_.c_str()); }
 
   const std::string& ca_file() const { return ca_file_; }
 
@@ -105,6 +102,7 @@ class TestCert {
     return out;
   }
 
+  goop::testing::TempDir dir_{"cert"};  // holds ca_file_
   std::string cert_pem_;
   std::string key_pem_;
   std::string ca_file_;

@@ -1,5 +1,7 @@
 #include "web/embedded_assets.hpp"
 
+#include "web/etag.hpp"
+
 #include <algorithm>
 #include <string>
 
@@ -39,13 +41,9 @@ std::string_view content_type_for(std::string_view path) {
 
 Response asset_response(const EmbeddedAsset& asset, std::string_view if_none_match) {
   Response r;
-  r.set_header("ETag", std::string(asset.etag));
   r.set_header("Cache-Control", "no-cache");
   r.set_header("X-Content-Type-Options", "nosniff");
-  if (etag_matches(if_none_match, asset.etag)) {
-    r.status = 304;
-    return r;
-  }
+  if (not_modified(r, if_none_match, std::string(asset.etag))) return r;
   r.status = 200;
   r.set_header("Content-Type", std::string(content_type_for(asset.path)));
   r.body = std::string(asset.data);

@@ -1,5 +1,7 @@
 #include "web/http.hpp"
 
+#include "base/ascii.hpp"
+
 #include <fmt/core.h>
 
 #include <algorithm>
@@ -7,10 +9,6 @@
 
 namespace goop::web {
 namespace {
-
-char lower(char c) noexcept {
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
 
 int hex_value(char c) noexcept {
   if (c >= '0' && c <= '9') return c - '0';
@@ -24,14 +22,7 @@ int hex_value(char c) noexcept {
 bool has_token(std::string_view list, std::string_view token) noexcept {
   while (!list.empty()) {
     const std::size_t comma = list.find(',');
-    std::string_view t = list.substr(0, comma);
-    while (!t.empty() && (t.front() == ' ' || t.front() == '\t')) t.remove_prefix(1);
-    while (!t.empty() && (t.back() == ' ' || t.back() == '\t')) t.remove_suffix(1);
-    if (t.size() == token.size()) {
-      bool same = true;
-      for (std::size_t i = 0; i < t.size() && same; ++i) same = lower(t[i]) == lower(token[i]);
-      if (same) return true;
-    }
+    if (ascii::iequals(ascii::trim(list.substr(0, comma)), token)) return true;
     if (comma == std::string_view::npos) break;
     list.remove_prefix(comma + 1);
   }
@@ -46,8 +37,8 @@ constexpr std::size_t kWebSocketKeySize = 24;
 bool CaseInsensitiveLess::operator()(std::string_view a, std::string_view b) const noexcept {
   const std::size_t n = std::min(a.size(), b.size());
   for (std::size_t i = 0; i < n; ++i) {
-    const char x = lower(a[i]);
-    const char y = lower(b[i]);
+    const char x = ascii::lower(a[i]);
+    const char y = ascii::lower(b[i]);
     if (x != y) return static_cast<unsigned char>(x) < static_cast<unsigned char>(y);
   }
   return a.size() < b.size();
@@ -265,24 +256,6 @@ std::string html_escape(std::string_view s) {
     }
   }
   return out;
-}
-
-bool etag_matches(std::string_view if_none_match, std::string_view etag) {
-  const auto trim = [](std::string_view v) {
-    while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
-    while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
-    return v;
-  };
-  if (etag.starts_with("W/")) etag.remove_prefix(2);
-  while (!if_none_match.empty()) {
-    const auto comma = if_none_match.find(',');
-    std::string_view tag = trim(if_none_match.substr(0, comma));
-    if (tag.starts_with("W/")) tag.remove_prefix(2);
-    if (tag == "*" || (!tag.empty() && tag == etag)) return true;
-    if (comma == std::string_view::npos) break;
-    if_none_match.remove_prefix(comma + 1);
-  }
-  return false;
 }
 
 }  // namespace goop::web

@@ -172,8 +172,5 @@ std::string percent_decode(std::string_view s, bool plus_is_space = false);
 std::string json_escape(std::string_view s);
 // Escapes & < > " ' so `s` can stand in HTML text or a quoted attribute.
 std::string html_escape(std::string_view s);
-// Whether an If-None-Match value (a list of entity tags, or "*") matches `etag` (weak
-// comparison, RFC 9110 §13.1.2). An empty value matches nothing.
-bool etag_matches(std::string_view if_none_match, std::string_view etag);
 
 }  // namespace goop::web

@@ -3,6 +3,7 @@
 // with expires_after before every read and write.
 #include "web/http_server.hpp"
 
+#include "base/ascii.hpp"
 #include "base/errors.hpp"
 #include "base/log.hpp"
 #include "base/task_group.hpp"
@@ -127,18 +128,6 @@ unsigned status_code(int status) {
 
 bool body_allowed(unsigned status) { return status >= 200 && status != 204 && status != 304; }
 
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    char x = a[i];
-    char y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
-
 // Appends `v` to `out` with CR and LF turned into spaces, so no value can start a header line.
 void append_value(std::string& out, std::string_view v) {
   const std::size_t start = out.size();
@@ -165,11 +154,11 @@ std::string format_head(const Response& res, unsigned version, bool keep_alive,
   out += std::string_view("\r\n");
   bool nosniff = false;
   for (const auto& [name, value] : res.headers) {
-    if (iequals(name, "Content-Length") || iequals(name, "Transfer-Encoding") ||
-        iequals(name, "Connection")) {
+    if (ascii::iequals(name, "Content-Length") || ascii::iequals(name, "Transfer-Encoding") ||
+        ascii::iequals(name, "Connection")) {
       continue;
     }
-    if (!nosniff && iequals(name, "X-Content-Type-Options")) nosniff = true;
+    if (!nosniff && ascii::iequals(name, "X-Content-Type-Options")) nosniff = true;
     append_value(out, name);
     out += std::string_view(": ");
     append_value(out, value);

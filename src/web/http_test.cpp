@@ -26,17 +26,6 @@ TEST(HttpTypes, ParsesQueryStrings) {
   EXPECT_EQ(percent_decode("%4"), "%4");
 }
 
-TEST(HttpTypes, EtagMatchingIsWeakAndListAware) {
-  EXPECT_TRUE(etag_matches("\"abc\"", "\"abc\""));
-  EXPECT_TRUE(etag_matches("W/\"abc\"", "\"abc\""));
-  EXPECT_TRUE(etag_matches("\"x\" , \"abc\"", "\"abc\""));
-  EXPECT_TRUE(etag_matches("*", "\"abc\""));
-  EXPECT_FALSE(etag_matches("", "\"abc\""));
-  EXPECT_FALSE(etag_matches("\"abcd\"", "\"abc\""));
-  EXPECT_FALSE(etag_matches("\"ab\", \"c\"", "\"abc\""));
-  EXPECT_FALSE(etag_matches(" , ", "\"abc\""));
-}
-
 TEST(HttpTypes, ErrorResponsesAreJson) {
   auto r = Response::error(404, "no \"such\" thing\n");
   EXPECT_EQ(r.status, 404);

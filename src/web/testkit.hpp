@@ -3,10 +3,13 @@
 // on 127.0.0.1, for tests that must see exactly what goes over the wire, and a runner that
 // drives a test body against an HttpServer and always stops the server.
 
+#include "testing/wait_for.hpp"
 #include "web/http.hpp"
 #include "web/http_server.hpp"
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -20,6 +23,7 @@
 #include <cstdint>
 #include <exception>
 #include <functional>
+#include <memory>
 #include <string>
 
 namespace goop::web::testkit {
@@ -74,30 +78,51 @@ inline boost::asio::awaitable<Reply> fetch(std::uint16_t port, std::string raw) 
   co_return parse_reply(buf);
 }
 
-// Runs `body` on `io` and then stops `server`, all within `limit`; a body that throws or does
-// not finish in time fails the test, and the server is stopped anyway so nothing outlives it.
+// Runs `body` on `io` and then stops `server`, handler by handler until both are done
+// (testing/wait_for.hpp). A body that throws or does not finish within `limit` fails the test;
+// one that is late is cancelled (terminal cancellation), and the server is stopped anyway. The
+// body's function object lives as long as its coroutine.
 inline void run_then_stop(boost::asio::io_context& io, HttpServer& server,
                           std::function<boost::asio::awaitable<void>()> body,
                           std::chrono::steady_clock::duration limit) {
   namespace asio = boost::asio;
-  bool done = false;
-  asio::co_spawn(
-      io,
-      [&]() -> asio::awaitable<void> {
-        co_await body();
-        done = co_await server.async_stop(std::chrono::seconds(2));
-      },
-      [&](std::exception_ptr e) {
-        if (e) ADD_FAILURE() << "test body threw";
-        io.stop();
-      });
-  io.run_for(limit);
-  EXPECT_TRUE(done) << "test body or server stop did not finish in time";
-  if (!done) {
-    io.restart();
-    asio::co_spawn(io, server.async_stop(std::chrono::seconds(1)),
-                   [&](std::exception_ptr, bool) { io.stop(); });
-    io.run_for(std::chrono::seconds(5));
+  struct Outcome {
+    bool done = false;
+    bool ok = false;
+    std::exception_ptr error;
+  };
+  auto fn = std::make_shared<std::function<asio::awaitable<void>()>>(std::move(body));
+  auto ran = std::make_shared<Outcome>();
+  asio::cancellation_signal cancel;
+  asio::co_spawn(io, (*fn)(),
+                 asio::bind_cancellation_slot(cancel.slot(), [ran, fn](std::exception_ptr e) {
+                   ran->done = true;
+                   ran->error = e;
+                 }));
+  if (!goop::testing::wait_for(
+          io, [&] { return ran->done; }, limit)) {
+    ADD_FAILURE() << "the test body did not finish in time";
+    cancel.emit(asio::cancellation_type::terminal);
+  }
+  auto stopped = std::make_shared<Outcome>();
+  asio::co_spawn(io, server.async_stop(std::chrono::seconds(2)),
+                 [stopped](std::exception_ptr e, bool ok) {
+                   stopped->done = true;
+                   stopped->ok = ok;
+                   stopped->error = e;
+                 });
+  goop::testing::wait_for(
+      io, [&] { return ran->done && stopped->done; }, std::chrono::seconds(5));
+  EXPECT_TRUE(ran->done) << "the test body did not end, even when cancelled";
+  EXPECT_TRUE(stopped->ok) << "the server did not stop in time";
+  if (ran->error) {
+    try {
+      std::rethrow_exception(ran->error);
+    } catch (const std::exception& e) {
+      ADD_FAILURE() << "the test body threw: " << e.what();
+    } catch (...) {
+      ADD_FAILURE() << "the test body threw";
+    }
   }
 }
 

@@ -3,6 +3,7 @@
 // normalisation beyond lower-casing the scheme. The target is passed on as written (the caller
 // percent-encodes), but a space or control character in any part is refused, since it would
 // break the request line.
+#include "base/ascii.hpp"
 #include "base/errors.hpp"
 #include "web/client.hpp"
 
@@ -12,10 +13,6 @@
 
 namespace goop::web {
 namespace {
-
-char lower(char c) noexcept {
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
 
 bool has_space_or_control(std::string_view s) {
   for (const char c : s) {
@@ -42,7 +39,7 @@ Expected<Url> parse_url(std::string_view url) {
     return invalid(url, "expected scheme://host[:port]/path (e.g. http://127.0.0.1:8787/)");
   }
   Url u;
-  for (const char c : url.substr(0, sep)) u.scheme += lower(c);
+  u.scheme = ascii::lower(url.substr(0, sep));
   if (u.scheme != "http" && u.scheme != "https" && u.scheme != "ws" && u.scheme != "wss") {
     return invalid(url,
                    fmt::format("unsupported scheme \"{}\" (use http, https, ws or wss)", u.scheme));

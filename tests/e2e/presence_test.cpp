@@ -76,8 +76,8 @@ class Presence : public ::testing::Test {
 TEST_F(Presence, PeersThatKnowEachOtherListEachOtherWithinTwoHeartbeats) {
   start_three();
   const auto started = Clock::now();
-  ASSERT_TRUE(eventually(
-      all(), [&] { return all_see_all(); }, std::chrono::seconds(2 * kHeartbeat)))
+  ASSERT_TRUE(wait_for(
+      PeerEvents(all()), [&] { return all_see_all(); }, std::chrono::seconds(2 * kHeartbeat)))
       << dump();
   RecordProperty(
       "converged_ms",
@@ -89,8 +89,8 @@ TEST_F(Presence, PeersThatKnowEachOtherListEachOtherWithinTwoHeartbeats) {
   EXPECT_EQ(row.at("Verified"), false);
   EXPECT_EQ(row.at("Favorite"), false);
   EXPECT_TRUE(row.at("LastSeen").as_string().ends_with("Z"));
-  EXPECT_TRUE(eventually(
-      {ann_.get()}, [&] { return ann_->row(ben_->id()).at("Connection") == "lan"; },
+  EXPECT_TRUE(wait_for(
+      PeerEvents({ann_.get()}), [&] { return ann_->row(ben_->id()).at("Connection") == "lan"; },
       std::chrono::seconds(2)))
       << "a peer on 127.0.0.1 is a LAN connection: " << dump();
   const auto self = json::parse(http_get(ann_->viewer(), "/api/self").body).as_object();
@@ -101,14 +101,14 @@ TEST_F(Presence, PeersThatKnowEachOtherListEachOtherWithinTwoHeartbeats) {
 
 TEST_F(Presence, KilledPeerTurnsOfflineWithinTtlPlusAHeartbeat) {
   start_three();
-  ASSERT_TRUE(eventually(
-      all(), [&] { return all_see_all(); }, 10s))
+  ASSERT_TRUE(wait_for(
+      PeerEvents(all()), [&] { return all_see_all(); }, 10s))
       << dump();
   cat_->process().signal(SIGKILL);
   const auto killed = Clock::now();
   ASSERT_TRUE(cat_->process().wait_exit(5s).has_value());
-  EXPECT_TRUE(eventually(
-      {ann_.get(), ben_.get()},
+  EXPECT_TRUE(wait_for(
+      PeerEvents({ann_.get(), ben_.get()}),
       [&] { return offline(*ann_, cat_->id()) && offline(*ben_, cat_->id()); },
       std::chrono::seconds(kTtl + kHeartbeat)))
       << dump();
@@ -119,12 +119,12 @@ TEST_F(Presence, KilledPeerTurnsOfflineWithinTtlPlusAHeartbeat) {
 
 TEST_F(Presence, StoppedPeerTurnsOfflineWithinOneSecond) {
   start_three();
-  ASSERT_TRUE(eventually(
-      all(), [&] { return all_see_all(); }, 10s))
+  ASSERT_TRUE(wait_for(
+      PeerEvents(all()), [&] { return all_see_all(); }, 10s))
       << dump();
   cat_->process().signal(SIGTERM);
-  EXPECT_TRUE(eventually(
-      {ann_.get(), ben_.get()},
+  EXPECT_TRUE(wait_for(
+      PeerEvents({ann_.get(), ben_.get()}),
       [&] { return offline(*ann_, cat_->id()) && offline(*ben_, cat_->id()); }, 1000ms))
       << dump();
   EXPECT_EQ(cat_->process().wait_exit(10s), 0) << cat_->log();
@@ -132,8 +132,8 @@ TEST_F(Presence, StoppedPeerTurnsOfflineWithinOneSecond) {
 
 TEST_F(Presence, RestartedPeerRedialsRememberedPeersAndKeepsFavourites) {
   start_three();
-  ASSERT_TRUE(eventually(
-      all(), [&] { return all_see_all(); }, 10s))
+  ASSERT_TRUE(wait_for(
+      PeerEvents(all()), [&] { return all_see_all(); }, 10s))
       << dump();
   // ann favourites cat from her viewer page (token, cookie, Origin); a request without them,
   // or from another origin such as a peer site, changes nothing.
@@ -164,16 +164,16 @@ TEST_F(Presence, RestartedPeerRedialsRememberedPeersAndKeepsFavourites) {
   ann_ = std::make_unique<PeerProcess>(dir("ann").string(), settings("ann"), /*keep_config=*/true);
   EXPECT_NE(ann_->process().out().find("2 peers from data.db"), std::string::npos)
       << ann_->process().out();
-  EXPECT_TRUE(eventually(
-      all(), [&] { return all_see_all(); }, std::chrono::seconds(2 * kHeartbeat)))
+  EXPECT_TRUE(wait_for(
+      PeerEvents(all()), [&] { return all_see_all(); }, std::chrono::seconds(2 * kHeartbeat)))
       << dump();
   EXPECT_EQ(ann_->row(cat_->id()).at("Favorite"), true);
 }
 
 TEST_F(Presence, EventStreamReplaysTheTableThenAnnouncesChanges) {
   start_three();
-  ASSERT_TRUE(eventually(
-      all(), [&] { return all_see_all(); }, 10s))
+  ASSERT_TRUE(wait_for(
+      PeerEvents(all()), [&] { return all_see_all(); }, 10s))
       << dump();
   HttpStream events(ann_->viewer(), "/api/mq/events");
   // The first frame, then the table replayed to a late subscriber.
@@ -202,8 +202,8 @@ TEST_F(Presence, EventStreamReplaysTheTableThenAnnouncesChanges) {
 
 TEST_F(Presence, ProbeRouteReturnsTheTableAfterProbing) {
   start_three();
-  ASSERT_TRUE(eventually(
-      all(), [&] { return all_see_all(); }, 10s))
+  ASSERT_TRUE(wait_for(
+      PeerEvents(all()), [&] { return all_see_all(); }, 10s))
       << dump();
   auto r = http_request(ann_->viewer(), "POST", "/api/peers/probe", "",
                         viewer_page_headers(ann_->viewer(), viewer_token(ann_->viewer())));

@@ -159,16 +159,17 @@ TEST(Rendezvous, PeersComeBackAfterTheRendezvousRestarts) {
   s.label = "ben";
   s.mdns_tag = unique_name("ben");
   PeerProcess ben((fs::path(tmp.path()) / "ben").string(), s);
-  ASSERT_TRUE(eventually(
-      {&ann, &ben}, [&] { return lists_online(ann, ben) && lists_online(ben, ann); }, 15s))
+  ASSERT_TRUE(wait_for(
+      PeerEvents({&ann, &ben}), [&] { return lists_online(ann, ben) && lists_online(ben, ann); },
+      15s))
       << ann.log() << ben.log() << rv->log();
 
   EXPECT_EQ(rv->stop(), 0) << rv->log();
   rv = std::make_unique<RendezvousProcess>(rv_dir, rs, /*keep_config=*/true);
   // Both clients reconnect on their own: the new server sees their WebSockets. Checked again
   // whenever either peer's table changes (each hears the other's heartbeat every 2 s).
-  const bool back = eventually(
-      {&ann, &ben},
+  const bool back = wait_for(
+      PeerEvents({&ann, &ben}),
       [&] {
         const json::array rows = admin_peers(*rv, "pw");
         return ws_connected(rows, ann.id()) && ws_connected(rows, ben.id());

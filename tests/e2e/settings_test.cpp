@@ -58,8 +58,8 @@ class Settings : public ::testing::Test {
     start_one();
     remember_peer(dir("ben"), *ann_);
     ben_ = std::make_unique<PeerProcess>(dir("ben").string(), settings("ben"));
-    ASSERT_TRUE(eventually(
-        {ann_.get(), ben_.get()},
+    ASSERT_TRUE(wait_for(
+        PeerEvents({ann_.get(), ben_.get()}),
         [&] {
           const auto a = ann_->row(ben_->id());
           const auto b = ben_->row(ann_->id());
@@ -133,8 +133,8 @@ TEST_F(Settings, LabelChangeReachesTheOtherPeerWithoutARestart) {
   EXPECT_EQ(json::parse(r.body).at("restart_needed"), json::array());
   EXPECT_EQ(json::parse(http_get(ann_->viewer(), "/api/self").body).at("label"), "Ann Renamed");
   // Well under one heartbeat (30 s): announced at once.
-  EXPECT_TRUE(eventually(
-      {ben_.get()},
+  EXPECT_TRUE(wait_for(
+      PeerEvents({ben_.get()}),
       [&] {
         const auto row = ben_->row(ann_->id());
         return row.is_object() && row.at("Content") == "Ann Renamed" &&
@@ -167,8 +167,8 @@ TEST_F(Settings, UploadedAvatarIsServedByTheOtherPeerWithItsHash) {
             json::value(hash));
   EXPECT_EQ(slurp(dir("ann") / "avatar.png"), png);
 
-  ASSERT_TRUE(eventually(
-      {ben_.get()},
+  ASSERT_TRUE(wait_for(
+      PeerEvents({ben_.get()}),
       [&] {
         const auto row = ben_->row(ann_->id());
         return row.is_object() && row.at("AvatarHash") == json::value(hash);
@@ -190,8 +190,8 @@ TEST_F(Settings, UploadedAvatarIsServedByTheOtherPeerWithItsHash) {
   ASSERT_EQ(
       http_request(ann_->viewer(), "POST", "/api/avatar/delete", "", page_headers(*ann_)).status,
       200);
-  EXPECT_TRUE(eventually(
-      {ben_.get()},
+  EXPECT_TRUE(wait_for(
+      PeerEvents({ben_.get()}),
       [&] {
         const auto row = ben_->row(ann_->id());
         return row.is_object() && row.at("AvatarHash") == "";

@@ -7,6 +7,7 @@
 #include "../support/http_client.hpp"
 #include "../support/peer_process.hpp"
 #include "../support/remember_peer.hpp"
+#include "base/ascii.hpp"
 #include "base/clock.hpp"
 #include "p2p/crypto/peer_id.hpp"
 
@@ -84,9 +85,7 @@ RawReply raw_exchange(std::uint16_t port, const std::string& request,
     const auto eol = raw.find("\r\n", pos);
     const std::string line = raw.substr(pos, eol - pos);
     const auto colon = line.find(':');
-    std::string name = line.substr(0, colon);
-    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    r.headers[name] = line.substr(line.find_first_not_of(' ', colon + 1));
+    r.headers[ascii::lower(line.substr(0, colon))] = ascii::trim(line.substr(colon + 1));
     pos = eol + 2;
   }
   r.body = raw.substr(head_end + 4);
@@ -141,8 +140,8 @@ TEST(SiteBrowse, ViewerServesEachPeersSiteOnItsOwnOrigin) {
   s.label = "ann";
   remember_peer(fs::path(tmp.path()) / "ann", bob);
   PeerProcess ann((fs::path(tmp.path()) / "ann").string(), s);
-  ASSERT_TRUE(eventually(
-      {&ann},
+  ASSERT_TRUE(wait_for(
+      PeerEvents({&ann}),
       [&] {
         const auto row = ann.row(bob.id());
         return row.is_object() && row.at("Reachable") == true;

@@ -41,8 +41,8 @@ TEST_F(PresenceNetns, ThreeStrangersFindEachOtherByMdnsWithinTwoSeconds) {
   }
   std::vector<const PeerProcess*> watch;
   for (auto& p : peers) watch.push_back(p.get());
-  const bool all = eventually(
-      watch,
+  const bool all = wait_for(
+      PeerEvents(watch),
       [&] {
         for (auto& a : peers) {
           for (auto& b : peers) {

@@ -67,8 +67,9 @@ TEST(RendezvousNetns, PeersOnTwoSegmentsFindAndBrowseEachOther) {
   std::string seen;
   EXPECT_TRUE(in_netns_of(ann.process().pid(),
                           [&] {
-                            const bool ok = eventually(
-                                {&ann}, [&] { return lists_reachable(ann, ben); }, left());
+                            const bool ok = wait_for(
+                                PeerEvents({&ann}), [&] { return lists_reachable(ann, ben); },
+                                left());
                             seen = boost::json::serialize(ann.peers());
                             return ok;
                           }))
@@ -76,8 +77,9 @@ TEST(RendezvousNetns, PeersOnTwoSegmentsFindAndBrowseEachOther) {
       << ann.log() << rv.log();
   EXPECT_TRUE(in_netns_of(ben.process().pid(),
                           [&] {
-                            const bool ok = eventually(
-                                {&ben}, [&] { return lists_reachable(ben, ann); }, left());
+                            const bool ok = wait_for(
+                                PeerEvents({&ben}), [&] { return lists_reachable(ben, ann); },
+                                left());
                             seen = boost::json::serialize(ben.peers());
                             return ok;
                           }))

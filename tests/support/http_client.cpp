@@ -1,8 +1,9 @@
 #include "http_client.hpp"
 
+#include "base/ascii.hpp"
+
 #include <algorithm>
 #include <arpa/inet.h>
-#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -117,14 +118,8 @@ std::string HttpReply::header(std::string_view name) const {
     const std::size_t end = head.find("\r\n", start);
     const std::string_view text = std::string_view(head).substr(start, end - start);
     const auto colon = text.find(':');
-    if (colon == name.size() &&
-        std::equal(name.begin(), name.end(), text.begin(), [](char a, char b) {
-          return std::tolower(static_cast<unsigned char>(a)) ==
-                 std::tolower(static_cast<unsigned char>(b));
-        })) {
-      auto value = text.substr(colon + 1);
-      while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
-      return std::string(value);
+    if (colon != std::string_view::npos && ascii::iequals(text.substr(0, colon), name)) {
+      return std::string(ascii::trim(text.substr(colon + 1)));
     }
     line = end;
   }
@@ -176,7 +171,7 @@ bool HttpStream::read_until(const std::function<bool(const std::string&)>& done,
   const auto until = Clock::now() + timeout;
   char buf[4096];
   while (!done(text_)) {
-    if (!wait_fd(fd_, POLLIN, until)) return false;
+    if (fd_ < 0 || !wait_fd(fd_, POLLIN, until)) return done(text_);
     const auto n = ::recv(fd_, buf, sizeof buf, 0);
     if (n <= 0) return done(text_);
     text_.append(buf, static_cast<std::size_t>(n));
@@ -185,12 +180,19 @@ bool HttpStream::read_until(const std::function<bool(const std::string&)>& done,
 }
 
 bool HttpStream::wait_any(const std::vector<HttpStream*>& streams, Clock::time_point until) {
+  // An ended stream is closed (fd -1) and left out: poll() ignores negative descriptors, so it
+  // cannot wake every later wait at once.
   std::vector<pollfd> fds;
-  for (auto* s : streams) fds.push_back({s->fd_, POLLIN, 0});
-  if (::poll(fds.data(), fds.size(), ms_left(until)) <= 0) return false;
+  bool open = false;
+  for (auto* s : streams) {
+    fds.push_back({s->fd_, POLLIN, 0});
+    open = open || s->fd_ >= 0;
+  }
+  if (!open || ::poll(fds.data(), fds.size(), ms_left(until)) <= 0) return false;
   bool alive = false;
   char buf[4096];
   for (std::size_t i = 0; i < fds.size(); ++i) {
+    if (fds[i].fd < 0) continue;
     if (!(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) {
       alive = true;
       continue;
@@ -199,6 +201,11 @@ bool HttpStream::wait_any(const std::vector<HttpStream*>& streams, Clock::time_p
     if (n > 0) {
       streams[i]->text_.append(buf, static_cast<std::size_t>(n));
       alive = true;
+    } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
+      alive = true;
+    } else {
+      ::close(streams[i]->fd_);
+      streams[i]->fd_ = -1;
     }
   }
   return alive;

@@ -85,20 +85,19 @@ json::value PeerProcess::row(const std::string& peer_id) const {
   return nullptr;
 }
 
-bool eventually(const std::vector<const PeerProcess*>& peers, const std::function<bool()>& pred,
-                std::chrono::milliseconds timeout) {
-  const auto until = std::chrono::steady_clock::now() + timeout;
-  // Subscribed before the first check, so no change between the check and the wait is missed.
-  std::vector<std::unique_ptr<HttpStream>> streams;
-  std::vector<HttpStream*> watch;
+PeerEvents::PeerEvents(const std::vector<const PeerProcess*>& peers) {
   for (const auto* p : peers) {
-    streams.push_back(std::make_unique<HttpStream>(p->viewer(), "/api/mq/events"));
-    watch.push_back(streams.back().get());
+    streams_.push_back(std::make_unique<HttpStream>(p->viewer(), "/api/mq/events"));
   }
-  while (!pred()) {
-    if (!HttpStream::wait_any(watch, until)) return pred();
-  }
-  return true;
+}
+
+PeerEvents::PeerEvents(PeerEvents&&) noexcept = default;
+PeerEvents::~PeerEvents() = default;
+
+bool PeerEvents::next_event(std::chrono::steady_clock::time_point deadline) {
+  std::vector<HttpStream*> watch;
+  for (auto& s : streams_) watch.push_back(s.get());
+  return HttpStream::wait_any(watch, deadline);
 }
 
 }  // namespace goop::testing

@@ -4,6 +4,7 @@
 // viewer API. Every wait has a deadline.
 
 #include "process.hpp"
+#include "testing/wait_for.hpp"  // wait_for, for PeerEvents
 
 #include <boost/json/value.hpp>
 
@@ -60,10 +61,28 @@ class PeerProcess {
   std::vector<std::string> listen_;
 };
 
-// Evaluates `pred` now and again each time one of `peers` reports a change of its peer table
-// on its event stream (/api/mq/events), until it holds or `timeout` passes; returns whether it
-// held. `pred` should read only what those peers' viewers show.
-bool eventually(const std::vector<const PeerProcess*>& peers, const std::function<bool()>& pred,
-                std::chrono::milliseconds timeout);
+class HttpStream;
+
+// The event streams (/api/mq/events) of some peers, as an event source for
+// goop::testing::wait_for (testing/wait_for.hpp):
+//   wait_for(PeerEvents({&ann, &ben}), [&] { return ann.row(ben.id()) != nullptr; }, 10s)
+// evaluates the predicate now and again each time one of the peers reports a change of its peer
+// table, until it holds or the timeout passes. The streams are opened by the constructor, before
+// the first check, so no change between a check and the wait is missed. The predicate should
+// read only what those peers' viewers show.
+class PeerEvents {
+ public:
+  // Throws std::runtime_error if a peer's viewer does not take the connection.
+  explicit PeerEvents(const std::vector<const PeerProcess*>& peers);
+  PeerEvents(PeerEvents&&) noexcept;
+  ~PeerEvents();
+
+  // Waits until one of the streams has news (true), or `deadline` passes or every stream has
+  // ended (false).
+  bool next_event(std::chrono::steady_clock::time_point deadline);
+
+ private:
+  std::vector<std::unique_ptr<HttpStream>> streams_;
+};
 
 }  // namespace goop::testing

@@ -4,7 +4,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
-#include <filesystem>
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
@@ -153,18 +152,6 @@ std::vector<std::string> js_command(std::string script, std::vector<std::string>
                                   std::move(script)};
   cmd.insert(cmd.end(), std::make_move_iterator(args.begin()), std::make_move_iterator(args.end()));
   return cmd;
-}
-
-TempDir::TempDir() {
-  std::string tmpl = (std::filesystem::temp_directory_path() / "goop2-test-XXXXXX").string();
-  if (!::mkdtemp(tmpl.data()))
-    throw std::runtime_error(std::string("mkdtemp: ") + std::strerror(errno));
-  path_ = tmpl;
-}
-
-TempDir::~TempDir() {
-  std::error_code ec;
-  std::filesystem::remove_all(path_, ec);
 }
 
 }  // namespace goop::testing

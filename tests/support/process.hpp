@@ -3,6 +3,8 @@
 // through pipes, killed (SIGKILL) if still running when the object is destroyed. Every wait
 // takes a deadline; nothing sleeps.
 
+#include "testing/temp_dir.hpp"  // TempDir, for the tests that start processes in one
+
 #include <chrono>
 #include <functional>
 #include <optional>
@@ -42,6 +44,11 @@ class Process {
   // Waits for exit; returns the exit code (128+signal if killed), or nullopt on timeout.
   std::optional<int> wait_exit(Clock::duration timeout);
 
+  // The child's stdout pipe (-1 once it ended), for an event loop to wait on; read_available()
+  // then appends what the pipes hold to out() and err() without blocking.
+  int stdout_fd() const { return out_fd_; }
+  void read_available() { pump(Clock::now()); }
+
   const std::string& out() const { return out_; }
   const std::string& err() const { return err_; }
   pid_t pid() const { return pid_; }
@@ -78,16 +85,5 @@ std::string interop_dir();
 // The command that runs `script` from tests/interop with Node 20's polyfill, plus `args`; start
 // it with Process(js_command(...), interop_dir()) so the packages resolve.
 std::vector<std::string> js_command(std::string script, std::vector<std::string> args);
-
-// A fresh temporary directory, removed with its contents on destruction.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
 
 }  // namespace goop::testing

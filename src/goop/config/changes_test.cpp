@@ -3,6 +3,7 @@
 #include "base/file_io.hpp"
 #include "goop/config/fields.hpp"
 #include "goop/config/service.hpp"
+#include "testing/temp_dir.hpp"
 
 #include <gtest/gtest.h>
 
@@ -139,10 +140,6 @@ TEST(PublicJson, HasEverySectionButNeverThePrivateKey) {
 class ConfigServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char tmpl[] = "/tmp/goop-config-service-XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
-    file_ = dir_ / "goop.json";
     Config initial;
     initial.profile.label = "ann";
     ASSERT_TRUE(save(file_, initial).has_value());
@@ -152,7 +149,6 @@ class ConfigServiceTest : public ::testing::Test {
     ASSERT_TRUE(parsed.has_value());
     service_ = std::make_unique<ConfigService>(file_, *parsed);
   }
-  void TearDown() override { fs::remove_all(dir_); }
   std::string on_disk() const {
     std::ifstream in(file_);
     std::stringstream ss;
@@ -160,7 +156,9 @@ class ConfigServiceTest : public ::testing::Test {
     return ss.str();
   }
 
-  fs::path dir_, file_;
+  goop::testing::TempDir tmp_{"config-service"};
+  const fs::path dir_ = tmp_.path();
+  const fs::path file_ = dir_ / "goop.json";
   std::unique_ptr<ConfigService> service_;
 };
 

@@ -2,6 +2,7 @@
 
 #include "base/file_io.hpp"
 #include "goop/config/fields.hpp"
+#include "testing/temp_dir.hpp"
 
 #include <gtest/gtest.h>
 
@@ -328,13 +329,8 @@ TEST(ConfigRoundTrip, RewritesSectionKeysInCanonicalCase) {
 
 class ConfigFileTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "goop-config-XXXXXX").string();
-    ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
-    dir_ = std::filesystem::path(tmpl) / "mysite";
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_.parent_path()); }
-  std::filesystem::path dir_;
+  goop::testing::TempDir tmp_{"config"};
+  const std::filesystem::path dir_ = tmp_ / "mysite";  // not made yet
 };
 
 TEST_F(ConfigFileTest, MissingFileIsCreatedWithDefaultsAndMode0600) {

@@ -1,5 +1,6 @@
 // goop.json <-> Config (parse, parse_partial, to_json). Boost.JSON is confined to this file.
 
+#include "base/ascii.hpp"
 #include "base/errors.hpp"
 #include "goop/config/config.hpp"
 #include "goop/config/detail/json_field.hpp"
@@ -9,25 +10,17 @@
 #include <fmt/core.h>
 
 #include <algorithm>
-#include <cctype>
 #include <limits>
 
 namespace goop::config {
 namespace json = boost::json;
 namespace {
 
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
-
 // Finds `key` in `obj`: an exact match first, else a case-insensitive one (Go's decoder rule).
 const json::value* find_key(const json::object& obj, std::string_view key) {
   if (auto it = obj.find(key); it != obj.end()) return &it->value();
   for (const auto& kv : obj) {
-    if (iequals(kv.key(), key)) return &kv.value();
+    if (ascii::iequals(kv.key(), key)) return &kv.value();
   }
   return nullptr;
 }
@@ -161,7 +154,7 @@ std::string to_json(const Config& c) {
     json::object out;
     for (const auto& kv : old) {  // keep the file's order and its unknown keys
       auto it = std::find_if(known.begin(), known.end(),
-                             [&](const auto& k) { return iequals(k.key(), kv.key()); });
+                             [&](const auto& k) { return ascii::iequals(k.key(), kv.key()); });
       if (it == known.end())
         out[kv.key()] = kv.value();
       else
@@ -177,14 +170,14 @@ std::string to_json(const Config& c) {
   std::vector<bool> written(sections.size(), false);
   for (const auto& kv : original) {
     auto it = std::find_if(sections.begin(), sections.end(),
-                           [&](const auto& s) { return iequals(s.first, kv.key()); });
+                           [&](const auto& s) { return ascii::iequals(s.first, kv.key()); });
     if (it != sections.end()) {
       const auto i = static_cast<std::size_t>(it - sections.begin());
       if (written[i]) continue;  // a second spelling of the same section
       written[i] = true;
       root[it->first] = merge_section(
           kv.value().is_object() ? kv.value().get_object() : json::object{}, it->second);
-    } else if (iequals(kv.key(), "log_level")) {
+    } else if (ascii::iequals(kv.key(), "log_level")) {
       if (!c.log_level.empty()) root["log_level"] = json::string(c.log_level);
     } else {
       root[kv.key()] = kv.value();

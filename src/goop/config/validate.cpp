@@ -1,6 +1,7 @@
 // The validation rules of seeds/configuration.txt, plus the ranges its field descriptions state.
 // Each message names the field, its value and the rule.
 
+#include "base/ascii.hpp"
 #include "base/host_port.hpp"
 #include "goop/config/config.hpp"
 
@@ -28,10 +29,7 @@ std::string shown(std::string_view s) {
   return out + "\"";
 }
 
-bool blank(std::string_view s) {
-  return std::all_of(s.begin(), s.end(),
-                     [](char ch) { return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r'; });
-}
+bool blank(std::string_view s) { return ascii::trim(s).empty(); }
 
 bool has_control(std::string_view s) {
   return std::any_of(s.begin(), s.end(),
@@ -58,9 +56,7 @@ std::string url_problem(const std::string& url) {
   const std::string scheme(u->scheme());
   if (scheme != "http" && scheme != "https") return "must start with http:// or https://";
   if (!u->has_authority() || u->host().empty()) return "has no host name";
-  std::string host(u->host());
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']')
-    host = host.substr(1, host.size() - 2);
+  const std::string host(unbracket_host(u->host()));
   if (is_ip(host) && boost::asio::ip::make_address(host).is_unspecified()) {
     return fmt::format("must not use the unspecified address {}", host);
   }

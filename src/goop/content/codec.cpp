@@ -1,5 +1,6 @@
 #include "goop/content/codec.hpp"
 
+#include "base/ascii.hpp"
 #include "base/errors.hpp"
 #include "goop/content/errors.hpp"
 
@@ -10,32 +11,12 @@
 namespace goop::content {
 namespace {
 
-bool is_space(char c) {
-  return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
-  return s;
-}
-
 bool has_control_chars(std::string_view s) {
   for (char c : s) {
     const auto u = static_cast<unsigned char>(c);
     if (u < 0x20 || u == 0x7f) return true;
   }
   return false;
-}
-
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (lower(a[i]) != lower(b[i])) return false;
-  }
-  return true;
 }
 
 // Splits on '/', dropping empty and "." segments.
@@ -55,7 +36,7 @@ bool under_prefix(const std::vector<std::string_view>& segs, std::string_view pr
   const auto p = split_segments(prefix);
   if (p.empty() || p.size() > segs.size()) return false;
   for (std::size_t i = 0; i < p.size(); ++i) {
-    if (p[i] == ".." || !iequals(p[i], segs[i])) return false;
+    if (p[i] == ".." || !ascii::iequals(p[i], segs[i])) return false;
   }
   return true;
 }
@@ -102,9 +83,9 @@ Error encrypted_unsupported() {
 }  // namespace
 
 Result<std::string> parse_site_request_line(std::string_view line) {
-  line = trim(line);
+  line = ascii::trim(line);
   if (line.substr(0, 4) != "GET ") return make_error_code(Errc::kBadRequest);
-  const std::string_view path = trim(line.substr(4));
+  const std::string_view path = ascii::trim(line.substr(4));
   if (path.empty() || path == "/") return std::string("/index.html");
   return std::string(path);
 }
@@ -132,9 +113,9 @@ Result<std::string> resolve_site_path(std::string_view path,
 }
 
 Expected<SiteResponseHead> parse_site_response_head(std::string_view raw, std::uint64_t max_size) {
-  const std::string_view line = trim(raw);
+  const std::string_view line = ascii::trim(raw);
   if (line.substr(0, 4) == "ERR ") {
-    const std::string_view msg = trim(line.substr(4));
+    const std::string_view msg = ascii::trim(line.substr(4));
     error_code code = make_error_code(Errc::kRefused);
     if (msg == "forbidden") code = make_error_code(Errc::kForbidden);
     if (msg == "not found") code = make_error_code(goop::Errc::kNotFound);
@@ -148,7 +129,7 @@ Expected<SiteResponseHead> parse_site_response_head(std::string_view raw, std::u
     return Error{make_error_code(Errc::kBadResponse),
                  fmt::format("bad response: \"{}\"", escape_remote_text(line))};
   }
-  std::string_view mime = trim(line.substr(3, last_space - 3));
+  std::string_view mime = ascii::trim(line.substr(3, last_space - 3));
   if (mime.empty() || has_control_chars(mime)) {
     return Error{
         make_error_code(Errc::kBadResponse),
@@ -161,7 +142,7 @@ Expected<SiteResponseHead> parse_site_response_head(std::string_view raw, std::u
 
 Expected<std::optional<std::uint64_t>> parse_avatar_head(std::string_view raw,
                                                          std::uint64_t max_size) {
-  const std::string_view line = trim(raw);
+  const std::string_view line = ascii::trim(raw);
   if (line == "NONE") return std::optional<std::uint64_t>();
   if (line.substr(0, 4) == "EOK ") return encrypted_unsupported();
   if (line.substr(0, 3) != "OK ") {

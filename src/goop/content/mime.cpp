@@ -1,5 +1,7 @@
 #include "goop/content/mime.hpp"
 
+#include "base/ascii.hpp"
+
 #include <algorithm>
 #include <array>
 #include <string>
@@ -51,18 +53,8 @@ constexpr std::string_view kHtml = "text/html; charset=utf-8";
 constexpr std::string_view kText = "text/plain; charset=utf-8";
 constexpr std::string_view kBinary = "application/octet-stream";
 
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
 bool starts_with(std::string_view s, std::string_view prefix) {
   return s.substr(0, prefix.size()) == prefix;
-}
-
-bool istarts_with(std::string_view s, std::string_view prefix) {
-  if (s.size() < prefix.size()) return false;
-  for (std::size_t i = 0; i < prefix.size(); ++i) {
-    if (lower(s[i]) != lower(prefix[i])) return false;
-  }
-  return true;
 }
 
 // An HTML opening tag: "<tag" followed by a space or '>' (or the document type, or a comment).
@@ -73,7 +65,7 @@ bool looks_like_html(std::string_view s) {
   if (s.empty() || s.front() != '<') return false;
   s.remove_prefix(1);
   for (std::string_view tag : kTags) {
-    if (istarts_with(s, tag) && s.size() > tag.size() &&
+    if (ascii::starts_with_ci(s, tag) && s.size() > tag.size() &&
         (s[tag.size()] == ' ' || s[tag.size()] == '>')) {
       return true;
     }
@@ -94,8 +86,7 @@ std::string_view mime_type_for_name(std::string_view file_name) {
   const auto dot = file_name.rfind('.');
   if (dot == std::string_view::npos || dot + 1 == file_name.size()) return {};
   const std::string_view ext = file_name.substr(dot + 1);
-  std::string lowered(ext.size(), '\0');
-  std::transform(ext.begin(), ext.end(), lowered.begin(), lower);
+  const std::string lowered = ascii::lower(ext);
   for (const auto& [e, mime] : kByExtension) {
     if (e == lowered) return mime;
   }

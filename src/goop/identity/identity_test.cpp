@@ -2,6 +2,7 @@
 
 #include "base/errors.hpp"
 #include "base/file_io.hpp"
+#include "testing/temp_dir.hpp"
 
 #include <gtest/gtest.h>
 
@@ -12,14 +13,9 @@ namespace {
 
 class IdentityTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "goop-id-XXXXXX").string();
-    ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
-    dir_ = tmpl;
-    key_ = dir_ / "data" / "identity.key";
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-  std::filesystem::path dir_, key_;
+  goop::testing::TempDir tmp_{"id"};
+  const std::filesystem::path dir_ = tmp_.path();
+  const std::filesystem::path key_ = dir_ / "data" / "identity.key";
 };
 
 TEST_F(IdentityTest, CreatesGoFormatKeyWithSafeModesAndReloadsSamePeerId) {

@@ -2,12 +2,12 @@
 
 #include "base/errors.hpp"
 #include "storage/db.hpp"
+#include "testing/temp_dir.hpp"
 
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <optional>
-#include <stdlib.h>
 #include <string>
 #include <vector>
 
@@ -30,17 +30,7 @@ PeerIdentity ident(std::string content, std::string key = "") {
 
 class PeerCacheTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "goop-pc-XXXXXX").string();
-    ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
-    dir_ = tmpl;
-    reopen();
-  }
-  void TearDown() override {
-    cache_.reset();
-    db_.reset();
-    std::filesystem::remove_all(dir_);
-  }
+  void SetUp() override { reopen(); }
   // Opens data.db without the cache (to lay out a Go-made file first).
   void open_db() {
     cache_.reset();
@@ -84,7 +74,8 @@ class PeerCacheTest : public ::testing::Test {
     return out;
   }
 
-  std::filesystem::path dir_;
+  goop::testing::TempDir tmp_{"pc"};
+  const std::filesystem::path dir_ = tmp_.path();
   ManualClock clock_;
   std::optional<storage::Db> db_;
   std::optional<PeerCache> cache_;

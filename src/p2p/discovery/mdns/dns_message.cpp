@@ -1,5 +1,6 @@
 #include "p2p/discovery/mdns/dns_message.hpp"
 
+#include "base/ascii.hpp"
 #include "p2p/errors.hpp"
 
 #include <limits>
@@ -265,10 +266,6 @@ Result<void> read_records(Reader& r, std::uint16_t n, std::vector<ResourceRecord
   return {};
 }
 
-char lower(char c) noexcept {
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
 }  // namespace
 
 Result<Bytes> encode(const Message& m) {
@@ -321,11 +318,7 @@ Result<Message> decode(BytesView bytes) {
 bool names_equal(std::string_view a, std::string_view b) noexcept {
   if (!a.empty() && a.back() == '.') a.remove_suffix(1);
   if (!b.empty() && b.back() == '.') b.remove_suffix(1);
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (lower(a[i]) != lower(b[i])) return false;
-  }
-  return true;
+  return ascii::iequals(a, b);
 }
 
 }  // namespace goop::p2p::mdns
