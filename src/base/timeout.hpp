@@ -34,6 +34,11 @@ namespace detail {
 // for any T (PeerId, for one, has no default constructor).
 template <class T>
 boost::asio::awaitable<std::optional<Result<T>>> as_optional(boost::asio::awaitable<Result<T>> op) {
+  // `op` accepts total cancellation too, not only terminal: a parallel_group forwards only the
+  // first cancellation request it receives, and TaskGroup::async_stop asks with `total` first,
+  // so its later `terminal` would never reach `op`.
+  co_await boost::asio::this_coro::reset_cancellation_state(
+      boost::asio::enable_total_cancellation());
   co_return co_await std::move(op);
 }
 }  // namespace detail
@@ -49,7 +54,6 @@ boost::asio::awaitable<Result<T>> with_timeout(boost::asio::awaitable<Result<T>>
           asio::co_spawn(ex, detail::as_optional(std::move(op)), asio::deferred),
           timer.async_wait(asio::deferred))
           .async_wait(asio::experimental::wait_for_one(), asio::use_awaitable);
-  (void)timer_ec;
   if (order[0] == 0) {
     if (eptr) {
       try {
@@ -61,6 +65,7 @@ boost::asio::awaitable<Result<T>> with_timeout(boost::asio::awaitable<Result<T>>
     if (result) co_return std::move(*result);
     co_return make_error_code(Errc::kCancelled);
   }
+  if (timer_ec == asio::error::operation_aborted) co_return make_error_code(Errc::kCancelled);
   co_return make_error_code(Errc::kTimeout);
 }
 
