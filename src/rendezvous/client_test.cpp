@@ -6,10 +6,10 @@
 
 #include "base/log.hpp"
 #include "p2p/testing/random_peer.hpp"
-#include "testing/run_coro.hpp"
-#include "testing/wait_for.hpp"
 #include "rendezvous/client_policy.hpp"
 #include "rendezvous/publish_check.hpp"
+#include "testing/run_coro.hpp"
+#include "testing/wait_for.hpp"
 #include "web/http.hpp"
 #include "web/http_server.hpp"
 #include "web/websocket.hpp"

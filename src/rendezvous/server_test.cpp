@@ -3,8 +3,8 @@
 #include "rendezvous/server.hpp"
 
 #include "goop/config/config.hpp"
-#include "testing/run_coro.hpp"
 #include "rendezvous/hub.hpp"
+#include "testing/run_coro.hpp"
 #include "web/client.hpp"
 #include "web/testkit.hpp"
 

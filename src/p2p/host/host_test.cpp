@@ -6,8 +6,8 @@
 #include "p2p/errors.hpp"
 #include "p2p/io/framing.hpp"
 #include "p2p/testing/echo.hpp"
-#include "testing/run_coro.hpp"
 #include "p2p/transport/tcp/tcp_stream.hpp"
+#include "testing/run_coro.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>

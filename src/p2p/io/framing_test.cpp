@@ -16,8 +16,8 @@
 namespace goop::p2p {
 namespace {
 namespace asio = boost::asio;
-using testing::MemoryStream;
 using goop::testing::run_coro;
+using testing::MemoryStream;
 using namespace std::chrono_literals;
 
 TEST(MemoryStream, BytesFlowBothWaysAndEndOfStreamAfterCloseWrite) {

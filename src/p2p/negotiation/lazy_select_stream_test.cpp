@@ -19,8 +19,8 @@ namespace goop::p2p::multistream {
 namespace {
 namespace asio = boost::asio;
 using namespace std::chrono_literals;
-using testing::MemoryStream;
 using goop::testing::run_coro;
+using testing::MemoryStream;
 using Strings = std::vector<std::string>;
 
 // Test-only MuxedStream over one end of a MemoryStream pair.

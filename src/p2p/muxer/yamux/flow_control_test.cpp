@@ -11,8 +11,8 @@ namespace goop::p2p::yamux {
 namespace {
 namespace asio = boost::asio;
 using namespace std::chrono_literals;
-using p2p::testing::MemoryStream;
 using goop::testing::run_coro;
+using p2p::testing::MemoryStream;
 using testing::SessionPair;
 using testing::until;
 
