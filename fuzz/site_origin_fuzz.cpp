@@ -3,7 +3,7 @@
 // ".localhost:<port>", spells the host again (ignoring case); is_site_host() must agree with it;
 // a label that names a peer must be exactly that peer's site_label() (one origin per site).
 #include "viewer/site_origin.hpp"
-#include "viewer/site_page.hpp"
+#include "web/http.hpp"
 
 #include <cstdint>
 #include <cstdlib>
