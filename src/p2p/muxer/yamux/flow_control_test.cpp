@@ -31,7 +31,7 @@ TEST(YamuxFlowControl, SlowReaderBoundsWhatTheWriterSends) {
       io,
       [&]() -> asio::awaitable<void> {
         auto ex = co_await asio::this_coro::executor;
-        auto a = std::move(*co_await p.client.session->open_stream());
+        auto a = *co_await p.client.session->open_stream();
         const Bytes big = testing::pattern(10 << 20, 3);
         bool wrote = false;
         testing::spawn(ex, write_then_close(*a, big, wrote));
@@ -70,7 +70,7 @@ TEST(YamuxFlowControl, LargeTransferWithAutoTunedWindow) {
         auto ex = co_await asio::this_coro::executor;
         EXPECT_TRUE((co_await p.client.session->ping()).has_value());  // both sides know an RTT
         EXPECT_TRUE((co_await p.server.session->ping()).has_value());
-        auto a = std::move(*co_await p.client.session->open_stream());
+        auto a = *co_await p.client.session->open_stream();
         bool wrote = false;
         testing::spawn(ex, write_then_close(*a, testing::pattern(32 << 20, 4), wrote));
         auto b = co_await p.server.accept();
@@ -86,7 +86,7 @@ TEST(YamuxFlowControl, ReadHonoursCancellation) {
   asio::io_context io;
   SessionPair p(io);
   run_coro(io, [&]() -> asio::awaitable<void> {
-    auto a = std::move(*co_await p.client.session->open_stream());
+    auto a = *co_await p.client.session->open_stream();
     std::uint8_t buf[8];
     auto r = co_await with_timeout(a->read_some(buf), 20ms);
     EXPECT_EQ(r.error(), make_error_code(goop::Errc::kTimeout));

@@ -111,7 +111,7 @@ TEST(YamuxSession, HalfCloseLetsTheOtherDirectionGoOn) {
   asio::io_context io;
   SessionPair p(io);
   run_coro(io, [&]() -> asio::awaitable<void> {
-    auto a = std::move(*co_await p.client.session->open_stream());
+    auto a = *co_await p.client.session->open_stream();
     EXPECT_TRUE((co_await a->write(as_bytes("ping"))).has_value());
     EXPECT_TRUE((co_await a->close_write()).has_value());
     EXPECT_TRUE((co_await a->close_write()).has_value());  // idempotent
@@ -136,7 +136,7 @@ TEST(YamuxSession, ResetMidTransferIsSeenByBothSides) {
   SessionPair p(io);
   run_coro(io, [&]() -> asio::awaitable<void> {
     auto ex = co_await asio::this_coro::executor;
-    auto a = std::move(*co_await p.client.session->open_stream());
+    auto a = *co_await p.client.session->open_stream();
     std::optional<Result<void>> wrote;
     testing::spawn(ex, write_into(*a, testing::pattern(4 << 20, 1), wrote));
     auto b = co_await p.server.accept();
@@ -156,7 +156,7 @@ TEST(YamuxSession, DestroyingAStreamResetsIt) {
   asio::io_context io;
   SessionPair p(io);
   run_coro(io, [&]() -> asio::awaitable<void> {
-    auto a = std::move(*co_await p.client.session->open_stream());
+    auto a = *co_await p.client.session->open_stream();
     auto b = co_await p.server.accept();
     b.reset();
     std::uint8_t buf[10];
@@ -189,14 +189,14 @@ TEST(YamuxSession, InboundStreamsBeyondTheLimitAreReset) {
   SessionPair p(io, {}, server_cfg);
   run_coro(io, [&]() -> asio::awaitable<void> {
     std::vector<std::unique_ptr<MuxedStream>> s;
-    for (int i = 0; i < 3; ++i) s.push_back(std::move(*co_await p.client.session->open_stream()));
+    for (int i = 0; i < 3; ++i) s.push_back(*co_await p.client.session->open_stream());
     co_await until([&] { return p.server.inbound.size() == 2; });
     std::uint8_t buf[1];
     EXPECT_EQ((co_await s[2]->read_some(buf)).error(), make_error_code(Errc::kStreamReset));
     // Closing one accepted stream makes room for a new one.
     p.server.inbound.front()->reset();
     p.server.inbound.pop_front();
-    s.push_back(std::move(*co_await p.client.session->open_stream()));
+    s.push_back(*co_await p.client.session->open_stream());
     co_await until([&] { return p.server.inbound.size() == 2; });
     EXPECT_EQ(p.server.inbound.back()->id(), s.back()->id());
     co_await p.close();
@@ -208,7 +208,7 @@ TEST(YamuxSession, DestroyingTheSessionFailsLiveStreams) {
   SessionPair p(io);
   std::unique_ptr<MuxedStream> a, b;
   run_coro(io, [&]() -> asio::awaitable<void> {
-    a = std::move(*co_await p.client.session->open_stream());
+    a = *co_await p.client.session->open_stream();
     EXPECT_TRUE((co_await a->write(as_bytes("hi"))).has_value());
     b = co_await p.server.accept();
   }());

@@ -108,7 +108,7 @@ TEST(YamuxThroughput, SingleStreamOverMemcpyPipe) {
   goop::testing::run_coro(
       io,
       [&]() -> asio::awaitable<void> {
-        auto a = std::move(*co_await client.open_stream());
+        auto a = *co_await client.open_stream();
         bool ok = false;
         const auto t0 = std::chrono::steady_clock::now();
         testing::spawn(ex, send_all(*a, kTotal, ok));
