@@ -31,7 +31,7 @@ class Args {
         std::printf("usage: %s %s\n", program_.c_str(), usage_.c_str());
         std::exit(0);
       }
-      if (a.starts_with("-")) {
+      if (a.starts_with("-") && !(a.size() > 1 && a[1] >= '0' && a[1] <= '9')) {  // -1: a number
         bool known = false;
         for (auto s : switches) known = known || a == s;
         if (!known) fail(fmt::format("unknown option \"{}\"", a));
