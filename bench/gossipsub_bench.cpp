@@ -13,6 +13,7 @@
 // signature once, so Ed25519 verification bounds the rate; the bench prints that bound too.
 
 #include "../tests/support/process.hpp"
+#include "args.hpp"
 #include "base/async_event.hpp"
 #include "base/log.hpp"
 #include "p2p/host/host.hpp"
@@ -300,15 +301,10 @@ std::pair<double, double> ed25519_rates() {
 int main(int argc, char** argv) {
   std::setvbuf(stdout, nullptr, _IOLBF, 0);
   (void)goop::log::configure("warn");  // the figures only, not every node's start-up lines
-  std::vector<std::size_t> nums;
-  bool cpp_only = false;
-  for (int i = 1; i < argc; ++i) {  // other --flags (run_all.sh's --benchmark_min_time) are ignored
-    const std::string_view a = argv[i];
-    if (a == "--cpp-only") cpp_only = true;
-    if (!a.starts_with("--")) nums.push_back(std::stoul(std::string(a)));
-  }
-  const std::size_t n = nums.size() > 0 ? nums[0] : 10000;
-  const std::size_t window = nums.size() > 1 ? nums[1] : 16;
+  const goop::bench::Args args(argc, argv, "[n=10000] [window=16] [--cpp-only]", 2, {"--cpp-only"});
+  const bool cpp_only = args.has("--cpp-only");
+  const std::size_t n = args.count(0, "n (messages)", 10000, 1, 10'000'000);
+  const std::size_t window = args.count(1, "window", 16, 1, 100000);
   const std::size_t js_n = std::min<std::size_t>(n, 1000);  // js runs ~100 msgs/s here
   fmt::print(
       "== gossipsub: 5 nodes fully connected on 127.0.0.1, 1 publisher, {} B StrictSign messages, "

@@ -5,6 +5,7 @@
 //   goop_bench_p2p          run everything (needs `scripts/setup` for the js peer)
 
 #include "../tests/support/process.hpp"
+#include "args.hpp"
 #include "base/async_event.hpp"
 #include "p2p/errors.hpp"
 #include "p2p/host/host.hpp"
@@ -335,7 +336,8 @@ double percentile(const std::vector<double>& sorted, double p) {
 
 int main(int argc, char** argv) {
   if (argc == 4 && std::string_view(argv[1]) == "--idle-clients")
-    return idle_clients(argv[2], std::atoi(argv[3]));
+    return idle_clients(argv[2], std::atoi(argv[3]));  // this benchmark's own child process
+  [[maybe_unused]] const goop::bench::Args args(argc, argv, "(no arguments)", 0);
   std::setvbuf(stdout, nullptr, _IOLBF, 0);
   const std::size_t big = std::size_t{512} << 20, js_bytes = std::size_t{128} << 20;
 

@@ -9,6 +9,7 @@
 //   goop_bench_rendezvous [clients=10000] [seconds=5]
 
 #include "../tests/support/rendezvous_process.hpp"
+#include "args.hpp"
 #include "base/task_group.hpp"
 #include "p2p/testing/random_peer.hpp"
 #include "testing/wait_for.hpp"
@@ -237,11 +238,9 @@ asio::awaitable<bool> fanout(RendezvousProcess& rv, std::size_t n, goop::TaskGro
 
 int main(int argc, char** argv) {
   std::setvbuf(stdout, nullptr, _IOLBF, 0);
-  std::size_t clients = 10000;
-  int seconds = 5;
-  if (argc > 1 && argv[1][0] != '-')
-    clients = static_cast<std::size_t>(std::max(1, std::atoi(argv[1])));
-  if (argc > 2 && argv[2][0] != '-') seconds = std::max(1, std::atoi(argv[2]));
+  const goop::bench::Args args(argc, argv, "[clients=10000] [seconds=5]", 2);
+  const std::size_t clients = args.count(0, "clients", 10000, 1, 100000);
+  const int seconds = static_cast<int>(args.count(1, "seconds", 5, 1, 600));
   raise_fd_limit();
   goop::testing::TempDir tmp;
   bool ok = true;

@@ -10,6 +10,7 @@
 #include "../tests/support/peer_process.hpp"
 #include "../tests/support/process.hpp"
 #include "../tests/support/remember_peer.hpp"
+#include "args.hpp"
 #include "base/clock.hpp"
 #include "p2p/crypto/peer_id.hpp"
 #include "wrk_runner.hpp"
@@ -65,8 +66,8 @@ std::string label_of(const std::string& peer_id) {
 
 int main(int argc, char** argv) {
   std::setvbuf(stdout, nullptr, _IOLBF, 0);
-  int seconds = 5;
-  if (argc > 1 && argv[1][0] != '-') seconds = std::max(1, std::atoi(argv[1]));
+  const goop::bench::Args args(argc, argv, "[seconds=5]", 1);
+  const int seconds = static_cast<int>(args.count(0, "seconds", 5, 1, 600));
   if (!fs::exists("/usr/bin/wrk")) {
     fmt::print("== site: wrk is not installed (apt-get install wrk); nothing measured\n");
     return 0;

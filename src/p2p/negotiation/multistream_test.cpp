@@ -21,8 +21,8 @@ namespace goop::p2p::multistream {
 namespace {
 namespace asio = boost::asio;
 using namespace std::chrono_literals;
-using testing::MemoryStream;
 using goop::testing::run_coro;
+using testing::MemoryStream;
 using Strings = std::vector<std::string>;
 
 // Runs `a` and `b` concurrently on `io` and returns both results.

@@ -16,8 +16,8 @@
 namespace goop::p2p::noise {
 namespace {
 namespace asio = boost::asio;
-using testing::MemoryStream;
 using goop::testing::run_coro;
+using testing::MemoryStream;
 
 Key key_a() {
   Key k{};
