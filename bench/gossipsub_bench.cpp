@@ -36,6 +36,7 @@
 #include <cstring>
 #include <future>
 #include <mutex>
+#include <sys/resource.h>
 #include <thread>
 
 namespace asio = boost::asio;
@@ -53,12 +54,14 @@ const std::string kTopic = "bench";
 
 struct Figures {
   std::vector<double> cpu_us_per_msg;  // per node, when each node has its own thread
+  std::vector<double> sys_us_per_msg;  // the kernel's part of it
   double msgs_per_sec = 0;
   double p50_ms = 0;
   double p99_ms = 0;
   std::size_t lost = 0;
   std::size_t duplicates = 0;
   double seconds = 0;
+  gossipsub::Counters receivers;  // summed over the four receivers
 };
 
 double percentile(const std::vector<double>& sorted, double p) {
@@ -120,6 +123,15 @@ class Net {
       timespec ts{};
       ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
       return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+    });
+  }
+  // Kernel CPU time used so far by the thread that runs node i.
+  double sys_seconds(std::size_t i) {
+    return on(i, [](Node&) {
+      rusage ru{};
+      ::getrusage(RUSAGE_THREAD, &ru);
+      return static_cast<double>(ru.ru_stime.tv_sec) +
+             static_cast<double>(ru.ru_stime.tv_usec) / 1e6;
     });
   }
   std::size_t threads() const { return ios_.size(); }
@@ -222,14 +234,18 @@ Figures cpp_figures(std::size_t n, std::size_t window, std::size_t threads) {
   while (!meshed() && SteadyClock::now() < mesh_deadline) std::this_thread::sleep_for(5ms);
   if (!meshed()) fmt::print(stderr, "warning: mesh incomplete\n");
 
-  std::vector<double> cpu0;
-  for (std::size_t i = 0; i < net.threads(); ++i) cpu0.push_back(net.cpu_seconds(i));
+  std::vector<double> cpu0, sys0;
+  for (std::size_t i = 0; i < net.threads(); ++i) {
+    cpu0.push_back(net.cpu_seconds(i));
+    sys0.push_back(net.sys_seconds(i));
+  }
   const auto t0 = net.run(0, publish_all(net.node(0), s, n, window));
   std::unique_lock lock(s->mu);
   s->done.wait_for(lock, 10s, [&] { return s->complete.load() == n; });  // the last messages
   Figures f;
   for (std::size_t i = 0; i < net.threads(); ++i) {
     f.cpu_us_per_msg.push_back((net.cpu_seconds(i) - cpu0[i]) * 1e6 / static_cast<double>(n));
+    f.sys_us_per_msg.push_back((net.sys_seconds(i) - sys0[i]) * 1e6 / static_cast<double>(n));
   }
   const auto end = s->complete.load() == n ? s->all_done : SteadyClock::now();
   f.seconds = std::chrono::duration<double>(end - t0).count();
@@ -239,6 +255,14 @@ Figures cpp_figures(std::size_t n, std::size_t window, std::size_t threads) {
   f.p99_ms = percentile(s->latencies, 0.99);
   f.lost = n * kReceivers - s->latencies.size();
   f.duplicates = s->duplicates;
+  for (std::size_t i = 1; i < kNodes; ++i) {
+    const auto c = net.on(i, [](Node& nd) { return nd.gs.router_for_testing().counters(); });
+    f.receivers.validated += c.validated;
+    f.receivers.duplicates += c.duplicates;
+    f.receivers.idontwant_sent += c.idontwant_sent;
+    f.receivers.idontwant_received += c.idontwant_received;
+    f.receivers.forwards_skipped += c.forwards_skipped;
+  }
   return f;
 }
 
@@ -299,9 +323,12 @@ int main(int argc, char** argv) {
   (void)goop::log::configure("warn");  // the figures only, not every node's start-up lines
   std::vector<std::size_t> nums;
   bool cpp_only = false;
+  std::size_t only_threads = 0;
   for (int i = 1; i < argc; ++i) {  // other --flags (run_all.sh's --benchmark_min_time) are ignored
     const std::string_view a = argv[i];
     if (a == "--cpp-only") cpp_only = true;
+    if (a == "--one-thread") only_threads = 1;
+    if (a == "--thread-per-node") only_threads = kNodes;
     if (!a.starts_with("--")) nums.push_back(std::stoul(std::string(a)));
   }
   const std::size_t n = nums.size() > 0 ? nums[0] : 10000;
@@ -319,6 +346,25 @@ int main(int argc, char** argv) {
       "             cap the mesh at {:.0f} msgs/s on one core, {:.0f} on {} cores (crypto alone)\n",
       sign_rate, verify_rate, kReceivers, ceiling, ceiling * std::thread::hardware_concurrency(),
       std::thread::hardware_concurrency());
+  if (only_threads != 0) {  // for profiling (callgrind --separate-threads=yes)
+    const Figures f = cpp_figures(n, window, only_threads);
+    print(only_threads == 1 ? "goop2 C++, 5 nodes on one thread "
+                            : "goop2 C++, a thread per node     ",
+          n, f);
+    const auto& c = f.receivers;
+    fmt::print(
+        "  receivers, per message: {:.2f} verified, {:.2f} duplicates dropped, {:.2f} IDONTWANT "
+        "sent, {:.2f} received, {:.2f} forwards skipped\n",
+        static_cast<double>(c.validated) / static_cast<double>(n * kReceivers),
+        static_cast<double>(c.duplicates) / static_cast<double>(n * kReceivers),
+        static_cast<double>(c.idontwant_sent) / static_cast<double>(n * kReceivers),
+        static_cast<double>(c.idontwant_received) / static_cast<double>(n * kReceivers),
+        static_cast<double>(c.forwards_skipped) / static_cast<double>(n * kReceivers));
+    for (std::size_t i = 0; i < f.cpu_us_per_msg.size(); ++i)
+      fmt::print("  thread {}: {:.0f} us per message, {:.0f} us of it in the kernel\n", i,
+                 f.cpu_us_per_msg[i], f.sys_us_per_msg[i]);
+    return 0;
+  }
   const Figures one = cpp_figures(n, window, 1);
   print("goop2 C++, 5 nodes on one thread ", n, one);
   const Figures each = cpp_figures(n, window, kNodes);

@@ -35,7 +35,8 @@ class MessageCache {
 
   MessageCache(std::size_t gossip, std::size_t history);
   // Adds a message to the newest window (no-op if already present). `alias` may be empty.
-  void put(const MessageId& id, const MessageId& alias, const Message& m);
+  // Returns the cached message, valid until it leaves the cache (shift()).
+  const Message& put(const MessageId& id, const MessageId& alias, Message m);
   // The message known by `id_or_alias`, or null.
   const Message* get(const MessageId& id_or_alias) const;
   // Whether `id_or_alias` is a cached message's id or its alias; nullopt if unknown.
@@ -63,8 +64,8 @@ class MessageCache {
   std::unordered_map<MessageId, MessageId> aliases_;  // alias -> id
 };
 
-// Remembers message ids for `ttl`. Invariant: order_ is sorted by expiry and holds each id
-// of ids_ once.
+// Remembers message ids for `ttl`. Invariant: order_ is sorted by expiry and holds, once, a
+// pointer to the key of each entry of ids_ (node keys do not move).
 class SeenCache {
  public:
   explicit SeenCache(std::chrono::steady_clock::duration ttl) : ttl_(ttl) {}
@@ -77,7 +78,7 @@ class SeenCache {
  private:
   std::chrono::steady_clock::duration ttl_;
   std::unordered_map<MessageId, TimePoint> ids_;
-  std::deque<std::pair<TimePoint, MessageId>> order_;
+  std::deque<std::pair<TimePoint, const MessageId*>> order_;
 };
 
 // (topic, peer) -> time until which we must not GRAFT that peer into that topic (and reject

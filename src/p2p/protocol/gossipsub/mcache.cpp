@@ -5,10 +5,14 @@ namespace goop::p2p::gossipsub {
 MessageCache::MessageCache(std::size_t gossip, std::size_t history)
     : gossip_(gossip), windows_(history < 1 ? 1 : history) {}
 
-void MessageCache::put(const MessageId& id, const MessageId& alias, const Message& m) {
-  if (!msgs_.emplace(id, Entry{m, alias, {}}).second) return;
+const Message& MessageCache::put(const MessageId& id, const MessageId& alias, Message m) {
+  auto [it, added] = msgs_.try_emplace(id);
+  if (!added) return it->second.msg;
+  it->second.msg = std::move(m);
+  it->second.alias = alias;
   if (!alias.empty()) aliases_.emplace(alias, id);
-  windows_.front().emplace_back(id, m.topic);
+  windows_.front().emplace_back(id, it->second.msg.topic);
+  return it->second.msg;
 }
 
 const MessageId* MessageCache::resolve(const MessageId& id_or_alias) const {

@@ -63,7 +63,7 @@ void Router::handle_ihave(const PeerId& from, const ControlIHave& ih, ControlIWa
     if (auto kind = mcache_.kind(id)) {
       ps.dialect = *kind == MessageCache::IdKind::kAlias ? IdDialect::kJs : IdDialect::kGo;
     }
-    if (seen_.contains(id)) continue;
+    if (seen_.contains(id) || pending_.count(id)) continue;
     if (std::find(want.ids.begin(), want.ids.end(), id) != want.ids.end()) continue;
     want.ids.push_back(id);
     ++ps.ids_asked_this_heartbeat;
@@ -71,9 +71,11 @@ void Router::handle_ihave(const PeerId& from, const ControlIHave& ih, ControlIWa
 }
 
 void Router::handle_iwant(const PeerId& from, const ControlIWant& iw, Rpc& reply) {
+  const auto& ps = peers_[from];
   for (const auto& id : iw.ids) {
     const Message* m = mcache_.get(id);
     if (!m || mcache_.note_iwant(id, from) > params_.gossip_retransmission) continue;
+    if (!ps.dont_send.empty() && ps.dont_send.count(id)) continue;  // it has it after all
     reply.publish.push_back(*m);
   }
 }
@@ -100,9 +102,13 @@ void Router::emit_gossip(const std::string& topic, const std::set<PeerId>& exclu
 void Router::heartbeat() {
   const auto now = clock_.now();
   Outbox out;
+  ++heartbeats_;
   for (auto& [_, ps] : peers_) {
     ps.ihaves_this_heartbeat = 0;
     ps.ids_asked_this_heartbeat = 0;
+    ps.idontwants_this_heartbeat = 0;
+    std::erase_if(ps.dont_send,
+                  [&](const auto& e) { return e.second + params_.idontwant_ttl <= heartbeats_; });
   }
   // (Iterators, not structured bindings: clang 14 cannot capture those in lambdas.)
   for (auto mit = mesh_.begin(); mit != mesh_.end(); ++mit) {
