@@ -72,6 +72,7 @@ struct GossipSub::Impl {
   AsyncEvent validated;  // notified when the validation queue shrank
   Router router;
   std::map<std::string, MessageHandler> handlers;
+  std::function<void(const PeerId&)> on_rpc;  // test hook
   std::map<PeerId, std::shared_ptr<Writer>> writers;
   std::shared_ptr<bool> alive = std::make_shared<bool>(true);
 
@@ -206,7 +207,9 @@ struct GossipSub::Impl {
           co_return;
         }
         self->router.handle_rpc(peer, std::move(*rpc));
+        if (self->on_rpc) self->on_rpc(peer);
       }
+      self->router.send_idontwants();
       if (self->router.pending_validations() > 0) self->queued.notify();
       while (self->router.pending_validations() >= self->config.max_pending_validations) {
         if (!co_await self->validated.wait()) co_return;
@@ -220,17 +223,22 @@ struct GossipSub::Impl {
     }
   }
 
-  // Verifies queued messages one at a time, yielding between two so that readers, writers and
-  // the IDONTWANTs they carry go on meanwhile.
+  // Verifies queued messages in batches. After a batch it lets the node's other work run for
+  // a few rounds of the executor's queue (the hops from a socket to our reader: transport,
+  // Noise, yamux, reader), so IDONTWANTs that arrived while it verified are read before it
+  // forwards the batch (Router "Validation").
   static asio::awaitable<void> validate_loop(Impl* self) {
+    constexpr std::size_t kBatch = 32;
+    constexpr int kSettleRounds = 4;
     const asio::any_io_executor ex = self->ex;
     for (;;) {
       while (self->router.pending_validations() == 0) {
         if (!co_await self->queued.wait()) co_return;
       }
-      self->router.validate_next();
+      self->router.validate_pending(kBatch);
       self->validated.notify();
-      co_await asio::post(ex, asio::use_awaitable);
+      for (int i = 0; i < kSettleRounds; ++i) co_await asio::post(ex, asio::use_awaitable);
+      self->router.release_verified();
     }
   }
 
@@ -328,6 +336,12 @@ asio::awaitable<bool> GossipSub::flush(std::chrono::steady_clock::duration deadl
 }
 
 Router& GossipSub::router_for_testing() { return impl_->router; }
+
+const Counters& GossipSub::counters() const { return impl_->router.counters(); }
+
+void GossipSub::on_rpc_for_testing(std::function<void(const PeerId& from)> fn) {
+  impl_->on_rpc = std::move(fn);
+}
 
 asio::awaitable<void> GossipSub::async_stop(std::chrono::steady_clock::duration deadline) {
   auto impl = impl_;

@@ -92,6 +92,11 @@ class GossipSub {
   // Removes the handlers, closes our streams and waits for every task, within `deadline`.
   boost::asio::awaitable<void> async_stop(std::chrono::steady_clock::duration deadline);
 
+  // What the router did with inbound messages so far (duplicates, IDONTWANT).
+  const Counters& counters() const;
+
+  // Called on the node executor after each inbound RPC has been handled (tests wait on it).
+  void on_rpc_for_testing(std::function<void(const PeerId& from)> fn);
   Router& router_for_testing();
 
   struct Impl;

@@ -81,13 +81,15 @@ void Router::handle_iwant(const PeerId& from, const ControlIWant& iw, Rpc& reply
 }
 
 void Router::emit_gossip(const std::string& topic, const std::set<PeerId>& exclude, Outbox& out) {
+  const auto targets =
+      pick(topic, params_.d_lazy, [&](const PeerId& q) { return !exclude.count(q); });
+  if (targets.empty()) return;  // (a full mesh: no copy of the cache's ids)
   auto ids = mcache_.gossip_ids(topic);
   if (ids.empty()) return;
   std::shuffle(ids.begin(), ids.end(), rng_);
   if (ids.size() > params_.max_ihave_length) ids.resize(params_.max_ihave_length);
   std::vector<MessageId> go, js;
-  for (const auto& p :
-       pick(topic, params_.d_lazy, [&](const PeerId& q) { return !exclude.count(q); })) {
+  for (const auto& p : targets) {
     const bool to_js = peers_[p].dialect == IdDialect::kJs;
     auto& v = to_js ? js : go;
     if (v.empty()) {

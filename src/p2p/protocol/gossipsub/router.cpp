@@ -172,8 +172,9 @@ void Router::handle_rpc(const PeerId& from, Rpc rpc) {
   for (const auto& d : rpc.control.idontwant) handle_idontwant(from, d);
   for (auto& m : rpc.publish) receive_message(from, std::move(m));
   if (!deferred_validation_) {
-    while (validate_next()) {
-    }
+    send_idontwants();
+    validate_pending(validation_queue_.size());
+    release_verified();
   }
 
   if (!rpc.control.ihave.empty()) {
@@ -194,11 +195,11 @@ void Router::handle_rpc(const PeerId& from, Rpc rpc) {
   flush(out);
 }
 
-const Message& Router::remember(const MessageId& id, const MessageId& js_id, Message m) {
+void Router::remember(const MessageId& id, const MessageId& js_id, Message m) {
   const auto now = clock_.now();
   seen_.add(id, now);
   if (!js_id.empty()) seen_.add(js_id, now);
-  return mcache_.put(id, js_id, std::move(m));
+  mcache_.put(id, js_id, std::move(m));
 }
 
 void Router::set_id_dialect(const PeerId& peer, IdDialect dialect) {

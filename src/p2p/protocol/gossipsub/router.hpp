@@ -4,17 +4,21 @@
 // through the callbacks given at construction. The service (gossipsub.hpp) drives it from the
 // network; tests drive it directly on a ManualClock.
 //
-// Validation. A new message is first pre-validated (id, seen cache, pending set): a duplicate
-// costs no signature check, and for a message of at least idontwant_min_data_size bytes we
-// send IDONTWANT (v1.2) to our mesh peers at once, before verifying it, as the spec suggests.
-// The message then waits in a FIFO for validation (StrictSign). By default handle_rpc()
-// validates what it queued before returning; with set_deferred_validation(true) the owner
-// calls validate_next() itself, which lets the network deliver our IDONTWANTs, and bring
-// theirs, while earlier messages are verified: in a small full mesh each receiver otherwise
-// gets every message from every other receiver too. A copy that arrives while its id is
-// pending is not verified: if it is identical, its sender is noted as having the message (not
-// forwarded to); if it differs (a forgery, or the forged one came first) it is kept as another
-// candidate, tried if the first fails, so a forged copy cannot shadow the real message.
+// Validation (gossipsub-v1.2 "IDONTWANT Message"). A new message is first pre-validated: its
+// id is checked against the seen cache and the pending set, so a duplicate costs no signature
+// check, and for a message of at least idontwant_min_data_size bytes of data we note an
+// IDONTWANT for our mesh peers (sent by send_idontwants(), before the message is verified, as
+// the spec suggests). The message then waits in a FIFO. validate_pending() verifies queued
+// messages (StrictSign) and delivers the valid ones; release_verified() forwards them to the
+// mesh peers that did not tell us, meanwhile, that they have them. By default handle_rpc()
+// does all of this before returning. With set_deferred_validation(true) the owner calls the
+// three itself, and lets inbound RPCs in between: in a small full mesh every receiver gets
+// each message from the publisher at about the same time, and without IDONTWANTs read between
+// verifying and forwarding each would also get it from every other receiver. A copy that
+// arrives while its id is pending is not verified: if it is identical, its sender is noted as
+// having the message (not forwarded to); if it differs (a forgery, or the forgery came first)
+// it is kept as another candidate, tried if the first fails, so a forged copy cannot shadow
+// the real message.
 //
 // Executor rule: single-threaded (the node executor). Callbacks are called synchronously and
 // must not call back into the router.
@@ -25,7 +29,8 @@
 //  2. fanout_ has entries only for topics that are not joined.
 //  3. A message is delivered and forwarded at most once per id within the seen TTL, and only
 //     after its StrictSign signature verified.
-//  5. An id is in pending_ iff it is in validation_queue_ (once), and then not in seen_.
+//  5. An id is in pending_ iff it is in validation_queue_ (once), and then not in seen_; an id
+//     in verified_ is in seen_.
 //  6. A message is never forwarded to a peer that sent us IDONTWANT for it (either id) within
 //     the last idontwant_ttl heartbeats, nor to a peer it came from.
 //  4. Every message in the seen cache and the message cache is there under both its id and, if
@@ -130,11 +135,15 @@ class Router {
   // Whether a known peer speaks v1.2 (/meshsub/1.2.0), so IDONTWANT may be sent to it.
   void set_idontwant_support(const PeerId& peer, bool supported);
 
-  // See "Validation" above. Switching it off validates everything pending at once.
+  // See "Validation" above. Switching it off validates and forwards everything pending at once.
   void set_deferred_validation(bool on);
-  // Validates the oldest pending message (delivering and forwarding it if valid). Returns
-  // false if nothing was pending.
-  bool validate_next();
+  // Sends the IDONTWANTs noted since the last call, one RPC per peer.
+  void send_idontwants();
+  // Verifies up to `max` queued messages, oldest first; delivers the valid ones and keeps them
+  // for release_verified(). Returns how many were taken from the queue.
+  std::size_t validate_pending(std::size_t max);
+  // Forwards the messages verified since the last call.
+  void release_verified();
   std::size_t pending_validations() const noexcept { return validation_queue_.size(); }
   const Counters& counters() const noexcept { return counters_; }
 
@@ -183,20 +192,29 @@ class Router {
   struct Pending {
     std::vector<std::pair<PeerId, Message>> candidates;
     std::vector<PeerId> holders;
+    std::vector<PeerId> dont_want;  // peers that sent IDONTWANT for it
+  };
+  // A valid message new to us, delivered, to be forwarded except to its author and `skip`.
+  struct Verified {
+    MessageId id;
+    MessageId js_id;
+    Message msg;
+    PeerId author;
+    std::vector<PeerId> skip;
   };
   using Outbox = std::map<PeerId, Rpc>;
 
-  // Pre-validation (validation.cpp): drops duplicates, sends IDONTWANT, queues the message.
+  // Pre-validation (validation.cpp): drops duplicates, notes IDONTWANTs, queues the message.
   void receive_message(const PeerId& from, Message m);
-  // A valid message new to us: cached, forwarded to the mesh except `skip`, then delivered.
-  void accept(const MessageId& id, Message m, const PeerId& author,
-              const std::vector<PeerId>& skip);
-  void send_idontwant(const MessageId& id, const Message& m, const PeerId& from);
+  // Verifies the oldest queued message (its candidates, in order).
+  void validate_one();
+  void forward(Verified& v);
+  void note_idontwant(const MessageId& id, const Message& m, const PeerId& from);
   void handle_idontwant(const PeerId& from, const ControlIDontWant& d);
   // Whether `peer` told us (IDONTWANT) it has the message with these ids.
   bool dont_send(const PeerState& peer, const MessageId& id, const MessageId& js_id) const;
-  // Marks a message seen and caches it, under both of its ids; returns the cached copy.
-  const Message& remember(const MessageId& id, const MessageId& js_id, Message m);
+  // Marks a message seen and caches it, under both of its ids.
+  void remember(const MessageId& id, const MessageId& js_id, Message m);
   void handle_graft(const PeerId& from, const ControlGraft& g, Outbox& out);
   void handle_prune(const PeerId& from, const ControlPrune& p);
   void handle_ihave(const PeerId& from, const ControlIHave& ih, ControlIWant& want);
@@ -232,6 +250,8 @@ class Router {
   bool deferred_validation_ = false;
   std::unordered_map<MessageId, Pending> pending_;
   std::deque<MessageId> validation_queue_;
+  std::vector<Verified> verified_;
+  std::map<PeerId, ControlIDontWant> idontwant_out_;
   std::uint64_t heartbeats_ = 0;
   Counters counters_;
 };

@@ -30,8 +30,9 @@ void Router::set_idontwant_support(const PeerId& peer, bool supported) {
 void Router::set_deferred_validation(bool on) {
   deferred_validation_ = on;
   if (!on) {
-    while (validate_next()) {
-    }
+    send_idontwants();
+    validate_pending(validation_queue_.size());
+    release_verified();
   }
 }
 
@@ -58,14 +59,19 @@ void Router::receive_message(const PeerId& from, Message m) {
                    pending_.size());
     return;
   }
-  if (m.data.size() >= params_.idontwant_min_data_size) send_idontwant(id, m, from);
+  if (m.data.size() >= params_.idontwant_min_data_size) note_idontwant(id, m, from);
   auto& p = pending_[id];
   p.candidates.emplace_back(from, std::move(m));
   validation_queue_.push_back(std::move(id));
 }
 
-bool Router::validate_next() {
-  if (validation_queue_.empty()) return false;
+std::size_t Router::validate_pending(std::size_t max) {
+  std::size_t n = 0;
+  for (; n < max && !validation_queue_.empty(); ++n) validate_one();
+  return n;
+}
+
+void Router::validate_one() {
   const MessageId id = std::move(validation_queue_.front());
   validation_queue_.pop_front();
   auto it = pending_.find(id);
@@ -80,47 +86,52 @@ bool Router::validate_next() {
                      author.error().message());
       continue;
     }
-    if (*author == self_ || !joined(m.topic)) {
-      // Ours, or not subscribed: neither delivered nor forwarded.
-      seen_.add(id, clock_.now());
-      return true;
-    }
-    // Marked seen only once valid, so a forged copy cannot shadow the real message. The
-    // holders sent copies identical to the first candidate: they have this one only if i == 0.
+    // Marked seen only once valid, so a forged copy cannot shadow the real message.
+    const auto now = clock_.now();
+    seen_.add(id, now);
+    if (*author == self_ || !joined(m.topic)) return;  // neither delivered nor forwarded
+    MessageId js_id = js_message_id(m);
+    if (!js_id.empty()) seen_.add(js_id, now);
+    deliver_(m, *author, id);
+    // The holders sent copies identical to the first candidate: they have this one if i == 0.
     if (i > 0) p.holders.clear();
     p.holders.push_back(source);
-    accept(id, std::move(m), *author, p.holders);
-    return true;
+    p.holders.insert(p.holders.end(), p.dont_want.begin(), p.dont_want.end());
+    verified_.push_back({id, std::move(js_id), std::move(m), *author, std::move(p.holders)});
+    return;
   }
-  return true;
 }
 
-void Router::accept(const MessageId& id, Message m, const PeerId& author,
-                    const std::vector<PeerId>& skip) {
-  const MessageId js_id = js_message_id(m);
+void Router::release_verified() {
+  for (auto& v : verified_) {
+    forward(v);
+    mcache_.put(v.id, v.js_id, std::move(v.msg));
+  }
+  verified_.clear();
+}
+
+void Router::forward(Verified& v) {
+  auto mesh = mesh_.find(v.msg.topic);
+  if (mesh == mesh_.end()) return;
+  std::vector<PeerId> to;
+  for (const auto& p : mesh->second) {
+    if (p == v.author) continue;
+    auto ps = peers_.find(p);
+    if (std::find(v.skip.begin(), v.skip.end(), p) != v.skip.end() ||
+        (ps != peers_.end() && dont_send(ps->second, v.id, v.js_id))) {
+      ++counters_.forwards_skipped;
+      continue;
+    }
+    to.push_back(p);
+  }
+  if (to.empty()) return;
   Rpc rpc;
-  if (auto mesh = mesh_.find(m.topic); mesh != mesh_.end()) {
-    std::vector<PeerId> to;
-    for (const auto& p : mesh->second) {
-      if (p == author || std::find(skip.begin(), skip.end(), p) != skip.end()) continue;
-      auto ps = peers_.find(p);
-      if (ps != peers_.end() && dont_send(ps->second, id, js_id)) {
-        ++counters_.forwards_skipped;
-        continue;
-      }
-      to.push_back(p);
-    }
-    if (!to.empty()) {
-      rpc.publish.push_back(std::move(m));
-      send_to_all(to, rpc);  // encoded before it returns (or copied by send_)
-      m = std::move(rpc.publish.front());
-    }
-  }
-  const Message& kept = remember(id, js_id, std::move(m));
-  deliver_(kept, author, id);
+  rpc.publish.push_back(std::move(v.msg));
+  send_to_all(to, rpc);  // encoded before it returns (or copied by send_)
+  v.msg = std::move(rpc.publish.front());
 }
 
-void Router::send_idontwant(const MessageId& id, const Message& m, const PeerId& from) {
+void Router::note_idontwant(const MessageId& id, const Message& m, const PeerId& from) {
   auto mesh = mesh_.find(m.topic);
   if (mesh == mesh_.end()) return;
   MessageId js_id;
@@ -131,11 +142,20 @@ void Router::send_idontwant(const MessageId& id, const Message& m, const PeerId&
     const bool js = ps->second.dialect == IdDialect::kJs;
     if (js && js_id.empty()) js_id = js_message_id(m);
     if (js && js_id.empty()) continue;
-    Rpc r;
-    r.control.idontwant.push_back({{js ? js_id : id}});
-    send_(p, std::move(r));
-    ++counters_.idontwant_sent;
+    auto& ids = idontwant_out_[p].ids;
+    if (ids.size() < kMaxIDontWantIdsPerRpc) ids.push_back(js ? js_id : id);
   }
+}
+
+void Router::send_idontwants() {
+  for (auto& [p, d] : idontwant_out_) {
+    if (!peers_.count(p)) continue;
+    counters_.idontwant_sent += d.ids.size();
+    Rpc r;
+    r.control.idontwant.push_back(std::move(d));
+    send_(p, std::move(r));
+  }
+  idontwant_out_.clear();
 }
 
 void Router::handle_idontwant(const PeerId& from, const ControlIDontWant& d) {
@@ -144,7 +164,18 @@ void Router::handle_idontwant(const PeerId& from, const ControlIDontWant& d) {
     if (ps.idontwants_this_heartbeat >= params_.max_idontwant_messages) return;
     ++ps.idontwants_this_heartbeat;
     ++counters_.idontwant_received;
-    ps.dont_send[id] = heartbeats_;
+    // Noted on the message if we have it waiting; forgotten if we already forwarded it
+    // (seen); otherwise kept until it arrives, or expires.
+    if (auto it = pending_.find(id); it != pending_.end()) {
+      add_once(it->second.dont_want, from);
+    } else if (auto v =
+                   std::find_if(verified_.begin(), verified_.end(),
+                                [&](const Verified& x) { return x.id == id || x.js_id == id; });
+               v != verified_.end()) {
+      add_once(v->skip, from);
+    } else if (!seen_.contains(id)) {
+      ps.dont_send.emplace(id, heartbeats_);
+    }
   }
 }
 
