@@ -16,10 +16,11 @@
 //                            {"id":4,"subscribe":topic} / {"id":5,"unsubscribe":topic} -> {"id"}
 //                            {"id":6,"state":true}                -> {"id":6,"meshPeers","subscribers","connections",
 //                                                                           "scores","openPromises",
-//                                                                           "protocols","idontwantsFrom"}
+//                                                                           "protocols","idontwantsFrom","idontwantsKnown"}
 //                              protocols: peer -> the protocol our outbound stream to it negotiated;
 //                              idontwantsFrom: peer -> message ids it sent IDONTWANT for (v1.2), kept
-//                              mcacheLength heartbeats
+//                              mcacheLength heartbeats; idontwantsKnown: how many of them name a
+//                              message in js's cache (ids in js's dialect)
 //                            {"id":8,"protocols":["/meshsub/1.1.0",...]}
 //                                                                 restarts gossipsub speaking only these
 //                                                                 (an older router; before any dial),
@@ -82,7 +83,10 @@ function state (node, topic) {
     openPromises: ps.gossipTracer?.size ?? -1,
     // gossipsub v1.2 (internal fields): negotiated outbound protocol, IDONTWANT ids kept per peer
     protocols: Object.fromEntries([...ps.streamsOutbound.entries()].map(([p, s]) => [p, s.protocol])),
-    idontwantsFrom: Object.fromEntries([...ps.idontwants.entries()].map(([p, m]) => [p, m.size]))
+    idontwantsFrom: Object.fromEntries([...ps.idontwants.entries()].map(([p, m]) => [p, m.size])),
+    // of those, ids of messages in js's message cache (so sent in js's id dialect)
+    idontwantsKnown: Object.fromEntries([...ps.idontwants.entries()].map(([p, m]) =>
+      [p, [...m.keys()].filter(id => ps.mcache.msgs.has(id)).length]))
   }
 }
 

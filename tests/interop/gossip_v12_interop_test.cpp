@@ -186,6 +186,9 @@ TEST_F(GossipV12Interop, IDontWantFlowsBothWaysWithJs) {
   EXPECT_TRUE(wait_node([&] { return a.gs.counters().idontwant_sent >= 1; }));
   auto told = js.wait_for({{"idontwantsFrom", {{a_id.to_base58(), 1}}}});
   EXPECT_TRUE(told.at("ok").as_bool()) << json::serialize(told) << js.err();
+  // In js's id dialect (key || seqno): js finds them among its cached messages.
+  EXPECT_GE(told.at("idontwantsKnown").at(a_id.to_base58()).to_number<int>(), 1)
+      << json::serialize(told);
   // J told whichever C++ node it did not get each message from.
   EXPECT_TRUE(wait_node([&] {
     return a.gs.counters().idontwant_received + b.gs.counters().idontwant_received >= 1;
