@@ -60,10 +60,9 @@ void Router::handle_ihave(const PeerId& from, const ControlIHave& ih, ControlIWa
   for (const auto& id : ih.ids) {
     if (ps.ids_asked_this_heartbeat >= params_.max_ihave_length) break;
     // Learn the peer's id dialect from a message we have (Router "Message-id dialects").
-    if (auto kind = mcache_.kind(id)) {
-      ps.dialect = *kind == MessageCache::IdKind::kAlias ? IdDialect::kJs : IdDialect::kGo;
-    }
-    if (seen_.contains(id) || pending_.count(id)) continue;
+    const auto kind = mcache_.kind(id);
+    if (kind) ps.dialect = *kind == MessageCache::IdKind::kAlias ? IdDialect::kJs : IdDialect::kGo;
+    if (kind || seen_.contains(id) || pending_.count(id)) continue;
     if (std::find(want.ids.begin(), want.ids.end(), id) != want.ids.end()) continue;
     want.ids.push_back(id);
     ++ps.ids_asked_this_heartbeat;

@@ -196,9 +196,7 @@ void Router::handle_rpc(const PeerId& from, Rpc rpc) {
 }
 
 void Router::remember(const MessageId& id, const MessageId& js_id, Message m) {
-  const auto now = clock_.now();
-  seen_.add(id, now);
-  if (!js_id.empty()) seen_.add(js_id, now);
+  seen_.add(id, clock_.now());
   mcache_.put(id, js_id, std::move(m));
 }
 

@@ -33,8 +33,9 @@
 //     in verified_ is in seen_.
 //  6. A message is never forwarded to a peer that sent us IDONTWANT for it (either id) within
 //     the last idontwant_ttl heartbeats, nor to a peer it came from.
-//  4. Every message in the seen cache and the message cache is there under both its id and, if
-//     it has one, its js id.
+//  4. Every message in the message cache is there under both its id and, if it has one, its
+//     js id; the seen cache holds our ids only (a js id is looked up in the message cache, which
+//     outlasts js's gossip windows).
 //
 // Message-id dialects. Our ids are go-libp2p-pubsub's (from || seqno); js-libp2p's default is
 // marshaled key || seqno (gotcha §4.3.9). Mesh delivery does not care, but gossip does: a js

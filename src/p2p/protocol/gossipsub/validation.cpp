@@ -87,11 +87,9 @@ void Router::validate_one() {
       continue;
     }
     // Marked seen only once valid, so a forged copy cannot shadow the real message.
-    const auto now = clock_.now();
-    seen_.add(id, now);
+    seen_.add(id, clock_.now());
     if (*author == self_ || !joined(m.topic)) return;  // neither delivered nor forwarded
     MessageId js_id = js_message_id(m);
-    if (!js_id.empty()) seen_.add(js_id, now);
     deliver_(m, *author, id);
     // The holders sent copies identical to the first candidate: they have this one if i == 0.
     if (i > 0) p.holders.clear();
@@ -173,7 +171,7 @@ void Router::handle_idontwant(const PeerId& from, const ControlIDontWant& d) {
                                 [&](const Verified& x) { return x.id == id || x.js_id == id; });
                v != verified_.end()) {
       add_once(v->skip, from);
-    } else if (!seen_.contains(id)) {
+    } else if (!seen_.contains(id) && !mcache_.kind(id)) {
       ps.dont_send.emplace(id, heartbeats_);
     }
   }
