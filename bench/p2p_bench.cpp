@@ -236,7 +236,8 @@ std::vector<double> handshake_latencies(Node& server, int n) {
                               Ed25519PrivateKey key) -> asio::awaitable<Result<double>> {
       const auto t0 = Clock::now();
       GOOP_CO_TRY(auto raw, co_await p2p::tcp::dial(to));
-      GOOP_CO_TRY(auto up, co_await upgrade_outbound(std::move(raw), key, want, {}));
+      const yamux::Config muxer;  // (named: no braced temporary inside co_await, GCC 12)
+      GOOP_CO_TRY(auto up, co_await upgrade_outbound(std::move(raw), key, want, muxer));
       up.session->start();
       GOOP_CO_TRY(auto s, co_await up.session->open_stream());
       auto lazy = multistream::make_lazy_select(std::move(s), std::string(kSmall));
@@ -275,7 +276,8 @@ double inbound_handshakes_per_s(Node& server, int concurrency, double secs) {
             while (Clock::now() < stop) {
               auto raw = co_await p2p::tcp::dial(e);
               if (!raw) continue;
-              auto up = co_await upgrade_outbound(std::move(*raw), id_key, w, {});
+              const yamux::Config muxer;
+              auto up = co_await upgrade_outbound(std::move(*raw), id_key, w, muxer);
               if (!up) continue;
               ++count;
               up->session->start();
@@ -304,8 +306,9 @@ int idle_clients(const std::string& addr, int n) {
         for (int i = 0; i < n; ++i) {
           auto raw = co_await p2p::tcp::dial(*ma.tcp_endpoint());
           if (!raw) continue;
+          const yamux::Config muxer;
           auto up = co_await upgrade_outbound(std::move(*raw), Ed25519PrivateKey::generate(),
-                                              *ma.peer_id(), {});
+                                              *ma.peer_id(), muxer);
           if (!up) continue;
           up->session->start();
           sessions.push_back(std::move(up->session));

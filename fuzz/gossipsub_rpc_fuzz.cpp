@@ -25,7 +25,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (ids > kMaxIDontWantIdsPerRpc || rpc->control.idontwant.size() > kMaxControlEntriesPerRpc)
     std::abort();
   Bytes framed;
-  append_uvarint(framed, body.size());
+  goop::p2p::append_uvarint(framed, body.size());
   framed.insert(framed.end(), body.begin(), body.end());
   if (encode_rpc_length_prefixed(*rpc) != framed) std::abort();
   for (const auto& m : rpc->publish) {
