@@ -271,7 +271,7 @@ Figures cpp_figures(std::size_t n, std::size_t window, std::size_t threads) {
   f.lost = n * kReceivers - latencies.size();
   for (const auto d : s->duplicates) f.duplicates += d;
   for (std::size_t i = 1; i < kNodes; ++i) {
-    const auto c = net.on(i, [](Node& nd) { return nd.gs.router_for_testing().counters(); });
+    const auto c = net.on(i, [](Node& nd) { return nd.gs.counters(); });
     f.receivers.validated += c.validated;
     f.receivers.duplicates += c.duplicates;
     f.receivers.idontwant_sent += c.idontwant_sent;
