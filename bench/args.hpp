@@ -33,9 +33,13 @@ class Args {
       }
       if (a.starts_with("-") && !(a.size() > 1 && a[1] >= '0' && a[1] <= '9')) {  // -1: a number
         bool known = false;
-        for (auto s : switches) known = known || a == s;
-        if (!known) fail(fmt::format("unknown option \"{}\"", a));
-        given_switches_.emplace_back(a);
+        std::string_view matched;
+        for (auto s : switches) {
+          // "--name=" accepts any value after the "="; other switches match exactly.
+          if (a == s || (s.ends_with('=') && a.starts_with(s))) matched = s;
+        }
+        if (matched.empty()) fail(fmt::format("unknown option \"{}\"", a));
+        given_switches_.emplace_back(matched);
       } else {
         positional_.emplace_back(a);
       }
