@@ -1,21 +1,29 @@
 // SecureStream throughput (one direction, writer and reader on one io_context over an in-memory
 // pipe) against the bare cost of the same crypto: EVP ChaCha20-Poly1305 seal + open of the same
-// frame sizes on reused contexts. Prints secure_stream / raw_aead per write size at the end; the
-// gap is framing, copies, buffering and coroutine overhead.
+// frame sizes on reused contexts. The two are measured in interleaved rounds (each write size:
+// SecureStream, then raw AEAD, every round) and printed per write size as median [min-max]
+// MiB/s, with secure_stream / raw_aead as the median of the per-round ratios
+// (bench/rounds.hpp). The gap is framing, copies, buffering and coroutine overhead.
+//
+//   goop_bench_noise [mib=32] [--rounds=5]     (MiB moved per measurement)
+#include "args.hpp"
 #include "base/async_event.hpp"
 #include "p2p/errors.hpp"
 #include "p2p/security/noise/primitives.hpp"
 #include "p2p/security/noise/secure_stream.hpp"
+#include "rounds.hpp"
 
-#include <benchmark/benchmark.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/this_coro.hpp>
 
+#include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
-#include <map>
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace {
 namespace asio = boost::asio;
@@ -23,8 +31,13 @@ using namespace goop;
 using namespace goop::p2p;
 using namespace goop::p2p::noise;
 
-constexpr std::size_t kBytesPerIteration = 8 << 20;
 constexpr std::size_t kPipeCapacity = 1 << 20;
+using Clock = std::chrono::steady_clock;
+
+double mib_per_s(std::size_t bytes, Clock::time_point t0) {
+  return static_cast<double>(bytes) / (1 << 20) /
+         std::chrono::duration<double>(Clock::now() - t0).count();
+}
 
 // One-directional in-memory pipe with a bounded buffer (the bench links only goop_p2p, so the
 // test MemoryStream is not available).
@@ -95,8 +108,16 @@ void run_io(asio::io_context& io, asio::awaitable<void> task) {
   }
 }
 
-void BM_SecureStream(benchmark::State& state) {
-  const auto write_size = static_cast<std::size_t>(state.range(0));
+// Writes `data` again and again until `total` bytes are written (a named coroutine, not a
+// lambda: it outlives the expression that spawns it).
+asio::awaitable<void> write_all(SecureStream& w, const Bytes& data, std::size_t total) {
+  for (std::size_t sent = 0; sent < total; sent += data.size()) {
+    if (!co_await w.write(data)) std::abort();
+  }
+}
+
+// MiB/s moving `bytes` through a SecureStream pair in writes of `write_size`.
+double secure_stream(std::size_t write_size, std::size_t bytes) {
   asio::io_context io;
   auto pipe = std::make_shared<Pipe>(io.get_executor());
   SecureStream writer(std::make_unique<PipeEnd>(pipe, io.get_executor()), CipherState(test_key()),
@@ -105,96 +126,74 @@ void BM_SecureStream(benchmark::State& state) {
                       CipherState(test_key()));
   const Bytes data(write_size, 0x5a);
   Bytes rbuf(256 * 1024);
-  for (auto _ : state) {
-    run_io(io, [&]() -> asio::awaitable<void> {
-      auto ex = co_await asio::this_coro::executor;
-      // The writer is waited for below, so it never outlives this iteration's locals.
-      bool written = false;
-      AsyncEvent writer_done(ex);
-      asio::co_spawn(
-          ex,
-          [&]() -> asio::awaitable<void> {
-            for (std::size_t sent = 0; sent < kBytesPerIteration; sent += write_size) {
-              if (!co_await writer.write(data)) std::abort();
-            }
-          },
-          [&](std::exception_ptr e) {
-            if (e) std::abort();
-            written = true;
-            writer_done.notify();
-          });
-      std::size_t got = 0;
-      const std::size_t want = (kBytesPerIteration + write_size - 1) / write_size * write_size;
-      while (got < want) {
-        auto n = co_await reader.read_some(rbuf);
-        if (!n) std::abort();
-        got += *n;
-      }
-      while (!written) co_await writer_done.wait();
-    }());
-  }
-  const std::size_t per_iter = (kBytesPerIteration + write_size - 1) / write_size * write_size;
-  state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(per_iter));
+  const std::size_t want = (bytes + write_size - 1) / write_size * write_size;
+  const auto t0 = Clock::now();
+  run_io(io, [&]() -> asio::awaitable<void> {
+    auto ex = co_await asio::this_coro::executor;
+    // The writer is waited for below, so it never outlives this function's locals.
+    bool written = false;
+    AsyncEvent writer_done(ex);
+    asio::co_spawn(ex, write_all(writer, data, want), [&](std::exception_ptr e) {
+      if (e) std::abort();
+      written = true;
+      writer_done.notify();
+    });
+    std::size_t got = 0;
+    while (got < want) {
+      auto n = co_await reader.read_some(rbuf);
+      if (!n) std::abort();
+      got += *n;
+    }
+    while (!written) co_await writer_done.wait();
+  }());
+  return mib_per_s(want, t0);
 }
 
-void BM_RawAead(benchmark::State& state) {
-  const std::size_t frame = std::min(static_cast<std::size_t>(state.range(0)), kMaxPlaintext);
+// MiB/s sealing and opening `bytes` in frames of min(write_size, kMaxPlaintext).
+double raw_aead(std::size_t write_size, std::size_t bytes) {
+  const std::size_t frame = std::min(write_size, kMaxPlaintext);
   ChaChaPoly enc(test_key());
   ChaChaPoly dec(test_key());
   Bytes plain(frame, 0x5a);
   Bytes wire(frame + kTagLen);
   Bytes out(frame);
   std::uint64_t n = 0;
-  for (auto _ : state) {
-    for (std::size_t done = 0; done < kBytesPerIteration; done += frame) {
-      Nonce nonce{};
-      std::memcpy(nonce.data() + 4, &n, sizeof n);
-      ++n;
-      enc.seal(nonce, {}, plain, wire.data());
-      if (!dec.open(nonce, {}, wire, out.data())) std::abort();
-    }
-    benchmark::DoNotOptimize(out.data());
+  const std::size_t want = (bytes + frame - 1) / frame * frame;
+  const auto t0 = Clock::now();
+  for (std::size_t done = 0; done < want; done += frame) {
+    Nonce nonce{};
+    std::memcpy(nonce.data() + 4, &n, sizeof n);
+    ++n;
+    enc.seal(nonce, {}, plain, wire.data());
+    if (!dec.open(nonce, {}, wire, out.data())) std::abort();
   }
-  const std::size_t per_iter = (kBytesPerIteration + frame - 1) / frame * frame;
-  state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(per_iter));
+  return mib_per_s(want, t0);
 }
-
-void sizes(benchmark::internal::Benchmark* b) {
-  for (std::int64_t s : {1024, 16384, 65519, 262144, 1048576}) b->Arg(s);
-}
-BENCHMARK(BM_SecureStream)->Apply(sizes)->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_RawAead)->Apply(sizes)->Unit(benchmark::kMillisecond);
-
-// Collects bytes/s per (benchmark, size) to print the ratio table.
-class RatioReporter : public benchmark::ConsoleReporter {
- public:
-  void ReportRuns(const std::vector<Run>& runs) override {
-    ConsoleReporter::ReportRuns(runs);
-    for (const Run& r : runs) {
-      const std::string name = r.benchmark_name();
-      const auto slash = name.find('/');
-      auto it = r.counters.find("bytes_per_second");
-      if (slash == std::string::npos || it == r.counters.end()) continue;
-      rates[std::stol(name.substr(slash + 1))][name.substr(0, slash)] = it->second.value;
-    }
-  }
-  std::map<long, std::map<std::string, double>> rates;
-};
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  benchmark::Initialize(&argc, argv);
-  RatioReporter reporter;
-  benchmark::RunSpecifiedBenchmarks(&reporter);
-  std::printf("\nwrite size   SecureStream MiB/s   raw AEAD MiB/s   ratio\n");
-  for (const auto& [size, r] : reporter.rates) {
-    auto s = r.find("BM_SecureStream");
-    auto a = r.find("BM_RawAead");
-    if (s == r.end() || a == r.end()) continue;
-    std::printf("%10ld   %18.0f   %14.0f   %5.2f\n", size, s->second / (1 << 20),
-                a->second / (1 << 20), s->second / a->second);
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);
+  const goop::bench::Args args(argc, argv, "[mib=32] [--rounds=N]", 1, {"--rounds="});
+  const int rounds = goop::bench::rounds_from(argc, argv, 5);
+  const std::size_t mib = args.count(0, "mib (MiB per measurement)", 32, 1, 4096);
+  const std::vector<std::size_t> sizes{1024, 16384, 65519, 262144, 1048576};
+  std::vector<goop::bench::Samples> ours(sizes.size()), ref(sizes.size());
+  for (int r = 0; r < rounds; ++r) {
+    for (std::size_t i = 0; i < sizes.size(); ++i) {
+      ours[i].add(secure_stream(sizes[i], mib << 20));
+      ref[i].add(raw_aead(sizes[i], mib << 20));
+    }
   }
-  benchmark::Shutdown();
+  std::printf(
+      "== SecureStream vs raw ChaCha20-Poly1305, %zu MiB per measurement, %d interleaved rounds: "
+      "median [min-max]\n",
+      mib, rounds);
+  std::printf("%10s   %24s   %24s   %18s\n", "write size", "SecureStream MiB/s", "raw AEAD MiB/s",
+              "ratio");
+  for (std::size_t i = 0; i < sizes.size(); ++i) {
+    std::printf("%10zu   %24s   %24s   %18s\n", sizes[i], ours[i].str().c_str(),
+                ref[i].str().c_str(), goop::bench::ratios(ours[i], ref[i]).str(2).c_str());
+  }
   return 0;
 }

@@ -1,10 +1,13 @@
 // libp2p benchmarks (issue 3 targets, spec/libp2p.md §7). Every figure is printed beside a
 // reference measured in the same run: a raw ChaCha20-Poly1305 framed TCP stream (what Noise
-// costs at the least) and js-libp2p itself.
+// costs at the least) and js-libp2p itself. Figures and references are measured in interleaved
+// rounds and printed as median [min-max] over the rounds; a ratio is the median of the
+// per-round ratios (bench/rounds.hpp), so it holds on a shared, busy machine.
 //
-//   goop_bench_p2p          run everything (needs `scripts/setup` for the js peer)
+//   goop_bench_p2p [--rounds=3]     run everything (needs `scripts/setup` for the js peer)
 
 #include "../tests/support/process.hpp"
+#include "args.hpp"
 #include "base/async_event.hpp"
 #include "p2p/errors.hpp"
 #include "p2p/host/host.hpp"
@@ -15,6 +18,7 @@
 #include "p2p/transport/tcp/tcp_addr.hpp"
 #include "p2p/transport/tcp/tcp_stream.hpp"
 #include "p2p/transport/tcp/tcp_transport.hpp"
+#include "rounds.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -237,7 +241,8 @@ std::vector<double> handshake_latencies(Node& server, int n) {
                               Ed25519PrivateKey key) -> asio::awaitable<Result<double>> {
       const auto t0 = Clock::now();
       GOOP_CO_TRY(auto raw, co_await p2p::tcp::dial(to));
-      GOOP_CO_TRY(auto up, co_await upgrade_outbound(std::move(raw), key, want, {}));
+      const yamux::Config muxer;  // (named: no braced temporary inside co_await, GCC 12)
+      GOOP_CO_TRY(auto up, co_await upgrade_outbound(std::move(raw), key, want, muxer));
       up.session->start();
       GOOP_CO_TRY(auto s, co_await up.session->open_stream());
       auto lazy = multistream::make_lazy_select(std::move(s), std::string(kSmall));
@@ -277,7 +282,8 @@ double inbound_handshakes_per_s(Node& server, int concurrency, double secs) {
             while (Clock::now() < stop) {
               auto raw = co_await p2p::tcp::dial(e);
               if (!raw) continue;
-              auto up = co_await upgrade_outbound(std::move(*raw), id_key, w, {});
+              const yamux::Config muxer;
+              auto up = co_await upgrade_outbound(std::move(*raw), id_key, w, muxer);
               if (!up) continue;
               ++count;
               up->session->start();
@@ -308,8 +314,9 @@ int idle_clients(const std::string& addr, int n) {
         for (int i = 0; i < count; ++i) {
           auto raw = co_await p2p::tcp::dial(*p2p::tcp::to_endpoint(to));
           if (!raw) continue;
+          const yamux::Config muxer;
           auto up = co_await upgrade_outbound(std::move(*raw), Ed25519PrivateKey::generate(),
-                                              *to.peer_id(), {});
+                                              *to.peer_id(), muxer);
           if (!up) continue;
           up->session->start();
           out.push_back(std::move(up->session));
@@ -335,55 +342,71 @@ double percentile(const std::vector<double>& sorted, double p) {
 
 int main(int argc, char** argv) {
   if (argc == 4 && std::string_view(argv[1]) == "--idle-clients")
-    return idle_clients(argv[2], std::atoi(argv[3]));
+    return idle_clients(argv[2], std::atoi(argv[3]));  // this benchmark's own child process
+  [[maybe_unused]] const goop::bench::Args args(argc, argv, "[--rounds=N]", 0, {"--rounds="});
   std::setvbuf(stdout, nullptr, _IOLBF, 0);
   const std::size_t big = std::size_t{512} << 20, js_bytes = std::size_t{128} << 20;
+  const int rounds = goop::bench::rounds_from(argc, argv);
+  using goop::bench::ratios;
+  using goop::bench::Samples;
 
-  fmt::print("== p2p single-stream throughput over loopback\n");
-  const double raw = raw_aead_mb_per_s(big);
-  fmt::print("  reference: raw ChaCha20-Poly1305 framed TCP   {:8.0f} MB/s\n", raw);
-  double ours = 0;
-  {
-    Node a, b;
-    auto pa = a.host->id();
-    auto addrs = a.host->listen_addrs();
-    auto r = b.run(send_to_sink(*b.host, pa, addrs, big));
-    if (!r) throw std::runtime_error("C++ -> C++ transfer failed: " + r.error().message());
-    ours = *r;
-  }
-  JsListener js_server;
-  const double js_js = js_client_in_dir(js_server.addr, js_bytes);
-  double cpp_js = 0;
-  {
-    Node b;
-    auto ma = Multiaddr::parse(js_server.addr).value();
-    auto r = b.run(send_to_sink(*b.host, *ma.peer_id(), {ma}, js_bytes));
-    if (!r) throw std::runtime_error("C++ -> js transfer failed: " + r.error().message());
-    cpp_js = *r;
-  }
   fmt::print(
-      "  goop2 C++ -> C++ (TCP+Noise+yamux)             {:8.0f} MB/s  = {:.2f} x reference, {:.1f} "
-      "x js<->js\n",
-      ours, ours / raw, ours / js_js);
-  fmt::print("  reference: js-libp2p -> js-libp2p              {:8.0f} MB/s\n", js_js);
-  fmt::print("  goop2 C++ -> js-libp2p                         {:8.0f} MB/s  = {:.2f} x js<->js\n",
-             cpp_js, cpp_js / js_js);
+      "== p2p single-stream throughput over loopback, {} interleaved rounds: median [min-max]\n",
+      rounds);
+  Samples raw, ours, js_js, cpp_js;
+  {
+    JsListener js_server;
+    for (int r = 0; r < rounds; ++r) {
+      raw.add(raw_aead_mb_per_s(big));
+      {
+        Node a, b;
+        auto pa = a.host->id();
+        auto addrs = a.host->listen_addrs();
+        auto res = b.run(send_to_sink(*b.host, pa, addrs, big));
+        if (!res) throw std::runtime_error("C++ -> C++ transfer failed: " + res.error().message());
+        ours.add(*res);
+      }
+      js_js.add(js_client_in_dir(js_server.addr, js_bytes));
+      {
+        Node b;
+        auto ma = Multiaddr::parse(js_server.addr).value();
+        auto res = b.run(send_to_sink(*b.host, *ma.peer_id(), {ma}, js_bytes));
+        if (!res) throw std::runtime_error("C++ -> js transfer failed: " + res.error().message());
+        cpp_js.add(*res);
+      }
+    }
+  }
+  fmt::print("  reference: raw ChaCha20-Poly1305 framed TCP   {} MB/s\n", raw.str());
+  fmt::print(
+      "  goop2 C++ -> C++ (TCP+Noise+yamux)             {} MB/s = {} x reference, {} x js<->js\n",
+      ours.str(), ratios(ours, raw).str(2), ratios(ours, js_js).str(1));
+  fmt::print("  reference: js-libp2p -> js-libp2p              {} MB/s\n", js_js.str());
+  fmt::print("  goop2 C++ -> js-libp2p                         {} MB/s = {} x js<->js\n",
+             cpp_js.str(), ratios(cpp_js, js_js).str(2));
 
-  fmt::print("== new connection + handshake + one 32-byte request/response (loopback)\n");
+  fmt::print("== new connection + handshake + one 32-byte request/response (loopback), {} rounds\n",
+             rounds);
   {
     Node server;
-    auto ms = handshake_latencies(server, 500);
-    fmt::print("  {} connections: p50 {:.2f} ms, p99 {:.2f} ms (targets: 2 ms, 5 ms)\n", ms.size(),
-               percentile(ms, 0.5), percentile(ms, 0.99));
-    double total = 0;
-    for (double m : ms) total += m;
-    fmt::print("  sequential rate {:.0f} handshakes/s (one client)\n",
-               1000.0 * static_cast<double>(ms.size()) / total);
-    const double rate = inbound_handshakes_per_s(server, 16, 3.0);
+    Samples p50, p99, sequential, inbound;
+    std::size_t connections = 0;
+    for (int r = 0; r < rounds; ++r) {
+      auto ms = handshake_latencies(server, 500);
+      connections += ms.size();
+      p50.add(percentile(ms, 0.5));
+      p99.add(percentile(ms, 0.99));
+      double total = 0;
+      for (double m : ms) total += m;
+      sequential.add(1000.0 * static_cast<double>(ms.size()) / total);
+      inbound.add(inbound_handshakes_per_s(server, 16, 3.0));
+    }
+    fmt::print("  {} connections: p50 {} ms, p99 {} ms (targets: 2 ms, 5 ms)\n", connections,
+               p50.str(2), p99.str(2));
+    fmt::print("  sequential rate {} handshakes/s (one client)\n", sequential.str());
     fmt::print(
-        "  inbound handshakes with 16 concurrent dialers (same 2-core box): {:.0f}/s (target "
+        "  inbound handshakes with 16 concurrent dialers (same 2-core box): {}/s (target "
         "1000/s)\n",
-        rate);
+        inbound.str());
   }
 
   fmt::print("== memory: 1000 idle connections (server process RSS)\n");

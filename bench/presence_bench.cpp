@@ -7,6 +7,7 @@
 #include "../tests/support/http_client.hpp"
 #include "../tests/support/peer_process.hpp"
 #include "../tests/support/remember_peer.hpp"
+#include "args.hpp"
 #include "base/clock.hpp"
 
 #include <boost/json.hpp>
@@ -79,7 +80,8 @@ struct TableWatch {
 
 int main(int argc, char** argv) {
   std::setvbuf(stdout, nullptr, _IOLBF, 0);
-  const int n = argc > 1 ? std::atoi(argv[1]) : 50;
+  const goop::bench::Args args(argc, argv, "[peers=50]", 1);
+  const int n = static_cast<int>(args.count(0, "peers", 50, 2, 200));
   goop::testing::TempDir tmp;
   PeerSettings s;
   s.topic = goop::testing::unique_name("bench");

@@ -10,8 +10,10 @@
 #include "../tests/support/peer_process.hpp"
 #include "../tests/support/process.hpp"
 #include "../tests/support/remember_peer.hpp"
+#include "args.hpp"
 #include "base/clock.hpp"
 #include "p2p/crypto/peer_id.hpp"
+#include "rounds.hpp"
 #include "wrk_runner.hpp"
 
 #include <fmt/core.h>
@@ -23,7 +25,6 @@
 #include <filesystem>
 #include <fstream>
 #include <netinet/in.h>
-#include <optional>
 #include <poll.h>
 #include <sys/socket.h>
 #include <thread>
@@ -65,8 +66,8 @@ std::string label_of(const std::string& peer_id) {
 
 int main(int argc, char** argv) {
   std::setvbuf(stdout, nullptr, _IOLBF, 0);
-  int seconds = 5;
-  if (argc > 1 && argv[1][0] != '-') seconds = std::max(1, std::atoi(argv[1]));
+  const goop::bench::Args args(argc, argv, "[seconds=5]", 1);
+  const int seconds = static_cast<int>(args.count(0, "seconds", 5, 1, 600));
   if (!fs::exists("/usr/bin/wrk")) {
     fmt::print("== site: wrk is not installed (apt-get install wrk); nothing measured\n");
     return 0;
@@ -106,8 +107,8 @@ int main(int argc, char** argv) {
   }
   bool ok = true;
   std::this_thread::sleep_until(written + 2100ms);  // settled (see above); not an event to wait on
-  // (a) own static file vs nginx: three rounds each, interleaved, medians compared (other work
-  // on the machine moves both alike).
+  // (a) own static file vs nginx: three rounds each, interleaved (other work on the machine
+  // moves both alike).
   fmt::print(
       "== site (a): own 1 KiB index.html over keep-alive, wrk -t2 -c32 -d{}s, 3 rounds each, "
       "interleaved\n",
@@ -122,40 +123,41 @@ int main(int argc, char** argv) {
     if (nginx) refs.push_back(goop::bench::wrk(nginx->port, "/index.html", seconds));
   }
   nginx.reset();
-  const auto median = [](std::vector<WrkResult> v) -> std::optional<WrkResult> {
+  // Each figure is the median round's (by req/s) with the range over rounds; the ratio is the
+  // median of the per-round ratios (bench/rounds.hpp).
+  const auto failed = [](const std::vector<WrkResult>& v) {
     for (const auto& r : v) {
       if (!r.error.empty()) {
         fmt::print("  {}\n", r.error);
-        return std::nullopt;
+        return true;
       }
     }
-    if (v.empty()) return std::nullopt;
-    std::sort(v.begin(), v.end(),
-              [](const WrkResult& a, const WrkResult& b) { return a.rps < b.rps; });
-    return v[v.size() / 2];
+    return v.empty();
   };
-  const auto list = [](const std::vector<WrkResult>& v) {
-    std::string out;
-    for (const auto& r : v) out += fmt::format(" {:.0f}", r.rps);
+  const auto rps = [](const std::vector<WrkResult>& v) {
+    goop::bench::Samples out;
+    for (const auto& r : v) out.add(r.rps);
     return out;
   };
-  const auto our_median = median(ours);
-  const auto ref_median = median(refs);
-  if (!our_median) ok = false;
-  if (our_median) {
-    fmt::print("  goop2 viewer: median {:.0f} req/s (rounds:{}), p50 {:.3f} ms, p99 {:.3f} ms\n",
-               our_median->rps, list(ours), our_median->p50_ms, our_median->p99_ms);
+  const auto by_rps = [](const WrkResult& r) { return r.rps; };
+  const bool ours_ok = !failed(ours), refs_ok = !failed(refs);
+  if (!ours_ok) ok = false;
+  if (ours_ok) {
+    const auto& mid = goop::bench::median_round(ours, by_rps);
+    fmt::print("  goop2 viewer: {} req/s, p50 {:.3f} ms, p99 {:.3f} ms (median round)\n",
+               rps(ours).str(), mid.p50_ms, mid.p99_ms);
   }
-  if (ref_median) {
+  if (refs_ok) {
+    const auto& mid = goop::bench::median_round(refs, by_rps);
     fmt::print(
-        "  reference nginx (1 worker, same file): median {:.0f} req/s (rounds:{}), p50 {:.3f} ms, "
-        "p99 {:.3f} ms\n",
-        ref_median->rps, list(refs), ref_median->p50_ms, ref_median->p99_ms);
+        "  reference nginx (1 worker, same file): {} req/s, p50 {:.3f} ms, p99 {:.3f} ms (median "
+        "round)\n",
+        rps(refs).str(), mid.p50_ms, mid.p99_ms);
   }
-  if (our_median && ref_median) {
-    const double ratio = our_median->rps / ref_median->rps;
-    fmt::print("  = {:.2f} x nginx (target >= 0.80){}\n", ratio,
-               ratio >= 0.8 ? "" : "  BELOW TARGET");
+  if (ours_ok && refs_ok) {
+    const auto ratio = goop::bench::ratios(rps(ours), rps(refs));
+    fmt::print("  = {} x nginx (target >= 0.80){}\n", ratio.str(2),
+               ratio.median() >= 0.8 ? "" : "  BELOW TARGET");
   }
 
   // (b) a remote 10 KiB page through the proxy, once ann is connected to bob.

@@ -6,6 +6,7 @@
 #include "viewer/site_origin.hpp"
 #include "viewer/site_page.hpp"
 #include "web/etag.hpp"
+#include "web/http.hpp"
 
 #include <cstdint>
 #include <cstdlib>

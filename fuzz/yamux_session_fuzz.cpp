@@ -4,7 +4,7 @@
 #include "base/log.hpp"
 #include "p2p/muxer/yamux/session.hpp"
 #include "p2p/testing/memory_stream.hpp"
-#include "p2p/testing/run_coro.hpp"
+#include "testing/run_coro.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -49,7 +49,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   asio::co_spawn(io, feed(*raw, Bytes(data, data + size)), asio::detached);
   while (io.poll() > 0) {
   }
-  p2p::testing::run_coro(io, session->close(std::chrono::milliseconds(200)));
+  goop::testing::run_coro(io, session->close(std::chrono::milliseconds(200)));
   while (io.poll() > 0) {
   }
   session.reset();

@@ -1,15 +1,15 @@
 #pragma once
-// PeerNode: the running parts of `goop2 peer` after the folder is prepared, started in the
-// order of spec/net.md §1.4 and registered with the Lifecycle so they stop in reverse:
-// libp2p host (+ /goop/content, /goop/site, /goop/avatar), gossipsub, presence, the rendezvous
-// clients (presence.rendezvous_wan, and the local one with presence.rendezvous_host), mDNS, the
-// peer cache, the viewer API.
+// PeerNode: the running parts of `goop2 peer` after the folder is prepared, built and wired in
+// the readable top-down order of STYLE.md §9 (identity → transports → host → protocols → domain →
+// viewer), and added to a Lifecycle in the order they start (spec/net.md §1.4): the libp2p host
+// (serving /goop/content, /goop/site, /goop/avatar), background dials, the peer cache, gossipsub,
+// the rendezvous clients, presence, mDNS, the viewer. This file knows every concrete part and
+// holds no domain policy: that lives in the parts (goop/presence, goop/config, ...).
 //
-// Executor rule: the node io_context's single thread. Lifetime: start() once; the Lifecycle's
-// stop functions must have run before the object is destroyed.
+// Executor rule: the node io_context's single thread. Lifetime: construct, add_to() a Lifecycle,
+// start it; the Lifecycle's stop must have run before the object is destroyed.
 
 #include "app/lifecycle.hpp"
-#include "base/result.hpp"
 #include "goop/config/config.hpp"
 #include "goop/identity/identity.hpp"
 
@@ -36,13 +36,17 @@ struct PeerNodeInfo {
 
 class PeerNode {
  public:
-  // `dir`: the peer folder (absolute); relative paths in `cfg` are resolved against it.
+  // Builds and wires every part; nothing starts (no socket, no task). `dir`: the peer folder
+  // (absolute); relative paths in `cfg` are resolved against it. `db` must outlive the node.
   PeerNode(boost::asio::any_io_executor ex, const config::Config& cfg, std::filesystem::path dir,
            identity::Identity id, storage::Db& db);
   ~PeerNode();
 
-  // Starts every part; errors name the part and the reason (e.g. the viewer port in use).
-  Expected<PeerNodeInfo> start(Lifecycle& lifecycle);
+  // Adds every part to `lifecycle`, in start order. Call once.
+  void add_to(Lifecycle& lifecycle);
+
+  // What the banner shows; meaningful once the lifecycle started the parts.
+  PeerNodeInfo info() const;
 
   struct Impl;
 

@@ -1,19 +1,12 @@
-// `goop2 peer <dir>` and `goop2 rendezvous <dir>`: prepare the folder, start the components in
-// order, serve until a signal, stop them in reverse order within a deadline.
+// `goop2 peer <dir>` and `goop2 rendezvous <dir>`: load the folder, start its FolderNode, print
+// the banner, serve until a signal, stop everything in reverse order within a deadline.
 
 #include "app/run.hpp"
 
 #include "app/cli.hpp"
-#include "app/lifecycle.hpp"
-#include "app/peer_node.hpp"
-#include "app/starter_site.hpp"
 #include "app/version.hpp"
+#include "base/host_port.hpp"
 #include "base/log.hpp"
-#include "goop/config/config.hpp"
-#include "goop/identity/identity.hpp"
-#include "rendezvous/server.hpp"
-#include "storage/db.hpp"
-#include "viewer/log_buffer.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -24,19 +17,14 @@
 
 #include <csignal>
 #include <cstdlib>
-#include <filesystem>
-#include <optional>
+#include <memory>
 #include <sys/resource.h>
 
 namespace goop::app {
 namespace asio = boost::asio;
-namespace fs = std::filesystem;
 namespace {
 
 log::Logger lg("app");
-
-// Graceful shutdown gets this long; after it the process exits anyway.
-constexpr auto kShutdownDeadline = std::chrono::seconds(5);
 
 int fail(int code, std::string_view message) {
   fmt::print(stderr, "goop2: {}\n", message);
@@ -92,14 +80,35 @@ void raise_fd_limit() {
   }
 }
 
+// The banner rows of what started, after the folder's own.
+void add_started(Banner& banner, const Folder& folder, const FolderStarted& started) {
+  if (started.rendezvous_port != 0) {
+    const std::string& bind = folder.config.presence.rendezvous_bind;
+    banner.add("rendezvous",
+               "listening on http://" +
+                   format_host_port(bind.empty() ? "127.0.0.1" : bind, started.rendezvous_port));
+  }
+  if (!started.peer) return;
+  const PeerStarted& p = *started.peer;
+  banner.add("peer ID", p.peer_id + (p.new_identity ? " (new identity)" : ""));
+  banner.add("site", p.site_root.string());
+  for (const auto& a : p.node.listen) banner.add("listen", a);
+  banner.add("mDNS", p.node.mdns);
+  for (const auto& url : p.node.rendezvous) banner.add("announce", url + " (rendezvous)");
+  if (p.node.cached_peers > 0)
+    banner.add("known", fmt::format("{} peers from data.db", p.node.cached_peers));
+  banner.add("viewer", p.node.viewer_url);
+}
+
 }  // namespace
 
 int run_folder(const std::string& dir_arg, Mode mode) {
   // Signals first, so a Ctrl+C during start-up is a clean shutdown, not a kill.
   raise_fd_limit();
   asio::io_context io(1);
-  Lifecycle lifecycle;
+  std::unique_ptr<FolderNode> node;
   bool clean = true;
+  int failed = kExitOk;  // the exit code of a failed start
   asio::steady_timer watchdog(io);
   Signals signals(io, [&](int signo) {
     GOOP_LOG_INFO(lg, "{} received: shutting down (send it again to exit at once)",
@@ -114,115 +123,36 @@ int run_folder(const std::string& dir_arg, Mode mode) {
     asio::co_spawn(
         io,
         [&]() -> asio::awaitable<void> {
-          clean = co_await lifecycle.stop_all(kShutdownDeadline);
+          if (node) clean = co_await node->stop(kShutdownDeadline);
           signals.cancel();
           watchdog.cancel();
         },
         asio::detached);  // owned by `io`, which outlives it; the only detached task
   });
-  std::error_code ec;
-  const fs::path dir = fs::absolute(dir_arg, ec).lexically_normal();
-  if (ec) return fail(kExitUsage, fmt::format("cannot use folder {}: {}", dir_arg, ec.message()));
 
-  auto loaded = config::load_or_create(dir);
-  if (!loaded) return fail(kExitUsage, loaded.error().message);
-  config::Config cfg = std::move(loaded->config);
-  const fs::path config_file = dir / config::kFileName;
-
-  if (!cfg.log_level.empty()) {
-    if (auto r = log::configure(cfg.log_level); !r) {
-      return fail(kExitUsage, fmt::format("{}: {}", config_file.string(), r.error().message));
-    }
-  }
-  if (const char* env = std::getenv("GOOP_LOG"); env && *env) {  // developer diagnostics only
-    if (auto r = log::configure(env); !r) return fail(kExitUsage, "GOOP_LOG: " + r.error().message);
-  }
-  // The viewer's log page sees every line from here on, start-up included.
-  log::set_tap(&viewer::LogBuffer::tap, &viewer::process_log_buffer());
-
-  const config::Presence as_loaded = cfg.presence;
-  if (mode == Mode::kRendezvous) {
-    // As the Go peer: the rendezvous command forces these two, in memory only.
-    cfg.presence.rendezvous_host = true;
-    cfg.presence.rendezvous_only = true;
-    if (auto bad = config::validate(cfg)) {
-      return fail(kExitUsage, fmt::format("{}: {}", config_file.string(), bad->message));
-    }
-  }
-
-  if (identity::ensure_nacl_keys(cfg)) {
-    config::Config to_save = cfg;
-    to_save.presence.rendezvous_host = as_loaded.rendezvous_host;
-    to_save.presence.rendezvous_only = as_loaded.rendezvous_only;
-    if (auto r = config::save(config_file, to_save); !r) {
-      return fail(kExitFailure,
-                  fmt::format("cannot store the new NaCl key pair: {}", r.error().message));
-    }
-  }
-
+  auto folder = load_folder(dir_arg, mode);
+  if (!folder) return fail(kExitUsage, folder.error().message);
   Banner banner;
-  banner.add("folder", dir.string());
-  banner.add("config", config_file.string() + (loaded->created ? " (created with defaults)" : ""));
-  banner.add("label", cfg.profile.label);
+  banner.add("folder", folder->dir.string());
+  banner.add("config",
+             folder->config_file.string() + (folder->created ? " (created with defaults)" : ""));
+  banner.add("label", folder->config.profile.label);
 
-  std::optional<storage::Db> db;
-  std::unique_ptr<PeerNode> node;
-  std::unique_ptr<rendezvous::RendezvousServer> rv;
-
-  // The rendezvous starts before the peer, so the peer's own client finds it listening.
-  if (cfg.presence.rendezvous_host) {
-    rv = std::make_unique<rendezvous::RendezvousServer>(io.get_executor(),
-                                                        rendezvous::from_config(cfg, dir));
-    if (auto r = rv->start(); !r) return fail(kExitFailure, r.error().message);
-    lifecycle.add("rendezvous", [&rv](Lifecycle::Duration d) -> asio::awaitable<void> {
-      co_await rv->async_stop(d);
-    });
-    const std::string& bind = cfg.presence.rendezvous_bind;
-    banner.add("rendezvous", fmt::format("listening on http://{}:{}",
-                                         bind.empty() ? "127.0.0.1" : bind, rv->port()));
-  }
-
-  if (mode == Mode::kPeer && !cfg.presence.rendezvous_only) {
-    auto id = identity::load_or_create(config::resolve(dir, cfg.identity.key_file));
-    if (!id) return fail(kExitFailure, id.error().message);
-    const std::string peer_id = id->peer_id.to_base58();
-    const bool created = id->created;
-    const fs::path site_root = config::resolve(dir, cfg.paths.site_root);
-    if (auto site = ensure_starter_site(site_root, cfg.profile.label); !site) {
-      return fail(kExitFailure, site.error().message);
-    }
-    auto opened = storage::Db::open(dir / "data.db");
-    if (!opened) return fail(kExitFailure, opened.error().message);
-    db.emplace(std::move(*opened));
-    lifecycle.add("database", [&db](Lifecycle::Duration) -> asio::awaitable<void> {
-      db->close();
-      co_return;
-    });
-
-    node = std::make_unique<PeerNode>(io.get_executor(), cfg, dir, std::move(*id), *db);
-    auto info = node->start(lifecycle);
-    if (!info) {
-      // Stop what did start (in reverse), then report.
-      asio::co_spawn(io, lifecycle.stop_all(kShutdownDeadline), asio::detached);
+  node = std::make_unique<FolderNode>(io.get_executor(), *folder);
+  asio::co_spawn(io, node->start(), [&](std::exception_ptr e, Expected<FolderStarted> started) {
+    if (e) std::rethrow_exception(e);
+    if (!started) {
+      // Everything that started has been stopped already.
+      failed = fail(kExitFailure, started.error().message);
       signals.cancel();
-      io.run();
-      return fail(kExitFailure, info.error().message);
+      return;
     }
-    banner.add("peer ID", peer_id + (created ? " (new identity)" : ""));
-    banner.add("site", site_root.string());
-    for (const auto& a : info->listen) banner.add("listen", a);
-    banner.add("mDNS", info->mdns);
-    for (const auto& url : info->rendezvous) banner.add("announce", url + " (rendezvous)");
-    if (info->cached_peers > 0)
-      banner.add("known", fmt::format("{} peers from data.db", info->cached_peers));
-    banner.add("viewer", info->viewer_url);
-    banner.print("peer");
-  } else {
-    banner.print("rendezvous");
-  }
-  GOOP_LOG_INFO(lg, "running from {}", dir.string());
-
+    add_started(banner, node->folder(), *started);
+    banner.print(started->peer ? "peer" : "rendezvous");
+    GOOP_LOG_INFO(lg, "running from {}", node->folder().dir.string());
+  });
   io.run();
+  if (failed != kExitOk) return failed;
   GOOP_LOG_INFO(lg, "stopped{}", clean ? "" : " (some components did not stop in time)");
   return clean ? kExitOk : kExitFailure;
 }

@@ -105,6 +105,25 @@ TEST(WithTimeout, ReturnsTimeoutAndCancelsTheOperation) {
   EXPECT_LT(std::chrono::steady_clock::now() - start, 5s);
 }
 
+TEST(WithTimeout, ATaskGroupStopCancelsTheOperationInside) {
+  // TaskGroup::async_stop asks with total cancellation first; a parallel_group forwards only the
+  // first request it gets, so `op` must honour total cancellation for the stop to reach it.
+  asio::io_context io;
+  TaskGroup group(io.get_executor(), "test");
+  Result<int> r = 0;
+  ASSERT_TRUE(group.spawn(
+      [](Result<int>* out) -> asio::awaitable<void> {
+        *out = co_await with_timeout(answer_after(1h), 1h);
+      }(&r),
+      "waiter"));
+  io.poll();
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_TRUE(run_coro(io, group.async_stop(4s), 10s));
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 1s) << "ended by the first (total) request";
+  ASSERT_TRUE(r.has_error());
+  EXPECT_EQ(r.error(), asio::error::operation_aborted) << r.error().message();
+}
+
 }  // namespace
 }  // namespace goop
 

@@ -40,6 +40,11 @@ namespace detail {
 // for any T (PeerId, for one, has no default constructor).
 template <class T>
 boost::asio::awaitable<std::optional<Result<T>>> as_optional(boost::asio::awaitable<Result<T>> op) {
+  // `op` accepts total cancellation too, not only terminal: a parallel_group forwards only the
+  // first cancellation request it receives, and TaskGroup::async_stop asks with `total` first,
+  // so its later `terminal` would never reach `op`.
+  co_await boost::asio::this_coro::reset_cancellation_state(
+      boost::asio::enable_total_cancellation());
   co_return co_await std::move(op);
 }
 }  // namespace detail

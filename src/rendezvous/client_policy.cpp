@@ -1,6 +1,7 @@
 #include "rendezvous/client_policy.hpp"
 
 #include "base/ascii.hpp"
+#include "base/host_port.hpp"
 
 #include <algorithm>
 
@@ -26,13 +27,10 @@ std::string normalize_base_url(std::string_view url) {
 }
 
 std::string local_rendezvous_url(std::string_view bind, std::uint16_t port) {
-  std::string host(ascii::trim(bind));
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
-    host = host.substr(1, host.size() - 2);
+  std::string_view host = unbracket_host(ascii::trim(bind));
   if (host.empty() || host == "0.0.0.0") host = "127.0.0.1";
   if (host == "::") host = "::1";
-  if (host.find(':') != std::string::npos) host = "[" + host + "]";
-  return "http://" + host + ":" + std::to_string(port);
+  return "http://" + format_host_port(host, port);
 }
 
 std::string ws_url(std::string_view base, std::string_view peer_id) {

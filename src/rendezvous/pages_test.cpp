@@ -1,9 +1,9 @@
 // The rendezvous pages over a real HttpServer on 127.0.0.1:0 (raw HTTP/1.1 requests).
 #include "rendezvous/pages.hpp"
 
-#include "testing/run_coro.hpp"
 #include "rendezvous/admin_auth.hpp"
 #include "rendezvous/connect_urls.hpp"
+#include "testing/run_coro.hpp"
 #include "web/http_server.hpp"
 #include "web/testkit.hpp"
 

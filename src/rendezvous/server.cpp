@@ -1,5 +1,6 @@
 #include "rendezvous/server.hpp"
 
+#include "base/host_port.hpp"
 #include "base/log.hpp"
 #include "base/task_group.hpp"
 #include "goop/config/config.hpp"
@@ -145,9 +146,7 @@ std::uint16_t RendezvousServer::port() const {
 }
 
 std::string RendezvousServer::endpoint() const {
-  const std::string& bind = impl_->state.options.bind;
-  if (bind.find(':') != std::string::npos) return fmt::format("http://[{}]:{}", bind, port());
-  return fmt::format("http://{}:{}", bind, port());
+  return "http://" + format_host_port(impl_->state.options.bind, port());
 }
 
 asio::awaitable<void> RendezvousServer::async_stop(std::chrono::steady_clock::duration deadline) {

@@ -128,10 +128,11 @@ constexpr bool kLabelChar[256] = {
     GOOP_R16(false)
 #undef GOOP_R16
 };
-static_assert(kLabelChar['0'] && kLabelChar['9'] && kLabelChar['A'] && kLabelChar['Z'] &&
-              kLabelChar['a'] && kLabelChar['z'] && !kLabelChar['.'] && !kLabelChar['-'] &&
-              !kLabelChar['@'] && !kLabelChar['['] && !kLabelChar['`'] && !kLabelChar['{'] &&
-              !kLabelChar[':'] && !kLabelChar['/']);
+constexpr bool label_char(char c) { return kLabelChar[static_cast<unsigned char>(c)]; }
+static_assert(label_char('0') && label_char('9') && label_char('A') && label_char('Z') &&
+              label_char('a') && label_char('z') && !label_char('.') && !label_char('-') &&
+              !label_char('@') && !label_char('[') && !label_char('`') && !label_char('{') &&
+              !label_char(':') && !label_char('/'));
 
 // The label part of a site host, still in the case it was sent in, or nullopt. On the path of
 // every request to the viewer (the virtual-host matcher), so a single pass over the label.

@@ -335,7 +335,7 @@ TEST_F(HttpServerTest, HostGuardRefusesForeignHosts) {
   listen();
   s.add_guard(host_allow_list_guard(loopback_hosts(port_)));
   run([&]() -> asio::awaitable<void> {
-    auto with_host = [this](std::string host) {
+    auto with_host = [](std::string host) {
       return fmt::format("GET /api/self HTTP/1.1\r\nHost: {}\r\n\r\n", host);
     };
     auto foreign = co_await fetch(port_, with_host(fmt::format("evil.example:{}", port_)));

@@ -15,10 +15,20 @@
 //                                                                 -> {"id":3,"published":n}
 //                            {"id":4,"subscribe":topic} / {"id":5,"unsubscribe":topic} -> {"id"}
 //                            {"id":6,"state":true}                -> {"id":6,"meshPeers","subscribers","connections",
-//                                                                           "scores","openPromises"}
+//                                                                           "scores","openPromises",
+//                                                                           "protocols","idontwantsFrom","idontwantsKnown"}
+//                              protocols: peer -> the protocol our outbound stream to it negotiated;
+//                              idontwantsFrom: peer -> message ids it sent IDONTWANT for (v1.2), kept
+//                              mcacheLength heartbeats; idontwantsKnown: how many of them name a
+//                              message in js's cache (ids in js's dialect)
+//                            {"id":8,"protocols":["/meshsub/1.1.0",...]}
+//                                                                 restarts gossipsub speaking only these
+//                                                                 (an older router; before any dial),
+//                                                                 subscribed to <topic> again -> {"id"}
 //                            {"id":7,"waitFor":{"meshMin":1,"subscribers":["<peerId>"],
 //                                               "meshPeers":[...],"notSubscribers":[...],
-//                                               "scoreBelow":{"<peerId>":x}},"timeoutMs":t}
+//                                               "scoreBelow":{"<peerId>":x},
+//                                               "idontwantsFrom":{"<peerId>":n}},"timeoutMs":t}
 //                                                                 -> {"id":7,"ok":bool, ...state}
 //                          Failures reply {"id","error"}. Exits on SIGTERM, when stdin closes, or
 //                          when the parent process goes away.
@@ -70,7 +80,13 @@ function state (node, topic) {
     connections: node.getConnections().map(c => c.remotePeer.toString()),
     scores: Object.fromEntries(ps.getPeers().map(p => [p.toString(), ps.getScore(p.toString())])),
     // IWANTs whose message has not arrived yet under the id js asked for (internal field)
-    openPromises: ps.gossipTracer?.size ?? -1
+    openPromises: ps.gossipTracer?.size ?? -1,
+    // gossipsub v1.2 (internal fields): negotiated outbound protocol, IDONTWANT ids kept per peer
+    protocols: Object.fromEntries([...ps.streamsOutbound.entries()].map(([p, s]) => [p, s.protocol])),
+    idontwantsFrom: Object.fromEntries([...ps.idontwants.entries()].map(([p, m]) => [p, m.size])),
+    // of those, ids of messages in js's message cache (so sent in js's id dialect)
+    idontwantsKnown: Object.fromEntries([...ps.idontwants.entries()].map(([p, m]) =>
+      [p, [...m.keys()].filter(id => ps.mcache.msgs.has(id)).length]))
   }
 }
 
@@ -80,6 +96,7 @@ function satisfied (st, want) {
   for (const p of want.meshPeers ?? []) if (!st.meshPeers.includes(p)) return false
   for (const p of want.notSubscribers ?? []) if (st.subscribers.includes(p)) return false
   for (const [p, v] of Object.entries(want.scoreBelow ?? {})) if (!((st.scores[p] ?? 0) < v)) return false
+  for (const [p, n] of Object.entries(want.idontwantsFrom ?? {})) if (!((st.idontwantsFrom[p] ?? 0) >= n)) return false
   return true
 }
 
@@ -121,6 +138,13 @@ async function handle (node, topic, cmd) {
       await ps.publish(cmd.topic ?? topic, d)
     }
     return { published: cmd.burst }
+  }
+  if (cmd.protocols != null) {
+    await ps.stop()
+    ps.protocols = cmd.protocols
+    await ps.start()
+    ps.subscribe(topic)
+    return {}
   }
   if (cmd.subscribe != null) { ps.subscribe(cmd.subscribe); return {} }
   if (cmd.unsubscribe != null) { ps.unsubscribe(cmd.unsubscribe); return {} }

@@ -259,6 +259,10 @@ INSTANTIATE_TEST_SUITE_P(
              "for a free port"},
         Rule{"HttpAddrEmptyOk", R"({"viewer": {"http_addr": ""}})", ""},
         Rule{"HttpAddrPortOnlyOk", R"({"viewer": {"http_addr": ":8080"}})", ""},
+        Rule{"HttpAddrBracketedIpv6Ok", R"({"viewer": {"http_addr": "[::1]:8080"}})", ""},
+        Rule{"HttpAddrUnbracketedIpv6", R"({"viewer": {"http_addr": "::1:8080"}})",
+             "viewer.http_addr (\"::1:8080\") must be host:port such as 127.0.0.1:8080, or empty "
+             "for a free port"},
         Rule{"Theme", R"({"viewer": {"theme": "blue"}})",
              "viewer.theme (\"blue\") must be \"dark\" or \"light\""},
         Rule{"ThemeLight", R"({"viewer": {"theme": "light"}})", ""},
@@ -384,6 +388,8 @@ TEST(ConfigPaths, ResolveAndNormalise) {
   EXPECT_EQ(normalized_http_addr("0.0.0.0:8080"), "127.0.0.1:8080");
   EXPECT_EQ(normalized_http_addr("localhost:1"), "localhost:1");
   EXPECT_EQ(normalized_http_addr(""), "");
+  EXPECT_EQ(normalized_http_addr("[::1]:8080"), "[::1]:8080");
+  EXPECT_EQ(normalized_http_addr(":0"), "127.0.0.1:0");
 }
 
 }  // namespace

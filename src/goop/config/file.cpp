@@ -2,6 +2,7 @@
 
 #include "base/errors.hpp"
 #include "base/file_io.hpp"
+#include "base/host_port.hpp"
 #include "goop/config/config.hpp"
 
 #include <fmt/core.h>
@@ -14,10 +15,9 @@ std::filesystem::path resolve(const std::filesystem::path& dir, const std::strin
 }
 
 std::string normalized_http_addr(const std::string& http_addr) {
-  if (http_addr.empty()) return http_addr;
-  if (http_addr.front() == ':') return "127.0.0.1" + http_addr;
-  if (http_addr.starts_with("0.0.0.0:")) return "127.0.0.1" + http_addr.substr(7);
-  return http_addr;
+  auto hp = parse_host_port(http_addr);
+  if (!hp || !(hp->host.empty() || hp->host == "0.0.0.0")) return http_addr;
+  return format_host_port("127.0.0.1", hp->port);
 }
 
 Expected<void> save(const std::filesystem::path& file, const Config& c) {

@@ -2,6 +2,7 @@
 // Each message names the field, its value and the rule.
 
 #include "base/ascii.hpp"
+#include "base/host_port.hpp"
 #include "goop/config/config.hpp"
 
 #include <boost/asio/ip/address.hpp>
@@ -55,9 +56,7 @@ std::string url_problem(const std::string& url) {
   const std::string scheme(u->scheme());
   if (scheme != "http" && scheme != "https") return "must start with http:// or https://";
   if (!u->has_authority() || u->host().empty()) return "has no host name";
-  std::string host(u->host());
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']')
-    host = host.substr(1, host.size() - 2);
+  const std::string host(unbracket_host(u->host()));
   if (is_ip(host) && boost::asio::ip::make_address(host).is_unspecified()) {
     return fmt::format("must not use the unspecified address {}", host);
   }
@@ -83,18 +82,8 @@ bool valid_nacl_key(const std::string& b64) {
 
 bool valid_http_addr(const std::string& addr) {
   if (addr.empty()) return true;
-  const auto colon = addr.rfind(':');
-  if (colon == std::string::npos) return false;
-  std::string host = addr.substr(0, colon);
-  const std::string port = addr.substr(colon + 1);
-  if (port.empty() || port.size() > 5 ||
-      !std::all_of(port.begin(), port.end(), [](char ch) { return ch >= '0' && ch <= '9'; }) ||
-      std::stoi(port) > 65535) {
-    return false;
-  }
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']')
-    host = host.substr(1, host.size() - 2);
-  return host.empty() || host == "localhost" || is_ip(host);
+  auto hp = parse_host_port(addr);
+  return hp && (hp->host.empty() || hp->host == "localhost" || is_ip(hp->host));
 }
 
 struct Checker {

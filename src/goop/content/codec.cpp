@@ -50,7 +50,7 @@ std::optional<long long> parse_size_token(std::string_view tok) {
     tok.remove_prefix(1);
   }
   if (tok.empty()) return std::nullopt;
-  constexpr long long kSaturate = 1ll << 60;
+  constexpr long long kSaturate = 1ll << 59;  // so v * 10 + 9 below stays within long long
   long long v = 0;
   for (char c : tok) {
     if (c < '0' || c > '9') return std::nullopt;

@@ -1,5 +1,7 @@
 #include "goop/presence/identity_payload.hpp"
 
+#include "goop/mq/local_bus.hpp"
+
 #include <boost/json.hpp>
 
 namespace goop::presence {
@@ -35,6 +37,16 @@ std::string identity_json(const std::string& peer_id, const PeerEntry& e, const 
 
 std::string gone_json(const std::string& peer_id) {
   return json::serialize(json::object{{"peerID", peer_id}});
+}
+
+void publish_peer_events(PeerTable& table, mq::LocalBus& bus, const Clock& clock) {
+  table.on_event([&table, &bus, &clock](const std::string& peer, PeerEvent e) {
+    if (e == PeerEvent::kRemove) {
+      bus.publish_local("peer:gone", gone_json(peer));
+    } else if (const PeerEntry* entry = table.find(peer)) {
+      bus.publish_local("peer:announce", identity_json(peer, *entry, clock));
+    }
+  });
 }
 
 }  // namespace goop::presence

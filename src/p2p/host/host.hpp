@@ -101,7 +101,7 @@ class Host {
 
   // Ensures a connection to `peer`, dialling `addrs` (and the peerstore's) in order until one
   // works. Concurrent calls for the same peer share one dial. Errors: the last dial error,
-  // Errc::kPeerIdMismatch, kTimeout, or Errc::kResourceLimit at the connection limit.
+  // Errc::kPeerIdMismatch, goop::Errc::kTimeout, or Errc::kResourceLimit at the connection limit.
   boost::asio::awaitable<Result<void>> connect(PeerId peer, std::vector<Multiaddr> addrs = {});
 
   // Opens a stream to `peer` (connecting first if needed) and negotiates the first of

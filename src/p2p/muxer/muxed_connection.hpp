@@ -33,8 +33,8 @@ class MuxedConnection {
   // before start().
   virtual void set_stream_handler(StreamHandler h) = 0;
   // Called once when the connection ends: {} after close() or the remote's orderly goodbye,
-  // otherwise the reason (Errc::kProtocolViolation, kTimeout, kConnectionClosed). Set before
-  // start(); it must not destroy the connection synchronously.
+  // otherwise the reason (Errc::kProtocolViolation, goop::Errc::kTimeout, kConnectionClosed). Set
+  // before start(); it must not destroy the connection synchronously.
   virtual void set_on_closed(ClosedHandler h) = 0;
   // Starts reading and writing. Call once.
   virtual void start() = 0;

@@ -37,8 +37,8 @@ boost::asio::awaitable<Result<std::string>> select_one(
     std::chrono::steady_clock::duration timeout = kNegotiationTimeout);
 
 // Asks the listener for its protocols with `ls` (after the header exchange) and returns them.
-// Errors as select_one (kProtocolViolation also for a malformed list; kTooLarge for an answer
-// above kMaxLsResponseSize). The stream stays in the negotiation afterwards: a select_one on
+// Errors as select_one (kProtocolViolation also for a malformed list; goop::Errc::kTooLarge for an
+// answer above kMaxLsResponseSize). The stream stays in the negotiation afterwards: a select_one on
 // the same stream would send the header again, so use it on a fresh stream.
 boost::asio::awaitable<Result<std::vector<std::string>>> list_protocols(
     ByteStream& s, std::chrono::steady_clock::duration timeout = kNegotiationTimeout);

@@ -87,7 +87,7 @@ asio::awaitable<Result<void>> LazySelectStream::ensure_echo_checked() {
     // interrupted check ended; a check cut short leaves the negotiation half read.
     const auto cs = co_await asio::this_coro::cancellation_state;
     const bool cancelled = cs.cancelled() != asio::cancellation_type::none;
-    if (cancelled && failure_) failure_ = make_error_code(goop::Errc::kCancelled);
+    if (cancelled && failure_) failure_ = make_error_code(asio::error::operation_aborted);
     echo_ = Echo::kChecked;
     echo_done_.notify();
     if (cancelled) co_return make_error_code(asio::error::operation_aborted);

@@ -24,9 +24,9 @@ namespace goop::p2p::multistream {
 //    read and write fail with Errc::kNegotiationFailed; a wrong header or answer with
 //    Errc::kProtocolViolation; a silent remote with goop::Errc::kTimeout. Reset it then.
 //  * a read_some or close_write cancelled while it checks the echo returns operation_aborted;
-//    if the check was cut short, every later operation fails with goop::Errc::kCancelled
-//    (the negotiation is half read): reset the stream. Other cancellations are the inner
-//    stream's (a cancelled read loses nothing).
+//    if the check was cut short, every later operation fails with operation_aborted too
+//    (the negotiation is half read, the stream's cancellation stays): reset the stream. Other
+//    cancellations are the inner stream's (a cancelled read loses nothing).
 // protocol() is `protocol` from the start (optimistic). Owns `inner`; destroying the wrapper
 // destroys (and so resets, unless closed) the inner stream.
 class LazySelectStream final : public MuxedStream {

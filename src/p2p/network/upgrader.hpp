@@ -31,7 +31,7 @@ class Upgrader {
 
   // Dialer side, as `identity`. `expected` is the peer we meant to reach: a different proven
   // identity is Errc::kPeerIdMismatch. Other errors: the handshake's (kNegotiationFailed,
-  // kProtocolViolation, kTimeout, the raw stream's I/O errors).
+  // kProtocolViolation, goop::Errc::kTimeout, the raw stream's I/O errors).
   virtual boost::asio::awaitable<Result<UpgradedConnection>> upgrade_outbound(
       std::unique_ptr<ByteStream> raw, Ed25519PrivateKey identity,
       std::optional<PeerId> expected) = 0;

@@ -33,7 +33,7 @@ TEST(YamuxFlowControl, SlowReaderBoundsWhatTheWriterSends) {
       io,
       [&]() -> asio::awaitable<void> {
         auto ex = co_await asio::this_coro::executor;
-        auto a = std::move(*co_await p.client.session->open_stream());
+        auto a = *co_await p.client.session->open_stream();
         const Bytes big = testing::pattern(10 << 20, 3);
         auto wrote = spawn(ex, [&a, &big] { return write_then_close(*a, big); });
         auto b = co_await p.server.accept();
@@ -72,7 +72,7 @@ TEST(YamuxFlowControl, LargeTransferWithAutoTunedWindow) {
         auto ex = co_await asio::this_coro::executor;
         EXPECT_TRUE((co_await p.client.session->ping()).has_value());  // both sides know an RTT
         EXPECT_TRUE((co_await p.server.session->ping()).has_value());
-        auto a = std::move(*co_await p.client.session->open_stream());
+        auto a = *co_await p.client.session->open_stream();
         auto wrote = spawn(
             ex, [&a, data = testing::pattern(32 << 20, 4)] { return write_then_close(*a, data); });
         auto b = co_await p.server.accept();
@@ -92,7 +92,7 @@ TEST(YamuxFlowControl, ReadHonoursCancellation) {
   asio::io_context io;
   SessionPair p(io);
   run_coro(io, [&]() -> asio::awaitable<void> {
-    auto a = std::move(*co_await p.client.session->open_stream());
+    auto a = *co_await p.client.session->open_stream();
     std::uint8_t buf[8];
     auto r = co_await with_timeout(a->read_some(buf), 20ms);
     EXPECT_EQ(r.error(), make_error_code(goop::Errc::kTimeout));

@@ -116,7 +116,7 @@ TEST(YamuxSession, HalfCloseLetsTheOtherDirectionGoOn) {
   asio::io_context io;
   SessionPair p(io);
   run_coro(io, [&]() -> asio::awaitable<void> {
-    auto a = std::move(*co_await p.client.session->open_stream());
+    auto a = *co_await p.client.session->open_stream();
     EXPECT_TRUE((co_await a->write(as_bytes("ping"))).has_value());
     EXPECT_TRUE((co_await a->close_write()).has_value());
     EXPECT_TRUE((co_await a->close_write()).has_value());  // idempotent
@@ -141,7 +141,7 @@ TEST(YamuxSession, ResetMidTransferIsSeenByBothSides) {
   SessionPair p(io);
   run_coro(io, [&]() -> asio::awaitable<void> {
     auto ex = co_await asio::this_coro::executor;
-    auto a = std::move(*co_await p.client.session->open_stream());
+    auto a = *co_await p.client.session->open_stream();
     auto wrote = spawn(ex, [&a, data = testing::pattern(4 << 20, 1)] { return a->write(data); });
     auto b = co_await p.server.accept();
     std::uint8_t buf[1000];
@@ -160,7 +160,7 @@ TEST(YamuxSession, DestroyingAStreamResetsIt) {
   asio::io_context io;
   SessionPair p(io);
   run_coro(io, [&]() -> asio::awaitable<void> {
-    auto a = std::move(*co_await p.client.session->open_stream());
+    auto a = *co_await p.client.session->open_stream();
     auto b = co_await p.server.accept();
     b.reset();
     std::uint8_t buf[10];
@@ -193,7 +193,7 @@ TEST(YamuxSession, InboundStreamsBeyondTheLimitAreReset) {
   SessionPair p(io, {}, server_cfg);
   run_coro(io, [&]() -> asio::awaitable<void> {
     std::vector<std::unique_ptr<MuxedStream>> s;
-    for (int i = 0; i < 3; ++i) s.push_back(std::move(*co_await p.client.session->open_stream()));
+    for (int i = 0; i < 3; ++i) s.push_back(*co_await p.client.session->open_stream());
     EXPECT_TRUE(co_await p.server.wait_until([&] { return p.server.inbound.size() == 2; }));
     std::uint8_t buf[1];
     EXPECT_EQ((co_await s[2]->read_some(buf)).error(), make_error_code(Errc::kStreamReset));
@@ -201,7 +201,7 @@ TEST(YamuxSession, InboundStreamsBeyondTheLimitAreReset) {
     // Closing one accepted stream makes room for a new one.
     p.server.inbound.front()->reset();
     p.server.inbound.pop_front();
-    s.push_back(std::move(*co_await p.client.session->open_stream()));
+    s.push_back(*co_await p.client.session->open_stream());
     EXPECT_TRUE(co_await p.server.wait_until([&] { return p.server.inbound.size() == 2; }));
     EXPECT_EQ(p.server.inbound.back()->id(), s.back()->id());
     co_await p.close();
@@ -213,7 +213,7 @@ TEST(YamuxSession, DestroyingTheSessionFailsLiveStreams) {
   SessionPair p(io);
   std::unique_ptr<MuxedStream> a, b;
   run_coro(io, [&]() -> asio::awaitable<void> {
-    a = std::move(*co_await p.client.session->open_stream());
+    a = *co_await p.client.session->open_stream();
     EXPECT_TRUE((co_await a->write(as_bytes("hi"))).has_value());
     b = co_await p.server.accept();
   }());

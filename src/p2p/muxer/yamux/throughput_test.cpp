@@ -124,7 +124,7 @@ TEST(YamuxThroughput, SingleStreamOverMemcpyPipe) {
   goop::testing::run_coro(
       io,
       [&]() -> asio::awaitable<void> {
-        auto a = std::move(*co_await client.open_stream());
+        auto a = *co_await client.open_stream();
         const auto t0 = std::chrono::steady_clock::now();
         auto sent = p2p::testing::spawn(ex, [&a] { return send_all(*a, kTotal); });
         EXPECT_TRUE(co_await goop::testing::wait_for(accepted, [&] { return !inbound.empty(); }));

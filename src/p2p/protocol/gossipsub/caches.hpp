@@ -23,8 +23,9 @@ using TimePoint = std::chrono::steady_clock::time_point;
 // Keeps messages for `history` heartbeat windows; the ids of the newest `gossip` windows are
 // advertised in IHAVE. Each message is known by its id and, optionally, an alias (its id in
 // another implementation's scheme, see Router "Message-id dialects"); lookups accept either.
-// Invariants: every id in windows_ is in msgs_ and vice versa; every alias in aliases_ names a
-// message in msgs_ whose entry records that alias.
+// Invariants: every entry of msgs_ is in windows_ once and vice versa; every alias in aliases_
+// points to the key of a message in msgs_ whose entry records that alias. (windows_ and
+// aliases_ point into msgs_'s nodes, which do not move.)
 class MessageCache {
  public:
   enum class IdKind { kId, kAlias };
@@ -35,7 +36,8 @@ class MessageCache {
 
   MessageCache(std::size_t gossip, std::size_t history);
   // Adds a message to the newest window (no-op if already present). `alias` may be empty.
-  void put(const MessageId& id, const MessageId& alias, const Message& m);
+  // Returns the cached message, valid until it leaves the cache (shift()).
+  const Message& put(const MessageId& id, const MessageId& alias, Message m);
   // The message known by `id_or_alias`, or null.
   const Message* get(const MessageId& id_or_alias) const;
   // Whether `id_or_alias` is a cached message's id or its alias; nullopt if unknown.
@@ -58,13 +60,14 @@ class MessageCache {
   const MessageId* resolve(const MessageId& id_or_alias) const;
 
   std::size_t gossip_;
-  std::deque<std::vector<std::pair<MessageId, std::string>>> windows_;  // id, topic
-  std::unordered_map<MessageId, Entry> msgs_;
-  std::unordered_map<MessageId, MessageId> aliases_;  // alias -> id
+  using Msgs = std::unordered_map<MessageId, Entry>;
+  Msgs msgs_;
+  std::deque<std::vector<const Msgs::value_type*>> windows_;
+  std::unordered_map<MessageId, const MessageId*> aliases_;  // alias -> id
 };
 
-// Remembers message ids for `ttl`. Invariant: order_ is sorted by expiry and holds each id
-// of ids_ once.
+// Remembers message ids for `ttl`. Invariant: order_ is sorted by expiry and holds, once, a
+// pointer to the key of each entry of ids_ (node keys do not move).
 class SeenCache {
  public:
   explicit SeenCache(std::chrono::steady_clock::duration ttl) : ttl_(ttl) {}
@@ -77,7 +80,7 @@ class SeenCache {
  private:
   std::chrono::steady_clock::duration ttl_;
   std::unordered_map<MessageId, TimePoint> ids_;
-  std::deque<std::pair<TimePoint, MessageId>> order_;
+  std::deque<std::pair<TimePoint, const MessageId*>> order_;
 };
 
 // (topic, peer) -> time until which we must not GRAFT that peer into that topic (and reject

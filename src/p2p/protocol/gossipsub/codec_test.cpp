@@ -1,5 +1,6 @@
 // RPC codec round trips and golden bytes; StrictSign signing and verification.
 #include "p2p/errors.hpp"
+#include "p2p/multiformats/varint.hpp"
 #include "p2p/protocol/gossipsub/rpc.hpp"
 #include "p2p/protocol/gossipsub/signing.hpp"
 
@@ -82,12 +83,68 @@ TEST(GossipCodec, RejectsTruncatedAndOversized) {
   EXPECT_EQ(decode_rpc(encode_rpc(many)).error(), make_error_code(goop::Errc::kTooLarge));
 }
 
-TEST(GossipCodec, SkipsUnknownFieldsLikeIdontwant) {
-  // control { idontwant(5) { messageIDs(1) "z" } graft { topic "t" } }
-  auto r = decode_rpc(hex("1a0a2a030a017a1a030a0174"));
+TEST(GossipCodec, DecodesIdontwantAndSkipsUnknownControlFields) {
+  // control { idontwant(5) { messageIDs(1) "z" } graft { topic "t" } field 9: "q" }
+  auto r = decode_rpc(hex("1a0d2a030a017a1a030a01744a0171"));
   ASSERT_TRUE(r.has_value()) << r.error().message();
   ASSERT_EQ(r->control.graft.size(), 1u);
   EXPECT_EQ(r->control.graft[0].topic, "t");
+  ASSERT_EQ(r->control.idontwant.size(), 1u);
+  EXPECT_EQ(r->control.idontwant[0].ids, std::vector<MessageId>{"z"});
+}
+
+TEST(GossipCodec, GoldenIdontwant) {
+  Rpc rpc;
+  rpc.control.idontwant.push_back({{"z", "yy"}});
+  // control(3) { idontwant(5) { messageIDs "z", messageIDs "yy" } }
+  EXPECT_EQ(to_hex(encode_rpc(rpc)), "1a092a070a017a0a027979");
+  auto back = decode_rpc(encode_rpc(rpc));
+  ASSERT_TRUE(back.has_value());
+  EXPECT_EQ(*back, rpc);
+}
+
+// IDONTWANT ids are capped per RPC over all its IDONTWANT entries, apart from IHAVE/IWANT ids.
+TEST(GossipCodec, CapsIdontwantIds) {
+  Rpc at_cap;
+  at_cap.control.idontwant.push_back({std::vector<MessageId>(kMaxIDontWantIdsPerRpc - 1, "i")});
+  at_cap.control.idontwant.push_back({{"j"}});
+  at_cap.control.ihave.push_back({"t", std::vector<MessageId>(kMaxMessageIdsPerRpc, "h")});
+  auto ok = decode_rpc(encode_rpc(at_cap));
+  ASSERT_TRUE(ok.has_value()) << ok.error().message();
+  EXPECT_EQ(*ok, at_cap);
+  Rpc over = at_cap;
+  over.control.ihave.clear();
+  over.control.idontwant.push_back({{"k"}});
+  EXPECT_EQ(decode_rpc(encode_rpc(over)).error(), make_error_code(goop::Errc::kTooLarge));
+  Rpc entries;
+  entries.control.idontwant.assign(kMaxControlEntriesPerRpc + 1, ControlIDontWant{{"e"}});
+  EXPECT_EQ(decode_rpc(encode_rpc(entries)).error(), make_error_code(goop::Errc::kTooLarge));
+}
+
+// The framed encoding (what goes on a stream) is varint(len) || encode_rpc, for an RPC of
+// messages only (built in one buffer) and for any other.
+TEST(GossipCodec, LengthPrefixedEncodingFramesEncodeRpc) {
+  Message m;
+  m.from = Bytes(38, 1);
+  m.seqno = Bytes(8, 2);
+  m.signature = Bytes(64, 3);
+  m.topic = "t";
+  for (std::size_t size :
+       {std::size_t{0}, std::size_t{100}, std::size_t{1024}, std::size_t{70000}}) {
+    m.data = Bytes(size, 9);
+    Rpc only;
+    only.publish = {m, m};
+    Rpc mixed = only;
+    mixed.subscriptions.push_back({true, "t"});
+    mixed.control.idontwant.push_back({{"x"}});
+    for (const Rpc* rpc : {&only, &mixed}) {
+      const Bytes body = encode_rpc(*rpc);
+      Bytes want;
+      append_uvarint(want, body.size());
+      want.insert(want.end(), body.begin(), body.end());
+      EXPECT_EQ(encode_rpc_length_prefixed(*rpc), want) << size;
+    }
+  }
 }
 
 // encoded_size() must match the encoder byte for byte: encode_rpc writes messages in place

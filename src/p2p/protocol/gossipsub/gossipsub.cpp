@@ -7,9 +7,10 @@
 #include "base/timeout.hpp"
 #include "p2p/errors.hpp"
 #include "p2p/host/host.hpp"
-#include "p2p/io/framing.hpp"
+#include "p2p/protocol/gossipsub/frame_reader.hpp"
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -27,11 +28,7 @@ log::Logger lg("p2p.gossipsub");
 using Frame = std::shared_ptr<const Bytes>;
 
 Frame make_frame(const Rpc& rpc) {
-  const Bytes body = encode_rpc(rpc);
-  auto f = std::make_shared<Bytes>();
-  f->reserve(body.size() + 4);
-  append_length_prefixed(*f, body);
-  return f;
+  return std::make_shared<const Bytes>(encode_rpc_length_prefixed(rpc));
 }
 
 struct Writer {
@@ -49,6 +46,8 @@ struct GossipSub::Impl {
         ex(e),
         tasks(e, "gossipsub"),
         drained(e),
+        queued(e),
+        validated(e),
         router(
             std::move(key), clock, c.params,
             [this](const PeerId& to, Rpc rpc) { send(to, std::move(rpc)); },
@@ -61,15 +60,19 @@ struct GossipSub::Impl {
       const Frame f = make_frame(rpc);  // encoded once for all
       for (const auto& p : to) enqueue(p, f);
     });
+    router.set_deferred_validation(true);
   }
 
   Host& host;
   Config config;
   asio::any_io_executor ex;
   TaskGroup tasks;
-  AsyncEvent drained;  // notified whenever a writer empties its queue or stops
+  AsyncEvent drained;    // notified whenever a writer empties its queue or stops
+  AsyncEvent queued;     // notified when messages were queued for validation
+  AsyncEvent validated;  // notified when the validation queue shrank
   Router router;
   std::map<std::string, MessageHandler> handlers;
+  std::function<void(const PeerId&)> on_rpc;  // test hook
   std::map<PeerId, std::shared_ptr<Writer>> writers;
   std::shared_ptr<bool> alive = std::make_shared<bool>(true);
 
@@ -131,7 +134,8 @@ struct GossipSub::Impl {
     // At shutdown the queue is written out and the stream half-closed, not reset: a reset
     // would make the remote discard our last RPCs (e.g. an "offline" presence).
     co_await asio::this_coro::throw_if_cancelled(false);
-    std::vector<std::string> protos{std::string(kProtocolV11), std::string(kProtocolV10)};
+    std::vector<std::string> protos{std::string(kProtocolV12), std::string(kProtocolV11),
+                                    std::string(kProtocolV10)};
     auto stream = co_await self->host.new_stream(peer, std::move(protos));
     if (!stream) {
       GOOP_LOG_DEBUG(lg, "peer={} no gossipsub stream: {}", peer.short_string(),
@@ -143,6 +147,8 @@ struct GossipSub::Impl {
       co_return;
     }
     auto& s = **stream;
+    self->router.set_idontwant_support(peer, s.protocol() == kProtocolV12);
+    Bytes batch;  // reused: its capacity stays
     for (;;) {
       while (w->queue.empty() && !w->closed) {
         if (!co_await w->wake.wait()) break;
@@ -150,7 +156,7 @@ struct GossipSub::Impl {
       if (w->queue.empty()) break;
       // Everything queued goes in one write (up to about kMaxRpcSize); a lone frame as is.
       Frame one;
-      Bytes batch;
+      batch.clear();
       if (w->queue.size() == 1) {
         one = std::move(w->queue.front());
         w->queue.pop_front();
@@ -181,21 +187,58 @@ struct GossipSub::Impl {
 
   static asio::awaitable<void> read_loop(Impl* self, std::unique_ptr<MuxedStream> s, PeerId peer) {
     self->peer_connected(peer);
+    FrameReader reader(kMaxRpcSize);
     for (;;) {
-      auto bytes = co_await read_length_prefixed(*s, kMaxRpcSize);
-      if (!bytes) {
+      // Every RPC already read is handed to the router before the next read.
+      for (;;) {
+        auto frame = reader.next();
+        if (!frame) {
+          GOOP_LOG_WARN(lg, "peer={} sent a bad RPC frame: {}", peer.short_string(),
+                        frame.error().message());
+          s->reset();
+          co_return;
+        }
+        if (!*frame) break;
+        auto rpc = decode_rpc(**frame);
+        if (!rpc) {
+          GOOP_LOG_WARN(lg, "peer={} sent a malformed RPC: {}", peer.short_string(),
+                        rpc.error().message());
+          s->reset();
+          co_return;
+        }
+        self->router.handle_rpc(peer, std::move(*rpc));
+        if (self->on_rpc) self->on_rpc(peer);
+      }
+      self->router.send_idontwants();
+      if (self->router.pending_validations() > 0) self->queued.notify();
+      while (self->router.pending_validations() >= self->config.max_pending_validations) {
+        if (!co_await self->validated.wait()) co_return;
+      }
+      auto r = co_await reader.fill(*s);
+      if (!r) {
         GOOP_LOG_DEBUG(lg, "peer={} inbound stream ended: {}", peer.short_string(),
-                       bytes.error().message());
+                       r.error().message());
         co_return;
       }
-      auto rpc = decode_rpc(*bytes);
-      if (!rpc) {
-        GOOP_LOG_WARN(lg, "peer={} sent a malformed RPC: {}", peer.short_string(),
-                      rpc.error().message());
-        s->reset();
-        co_return;
+    }
+  }
+
+  // Verifies queued messages in batches. After a batch it lets the node's other work run for
+  // a few rounds of the executor's queue (the hops from a socket to our reader: transport,
+  // Noise, yamux, reader), so IDONTWANTs that arrived while it verified are read before it
+  // forwards the batch (Router "Validation").
+  static asio::awaitable<void> validate_loop(Impl* self) {
+    constexpr std::size_t kBatch = 32;
+    constexpr int kSettleRounds = 4;
+    const asio::any_io_executor ex = self->ex;
+    for (;;) {
+      while (self->router.pending_validations() == 0) {
+        if (!co_await self->queued.wait()) co_return;
       }
-      self->router.handle_rpc(peer, std::move(*rpc));
+      self->router.validate_pending(kBatch);
+      self->validated.notify();
+      for (int i = 0; i < kSettleRounds; ++i) co_await asio::post(ex, asio::use_awaitable);
+      self->router.release_verified();
     }
   }
 
@@ -227,7 +270,7 @@ GossipSub::~GossipSub() { *impl_->alive = false; }
 void GossipSub::start() {
   Impl* self = impl_.get();
   auto alive = impl_->alive;
-  for (auto proto : {kProtocolV11, kProtocolV10}) {
+  for (auto proto : {kProtocolV12, kProtocolV11, kProtocolV10}) {
     self->host.set_stream_handler(
         std::string(proto), [alive, self](std::unique_ptr<MuxedStream> s, PeerId p) {
           return Impl::on_inbound(alive, self, std::move(s), std::move(p));
@@ -246,6 +289,7 @@ void GossipSub::start() {
   });
   for (const auto& p : self->host.connected_peers()) self->peer_connected(p);
   self->tasks.spawn(Impl::heartbeat_loop(self), "heartbeat");
+  self->tasks.spawn(Impl::validate_loop(self), "validator");
 }
 
 void GossipSub::subscribe(const std::string& topic, MessageHandler handler) {
@@ -294,9 +338,16 @@ asio::awaitable<bool> GossipSub::flush(std::chrono::steady_clock::duration deadl
 
 Router& GossipSub::router_for_testing() { return impl_->router; }
 
+const Counters& GossipSub::counters() const { return impl_->router.counters(); }
+
+void GossipSub::on_rpc_for_testing(std::function<void(const PeerId& from)> fn) {
+  impl_->on_rpc = std::move(fn);
+}
+
 asio::awaitable<void> GossipSub::async_stop(std::chrono::steady_clock::duration deadline) {
   auto impl = impl_;
   *impl->alive = false;
+  impl->host.remove_stream_handler(std::string(kProtocolV12));
   impl->host.remove_stream_handler(std::string(kProtocolV11));
   impl->host.remove_stream_handler(std::string(kProtocolV10));
   impl->tasks.close();

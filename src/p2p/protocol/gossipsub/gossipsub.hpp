@@ -1,12 +1,16 @@
 #pragma once
-// GossipSub v1.1 service (libp2p specs: pubsub/gossipsub/gossipsub-v1.1.md) on a Host.
-// Speaks /meshsub/1.1.0 and /meshsub/1.0.0 with StrictSign signatures and the go default
-// message id (from || seqno). Peer scoring, peer exchange and IDONTWANT are not implemented.
+// GossipSub v1.2 service (libp2p specs: pubsub/gossipsub/gossipsub-v1.1.md, -v1.2.md) on a
+// Host. Speaks /meshsub/1.2.0, /meshsub/1.1.0 and /meshsub/1.0.0 with StrictSign signatures
+// and the go default message id (from || seqno); IDONTWANT goes only to peers whose stream
+// negotiated 1.2.0. Peer scoring and peer exchange are not implemented.
 //
 // Streams: one long-lived outbound stream per peer carries our RPCs (varint-length-prefixed,
 // written by one writer task with a bounded queue); every inbound stream is read by a reader
 // task. Inbound RPCs are capped at kMaxRpcSize. Reads on these streams have no deadline: they
 // are idle by design, and the connection's yamux keep-alive and the Host notice dead peers.
+// Inbound messages are verified by one validator task, one at a time, yielding to the node's
+// other work between two (Router "Validation"); readers stop reading while
+// Config::max_pending_validations messages wait.
 //
 // Executor rule: construct, call and destroy on the Host's executor. Lifetime: start(), then
 // await async_stop() before destroying; destroy before the Host.
@@ -33,12 +37,14 @@ class Host;
 
 namespace goop::p2p::gossipsub {
 
+inline constexpr std::string_view kProtocolV12 = "/meshsub/1.2.0";
 inline constexpr std::string_view kProtocolV11 = "/meshsub/1.1.0";
 inline constexpr std::string_view kProtocolV10 = "/meshsub/1.0.0";
 
 struct Config {
   Params params{};
-  std::size_t max_queued_rpcs = 1024;  // per peer; beyond it RPCs to that peer are dropped
+  std::size_t max_queued_rpcs = 1024;         // per peer; beyond it RPCs to that peer are dropped
+  std::size_t max_pending_validations = 256;  // readers wait while this many are queued
 };
 
 // Called on the node executor for each verified message on a subscribed topic, once per
@@ -86,6 +92,11 @@ class GossipSub {
   // Removes the handlers, closes our streams and waits for every task, within `deadline`.
   boost::asio::awaitable<void> async_stop(std::chrono::steady_clock::duration deadline);
 
+  // What the router did with inbound messages so far (duplicates, IDONTWANT).
+  const Counters& counters() const;
+
+  // Called on the node executor after each inbound RPC has been handled (tests wait on it).
+  void on_rpc_for_testing(std::function<void(const PeerId& from)> fn);
   Router& router_for_testing();
 
   struct Impl;

@@ -60,10 +60,9 @@ void Router::handle_ihave(const PeerId& from, const ControlIHave& ih, ControlIWa
   for (const auto& id : ih.ids) {
     if (ps.ids_asked_this_heartbeat >= params_.max_ihave_length) break;
     // Learn the peer's id dialect from a message we have (Router "Message-id dialects").
-    if (auto kind = mcache_.kind(id)) {
-      ps.dialect = *kind == MessageCache::IdKind::kAlias ? IdDialect::kJs : IdDialect::kGo;
-    }
-    if (seen_.contains(id)) continue;
+    const auto kind = mcache_.kind(id);
+    if (kind) ps.dialect = *kind == MessageCache::IdKind::kAlias ? IdDialect::kJs : IdDialect::kGo;
+    if (kind || seen_.contains(id) || pending_.count(id)) continue;
     if (std::find(want.ids.begin(), want.ids.end(), id) != want.ids.end()) continue;
     want.ids.push_back(id);
     ++ps.ids_asked_this_heartbeat;
@@ -71,21 +70,25 @@ void Router::handle_ihave(const PeerId& from, const ControlIHave& ih, ControlIWa
 }
 
 void Router::handle_iwant(const PeerId& from, const ControlIWant& iw, Rpc& reply) {
+  const auto& ps = peers_[from];
   for (const auto& id : iw.ids) {
     const Message* m = mcache_.get(id);
     if (!m || mcache_.note_iwant(id, from) > params_.gossip_retransmission) continue;
+    if (!ps.dont_send.empty() && ps.dont_send.count(id)) continue;  // it has it after all
     reply.publish.push_back(*m);
   }
 }
 
 void Router::emit_gossip(const std::string& topic, const std::set<PeerId>& exclude, Outbox& out) {
+  const auto targets =
+      pick(topic, params_.d_lazy, [&](const PeerId& q) { return !exclude.count(q); });
+  if (targets.empty()) return;  // (a full mesh: no copy of the cache's ids)
   auto ids = mcache_.gossip_ids(topic);
   if (ids.empty()) return;
   std::shuffle(ids.begin(), ids.end(), rng_);
   if (ids.size() > params_.max_ihave_length) ids.resize(params_.max_ihave_length);
   std::vector<MessageId> go, js;
-  for (const auto& p :
-       pick(topic, params_.d_lazy, [&](const PeerId& q) { return !exclude.count(q); })) {
+  for (const auto& p : targets) {
     const bool to_js = peers_[p].dialect == IdDialect::kJs;
     auto& v = to_js ? js : go;
     if (v.empty()) {
@@ -100,9 +103,13 @@ void Router::emit_gossip(const std::string& topic, const std::set<PeerId>& exclu
 void Router::heartbeat() {
   const auto now = clock_.now();
   Outbox out;
+  ++heartbeats_;
   for (auto& [_, ps] : peers_) {
     ps.ihaves_this_heartbeat = 0;
     ps.ids_asked_this_heartbeat = 0;
+    ps.idontwants_this_heartbeat = 0;
+    std::erase_if(ps.dont_send,
+                  [&](const auto& e) { return e.second + params_.idontwant_ttl <= heartbeats_; });
   }
   // (Iterators, not structured bindings: clang 14 cannot capture those in lambdas.)
   for (auto mit = mesh_.begin(); mit != mesh_.end(); ++mit) {

@@ -109,7 +109,7 @@ Result<MessageId> Router::publish(const std::string& topic, Bytes data) {
   rpc.publish.push_back(std::move(m));
   const Message& msg = rpc.publish.front();
   const MessageId id = message_id(msg);
-  remember(id, msg);
+  remember(id, js_message_id(msg), msg);
   latest_own_[topic] = msg;
 
   std::set<PeerId> to;
@@ -168,44 +168,36 @@ void Router::handle_rpc(const PeerId& from, Rpc rpc) {
       if (auto f = fanout_.find(s.topic); f != fanout_.end()) f->second.erase(from);
     }
   }
-  for (auto& m : rpc.publish) handle_message(from, std::move(m));
+  // IDONTWANT first: it may name a message this RPC or an earlier one queued.
+  for (const auto& d : rpc.control.idontwant) handle_idontwant(from, d);
+  for (auto& m : rpc.publish) receive_message(from, std::move(m));
+  if (!deferred_validation_) {
+    send_idontwants();
+    validate_pending(validation_queue_.size());
+    release_verified();
+  }
 
-  Rpc& reply = out[from];
-  ControlIWant want;
-  for (const auto& ih : rpc.control.ihave) handle_ihave(from, ih, want);
-  if (!want.ids.empty()) reply.control.iwant.push_back(std::move(want));
-  for (const auto& iw : rpc.control.iwant) handle_iwant(from, iw, reply);
+  if (!rpc.control.ihave.empty()) {
+    ControlIWant want;
+    for (const auto& ih : rpc.control.ihave) handle_ihave(from, ih, want);
+    if (!want.ids.empty()) out[from].control.iwant.push_back(std::move(want));
+  }
+  if (!rpc.control.iwant.empty()) {
+    Rpc reply;
+    for (const auto& iw : rpc.control.iwant) handle_iwant(from, iw, reply);
+    if (!reply.empty()) {
+      auto& r = out[from];
+      for (auto& m : reply.publish) r.publish.push_back(std::move(m));
+    }
+  }
   for (const auto& g : rpc.control.graft) handle_graft(from, g, out);
   for (const auto& p : rpc.control.prune) handle_prune(from, p);
   flush(out);
 }
 
-void Router::handle_message(const PeerId& from, Message m) {
-  const MessageId id = message_id(m);
-  if (seen_.contains(id)) return;
-  auto author = verify_message(m);
-  if (!author) {
-    GOOP_LOG_DEBUG(lg, "peer={} sent a message that fails StrictSign: {}", from.short_string(),
-                   author.error().message());
-    return;
-  }
-  if (*author == self_ || !joined(m.topic)) {
-    // Ours, or not subscribed: neither delivered nor forwarded.
-    seen_.add(id, clock_.now());
-    return;
-  }
-  // Marked seen only once valid, so a forged copy cannot shadow the real message.
-  remember(id, m);
-  forward(m, id, from, *author);
-  deliver_(m, *author, id);
-}
-
-void Router::remember(const MessageId& id, const Message& m) {
-  const auto now = clock_.now();
-  const MessageId js_id = js_message_id(m);
-  seen_.add(id, now);
-  if (!js_id.empty()) seen_.add(js_id, now);
-  mcache_.put(id, js_id, m);
+void Router::remember(const MessageId& id, const MessageId& js_id, Message m) {
+  seen_.add(id, clock_.now());
+  mcache_.put(id, js_id, std::move(m));
 }
 
 void Router::set_id_dialect(const PeerId& peer, IdDialect dialect) {
@@ -215,21 +207,6 @@ void Router::set_id_dialect(const PeerId& peer, IdDialect dialect) {
 IdDialect Router::id_dialect(const PeerId& peer) const {
   auto it = peers_.find(peer);
   return it == peers_.end() ? IdDialect::kGo : it->second.dialect;
-}
-
-void Router::forward(const Message& m, const MessageId& id, const PeerId& source,
-                     const PeerId& author) {
-  (void)id;
-  auto mesh = mesh_.find(m.topic);
-  if (mesh == mesh_.end()) return;
-  std::vector<PeerId> to;
-  for (const auto& p : mesh->second) {
-    if (p != source && p != author) to.push_back(p);
-  }
-  if (to.empty()) return;
-  Rpc rpc;
-  rpc.publish.push_back(m);
-  send_to_all(to, rpc);
 }
 
 void Router::send_to_all(const std::vector<PeerId>& to, const Rpc& rpc) {

@@ -1,8 +1,24 @@
 #pragma once
-// The GossipSub v1.1 router: pure protocol state, no I/O. It is fed inbound RPCs, local
+// The GossipSub v1.2 router: pure protocol state, no I/O. It is fed inbound RPCs, local
 // publish/subscribe calls and heartbeat() ticks, and emits outbound RPCs and verified messages
 // through the callbacks given at construction. The service (gossipsub.hpp) drives it from the
 // network; tests drive it directly on a ManualClock.
+//
+// Validation (gossipsub-v1.2 "IDONTWANT Message"). A new message is first pre-validated: its
+// id is checked against the seen cache and the pending set, so a duplicate costs no signature
+// check, and for a message of at least idontwant_min_data_size bytes of data we note an
+// IDONTWANT for our mesh peers (sent by send_idontwants(), before the message is verified, as
+// the spec suggests). The message then waits in a FIFO. validate_pending() verifies queued
+// messages (StrictSign) and delivers the valid ones; release_verified() forwards them to the
+// mesh peers that did not tell us, meanwhile, that they have them. By default handle_rpc()
+// does all of this before returning. With set_deferred_validation(true) the owner calls the
+// three itself, and lets inbound RPCs in between: in a small full mesh every receiver gets
+// each message from the publisher at about the same time, and without IDONTWANTs read between
+// verifying and forwarding each would also get it from every other receiver. A copy that
+// arrives while its id is pending is not verified: if it is identical, its sender is noted as
+// having the message (not forwarded to); if it differs (a forgery, or the forgery came first)
+// it is kept as another candidate, tried if the first fails, so a forged copy cannot shadow
+// the real message.
 //
 // Executor rule: single-threaded (the node executor). Callbacks are called synchronously and
 // must not call back into the router.
@@ -13,8 +29,13 @@
 //  2. fanout_ has entries only for topics that are not joined.
 //  3. A message is delivered and forwarded at most once per id within the seen TTL, and only
 //     after its StrictSign signature verified.
-//  4. Every message in the seen cache and the message cache is there under both its id and, if
-//     it has one, its js id.
+//  5. An id is in pending_ iff it is in validation_queue_ (once), and then not in seen_; an id
+//     in verified_ is in seen_.
+//  6. A message is never forwarded to a peer that sent us IDONTWANT for it (either id) within
+//     the last idontwant_ttl heartbeats, nor to a peer it came from.
+//  4. Every message in the message cache is there under both its id and, if it has one, its
+//     js id; the seen cache holds our ids only (a js id is looked up in the message cache, which
+//     outlasts js's gossip windows).
 //
 // Message-id dialects. Our ids are go-libp2p-pubsub's (from || seqno); js-libp2p's default is
 // marshaled key || seqno (gotcha §4.3.9). Mesh delivery does not care, but gossip does: a js
@@ -32,11 +53,13 @@
 
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <random>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace goop::p2p::gossipsub {
@@ -57,7 +80,24 @@ struct Params {
   std::size_t max_ihave_length = 5000;    // ids asked for per peer per heartbeat
   std::size_t max_ihave_messages = 10;    // IHAVE messages accepted per peer per heartbeat
   std::size_t gossip_retransmission = 3;  // IWANT replies per message per peer
-  std::uint64_t rng_seed = 0;             // 0: random
+  // v1.2 IDONTWANT: sent for messages with at least this many bytes of data (js: 512); at
+  // most max_idontwant_messages ids accepted per peer per heartbeat, each kept idontwant_ttl
+  // heartbeats (go: 3).
+  std::size_t idontwant_min_data_size = 512;
+  std::size_t max_idontwant_messages = 5000;
+  std::size_t idontwant_ttl = 3;
+  // Messages awaiting validation; beyond it new ones are dropped (gossip brings them back).
+  std::size_t max_pending_validations = 8192;
+  std::uint64_t rng_seed = 0;  // 0: random
+};
+
+// What the router did with inbound messages (for tests and benchmarks).
+struct Counters {
+  std::uint64_t validated = 0;           // signatures checked
+  std::uint64_t duplicates = 0;          // copies dropped by id (seen or pending)
+  std::uint64_t idontwant_sent = 0;      // IDONTWANT ids sent
+  std::uint64_t idontwant_received = 0;  // IDONTWANT ids accepted
+  std::uint64_t forwards_skipped = 0;    // copies not forwarded because the peer had it
 };
 
 enum class IdDialect { kGo, kJs };
@@ -93,6 +133,20 @@ class Router {
   // peers are ignored.
   void set_id_dialect(const PeerId& peer, IdDialect dialect);
   IdDialect id_dialect(const PeerId& peer) const;
+  // Whether a known peer speaks v1.2 (/meshsub/1.2.0), so IDONTWANT may be sent to it.
+  void set_idontwant_support(const PeerId& peer, bool supported);
+
+  // See "Validation" above. Switching it off validates and forwards everything pending at once.
+  void set_deferred_validation(bool on);
+  // Sends the IDONTWANTs noted since the last call, one RPC per peer.
+  void send_idontwants();
+  // Verifies up to `max` queued messages, oldest first; delivers the valid ones and keeps them
+  // for release_verified(). Returns how many were taken from the queue.
+  std::size_t validate_pending(std::size_t max);
+  // Forwards the messages verified since the last call.
+  void release_verified();
+  std::size_t pending_validations() const noexcept { return validation_queue_.size(); }
+  const Counters& counters() const noexcept { return counters_; }
 
   // Subscribes: announces to all peers, then GRAFTs up to D peers (fanout peers first).
   void join(const std::string& topic);
@@ -101,7 +155,8 @@ class Router {
   bool joined(const std::string& topic) const { return mesh_.count(topic) != 0; }
 
   // Signs and sends a message (flood publish: to every peer subscribed to the topic). The
-  // message is not delivered locally. Errors: kTooLarge if the RPC would exceed kMaxRpcSize.
+  // message is not delivered locally. Errors: goop::Errc::kTooLarge if the RPC would exceed
+  // kMaxRpcSize.
   Result<MessageId> publish(const std::string& topic, Bytes data);
 
   // Sends our latest message on `topic` again, to `peer` alone (e.g. to greet a peer that just
@@ -128,19 +183,44 @@ class Router {
   struct PeerState {
     std::set<std::string> topics;
     IdDialect dialect = IdDialect::kGo;
+    bool idontwant = false;  // speaks v1.2
     std::size_t ihaves_this_heartbeat = 0;
     std::size_t ids_asked_this_heartbeat = 0;
+    std::size_t idontwants_this_heartbeat = 0;
+    std::unordered_map<MessageId, std::uint64_t> dont_send;  // id (either dialect) -> tick
+  };
+  // A message id awaiting validation: the distinct copies received (first first) with their
+  // senders, and the peers that sent a copy identical to the first.
+  struct Pending {
+    std::vector<std::pair<PeerId, Message>> candidates;
+    std::vector<PeerId> holders;
+    std::vector<PeerId> dont_want;  // peers that sent IDONTWANT for it
+  };
+  // A valid message new to us, delivered, to be forwarded except to its author and `skip`.
+  struct Verified {
+    MessageId id;
+    MessageId js_id;
+    Message msg;
+    PeerId author;
+    std::vector<PeerId> skip;
   };
   using Outbox = std::map<PeerId, Rpc>;
 
-  void handle_message(const PeerId& from, Message m);
+  // Pre-validation (validation.cpp): drops duplicates, notes IDONTWANTs, queues the message.
+  void receive_message(const PeerId& from, Message m);
+  // Verifies the oldest queued message (its candidates, in order).
+  void validate_one();
+  void forward(Verified& v);
+  void note_idontwant(const MessageId& id, const Message& m, const PeerId& from);
+  void handle_idontwant(const PeerId& from, const ControlIDontWant& d);
+  // Whether `peer` told us (IDONTWANT) it has the message with these ids.
+  bool dont_send(const PeerState& peer, const MessageId& id, const MessageId& js_id) const;
   // Marks a message seen and caches it, under both of its ids.
-  void remember(const MessageId& id, const Message& m);
+  void remember(const MessageId& id, const MessageId& js_id, Message m);
   void handle_graft(const PeerId& from, const ControlGraft& g, Outbox& out);
   void handle_prune(const PeerId& from, const ControlPrune& p);
   void handle_ihave(const PeerId& from, const ControlIHave& ih, ControlIWant& want);
   void handle_iwant(const PeerId& from, const ControlIWant& iw, Rpc& reply);
-  void forward(const Message& m, const MessageId& id, const PeerId& source, const PeerId& author);
   void flush(Outbox& out);
   void send_to_all(const std::vector<PeerId>& to, const Rpc& rpc);
   ControlPrune make_prune(const std::string& topic, std::chrono::steady_clock::duration backoff);
@@ -169,6 +249,13 @@ class Router {
   MessageCache mcache_;
   SeenCache seen_;
   BackoffTable backoff_;
+  bool deferred_validation_ = false;
+  std::unordered_map<MessageId, Pending> pending_;
+  std::deque<MessageId> validation_queue_;
+  std::vector<Verified> verified_;
+  std::map<PeerId, ControlIDontWant> idontwant_out_;
+  std::uint64_t heartbeats_ = 0;
+  Counters counters_;
 };
 
 }  // namespace goop::p2p::gossipsub

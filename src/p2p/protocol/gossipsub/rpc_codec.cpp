@@ -27,17 +27,30 @@ enum : std::uint32_t {
   kMsgSig = 5,
   kMsgKey = 6
 };
-enum : std::uint32_t { kCtlIHave = 1, kCtlIWant = 2, kCtlGraft = 3, kCtlPrune = 4 };
+enum : std::uint32_t {
+  kCtlIHave = 1,
+  kCtlIWant = 2,
+  kCtlGraft = 3,
+  kCtlPrune = 4,
+  kCtlIDontWant = 5
+};
+
+// A length-delimited field (every field number here is below 16: a one-byte tag).
+void append_field(Bytes& out, std::uint32_t number, BytesView b) {
+  out.push_back(static_cast<std::uint8_t>(number << 3 | 2));
+  append_uvarint(out, b.size());
+  out.insert(out.end(), b.begin(), b.end());
+}
 
 // Signing covers neither `signature` nor `key` (go sign.go, js buildRawMessage).
-void write_message(pb::Writer& w, const Message& m, bool for_signing) {
-  if (!m.from.empty()) w.bytes(kMsgFrom, m.from);
-  w.bytes(kMsgData, m.data);
-  if (!m.seqno.empty()) w.bytes(kMsgSeqno, m.seqno);
-  w.string(kMsgTopic, m.topic);
+void append_message(Bytes& out, const Message& m, bool for_signing) {
+  if (!m.from.empty()) append_field(out, kMsgFrom, m.from);
+  append_field(out, kMsgData, m.data);
+  if (!m.seqno.empty()) append_field(out, kMsgSeqno, m.seqno);
+  append_field(out, kMsgTopic, as_bytes(m.topic));
   if (for_signing) return;
-  if (!m.signature.empty()) w.bytes(kMsgSig, m.signature);
-  if (!m.key.empty()) w.bytes(kMsgKey, m.key);
+  if (!m.signature.empty()) append_field(out, kMsgSig, m.signature);
+  if (!m.key.empty()) append_field(out, kMsgKey, m.key);
 }
 
 Bytes encode_control(const ControlMessage& c) {
@@ -69,6 +82,11 @@ Bytes encode_control(const ControlMessage& c) {
     }
     if (p.backoff_seconds) e.varint(3, *p.backoff_seconds);
     w.bytes(kCtlPrune, e.out());
+  }
+  for (const auto& d : c.idontwant) {
+    pb::Writer e;
+    for (const auto& id : d.ids) e.string(1, id);
+    w.bytes(kCtlIDontWant, e.out());
   }
   return w.take();
 }
@@ -107,16 +125,22 @@ Result<SubOpts> decode_subopts(BytesView in) {
   return s;
 }
 
+// Message ids counted against the per-RPC caps (over all control fields of one RPC).
+struct IdCounts {
+  std::size_t gossip = 0;    // IHAVE and IWANT
+  std::size_t dontwant = 0;  // IDONTWANT
+};
+
 // Appends into `c`, so the caps hold over all control fields of one RPC.
-Result<void> decode_control(BytesView in, ControlMessage& c, std::size_t& ids) {
+Result<void> decode_control(BytesView in, ControlMessage& c, IdCounts& ids) {
   auto add_id = [&](std::vector<MessageId>& v, const pb::Field& f) -> Result<void> {
     GS_TRY_VOID(expect_len(f));
-    if (++ids > kMaxMessageIdsPerRpc) return make_error_code(goop::Errc::kTooLarge);
+    if (++ids.gossip > kMaxMessageIdsPerRpc) return make_error_code(goop::Errc::kTooLarge);
     v.emplace_back(f.str());
     return {};
   };
   GS_TRY_VOID(for_each_field(in, [&](const pb::Field& f) -> Result<void> {
-    if (f.number < kCtlIHave || f.number > kCtlPrune) return {};
+    if (f.number < kCtlIHave || f.number > kCtlIDontWant) return {};
     GS_TRY_VOID(expect_len(f));
     switch (f.number) {
       case kCtlIHave: {
@@ -184,6 +208,21 @@ Result<void> decode_control(BytesView in, ControlMessage& c, std::size_t& ids) {
         c.prune.push_back(std::move(p));
         break;
       }
+      case kCtlIDontWant: {
+        if (c.idontwant.size() >= kMaxControlEntriesPerRpc)
+          return make_error_code(goop::Errc::kTooLarge);
+        ControlIDontWant d;
+        GS_TRY_VOID(for_each_field(f.bytes, [&](const pb::Field& g) -> Result<void> {
+          if (g.number != 1) return {};
+          GS_TRY_VOID(expect_len(g));
+          if (++ids.dontwant > kMaxIDontWantIdsPerRpc)
+            return make_error_code(goop::Errc::kTooLarge);
+          d.ids.emplace_back(g.str());
+          return {};
+        }));
+        c.idontwant.push_back(std::move(d));
+        break;
+      }
       default:
         break;
     }
@@ -209,33 +248,66 @@ std::size_t encoded_rpc_size(const Message& m) {
 }
 
 Bytes encode_message(const Message& m) {
-  pb::Writer w(encoded_size(m));
-  write_message(w, m, false);
-  return w.take();
+  Bytes out;
+  out.reserve(encoded_size(m));
+  append_message(out, m, false);
+  return out;
 }
+
+void append_message_for_signing(Bytes& out, const Message& m) { append_message(out, m, true); }
 
 Bytes encode_message_for_signing(const Message& m) {
-  pb::Writer w;
-  write_message(w, m, true);
-  return w.take();
+  Bytes out;
+  append_message(out, m, true);
+  return out;
 }
 
-Bytes encode_rpc(const Rpc& rpc) {
-  std::size_t hint = 0;
-  for (const auto& m : rpc.publish) hint += encoded_rpc_size(m);
-  pb::Writer w(hint + 64);
+namespace {
+void append_rpc(Bytes& out, const Rpc& rpc) {
   for (const auto& s : rpc.subscriptions) {
     pb::Writer e;
     e.varint(kSubSubscribe, s.subscribe ? 1 : 0);
     e.string(kSubTopic, s.topic);
-    w.bytes(kRpcSubs, e.out());
+    append_field(out, kRpcSubs, e.out());
   }
-  for (const auto& m : rpc.publish) {
-    w.len_header(kRpcPublish, encoded_size(m));
-    write_message(w, m, false);
+  for (const auto& m : rpc.publish) {  // in place behind their length (encoded_size)
+    out.push_back(static_cast<std::uint8_t>(kRpcPublish << 3 | 2));
+    append_uvarint(out, encoded_size(m));
+    append_message(out, m, false);
   }
-  if (!rpc.control.empty()) w.bytes(kRpcControl, encode_control(rpc.control));
-  return w.take();
+  if (!rpc.control.empty()) append_field(out, kRpcControl, encode_control(rpc.control));
+}
+
+std::size_t publish_size(const Rpc& rpc) {
+  std::size_t n = 0;
+  for (const auto& m : rpc.publish) n += encoded_rpc_size(m);
+  return n;
+}
+}  // namespace
+
+Bytes encode_rpc(const Rpc& rpc) {
+  Bytes out;
+  out.reserve(publish_size(rpc) + 64);
+  append_rpc(out, rpc);
+  return out;
+}
+
+Bytes encode_rpc_length_prefixed(const Rpc& rpc) {
+  Bytes out;
+  if (rpc.subscriptions.empty() && rpc.control.empty()) {
+    // Messages only (what publish and forward send): the length is known up front, so the
+    // prefix and the messages go straight into one buffer.
+    const std::size_t body = publish_size(rpc);
+    out.reserve(uvarint_size(body) + body);
+    append_uvarint(out, body);
+    append_rpc(out, rpc);
+    return out;
+  }
+  const Bytes body = encode_rpc(rpc);
+  out.reserve(uvarint_size(body.size()) + body.size());
+  append_uvarint(out, body.size());
+  out.insert(out.end(), body.begin(), body.end());
+  return out;
 }
 
 Result<Message> decode_message(BytesView in) {
@@ -275,7 +347,7 @@ Result<Message> decode_message(BytesView in) {
 Result<Rpc> decode_rpc(BytesView in) {
   if (in.size() > kMaxRpcSize) return make_error_code(goop::Errc::kTooLarge);
   Rpc rpc;
-  std::size_t ids = 0;
+  IdCounts ids;
   GS_TRY_VOID(for_each_field(in, [&](const pb::Field& f) -> Result<void> {
     if (f.number < kRpcSubs || f.number > kRpcControl) return {};
     GS_TRY_VOID(expect_len(f));

@@ -4,14 +4,15 @@ namespace goop::p2p::gossipsub {
 
 bool SeenCache::add(const MessageId& id, TimePoint now) {
   sweep(now);
-  if (!ids_.emplace(id, now + ttl_).second) return false;
-  order_.emplace_back(now + ttl_, id);
+  auto [it, added] = ids_.emplace(id, now + ttl_);
+  if (!added) return false;
+  order_.emplace_back(now + ttl_, &it->first);
   return true;
 }
 
 void SeenCache::sweep(TimePoint now) {
   while (!order_.empty() && order_.front().first <= now) {
-    ids_.erase(order_.front().second);
+    ids_.erase(ids_.find(*order_.front().second));
     order_.pop_front();
   }
 }

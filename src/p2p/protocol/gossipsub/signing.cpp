@@ -5,10 +5,12 @@
 namespace goop::p2p::gossipsub {
 namespace {
 
-Bytes signed_bytes(const Message& m) {
-  Bytes b(kSignPrefix.begin(), kSignPrefix.end());
-  const Bytes body = encode_message_for_signing(m);
-  b.insert(b.end(), body.begin(), body.end());
+// kSignPrefix || the message without signature and key, in a buffer reused by every call on
+// this thread (a message is about as large as the RPC; no allocation per message).
+BytesView signed_bytes(const Message& m) {
+  thread_local Bytes b;
+  b.assign(kSignPrefix.begin(), kSignPrefix.end());
+  append_message_for_signing(b, m);
   return b;
 }
 

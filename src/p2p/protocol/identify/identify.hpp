@@ -67,7 +67,8 @@ class IdentifyService {
   // After identify or a push updated the peerstore entry of `peer`.
   void on_identified(std::function<void(const PeerId&)> cb);
   // When a peer's identify answer or push was unusable: Errc::kPeerIdMismatch (a key that is
-  // not the connection's), or the exchange's error (kTimeout, decode errors, stream errors).
+  // not the connection's), or the exchange's error (goop::Errc::kTimeout, decode errors, stream
+  // errors).
   void on_identification_failed(std::function<void(const PeerId&, error_code)> cb);
 
   // The message we send to the peer at the other end of a connection with this remote address.

@@ -44,13 +44,13 @@ class HandshakeState {
                  BytesView prologue = {});
 
   // Produces our next handshake message carrying `payload` (encrypted once a key exists).
-  // Errors: kProtocolViolation if it is not our turn or the state failed; kTooLarge if the
-  // message would exceed kMaxMessageSize (the state is then failed).
+  // Errors: kProtocolViolation if it is not our turn or the state failed; goop::Errc::kTooLarge if
+  // the message would exceed kMaxMessageSize (the state is then failed).
   Result<Bytes> write_message(BytesView payload);
 
   // Consumes the remote's next handshake message and returns its payload. Errors:
-  // kProtocolViolation for the wrong turn, a short message or a bad tag; kTooLarge above
-  // kMaxMessageSize; kInvalidKey for a low-order remote key.
+  // kProtocolViolation for the wrong turn, a short message or a bad tag; goop::Errc::kTooLarge
+  // above kMaxMessageSize; kInvalidKey for a low-order remote key.
   Result<Bytes> read_message(BytesView message);
 
   Role role() const noexcept { return role_; }

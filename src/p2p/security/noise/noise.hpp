@@ -53,7 +53,8 @@ struct SecureConnection {
 //   Errc::kUnsupportedKeyType  the remote identity key is not Ed25519;
 //   Errc::kInvalidSignature    its identity signature does not cover its static key;
 //   Errc::kProtocolViolation   a malformed or unauthenticated handshake message;
-//   Errc::kInvalidEncoding / kTooLarge / kTruncated  a malformed payload;
+//   Errc::kInvalidEncoding / kTruncated  a malformed payload;
+//   goop::Errc::kTooLarge      a payload field over its cap;
 //   goop::Errc::kTimeout       kHandshakeTimeout (Options::timeout) passed;
 //   errors of the raw stream (kEndOfStream, kStreamReset, ...).
 boost::asio::awaitable<Result<SecureConnection>> secure_outbound(

@@ -27,8 +27,8 @@
 namespace goop::p2p::noise {
 namespace {
 namespace asio = boost::asio;
-using testing::MemoryStream;
 using goop::testing::run_coro;
+using testing::MemoryStream;
 using namespace std::chrono_literals;
 
 // Forwards to an inner stream and flips one bit of the byte written at offset `flip_at`.

@@ -68,8 +68,8 @@ HandshakePayload make_payload(const Ed25519PrivateKey& identity, const DhPublic&
 
 // Checks a remote payload against the static key the handshake proved, and returns the peer
 // ID of its identity key. Errors: Errc::kUnsupportedKeyType for a non-Ed25519 identity,
-// kInvalidEncoding / kInvalidKey / kTooLarge for a malformed key, kInvalidSignature if the
-// signature does not cover `remote_static`.
+// kInvalidEncoding / kInvalidKey / goop::Errc::kTooLarge for a malformed key, kInvalidSignature if
+// the signature does not cover `remote_static`.
 Result<PeerId> verify_payload(const HandshakePayload& p, const DhPublic& remote_static);
 
 }  // namespace goop::p2p::noise
