@@ -369,8 +369,9 @@ int main(int argc, char** argv) {
   std::setvbuf(stdout, nullptr, _IOLBF, 0);
   (void)goop::log::configure("warn");  // the figures only, not every node's start-up lines
   const goop::bench::Args args(
-      argc, argv, "[n=10000] [window=16] [--rounds=N] [--cpp-only] [--one-thread] [--thread-per-node]",
-      2, {"--cpp-only", "--one-thread", "--thread-per-node", "--rounds="});
+      argc, argv,
+      "[n=10000] [window=16] [--rounds=N] [--cpp-only] [--one-thread] [--thread-per-node]", 2,
+      {"--cpp-only", "--one-thread", "--thread-per-node", "--rounds="});
   const bool cpp_only = args.has("--cpp-only");
   std::size_t only_threads = 0;
   if (args.has("--one-thread")) only_threads = 1;
