@@ -16,6 +16,7 @@
 #include "js_gossip_peer.hpp"
 #include "p2p/host/host.hpp"
 #include "p2p/protocol/gossipsub/gossipsub.hpp"
+#include "p2p/transport/tcp/tcp_transport.hpp"
 #include "testing/wait_for.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -66,7 +67,9 @@ class NodeEvents {
 struct CppNode {
   CppNode(asio::io_context& io, NodeEvents& events,
           Ed25519PrivateKey k = Ed25519PrivateKey::generate())
-      : host(io.get_executor(), k, host_config()), gs(io.get_executor(), host, k) {
+      : host(io.get_executor(), k, host_config(),
+             transports(tcp::make_transport(io.get_executor()))),
+        gs(io.get_executor(), host, k) {
     gs.on_rpc_for_testing([&events](const PeerId&) { events.notify(); });
     gs.subscribe(kTopic, [this, &events](BytesView data, const PeerId&, const MessageId&) {
       received.emplace_back(data.begin(), data.end());

@@ -2,7 +2,7 @@
 // already connected, gives up at its timeout, and its stop cancels a dial that would hang.
 #include "goop/presence/background_dialer.hpp"
 
-#include "goop/presence/testing_host.hpp"
+#include "goop/presence/test_host.hpp"
 #include "p2p/testing/node_fixture.hpp"
 #include "p2p/testing/random_peer.hpp"
 #include "testing/run_coro.hpp"
