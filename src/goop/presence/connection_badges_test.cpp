@@ -12,6 +12,9 @@ namespace {
 
 class ConnectionBadgesTest : public ::testing::Test {
  protected:
+  // The hosts stop first: closing their connections calls the badges, which use the table.
+  ~ConnectionBadgesTest() override { net_.stop_all(); }
+
   std::string connection_of(const std::string& peer) {
     const PeerEntry* e = table_.find(peer);
     return e ? e->connection : "(not in the table)";
