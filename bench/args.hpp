@@ -32,7 +32,6 @@ class Args {
         std::exit(0);
       }
       if (a.starts_with("-") && !(a.size() > 1 && a[1] >= '0' && a[1] <= '9')) {  // -1: a number
-        bool known = false;
         std::string_view matched;
         for (auto s : switches) {
           // "--name=" accepts any value after the "="; other switches match exactly.

@@ -56,7 +56,7 @@ class PipeEnd final : public ByteStream {
   PipeEnd(std::shared_ptr<Pipe> p, asio::any_io_executor ex) : p_(std::move(p)), ex_(ex) {}
   asio::awaitable<Result<std::size_t>> read_some(std::span<std::uint8_t> out) override {
     while (p_->used() == 0 && !p_->closed) co_await p_->readable.wait();
-    if (p_->used() == 0) co_return make_error_code(Errc::kEndOfStream);
+    if (p_->used() == 0) co_return make_error_code(p2p::Errc::kEndOfStream);
     const std::size_t n = std::min(out.size(), p_->used());
     std::memcpy(out.data(), p_->buf.data() + p_->roff, n);
     p_->roff += n;
