@@ -2,6 +2,7 @@
 
 #include "base/ascii.hpp"
 #include "base/errors.hpp"
+#include "base/remote_text.hpp"
 #include "goop/content/errors.hpp"
 
 #include <fmt/core.h>
@@ -10,14 +11,6 @@
 
 namespace goop::content {
 namespace {
-
-bool has_control_chars(std::string_view s) {
-  for (char c : s) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u < 0x20 || u == 0x7f) return true;
-  }
-  return false;
-}
 
 // Splits on '/', dropping empty and "." segments.
 std::vector<std::string_view> split_segments(std::string_view path) {
@@ -152,29 +145,6 @@ Expected<std::optional<std::uint64_t>> parse_avatar_head(std::string_view raw,
   auto size = check_size(line, line.substr(3), max_size);
   if (!size) return size.error();
   return std::optional<std::uint64_t>(*size);
-}
-
-std::string escape_remote_text(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    const auto u = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (c == '\n') {
-      out += "\\n";
-    } else if (c == '\r') {
-      out += "\\r";
-    } else if (c == '\t') {
-      out += "\\t";
-    } else if (u < 0x20 || u >= 0x7f) {
-      out += fmt::format("\\x{:02x}", u);
-    } else {
-      out += c;
-    }
-  }
-  return out;
 }
 
 }  // namespace goop::content

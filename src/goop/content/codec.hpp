@@ -6,6 +6,7 @@
 // Lines are passed without their LF; the parsers trim ASCII whitespace at both ends, as the Go
 // peers do (so a CR before the LF is accepted).
 
+#include "base/remote_text.hpp"
 #include "base/result.hpp"
 
 #include <cstdint>
@@ -81,8 +82,7 @@ Expected<SiteResponseHead> parse_site_response_head(std::string_view line,
 Expected<std::optional<std::uint64_t>> parse_avatar_head(
     std::string_view line, std::uint64_t max_size = kMaxFetchedAvatarSize);
 
-// `s` with control characters, non-ASCII bytes, '"' and '\\' escaped (\n, \xNN, \"), so remote
-// text can go into an error message or a log line safely.
-std::string escape_remote_text(std::string_view s);
+// Remote text made safe for messages (base/remote_text.hpp).
+using goop::escape_remote_text;
 
 }  // namespace goop::content

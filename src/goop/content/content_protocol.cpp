@@ -2,6 +2,7 @@
 
 #include "base/errors.hpp"
 #include "base/log.hpp"
+#include "base/remote_text.hpp"
 #include "base/timeout.hpp"
 #include "goop/content/detail/stream_reader.hpp"
 #include "p2p/errors.hpp"
@@ -16,10 +17,6 @@ namespace asio = boost::asio;
 namespace {
 
 log::Logger lg("goop.content.label");
-
-bool has_control_chars(std::string_view s) {
-  return std::any_of(s.begin(), s.end(), [](unsigned char c) { return c < 0x20 || c == 0x7f; });
-}
 
 asio::awaitable<Result<std::string>> read_label(p2p::Host& host, p2p::PeerId peer,
                                                 std::chrono::steady_clock::duration timeout) {

@@ -2,6 +2,7 @@
 // parsed by parse_site_response_head(), then the body streamed into a sink.
 #include "base/errors.hpp"
 #include "base/log.hpp"
+#include "base/remote_text.hpp"
 #include "base/timeout.hpp"
 #include "goop/content/detail/stream_reader.hpp"
 #include "goop/content/detail/stream_watchdog.hpp"
@@ -25,13 +26,6 @@ log::Logger lg("goop.content.site");
 
 long long to_ms(Clock::duration d) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
-}
-
-bool has_control_chars(std::string_view s) {
-  return std::any_of(s.begin(), s.end(), [](char c) {
-    const auto u = static_cast<unsigned char>(c);
-    return u < 0x20 || u == 0x7f;
-  });
 }
 
 // Words for a transport-level failure while waiting for `what`.

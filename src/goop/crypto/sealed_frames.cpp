@@ -3,6 +3,7 @@
 #include "base/ascii.hpp"
 #include "base/check.hpp"
 #include "base/errors.hpp"
+#include "base/remote_text.hpp"
 #include "goop/crypto/errors.hpp"
 
 #include <fmt/core.h>
@@ -12,35 +13,9 @@
 namespace goop::crypto {
 namespace {
 
-bool has_control_chars(std::string_view s) {
-  for (char c : s) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u < 0x20 || u == 0x7f) return true;
-  }
-  return false;
-}
+constexpr std::size_t kMaxQuoted = 200;  // characters of remote text in a message
 
-// Remote text made safe for a message: control characters, non-ASCII bytes, '"' and '\\'
-// escaped; at most 200 characters of it. (content::escape_remote_text does the same for the
-// plaintext frames; goop/crypto stays a leaf below goop/content.)
-std::string quote(std::string_view s) {
-  constexpr std::size_t kMaxQuoted = 200;
-  std::string out;
-  for (std::size_t i = 0; i < s.size() && i < kMaxQuoted; ++i) {
-    const char c = s[i];
-    const auto u = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (u < 0x20 || u >= 0x7f) {
-      out += fmt::format("\\x{:02x}", u);
-    } else {
-      out += c;
-    }
-  }
-  if (s.size() > kMaxQuoted) out += "...";
-  return out;
-}
+std::string quote(std::string_view s) { return escape_remote_text(s, kMaxQuoted); }
 
 Error bad_frame(std::string_view line, std::string_view why) {
   return Error{make_error_code(Errc::kBadFrame),
